@@ -1,0 +1,1 @@
+"""Pure parsers for what people type: amounts, dates and the command grammar."""
