@@ -1,0 +1,1 @@
+"""Block Kit rendering: plain functions from data to messages, modals and views."""

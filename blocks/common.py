@@ -1,0 +1,160 @@
+"""Building blocks shared by every message and modal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+Block = dict[str, Any]
+Message = dict[str, Any]
+
+SECTION_TEXT_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+
+
+def escape(text: str) -> str:
+    """Make user text safe inside mrkdwn (Slack reads &, < and > as markup)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def section(text: str, **extra: Any) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}, **extra}
+
+
+def fields_section(fields: list[str]) -> Block:
+    # A section holds at most 10 fields of at most 2000 characters each.
+    return {
+        "type": "section",
+        "fields": [{"type": "mrkdwn", "text": truncate(field, 2000)} for field in fields[:10]],
+    }
+
+
+def context(*texts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)} for text in texts[:10]],
+    }
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(truncate(text, 150))}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(
+    text: str,
+    action_id: str,
+    value: str,
+    *,
+    style: str | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(truncate(text, 75)),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    return element
+
+
+def confirm_dialog(title: str, text: str, yes: str, no: str = "Cancel") -> dict[str, Any]:
+    return {
+        "title": plain(title),
+        "text": {"type": "mrkdwn", "text": text},
+        "confirm": plain(yes),
+        "deny": plain(no),
+        "style": "danger",
+    }
+
+
+def actions(block_id: str, *elements: dict[str, Any]) -> Block:
+    return {"type": "actions", "block_id": block_id, "elements": list(elements)}
+
+
+def message(text: str, blocks: list[Block]) -> Message:
+    """A message: `text` is the notification and screen-reader fallback."""
+    return {"text": truncate(text, 3000), "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
+
+
+def problem(message_text: str, example: str | None = None) -> Message:
+    """A friendly complaint about what someone typed, with a correct example to copy."""
+    lines = [f":warning: {escape(message_text)}"]
+    if example:
+        lines.append(f"Try: `{escape(example)}`")
+    return message(message_text, [section("\n".join(lines))])
+
+
+def notice(text: str) -> Message:
+    return message(text, [section(text)])
+
+
+def day(value: date) -> str:
+    """`Fri 27 Nov 2026`: unambiguous wherever the reader lives."""
+    return value.strftime("%a %-d %b %Y")
+
+
+def moment(value: datetime) -> str:
+    # Slack renders <!date…> in each reader's own time zone.
+    fallback = f"{value:%Y-%m-%d %H:%M} UTC"
+    return f"<!date^{int(value.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def user(slack_user_id: str) -> str:
+    return f"<@{slack_user_id}>"
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def text_input(
+    action_id: str, initial: str | None, *, multiline: bool = False, max_length: int
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        element["initial_value"] = initial
+    return element
+
+
+def date_input(action_id: str, initial: date | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "datepicker", "action_id": action_id}
+    if initial:
+        element["initial_date"] = initial.isoformat()
+    return element

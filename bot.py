@@ -1,0 +1,121 @@
+"""salesbot: settings, wiring, run.
+
+python bot.py                          run the bot (Socket Mode if SLACK_APP_TOKEN is set)
+python bot.py db upgrade               create or upgrade the database schema
+python bot.py export visits|deals      write every record to stdout (--format csv|json)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from dotenv import load_dotenv
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+import handlers
+from runtime.export import export
+from runtime.http import http_server, wsgi_app
+from runtime.logs import configure_logging
+from runtime.settings import Settings, SettingsError, load_settings
+from sales.localtime import utc_now
+from services.context import BotContext
+from services.people import People
+from store.db import Database
+
+log = logging.getLogger("salesbot")
+
+
+@dataclass(frozen=True)
+class Bot:
+    app: App
+    context: BotContext
+
+
+def build_bot(settings: Settings, db: Database, clock: Callable[[], datetime] = utc_now) -> Bot:
+    """The Bolt app with every listener registered; also used by the end-to-end tests."""
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        # Socket Mode requests come over an authenticated socket and are not signed.
+        request_verification_enabled=not settings.socket_mode,
+    )
+    context = BotContext(
+        settings=settings,
+        db=db,
+        people=People(db, client, settings.admin_user_ids, clock),
+        clock=clock,
+    )
+    handlers.register_all(app, context)
+    return Bot(app=app, context=context)
+
+
+def run(settings: Settings, db: Database) -> None:
+    bot = build_bot(settings, db)
+    if settings.socket_mode:
+        log.info("starting in Socket Mode")
+        SocketModeHandler(bot.app, settings.slack_app_token).start()
+        return
+    server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
+    log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
+    server.run()
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bot.py", description="salesbot, a Slack bot for sales teams"
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    db_parser = commands.add_parser("db", help="database schema")
+    db_parser.add_argument("action", choices=["upgrade"])
+    export_parser = commands.add_parser("export", help="write every record to stdout")
+    export_parser.add_argument("kind", choices=["visits", "deals"])
+    export_parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    load_dotenv()
+    command = args.command or "run"
+    try:
+        settings = load_settings(os.environ, need_slack=command == "run")
+    except SettingsError as error:
+        print("salesbot cannot start; fix these settings (see .env.example):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.secrets())
+    db = Database(settings.database_url)
+    db.upgrade()
+    if command == "db":
+        print(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")
+        return 0
+    if command == "export":
+        count = export(db, args.kind, args.format, sys.stdout)
+        print(f"exported {count} {args.kind}", file=sys.stderr)
+        return 0
+    try:
+        run(settings, db)
+    except BoltError as error:
+        log.error("Slack refused to start the bot: %s", error)
+        return 1
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

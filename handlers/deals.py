@@ -1,0 +1,326 @@
+"""/deal: create, show, list and change deals; the create modal; stage and choice buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from blocks.common import Message, notice, problem
+from blocks.deals import (
+    BANT,
+    DEAL_MODAL,
+    MOVE_STAGE,
+    PICK_DEAL,
+    deal_card,
+    deal_choices,
+    deal_create_modal,
+    deal_help,
+    deal_list,
+    stage_label,
+)
+from blocks.visits import ModalContext
+from handlers.modal_values import checked, picked_date, selected_customer, selected_value, typed
+from handlers.replies import reply, reply_later
+from parsing.amounts import parse_amount
+from parsing.deal_command import (
+    DealAddNote,
+    DealCommand,
+    DealCreate,
+    DealHelp,
+    DealList,
+    DealLost,
+    DealOpenCreateModal,
+    DealRef,
+    DealSetAmount,
+    DealSetClose,
+    DealSetStage,
+    DealShow,
+    DealWon,
+    parse_deal_command,
+)
+from parsing.errors import ParseError
+from sales.money import format_money
+from sales.permissions import Actor, NotAllowed
+from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
+from services.context import BotContext
+from store import deals, visits
+from store.deals import NewDeal
+from store.models import Deal
+from store.people import person_by_id
+
+DealChange = DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote
+MAX_CHOICES = 5
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.command("/deal")
+    def deal_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        text = command.get("text", "")
+        if text.strip().casefold() in ("", "new"):
+            view = deal_create_modal(command.get("response_url"), ctx.settings.default_currency)
+            client.views_open(trigger_id=command["trigger_id"], view=view)
+            return
+        actor = ctx.people.actor(ctx.people.person(command["user_id"]))
+        _run_text(ctx, actor, text, respond, key=f"command:{command['trigger_id']}")
+
+    @app.action(PICK_DEAL)
+    def deal_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
+        _run_text(ctx, actor, action["value"], respond, key=key, replace=True)
+
+    @app.action(MOVE_STAGE)
+    def stage_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        deal_id, _, stage_key = action["selected_option"]["value"].partition(":")
+        stage = find_stage(stage_key)
+        if not deal_id.isdigit() or stage is None or stage == LOST:
+            reply(respond, problem("That stage can't be chosen here.", "/deal #12 lost <reason>"))
+            return
+        ref = DealRef(deal_id=int(deal_id), text=None)
+        change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
+        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
+        _change(ctx, actor, change, respond, key=key, replace=True)
+
+    @app.view(DEAL_MODAL)
+    def deal_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        new, errors = _deal_from_modal(view["state"]["values"], ctx.settings.default_currency)
+        if new is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        user_id = body["user"]["id"]
+        modal = ModalContext.load(view.get("private_metadata", ""))
+        actor = ctx.people.actor(ctx.people.person(user_id))
+        ref, _ = ctx.db.run_once(
+            f"view:{view['id']}",
+            lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
+        )
+        answer = _card(ctx, actor, int(ref.split(":")[1]), headline=":sparkles: Deal created.")
+        reply_later(client, user_id, modal.response_url, answer)
+
+
+def _run_text(
+    ctx: BotContext, actor: Actor, text: str, respond: Respond, *, key: str, replace: bool = False
+) -> None:
+    """Parse a /deal command line and carry it out."""
+    person = ctx.people.known(actor.slack_user_id)
+    try:
+        command = parse_deal_command(text, ctx.today_for(person))
+    except ParseError as error:
+        reply(respond, problem(error.message, error.example))
+        return
+    answer = _answer(ctx, actor, command, text, respond, key=key, replace=replace)
+    if answer is not None:
+        reply(respond, answer, replace=replace)
+
+
+def _answer(
+    ctx: BotContext,
+    actor: Actor,
+    command: DealCommand,
+    text: str,
+    respond: Respond,
+    *,
+    key: str,
+    replace: bool,
+) -> Message | None:
+    match command:
+        case DealHelp():
+            return deal_help()
+        case DealOpenCreateModal():
+            return notice("Type `/deal new` to open the new-deal form.")
+        case DealList(scope=scope):
+            return _list(ctx, actor, scope)
+        case DealCreate():
+            return _create(ctx, actor, command, key)
+        case DealShow(ref=ref):
+            target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
+            return _card(ctx, actor, target) if isinstance(target, int) else target
+        case _:
+            _change(ctx, actor, command, respond, key=key, replace=replace, text=text)
+            return None
+
+
+def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
+    owner = actor.person_id if scope == "mine" else actor.visible_owner()
+    with ctx.db.transaction() as session:
+        open_deals = deals.open_deals(session, owner)
+        label = "— yours" if owner is not None else "— everyone's"
+        answer = deal_list(open_deals, label)
+    if scope == "all" and owner is not None:
+        answer["blocks"].append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": "Reps see their own deals."}],
+            }
+        )
+    return answer
+
+
+def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Message:
+    new = NewDeal(
+        customer_name=command.customer,
+        title=command.title,
+        amount=command.amount.value,
+        currency=command.amount.currency or ctx.settings.default_currency,
+        stage=(command.stage or DEFAULT_STAGE).key,
+        expected_close=command.close,
+    )
+    ref, first = ctx.db.run_once(
+        key, lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}"
+    )
+    headline = ":sparkles: Deal created." if first else "This deal was already created."
+    return _card(ctx, actor, int(ref.split(":")[1]), headline=headline)
+
+
+def _change(
+    ctx: BotContext,
+    actor: Actor,
+    command: DealChange,
+    respond: Respond,
+    *,
+    key: str,
+    replace: bool,
+    text: str = "",
+) -> None:
+    target = _resolve(ctx, actor, command.ref, _rest_after_ref(text, command.ref))
+    if not isinstance(target, int):
+        reply(respond, target)
+        return
+    headline = "This change was already made."
+
+    def apply(session: Session) -> str:
+        nonlocal headline
+        deal = deals.get_deal(session, target)
+        if deal is None or not actor.may_change(deal.owner_id):
+            raise NotAllowed(
+                f"Deal #{target} belongs to someone else: only its owner or an admin can change it."
+            )
+        headline = _apply_change(session, deal, command, actor)
+        return f"deal:{deal.id}"
+
+    try:
+        ctx.db.run_once(key, apply)
+    except NotAllowed as refusal:
+        reply(respond, problem(refusal.message))
+        return
+    reply(respond, _card(ctx, actor, target, headline=headline), replace=replace)
+
+
+def _apply_change(session: Session, deal: Deal, command: DealChange, actor: Actor) -> str:
+    """Make the change and say what happened, in one line."""
+    me = person_by_id(session, actor.person_id)
+    name = f"Deal #{deal.id}"
+    if isinstance(command, DealWon | DealSetStage):
+        stage = WON if isinstance(command, DealWon) else command.stage
+        before = deal.stage
+        if not deals.change_stage(session, deal, stage.key, me):
+            return f"{name} is already {stage_label(stage.key)}."
+        if stage == WON:
+            return f":tada: {name} is won! Congratulations."
+        return f":arrow_right: {name} moved from {stage_label(before)} to {stage_label(stage.key)}."
+    if isinstance(command, DealLost):
+        deals.change_stage(session, deal, LOST.key, me, lost_reason=command.reason)
+        return f"{name} marked lost: {command.reason}"
+    if isinstance(command, DealSetAmount):
+        was = format_money(deal.amount, deal.currency)
+        deals.update_deal(
+            session, deal, me, amount=command.amount.value, currency=command.amount.currency
+        )
+        return f"{name} amount set to {format_money(deal.amount, deal.currency)} (was {was})."
+    if isinstance(command, DealSetClose):
+        deals.update_deal(session, deal, me, expected_close=command.close)
+        return f"{name} expected close set to {command.close:%a %-d %b %Y}."
+    deals.add_note(session, deal, me, command.text)
+    return f":memo: Note added to {name}."
+
+
+def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Message:
+    """The id of the one deal `ref` names that the actor may see, or the answer to give."""
+    with ctx.db.transaction() as session:
+        if ref.deal_id is not None:
+            deal = deals.get_deal(session, ref.deal_id)
+            if deal is None:
+                return problem(f"There is no deal #{ref.deal_id}.", "/deal list")
+            if not actor.may_see(deal.owner_id):
+                return problem(
+                    f"Deal #{ref.deal_id} belongs to someone else: only its owner or an admin "
+                    "can see or change it."
+                )
+            return deal.id
+        matches = deals.find_deals(session, ref.text or "", actor.visible_owner(), MAX_CHOICES + 1)
+        open_matches = [deal for deal in matches if STAGES[deal.stage].is_open]
+        candidates = open_matches or matches
+        if len(candidates) == 1:
+            return candidates[0].id
+        if not candidates:
+            return problem(f"No deal of yours matches “{ref.text}”.", "/deal list")
+        return deal_choices(candidates, rest, str(ref))
+
+
+def _rest_after_ref(text: str, ref: DealRef) -> str:
+    """What followed the reference in the command, to re-run it on the deal picked."""
+    words = text.split()
+    return " ".join(words[len(str(ref).split()) :])
+
+
+def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = None) -> Message:
+    with ctx.db.transaction() as session:
+        deal = deals.get_deal(session, deal_id)
+        if deal is None:
+            return notice(f"Deal #{deal_id} no longer exists.")
+        visible_rep = None if actor.sees_everything() else deal.owner_id
+        return deal_card(
+            deal,
+            history=deals.stage_history(session, deal.id),
+            visits=visits.latest_visits(session, deal.customer_id, visible_rep),
+            notes=deals.latest_notes(session, deal.id),
+            may_change=actor.may_change(deal.owner_id),
+            headline=headline,
+        )
+
+
+def _deal_from_modal(
+    values: dict[str, Any], default_currency: str
+) -> tuple[NewDeal | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    customer = selected_customer(values, "customer")
+    if customer is None:
+        errors["customer"] = "Choose a customer, or type a new name and pick “New customer”."
+    title = typed(values, "title")
+    if title is None:
+        errors["title"] = "Give the deal a short title, e.g. “Renewal 2027”."
+    amount = None
+    try:
+        amount = parse_amount(typed(values, "amount") or "")
+    except ParseError as error:
+        errors["amount"] = f"{error.message} For example: 120000, 120k or $1.2m."
+    stage = find_stage(selected_value(values, "stage") or DEFAULT_STAGE.key) or DEFAULT_STAGE
+    if errors or customer is None or title is None or amount is None:
+        return None, errors
+    bant = checked(values, "bant")
+    new = NewDeal(
+        customer_name=customer,
+        title=title,
+        amount=amount.value,
+        currency=amount.currency or default_currency,
+        stage=stage.key,
+        expected_close=picked_date(values, "close"),
+        **{key: key in bant for key, _ in BANT},
+    )
+    return new, {}

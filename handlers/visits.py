@@ -1,0 +1,193 @@
+"""/visit, the visit modal, and the Edit and Undo buttons on a saved visit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from blocks.common import notice, problem
+from blocks.visits import (
+    EDIT_VISIT,
+    UNDO_VISIT,
+    VISIT_MODAL,
+    ModalContext,
+    visit_card,
+    visit_help,
+    visit_modal,
+    visit_removed,
+)
+from handlers.modal_values import picked_date, selected_customer, typed
+from handlers.replies import reply, reply_later
+from parsing.errors import ParseError
+from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
+from sales.permissions import Actor, NotAllowed
+from services.context import BotContext
+from store import visits
+from store.models import Visit
+from store.visits import VisitFields
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.command("/visit")
+    def visit_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        user_id, text = command["user_id"], command.get("text", "")
+        if not text.strip():
+            today = ctx.today_for(ctx.people.known(user_id))
+            context = ModalContext(response_url=command.get("response_url"))
+            client.views_open(trigger_id=command["trigger_id"], view=visit_modal(today, context))
+            return
+        person = ctx.people.person(user_id)
+        today = ctx.today_for(person)
+        try:
+            parsed = parse_visit_command(text, today)
+        except ParseError as error:
+            reply(respond, problem(error.message, error.example))
+            return
+        if isinstance(parsed, VisitHelp):
+            reply(respond, visit_help())
+            return
+        if isinstance(parsed, VisitOpenModal):  # pragma: no cover - empty text handled above
+            return
+        fields = _fields_from_command(parsed, today)
+        ref, _ = ctx.db.run_once(
+            f"command:{command['trigger_id']}",
+            lambda session: f"visit:{visits.log_visit(session, person.id, fields).id}",
+        )
+        with ctx.db.transaction() as session:
+            visit = visits.get_visit(session, _id_of(ref))
+            answer = (
+                visit_card(visit, parsed.warnings) if visit else notice("That visit was removed.")
+            )
+        reply(respond, answer)
+
+    @app.view(VISIT_MODAL)
+    def visit_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        user_id = body["user"]["id"]
+        today = ctx.today_for(ctx.people.known(user_id))
+        fields, errors = _fields_from_modal(view["state"]["values"], today)
+        if fields is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        modal = ModalContext.load(view.get("private_metadata", ""))
+        actor = ctx.people.actor(ctx.people.person(user_id))
+
+        def save(session: Session) -> str:
+            if modal.visit_id is None:
+                return f"visit:{visits.log_visit(session, actor.person_id, fields).id}"
+            visit = _changeable_visit(session, modal.visit_id, actor)
+            return f"visit:{visits.update_visit(session, visit, fields, user_id).id}"
+
+        try:
+            ref, _ = ctx.db.run_once(f"view:{view['id']}", save)
+        except NotAllowed as refusal:
+            reply_later(client, user_id, modal.response_url, problem(refusal.message))
+            return
+        with ctx.db.transaction() as session:
+            visit = visits.get_visit(session, _id_of(ref))
+            answer = (
+                visit_card(visit, updated=modal.visit_id is not None)
+                if visit
+                else notice("That visit was removed.")
+            )
+        reply_later(client, user_id, modal.response_url, answer, replace=modal.visit_id is not None)
+
+    @app.action(EDIT_VISIT)
+    def edit_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        with ctx.db.transaction() as session:
+            try:
+                visit = _changeable_visit(session, int(action["value"]), actor)
+            except NotAllowed as refusal:
+                reply(respond, problem(refusal.message))
+                return
+            context = ModalContext(response_url=body.get("response_url"), visit_id=visit.id)
+            view = visit_modal(visit.visited_on, context, visit)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(UNDO_VISIT)
+    def undo_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        visit_id = int(action["value"])
+        try:
+            with ctx.db.transaction() as session:
+                visit = _changeable_visit(session, visit_id, actor)
+                customer = visit.customer.name
+                visits.delete_visit(session, visit, actor.slack_user_id)
+        except NotAllowed as refusal:
+            reply(respond, problem(refusal.message))
+            return
+        reply(respond, visit_removed(visit_id, customer), replace=True)
+
+
+def _changeable_visit(session: Session, visit_id: int, actor: Actor) -> Visit:
+    visit = visits.get_visit(session, visit_id)
+    if visit is None:
+        raise NotAllowed(f"Visit #{visit_id} no longer exists; it may have been removed.")
+    if not actor.may_change(visit.rep_id):
+        raise NotAllowed("Only the rep who logged this visit, or an admin, can change it.")
+    return visit
+
+
+def _fields_from_command(parsed: VisitLog, today: date) -> VisitFields:
+    return VisitFields(
+        customer_name=parsed.customer,
+        visited_on=today,
+        notes=parsed.notes,
+        next_step=parsed.next_step,
+        follow_up_due=parsed.follow_up_due,
+    )
+
+
+def _fields_from_modal(
+    values: dict[str, Any], today: date
+) -> tuple[VisitFields | None, dict[str, str]]:
+    """The modal's values, or the message to show under each field that is wrong."""
+    errors: dict[str, str] = {}
+    customer = selected_customer(values, "customer")
+    if customer is None:
+        errors["customer"] = "Choose a customer, or type a new name and pick “New customer”."
+    visited_on = picked_date(values, "visited_on")
+    if visited_on is None:
+        errors["visited_on"] = "Pick the date of the visit."
+    elif visited_on > today:
+        errors["visited_on"] = "A visit can't be in the future. Log it once it has happened."
+    notes = typed(values, "notes")
+    if not notes:
+        errors["notes"] = "Write a few words about the visit."
+    next_step = typed(values, "next_step")
+    due = picked_date(values, "follow_up_due")
+    if due and not next_step:
+        errors["next_step"] = "Say what the next step is, or clear its due date."
+    if due and visited_on and due < visited_on:
+        errors["follow_up_due"] = "The next step can't be due before the visit."
+    if errors or customer is None or visited_on is None or notes is None:
+        return None, errors
+    fields = VisitFields(
+        customer_name=customer,
+        visited_on=visited_on,
+        notes=notes,
+        outcome=typed(values, "outcome"),
+        next_step=next_step,
+        follow_up_due=due,
+    )
+    return fields, {}
+
+
+def _id_of(ref: str) -> int:
+    return int(ref.rsplit(":", 1)[1])

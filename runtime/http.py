@@ -1,0 +1,48 @@
+"""HTTP mode: Bolt's /slack/events and a /healthz probe, served by waitress."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import create_server
+from waitress.server import BaseWSGIServer, MultiSocketServer
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def wsgi_app(bolt_app: App, database_is_reachable: Callable[[], bool]) -> WSGIApplication:
+    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            healthy = database_is_reachable()
+            body = json.dumps(
+                {
+                    "status": "ok" if healthy else "error",
+                    "database": "ok" if healthy else "unreachable",
+                }
+            ).encode()
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+        return slack(environ, start_response)
+
+    return application
+
+
+def http_server(
+    application: WSGIApplication, host: str, port: int
+) -> BaseWSGIServer | MultiSocketServer:
+    """A production WSGI server; call `.run()` to serve and `.close()` to stop."""
+    # Slack waits 3 s for an ack, so enough threads that slow listeners never queue acks.
+    return create_server(application, host=host, port=port, threads=16, ident="salesbot")

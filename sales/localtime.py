@@ -1,0 +1,22 @@
+"""Each person's own calendar day, from their Slack time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def zone(tz_name: str) -> ZoneInfo:
+    """The named zone; UTC for a name this machine does not know."""
+    try:
+        return ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_today(tz_name: str, now: datetime) -> date:
+    return now.astimezone(zone(tz_name)).date()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,29 @@
+"""Showing money the way people write it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+
+
+def format_money(value: Decimal, currency: str) -> str:
+    """`$120,000`, `¥12,500.50`, `CHF 3,000`: cents only when there are some."""
+    places = 0 if value == value.to_integral_value() else 2
+    number = f"{value:,.{places}f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+
+
+def totals_by_currency(amounts: Iterable[tuple[Decimal, str]]) -> dict[str, Decimal]:
+    """Sums kept apart per currency: adding dollars to yuan means nothing."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for value, currency in amounts:
+        totals[currency] += value
+    return dict(sorted(totals.items()))
+
+
+def format_totals(totals: dict[str, Decimal]) -> str:
+    return " + ".join(format_money(value, currency) for currency, value in totals.items()) or "0"

@@ -1,0 +1,1 @@
+"""Operations that need both Slack's Web API and the store, shared by handlers and jobs."""

@@ -1,0 +1,98 @@
+"""Engine, sessions and schema upgrades."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.models import HandledRequest
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+T = TypeVar("T")
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed together, or not at all."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def run_once(self, key: str, work: Callable[[Session], str]) -> tuple[str, bool]:
+        """Do `work` unless the request `key` was handled before.
+
+        `work` returns a short reference to what it made (e.g. "visit:12"). The answer is
+        that reference and whether this call did the work. Two deliveries racing each
+        other cannot both commit: the second one's key collides and its work rolls back.
+        """
+        earlier = self.handled(key)
+        if earlier is not None:
+            return earlier, False
+        try:
+            with self.transaction() as session:
+                result = work(session)
+                session.add(HandledRequest(key=key, result=result))
+        except IntegrityError:
+            earlier = self.handled(key)
+            if earlier is None:
+                raise
+            return earlier, False
+        return result, True
+
+    def handled(self, key: str) -> str | None:
+        with self.transaction() as session:
+            row = session.get(HandledRequest, key)
+            return None if row is None else row.result
+
+    def is_reachable(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            log.warning("database health check failed", exc_info=True)
+            return False
+        return True
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration."""
+        with self.engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+        # WAL lets the scheduler read while a command writes; the busy timeout makes a
+        # writer wait for the lock instead of failing; SQLite leaves foreign keys off.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    return engine

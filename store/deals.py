@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from sales.stages import OPEN_STAGES
+from store.audit import record_change, snapshot
+from store.customers import get_or_create_customer
+from store.models import Customer, Deal, DealNote, Person, StageChange
+from store.types import utcnow
+
+OPEN_STAGE_KEYS = tuple(stage.key for stage in OPEN_STAGES)
+
+
+@dataclass(frozen=True)
+class NewDeal:
+    customer_name: str
+    title: str
+    amount: Decimal
+    currency: str
+    stage: str
+    expected_close: date | None = None
+    bant_budget: bool = False
+    bant_authority: bool = False
+    bant_need: bool = False
+    bant_timeline: bool = False
+
+
+def create_deal(session: Session, owner_id: int, new: NewDeal) -> Deal:
+    owner = session.get_one(Person, owner_id)
+    deal = Deal(
+        customer=get_or_create_customer(session, new.customer_name),
+        title=new.title,
+        amount=new.amount,
+        currency=new.currency,
+        stage=new.stage,
+        expected_close=new.expected_close,
+        owner=owner,
+        bant_budget=new.bant_budget,
+        bant_authority=new.bant_authority,
+        bant_need=new.bant_need,
+        bant_timeline=new.bant_timeline,
+    )
+    session.add(deal)
+    session.add(StageChange(deal=deal, from_stage=None, to_stage=new.stage, changed_by=owner))
+    record_change(session, actor=owner.slack_user_id, record=deal, action="create", before=None)
+    return deal
+
+
+def get_deal(session: Session, deal_id: int) -> Deal | None:
+    return session.get(Deal, deal_id)
+
+
+def find_deals(session: Session, text: str, owner_id: int | None, limit: int = 10) -> list[Deal]:
+    """Deals whose customer name or title contains `text`; open deals first."""
+    needle = text.strip().casefold()
+    query = (
+        _visible(select(Deal).join(Deal.customer), owner_id)
+        .where(
+            or_(
+                Customer.name_key.contains(needle, autoescape=True),
+                func.lower(Deal.title).contains(needle, autoescape=True),
+            )
+        )
+        .order_by(Deal.stage.in_(OPEN_STAGE_KEYS).desc(), Deal.updated_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def open_deals(session: Session, owner_id: int | None) -> list[Deal]:
+    query = _visible(select(Deal), owner_id).where(Deal.stage.in_(OPEN_STAGE_KEYS))
+    return list(session.scalars(query.order_by(Deal.amount.desc(), Deal.id)))
+
+
+def all_deals(session: Session) -> Iterator[Deal]:
+    yield from session.scalars(select(Deal).order_by(Deal.id))
+
+
+def change_stage(
+    session: Session, deal: Deal, to_stage: str, by: Person, lost_reason: str | None = None
+) -> bool:
+    """Move a deal loaded in this session; False when it already is there (nothing written)."""
+    if deal.stage == to_stage and (lost_reason is None or lost_reason == deal.lost_reason):
+        return False
+    before = snapshot(deal)
+    if deal.stage != to_stage:
+        session.add(StageChange(deal=deal, from_stage=deal.stage, to_stage=to_stage, changed_by=by))
+    deal.stage = to_stage
+    deal.lost_reason = lost_reason
+    record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+    return True
+
+
+def update_deal(
+    session: Session,
+    deal: Deal,
+    by: Person,
+    *,
+    amount: Decimal | None = None,
+    currency: str | None = None,
+    expected_close: date | None = None,
+) -> None:
+    before = snapshot(deal)
+    if amount is not None:
+        deal.amount = amount
+    if currency is not None:
+        deal.currency = currency
+    if expected_close is not None:
+        deal.expected_close = expected_close
+    record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+
+
+def add_note(session: Session, deal: Deal, author: Person, text: str) -> DealNote:
+    note = DealNote(deal_id=deal.id, author=author, text=text)
+    session.add(note)
+    # A note is activity: it keeps the deal from counting as stale.
+    deal.updated_at = utcnow()
+    record_change(session, actor=author.slack_user_id, record=note, action="create", before=None)
+    return note
+
+
+def stage_history(session: Session, deal_id: int) -> list[StageChange]:
+    query = select(StageChange).where(StageChange.deal_id == deal_id).order_by(StageChange.id)
+    return list(session.scalars(query))
+
+
+def latest_notes(session: Session, deal_id: int, limit: int = 3) -> list[DealNote]:
+    query = (
+        select(DealNote)
+        .where(DealNote.deal_id == deal_id)
+        .order_by(DealNote.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def _visible(query: Select[tuple[Deal]], owner_id: int | None) -> Select[tuple[Deal]]:
+    return query if owner_id is None else query.where(Deal.owner_id == owner_id)

@@ -1,0 +1,152 @@
+"""The typed data model. Schema changes go through an Alembic migration as well."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from store.types import UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        Decimal: Numeric(18, 2),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Person(Base):
+    """Someone in the Slack workspace who has used the bot, with their Slack profile."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str | None] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    profile_synced_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The case-folded name makes "ACME corp" and "Acme Corp" one customer.
+    name_key: Mapped[str] = mapped_column(String(120), unique=True)
+    tier: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_rep_visited_on", "rep_id", "visited_on"),
+        Index("ix_visits_customer", "customer_id"),
+        Index("ix_visits_follow_up_due", "follow_up_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    visited_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    next_step: Mapped[str | None] = mapped_column(Text)
+    follow_up_due: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    rep: Mapped[Person] = relationship(lazy="joined")
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_owner_stage", "owner_id", "stage"),
+        Index("ix_deals_customer", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    stage: Mapped[str] = mapped_column(String(20))
+    expected_close: Mapped[date | None]
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    bant_budget: Mapped[bool] = mapped_column(default=False)
+    bant_authority: Mapped[bool] = mapped_column(default=False)
+    bant_need: Mapped[bool] = mapped_column(default=False)
+    bant_timeline: Mapped[bool] = mapped_column(default=False)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    owner: Mapped[Person] = relationship(lazy="joined")
+
+
+class DealNote(Base):
+    __tablename__ = "deal_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[Person] = relationship(lazy="joined")
+
+
+class StageChange(Base):
+    """One move of a deal through the funnel; conversion and aging are computed from these."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+
+    changed_by: Mapped[Person] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Who created, changed or deleted what, and when, with the record before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HandledRequest(Base):
+    """Slack requests already acted on, so a redelivery never writes twice.
+
+    Written in the same transaction as the change it guards.
+    """
+
+    __tablename__ = "handled_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    result: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from store.models import Person
+
+
+def get_person(session: Session, slack_user_id: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+
+
+def save_profile(
+    session: Session,
+    slack_user_id: str,
+    *,
+    display_name: str,
+    tz: str,
+    locale: str | None,
+    synced_at: datetime | None,
+) -> Person:
+    """Create or refresh a person from their Slack profile."""
+    person = get_person(session, slack_user_id)
+    if person is None:
+        person = Person(slack_user_id=slack_user_id, display_name=display_name, tz=tz)
+        try:
+            # A savepoint, because two first requests from one person can race here.
+            with session.begin_nested():
+                session.add(person)
+        except IntegrityError:
+            person = get_person(session, slack_user_id)
+            assert person is not None
+    person.display_name = display_name
+    person.tz = tz
+    person.locale = locale
+    person.profile_synced_at = synced_at
+    return person
+
+
+def person_by_id(session: Session, person_id: int) -> Person:
+    return session.get_one(Person, person_id)
