@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +26,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 import handlers
 from runtime.export import export
-from runtime.http import http_server, wsgi_app
+from runtime.http import http_server, serve_until, wsgi_app
 from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
 from sales.localtime import utc_now
@@ -69,7 +71,11 @@ def run(settings: Settings, db: Database) -> None:
         return
     server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
     log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
-    server.run()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    serve_until(server, stop)
+    log.info("stopped")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

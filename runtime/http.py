@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from waitress import create_server
+from waitress import create_server, wasyncore
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 if TYPE_CHECKING:
@@ -46,3 +47,11 @@ def http_server(
     """A production WSGI server; call `.run()` to serve and `.close()` to stop."""
     # Slack waits 3 s for an ack, so enough threads that slow listeners never queue acks.
     return create_server(application, host=host, port=port, threads=16, ident="salesbot")
+
+
+def serve_until(server: BaseWSGIServer | MultiSocketServer, stop: threading.Event) -> None:
+    """Serve until `stop` is set, then finish the requests in flight and close the sockets."""
+    while not stop.is_set():
+        wasyncore.loop(timeout=0.1, map=server._map, use_poll=True, count=1)
+    server.task_dispatcher.shutdown()
+    wasyncore.close_all(server._map)

@@ -1,0 +1,156 @@
+"""Shared fixtures: a database per test, the fake Slack Web API, and the real bot on HTTP."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot import build_bot
+from runtime.http import http_server, serve_until, wsgi_app
+from runtime.settings import Settings
+from store.db import Database
+from tests.support.fake_slack import Call, FakeSlack
+from tests.support.slack_requests import Response, SlackSender
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token-1234"
+ADMIN = "UADMIN1"
+REP = "UREP001"
+OTHER_REP = "UREP002"
+# A Wednesday afternoon in New York, where the reps live.
+START = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> Iterator[str]:
+    """A fresh, empty database: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'salesbot.db'}"
+        return
+    # A schema per test keeps tests apart without creating databases.
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    fake.add_user(REP, name="rita", real_name="Rita Rep", tz="America/New_York")
+    fake.add_user(OTHER_REP, name="oscar", real_name="Oscar Other", tz="Asia/Shanghai")
+    fake.add_user(ADMIN, name="ada", real_name="Ada Admin", tz="Europe/London")
+    yield fake
+    fake.stop()
+    assert fake.problems == [], "the bot sent invalid Block Kit:\n" + "\n".join(fake.problems)
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class RunningBot:
+    """The real bot serving HTTP on a free port, talking to the fake Slack."""
+
+    slack: SlackSender
+    fake: FakeSlack
+    db: Database
+    clock: Clock
+    url: str
+    settings: Settings
+    replies_seen: dict[str, int] = field(default_factory=dict)
+
+    def command(
+        self, command: str, text: str, user: str = REP, **kwargs: Any
+    ) -> tuple[Response, str]:
+        response_url = self.fake.response_url()
+        response = self.slack.command(
+            command, text, user_id=user, response_url=response_url, **kwargs
+        )
+        return response, response_url
+
+    def reply_to(self, response_url: str, index: int = 0, timeout: float = 5.0) -> dict[str, Any]:
+        """The `index`-th message the bot sent to `response_url` (waiting for it)."""
+
+        def found() -> list[Call]:
+            calls = [c for c in self.fake.calls("response_url") if c.params["url"] == response_url]
+            return calls if len(calls) > index else []
+
+        return self.fake.wait_for(found, timeout)[index].params
+
+    def ask(self, command: str, text: str, user: str = REP) -> dict[str, Any]:
+        """Run a command and wait for the bot's ephemeral answer."""
+        response, response_url = self.command(command, text, user)
+        assert response.status == 200, response.body
+        return self.reply_to(response_url)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
+    return Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_app_token=None,
+        port=0,
+        database_url=database_url,
+        slack_api_url=fake_slack.api_url,
+        admin_user_ids=frozenset({ADMIN}),
+        default_currency="USD",
+    )
+
+
+@pytest.fixture
+def running_bot(
+    settings: Settings, db: Database, fake_slack: FakeSlack, clock: Clock
+) -> Iterator[RunningBot]:
+    bot = build_bot(settings, db, clock)
+    server = http_server(wsgi_app(bot.app, db.is_reachable), "127.0.0.1", 0)
+    stop = threading.Event()
+    thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    yield RunningBot(
+        slack=SlackSender(url, SIGNING_SECRET),
+        fake=fake_slack,
+        db=db,
+        clock=clock,
+        url=url,
+        settings=settings,
+    )
+    stop.set()
+    thread.join(timeout=5)

@@ -1,0 +1,43 @@
+"""Reading messages the way a person does: the words on screen and the buttons offered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """Every text a person reads in a message or view, flattened into lines."""
+    parts: list[str] = [message.get("text", "")] if isinstance(message.get("text"), str) else []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("title", {}))
+    walk(message.get("blocks", []))
+    return "\n".join(parts)
+
+
+def action_ids(message: dict[str, Any]) -> list[str]:
+    """The action_id of every button and menu, in order."""
+    return [
+        element["action_id"]
+        for block in message.get("blocks", [])
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    ]
+
+
+def element(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    for block in message.get("blocks", []):
+        if block.get("type") == "actions":
+            for item in block["elements"]:
+                if item["action_id"] == action_id:
+                    return item
+    raise AssertionError(f"no element {action_id!r} in the message")
