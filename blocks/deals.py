@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from blocks.common import (
@@ -174,8 +173,8 @@ def _list_line(deal: Deal) -> str:
 def deal_choices(deals: list[Deal], rest: str, ref: str) -> Message:
     """Several deals match: one button each, which re-runs the command on that deal."""
     buttons = [
-        button(f"#{deal.id} {deal_name(deal)}", PICK_DEAL, f"#{deal.id} {rest}".strip())
-        for deal in deals[:5]
+        button(f"#{deal.id} {deal_name(deal)}", f"{PICK_DEAL}_{n}", f"#{deal.id} {rest}".strip())
+        for n, deal in enumerate(deals[:5])
     ]
     text = f"More than one deal matches “{escape(ref)}”. Which one did you mean?"
     blocks = [section(text), actions("deal_choices", *buttons)]
@@ -184,9 +183,7 @@ def deal_choices(deals: list[Deal], rest: str, ref: str) -> Message:
     return message("Which deal did you mean?", blocks)
 
 
-def deal_create_modal(
-    today: date, response_url: str | None, default_currency: str
-) -> dict[str, Any]:
+def deal_create_modal(response_url: str | None, default_currency: str) -> dict[str, Any]:
     stage_options = [{"text": plain(stage.label), "value": stage.key} for stage in OPEN_STAGES]
     initial_stage = next(option for option in stage_options if option["value"] == DEFAULT_STAGE.key)
     return {

@@ -40,4 +40,3 @@ def register_all(app: App, ctx: BotContext) -> None:
         except Exception:
             log.exception("could not tell the person about the failure")
         return None
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -22,7 +23,14 @@ from blocks.deals import (
     stage_label,
 )
 from blocks.visits import ModalContext
-from handlers.modal_values import checked, picked_date, selected_customer, selected_value, typed
+from handlers.inputs import (
+    checked,
+    command_text,
+    picked_date,
+    selected_customer,
+    selected_value,
+    typed,
+)
 from handlers.replies import reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
@@ -61,7 +69,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        text = command.get("text", "")
+        text = command_text(command)
         if text.strip().casefold() in ("", "new"):
             view = deal_create_modal(command.get("response_url"), ctx.settings.default_currency)
             client.views_open(trigger_id=command["trigger_id"], view=view)
@@ -69,7 +77,7 @@ def register(app: App, ctx: BotContext) -> None:
         actor = ctx.people.actor(ctx.people.person(command["user_id"]))
         _run_text(ctx, actor, text, respond, key=f"command:{command['trigger_id']}")
 
-    @app.action(PICK_DEAL)
+    @app.action(re.compile(rf"^{PICK_DEAL}_\d+$"))
     def deal_picked(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:

@@ -1,4 +1,4 @@
-"""Reading what someone entered in a modal (view.state.values)."""
+"""Reading what people typed: slash-command text and modal values (view.state.values)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,15 @@ from datetime import date
 from typing import Any
 
 Values = dict[str, Any]
+
+
+def command_text(command: dict[str, Any]) -> str:
+    """The text after the command, as the person typed it.
+
+    Slack escapes &, < and > in slash-command text; the parsers want the characters back.
+    """
+    text = str(command.get("text", ""))
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _element(values: Values, block_id: str) -> dict[str, Any]:

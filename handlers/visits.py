@@ -20,7 +20,7 @@ from blocks.visits import (
     visit_modal,
     visit_removed,
 )
-from handlers.modal_values import picked_date, selected_customer, typed
+from handlers.inputs import command_text, picked_date, selected_customer, typed
 from handlers.replies import reply, reply_later
 from parsing.errors import ParseError
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
@@ -37,7 +37,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        user_id, text = command["user_id"], command.get("text", "")
+        user_id, text = command["user_id"], command_text(command)
         if not text.strip():
             today = ctx.today_for(ctx.people.known(user_id))
             context = ModalContext(response_url=command.get("response_url"))

@@ -120,6 +120,7 @@ class StageChange(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
 
+    deal: Mapped[Deal] = relationship()
     changed_by: Mapped[Person] = relationship(lazy="joined")
 
 
