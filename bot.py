@@ -85,7 +85,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     db_parser = commands.add_parser("db", help="database schema")
-    db_parser.add_argument("action", choices=["upgrade"])
+    db_parser.add_argument("action", choices=["upgrade", "revision"])
+    db_parser.add_argument("-m", "--message", help="what a new revision changes")
     export_parser = commands.add_parser("export", help="write every record to stdout")
     export_parser.add_argument("kind", choices=["visits", "deals"])
     export_parser.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, settings.secrets())
     db = Database(settings.database_url)
+    if command == "db" and args.action == "revision":
+        db.new_revision(args.message or "schema change")
+        return 0
     db.upgrade()
     if command == "db":
         print(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")

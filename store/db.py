@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,13 +71,23 @@ class Database:
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
         with self.engine.begin() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(_alembic_config(connection), "head")
+
+    def new_revision(self, message: str) -> None:
+        """Write a migration for what the models have and the (upgraded) schema lacks."""
+        self.upgrade()
+        with self.engine.begin() as connection:
+            command.revision(_alembic_config(connection), message=message, autogenerate=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
 
 
 def _create_engine(url: str) -> Engine:
