@@ -232,3 +232,10 @@ def test_an_admin_may_undo_anyones_visit(running_bot: RunningBot) -> None:
         running_bot.reply_to(press(running_bot, card, "visit_undo", ADMIN))
     )
     assert saved_visits(running_bot) == []
+
+
+def test_slack_escaped_characters_are_read_as_typed(running_bot: RunningBot) -> None:
+    # Slack sends &, < and > in command text as HTML entities.
+    running_bot.ask("/visit", "AT&amp;T: pricing &lt;draft&gt; shared")
+    [visit] = saved_visits(running_bot)
+    assert (visit.customer.name, visit.notes) == ("AT&T", "pricing <draft> shared")
