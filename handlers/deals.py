@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, notice, problem
+from blocks.common import Message, context, notice, problem
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
@@ -165,18 +165,17 @@ def _answer(
 
 
 def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
-    owner = actor.person_id if scope == "mine" else actor.visible_owner()
+    owners = frozenset({actor.person_id}) if scope == "mine" else actor.visible_owners()
+    if owners is None:
+        label = "— everyone's"
+    elif owners == {actor.person_id}:
+        label = "— yours"
+    else:
+        label = "— yours and your teams'"
     with ctx.db.transaction() as session:
-        open_deals = deals.open_deals(session, owner)
-        label = "— yours" if owner is not None else "— everyone's"
-        answer = deal_list(open_deals, label)
-    if scope == "all" and owner is not None:
-        answer["blocks"].append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": "Reps see their own deals."}],
-            }
-        )
+        answer = deal_list(deals.open_deals(session, owners), label)
+    if scope == "all" and owners == {actor.person_id}:
+        answer["blocks"].append(context("Reps see their own deals; managers also their teams'."))
     return answer
 
 
@@ -271,13 +270,13 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
                     "can see or change it."
                 )
             return deal.id
-        matches = deals.find_deals(session, ref.text or "", actor.visible_owner(), MAX_CHOICES + 1)
+        matches = deals.find_deals(session, ref.text or "", actor.visible_owners(), MAX_CHOICES + 1)
         open_matches = [deal for deal in matches if STAGES[deal.stage].is_open]
         candidates = open_matches or matches
         if len(candidates) == 1:
             return candidates[0].id
         if not candidates:
-            return problem(f"No deal of yours matches “{ref.text}”.", "/deal list")
+            return problem(f"No deal you can see matches “{ref.text}”.", "/deal list")
         return deal_choices(candidates, rest, str(ref))
 
 
@@ -292,11 +291,10 @@ def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = No
         deal = deals.get_deal(session, deal_id)
         if deal is None:
             return notice(f"Deal #{deal_id} no longer exists.")
-        visible_rep = None if actor.sees_everything() else deal.owner_id
         return deal_card(
             deal,
             history=deals.stage_history(session, deal.id),
-            visits=visits.latest_visits(session, deal.customer_id, visible_rep),
+            visits=visits.latest_visits(session, deal.customer_id, actor.visible_owners()),
             notes=deals.latest_notes(session, deal.id),
             may_change=actor.may_change(deal.owner_id),
             headline=headline,

@@ -1,8 +1,8 @@
-"""Who may see and change what: a rep their own book, admins everything."""
+"""Who may see and change what: a rep their own book, a manager their teams', admins all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -12,19 +12,31 @@ class Actor:
     slack_user_id: str
     person_id: int
     is_admin: bool
+    # Everyone on the teams this person manages.
+    managed_person_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.managed_person_ids)
 
     def sees_everything(self) -> bool:
         return self.is_admin
 
     def may_change(self, owner_person_id: int) -> bool:
-        return self.is_admin or owner_person_id == self.person_id
+        return (
+            self.is_admin
+            or owner_person_id == self.person_id
+            or owner_person_id in self.managed_person_ids
+        )
 
     def may_see(self, owner_person_id: int) -> bool:
         return self.may_change(owner_person_id)
 
-    def visible_owner(self) -> int | None:
-        """The one owner whose records this actor may see, or None for everyone's."""
-        return None if self.sees_everything() else self.person_id
+    def visible_owners(self) -> frozenset[int] | None:
+        """The people whose records this actor may see, or None for everyone's."""
+        if self.sees_everything():
+            return None
+        return self.managed_person_ids | {self.person_id}
 
 
 class NotAllowed(Exception):

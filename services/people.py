@@ -13,6 +13,7 @@ from sales.permissions import Actor
 from store.db import Database
 from store.models import Person
 from store.people import get_person, save_profile
+from store.teams import managed_person_ids
 
 log = logging.getLogger(__name__)
 PROFILE_MAX_AGE = timedelta(hours=24)
@@ -57,10 +58,14 @@ class People:
             )
 
     def actor(self, person: Person) -> Actor:
+        """What this person may do; looked up on every command and button press."""
+        with self._db.transaction() as session:
+            managed = managed_person_ids(session, person.id)
         return Actor(
             slack_user_id=person.slack_user_id,
             person_id=person.id,
             is_admin=person.slack_user_id in self._admins,
+            managed_person_ids=managed,
         )
 
     def _fetch_profile(self, slack_user_id: str) -> tuple[str, str, str | None] | None:

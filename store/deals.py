@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -56,11 +56,13 @@ def get_deal(session: Session, deal_id: int) -> Deal | None:
     return session.get(Deal, deal_id)
 
 
-def find_deals(session: Session, text: str, owner_id: int | None, limit: int = 10) -> list[Deal]:
+def find_deals(
+    session: Session, text: str, owner_ids: Collection[int] | None, limit: int = 10
+) -> list[Deal]:
     """Deals whose customer name or title contains `text`; open deals first."""
     needle = text.strip().casefold()
     query = (
-        _visible(select(Deal).join(Deal.customer), owner_id)
+        _visible(select(Deal).join(Deal.customer), owner_ids)
         .where(
             or_(
                 Customer.name_key.contains(needle, autoescape=True),
@@ -73,8 +75,9 @@ def find_deals(session: Session, text: str, owner_id: int | None, limit: int = 1
     return list(session.scalars(query))
 
 
-def open_deals(session: Session, owner_id: int | None) -> list[Deal]:
-    query = _visible(select(Deal), owner_id).where(Deal.stage.in_(OPEN_STAGE_KEYS))
+def open_deals(session: Session, owner_ids: Collection[int] | None) -> list[Deal]:
+    """Open deals owned by `owner_ids` (None: by anyone), largest first."""
+    query = _visible(select(Deal), owner_ids).where(Deal.stage.in_(OPEN_STAGE_KEYS))
     return list(session.scalars(query.order_by(Deal.amount.desc(), Deal.id)))
 
 
@@ -140,5 +143,5 @@ def latest_notes(session: Session, deal_id: int, limit: int = 3) -> list[DealNot
     return list(session.scalars(query))
 
 
-def _visible(query: Select[tuple[Deal]], owner_id: int | None) -> Select[tuple[Deal]]:
-    return query if owner_id is None else query.where(Deal.owner_id == owner_id)
+def _visible(query: Select[tuple[Deal]], owner_ids: Collection[int] | None) -> Select[tuple[Deal]]:
+    return query if owner_ids is None else query.where(Deal.owner_id.in_(owner_ids))

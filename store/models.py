@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from store.types import UTCDateTime, utcnow
@@ -151,3 +151,96 @@ class HandledRequest(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     result: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80), unique=True)
+    # Where the manager digest goes; without one it goes to each manager by DM.
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    # ISO 3166 code overriding HOLIDAY_COUNTRY for this team's working days.
+    holiday_country: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Membership(Base):
+    """A person on a team, as a member (rep) or as one of its managers."""
+
+    __tablename__ = "team_memberships"
+    __table_args__ = (UniqueConstraint("team_id", "person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # Pacing pro-rates a target from the day someone joined, not the period's start.
+    joined_on: Mapped[date]
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Target(Base):
+    """What a person or a team must reach for one metric in one month or quarter."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("owner_key", "metric", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "person:<id>" or "team:<id>": one unique key, because NULLs never collide.
+    owner_key: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    amount: Mapped[Decimal]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    set_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+
+class Delivery(Base):
+    """The delivery ledger: one row per scheduled message, job, period and recipient.
+
+    The unique key is what makes a send exactly-once: whoever inserts the row sends.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("job", "period", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class JobRun(Base):
+    """The scheduler's own health: when each job last ran, and how it went."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_sent: Mapped[int] = mapped_column(default=0)
+    last_failed: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,12 +50,12 @@ def get_visit(session: Session, visit_id: int) -> Visit | None:
 
 
 def latest_visits(
-    session: Session, customer_id: int, rep_id: int | None, limit: int = 3
+    session: Session, customer_id: int, rep_ids: Collection[int] | None, limit: int = 3
 ) -> list[Visit]:
-    """The customer's latest visits, by one rep or (rep_id None) by anyone."""
+    """The customer's latest visits by `rep_ids` (None: by anyone)."""
     query = select(Visit).where(Visit.customer_id == customer_id)
-    if rep_id is not None:
-        query = query.where(Visit.rep_id == rep_id)
+    if rep_ids is not None:
+        query = query.where(Visit.rep_id.in_(rep_ids))
     query = query.order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(limit)
     return list(session.scalars(query))
 

@@ -133,7 +133,7 @@ def test_an_ambiguous_reference_offers_buttons_that_finish_the_job(running_bot: 
 
 def test_no_match_says_so(running_bot: RunningBot) -> None:
     shown = text_of(running_bot.ask("/deal", "Nobody stage won"))
-    assert "No deal of yours matches “Nobody”" in shown
+    assert "No deal you can see matches “Nobody”" in shown
     assert "no deal #9" in text_of(running_bot.ask("/deal", "#9 won")).lower()
 
 
@@ -143,7 +143,7 @@ def test_another_rep_is_refused_and_nothing_changes(running_bot: RunningBot) -> 
         refusal = text_of(running_bot.ask("/deal", command, user=OTHER_REP))
         assert "belongs to someone else" in refusal
     # A rep's free-text references only ever search their own book.
-    assert "No deal of yours" in text_of(running_bot.ask("/deal", "Acme won", user=OTHER_REP))
+    assert "No deal you can see" in text_of(running_bot.ask("/deal", "Acme won", user=OTHER_REP))
     [deal] = all_deals(running_bot)
     assert (deal.stage, deal.amount) == ("proposal", Decimal("120000.00"))
 
