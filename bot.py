@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,14 +22,13 @@ from dotenv import load_dotenv
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 import handlers
 from runtime.export import export
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
+from runtime.slack_client import Sleep, make_client
 from sales.localtime import utc_now
 from services.context import BotContext
 from services.people import People
@@ -43,10 +43,14 @@ class Bot:
     context: BotContext
 
 
-def build_bot(settings: Settings, db: Database, clock: Callable[[], datetime] = utc_now) -> Bot:
+def build_bot(
+    settings: Settings,
+    db: Database,
+    clock: Callable[[], datetime] = utc_now,
+    sleep: Sleep = time.sleep,
+) -> Bot:
     """The Bolt app with every listener registered; also used by the end-to-end tests."""
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep)
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",

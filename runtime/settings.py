@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 
+import holidays
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -35,6 +37,11 @@ class Settings:
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
     default_currency: str = "USD"
     log_level: str = "INFO"
+    holiday_country: str | None = None
+    pacing_time: time = time(9, 0)
+    digest_time: time = time(9, 0)
+    weekly_digest_day: int = 0  # Monday
+    scheduler_tick_minutes: int = 5
 
     @property
     def socket_mode(self) -> bool:
@@ -76,7 +83,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
             "App Credentials). Or set SLACK_APP_TOKEN to use Socket Mode."
         )
 
-    port = _port(text("PORT"), problems)
+    port = _whole_number("PORT", text("PORT"), 3000, 1, 65535, problems)
     database_url = text("DATABASE_URL") or DEFAULT_DATABASE_URL
     try:
         make_url(database_url)
@@ -109,6 +116,14 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
 
+    holiday_country = _holiday_country(text("HOLIDAY_COUNTRY"), problems)
+    pacing_time = _local_time("PACING_TIME", text("PACING_TIME"), time(9, 0), problems)
+    digest_time = _local_time("DIGEST_TIME", text("DIGEST_TIME"), time(9, 0), problems)
+    weekly_day = _weekday(text("WEEKLY_DIGEST_DAY"), problems)
+    tick = _whole_number(
+        "SCHEDULER_TICK_MINUTES", text("SCHEDULER_TICK_MINUTES"), 5, 1, 60, problems
+    )
+
     if problems:
         raise SettingsError(problems)
     assert bot_token is not None  # guaranteed by the checks above
@@ -122,13 +137,56 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
         admin_user_ids=admins,
         default_currency=currency,
         log_level=log_level,
+        holiday_country=holiday_country,
+        pacing_time=pacing_time,
+        digest_time=digest_time,
+        weekly_digest_day=weekly_day,
+        scheduler_tick_minutes=tick,
     )
 
 
-def _port(value: str | None, problems: list[str]) -> int:
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _holiday_country(value: str | None, problems: list[str]) -> str | None:
     if value is None:
-        return 3000
-    if value.isdigit() and 0 < int(value) < 65536:
+        return None
+    code = value.upper()
+    if code not in holidays.list_supported_countries():
+        problems.append(
+            f"HOLIDAY_COUNTRY {value!r} is not a supported country code, e.g. US, CN or DE."
+        )
+    return code
+
+
+def _local_time(name: str, value: str | None, default: time, problems: list[str]) -> time:
+    if value is None:
+        return default
+    hours, _, minutes = value.partition(":")
+    if hours.isdigit() and (minutes == "" or minutes.isdigit()):
+        hour, minute = int(hours), int(minutes or 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    problems.append(f"{name} must be a local time such as 09:00 or 17:30, not {value!r}.")
+    return default
+
+
+def _weekday(value: str | None, problems: list[str]) -> int:
+    if value is None:
+        return 0
+    for number, day in enumerate(WEEKDAYS):
+        if value.casefold() in (day, day[:3]):
+            return number
+    problems.append(f"WEEKLY_DIGEST_DAY must be a weekday name such as monday, not {value!r}.")
+    return 0
+
+
+def _whole_number(
+    name: str, value: str | None, default: int, low: int, high: int, problems: list[str]
+) -> int:
+    if value is None:
+        return default
+    if value.isdigit() and low <= int(value) <= high:
         return int(value)
-    problems.append(f"PORT must be a number from 1 to 65535, not {value!r}.")
-    return 3000
+    problems.append(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
+    return default

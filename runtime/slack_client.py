@@ -1,0 +1,55 @@
+"""The Web API client every part of the bot uses, pointed at SLACK_API_URL."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+log = logging.getLogger(__name__)
+Sleep = Callable[[float], None]
+
+
+class WaitAsSlackAsks(RateLimitErrorRetryHandler):
+    """On HTTP 429, wait the Retry-After Slack asks for, then try again.
+
+    slack_sdk's own handler does the same but always sleeps with time.sleep; taking the
+    sleep as a parameter lets tests check the wait without spending it.
+    """
+
+    def __init__(self, max_retry_count: int, sleep: Sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+        headers = {
+            name.lower(): values for name, values in (response.headers if response else {}).items()
+        }
+        retry_after = headers.get("retry-after", ["1"])[0]
+        seconds = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else 1.0
+        # A little jitter keeps several bots from retrying in lockstep.
+        wait = seconds + random.random() * 0.5
+        log.info("Slack asked us to slow down; retrying in %.1f s", wait)
+        self._sleep(wait)
+
+
+def make_client(token: str, base_url: str, sleep: Sleep = time.sleep) -> WebClient:
+    client = WebClient(token=token, base_url=base_url)
+    client.retry_handlers.append(WaitAsSlackAsks(max_retry_count=3, sleep=sleep))
+    return client
