@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,28 @@ class Database:
         with self.transaction() as session:
             row = session.get(HandledRequest, key)
             return None if row is None else row.result
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Hold the lock `name` across every process sharing this database, if it is free.
+
+        Yields whether this process got it. On PostgreSQL it is an advisory lock, released
+        when the block ends (or the connection dies). SQLite has no such lock; there the
+        delivery ledger alone keeps scheduled sends exactly-once.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = zlib.crc32(name.encode())
+        with self.engine.connect() as connection:
+            got = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+            connection.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    connection.commit()
 
     def is_reachable(self) -> bool:
         try:
