@@ -24,12 +24,15 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 
 import handlers
+from runtime.cli_text import format_job_list, format_run_report, parse_instant
 from runtime.export import export
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
 from runtime.slack_client import Sleep, make_client
 from sales.localtime import utc_now
+from scheduler.registry import all_jobs
+from scheduler.runtime import Scheduler
 from services.context import BotContext
 from services.people import People
 from store.db import Database
@@ -41,6 +44,7 @@ log = logging.getLogger("salesbot")
 class Bot:
     app: App
     context: BotContext
+    scheduler: Scheduler
 
 
 def build_bot(
@@ -64,22 +68,40 @@ def build_bot(
         clock=clock,
     )
     handlers.register_all(app, context)
-    return Bot(app=app, context=context)
+    return Bot(app=app, context=context, scheduler=Scheduler(context, client, all_jobs(settings)))
 
 
 def run(settings: Settings, db: Database) -> None:
     bot = build_bot(settings, db)
-    if settings.socket_mode:
-        log.info("starting in Socket Mode")
-        SocketModeHandler(bot.app, settings.slack_app_token).start()
-        return
-    server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
-    log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    serve_until(server, stop)
-    log.info("stopped")
+    bot.scheduler.start(settings.scheduler_tick_minutes)
+    try:
+        if settings.socket_mode:
+            log.info("starting in Socket Mode")
+            SocketModeHandler(bot.app, settings.slack_app_token).start()
+            return
+        server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
+        log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        serve_until(server, stop)
+    finally:
+        bot.scheduler.shutdown()
+        log.info("stopped")
+
+
+def jobs_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """`jobs` lists the jobs; `jobs run NAME` runs one now, exactly as the scheduler would."""
+    scheduler = build_bot(settings, db).scheduler
+    if args.action is None:
+        print(format_job_list(scheduler.status()))
+        return 0
+    if args.name not in scheduler.jobs:
+        print(f"No job {args.name!r}. Jobs: {', '.join(scheduler.jobs)}", file=sys.stderr)
+        return 2
+    report = scheduler.run_job(args.name, now=args.at, dry_run=sys.stdout if args.dry_run else None)
+    print(format_run_report(report), file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -94,6 +116,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     export_parser = commands.add_parser("export", help="write every record to stdout")
     export_parser.add_argument("kind", choices=["visits", "deals"])
     export_parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    jobs_parser = commands.add_parser("jobs", help="list scheduled jobs, or run one now")
+    jobs_actions = jobs_parser.add_subparsers(dest="action")
+    run_parser = jobs_actions.add_parser("run", help="run one job now, as the scheduler would")
+    run_parser.add_argument("name")
+    run_parser.add_argument("--at", type=parse_instant, help="as if at this ISO 8601 time")
+    run_parser.add_argument("--dry-run", action="store_true", help="print instead of posting")
     return parser.parse_args(argv)
 
 
@@ -101,8 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     load_dotenv()
     command = args.command or "run"
+    posts = command == "run" or (command == "jobs" and args.action == "run" and not args.dry_run)
     try:
-        settings = load_settings(os.environ, need_slack=command == "run")
+        settings = load_settings(os.environ, need_slack=posts)
     except SettingsError as error:
         print("salesbot cannot start; fix these settings (see .env.example):", file=sys.stderr)
         for problem in error.problems:
@@ -117,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "db":
         print(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")
         return 0
+    if command == "jobs":
+        return jobs_command(args, settings, db)
     if command == "export":
         count = export(db, args.kind, args.format, sys.stdout)
         print(f"exported {count} {args.kind}", file=sys.stderr)

@@ -104,6 +104,26 @@ def notice(text: str) -> Message:
     return message(text, [section(text)])
 
 
+def readable_text(payload: dict[str, Any]) -> str:
+    """Every text a person reads in a message or view, one per line: fallback text,
+    title, then the blocks' texts in order."""
+    parts: list[str] = [payload["text"]] if isinstance(payload.get("text"), str) else []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload.get("title", {}))
+    walk(payload.get("blocks", []))
+    return "\n".join(parts)
+
+
 def day(value: date) -> str:
     """`Fri 27 Nov 2026`: unambiguous wherever the reader lives."""
     return value.strftime("%a %-d %b %Y")

@@ -22,6 +22,7 @@ from blocks.deals import (
     deal_list,
     stage_label,
 )
+from blocks.pacing import MY_DEALS
 from blocks.visits import ModalContext
 from handlers.inputs import (
     checked,
@@ -101,6 +102,12 @@ def register(app: App, ctx: BotContext) -> None:
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
         _change(ctx, actor, change, respond, key=key, replace=True)
+
+    @app.action(MY_DEALS)
+    def my_deals_pressed(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        reply(respond, _list(ctx, actor, "mine"))
 
     @app.view(DEAL_MODAL)
     def deal_submitted(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -20,3 +20,8 @@ def local_today(tz_name: str, now: datetime) -> date:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def day_start(tz_name: str, day: date) -> datetime:
+    """The UTC instant a local calendar day begins at."""
+    return datetime.combine(day, time(0), tzinfo=zone(tz_name)).astimezone(UTC)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -166,7 +166,7 @@ def first_reached(
 class FunnelWindow:
     reached: dict[str, int]  # deals that reached each stage (or beyond) in the window
     won_amounts: list[tuple[Decimal, str]]
-    cycle_days: list[float]  # created -> won, for deals won in the window
+    cycle_times: list[timedelta]  # created -> won, for deals won in the window
     proposals_by_rep: dict[int, int]
     wins_by_rep: dict[int, int]
 
@@ -185,9 +185,7 @@ def funnel(session: Session, owner_ids: Collection[int], window: Window) -> Funn
     return FunnelWindow(
         reached=dict(reached),
         won_amounts=[(deal.amount, deal.currency) for deal, _ in won],
-        cycle_days=[
-            (_aware(won_at) - deal.created_at).total_seconds() / 86400 for deal, won_at in won
-        ],
+        cycle_times=[_aware(won_at) - deal.created_at for deal, won_at in won],
         proposals_by_rep=dict(Counter(proposals.values())),
         wins_by_rep=dict(wins_by_rep),
     )

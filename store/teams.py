@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.audit import record_change, snapshot
@@ -89,3 +89,66 @@ def joined_on(team: Team, person_id: int) -> date | None:
         (m.joined_on for m in team.memberships if m.person_id == person_id and m.role == MEMBER),
         None,
     )
+
+
+def first_joined(session: Session, person_id: int) -> date | None:
+    """When the person first joined any team as a member: pacing starts there."""
+    query = select(func.min(Membership.joined_on)).where(
+        Membership.person_id == person_id, Membership.role == MEMBER
+    )
+    return session.scalar(query)
+
+
+def team_by_id(session: Session, team_id: int) -> Team | None:
+    return session.get(Team, team_id)
+
+
+def get_team_by_id(session: Session, team_id: int) -> Team | None:
+    return session.get(Team, team_id)
+
+
+def is_manager_of(team: Team, person_id: int) -> bool:
+    return any(m.person_id == person_id and m.role == MANAGER for m in team.memberships)
+
+
+def is_member_of(team: Team, person_id: int) -> bool:
+    return any(m.person_id == person_id and m.role == MEMBER for m in team.memberships)
+
+
+def refresh_role(session: Session, person: Person) -> None:
+    """Keep Person.role saying whether they manage a team ("manager") or not ("rep").
+
+    An "admin" stays an admin. Not audited: the memberships it follows from are.
+    """
+    if person.role == "admin":
+        return
+    session.flush()
+    manages = session.scalar(
+        select(Membership.id)
+        .where(Membership.person_id == person.id, Membership.role == MANAGER)
+        .limit(1)
+    )
+    person.role = MANAGER if manages is not None else "rep"
+
+
+def ensure_person_stub(
+    session: Session, slack_user_id: str, *, actor: str | None = None
+) -> tuple[Person, bool]:
+    """The person with this Slack id, created as a stub when unknown (True when created).
+
+    A stub has the Slack id as its name, UTC as its time zone and no profile_synced_at, so the
+    bot fetches the real name and time zone from Slack the first time it needs them. With an
+    `actor` the creation is audited.
+    """
+    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    if person is not None:
+        return person, False
+    person = Person(
+        slack_user_id=slack_user_id, display_name=slack_user_id, tz="UTC", profile_synced_at=None
+    )
+    session.add(person)
+    if actor is None:
+        session.flush()
+    else:
+        record_change(session, actor=actor, record=person, action="create", before=None)
+    return person, True

@@ -6,7 +6,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from bot import build_bot
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.settings import Settings
+from scheduler.runtime import Scheduler
 from store.db import Database
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import Response, SlackSender
@@ -88,7 +89,7 @@ class RunningBot:
     clock: Clock
     url: str
     settings: Settings
-    replies_seen: dict[str, int] = field(default_factory=dict)
+    scheduler: Scheduler
 
     def command(
         self, command: str, text: str, user: str = REP, **kwargs: Any
@@ -151,6 +152,7 @@ def running_bot(
         clock=clock,
         url=url,
         settings=settings,
+        scheduler=bot.scheduler,
     )
     stop.set()
     thread.join(timeout=5)

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from blocks.common import readable_text
+
 
 def text_of(message: dict[str, Any]) -> str:
     """Every text a person reads in a message or view, flattened into lines."""
-    parts: list[str] = [message.get("text", "")] if isinstance(message.get("text"), str) else []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
-                parts.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(message.get("title", {}))
-    walk(message.get("blocks", []))
-    return "\n".join(parts)
+    return readable_text(message)
 
 
 def action_ids(message: dict[str, Any]) -> list[str]:

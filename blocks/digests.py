@@ -1,0 +1,151 @@
+"""The manager digests: daily team pacing and activity, weekly funnel review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from blocks.common import Block, Message, context, day, escape, header, message, section, user
+from blocks.deals import stage_label
+from blocks.pacing import TargetPace, pace_line
+from sales.kpis import RepConversion, percent
+from sales.metrics import METRICS
+from sales.money import format_totals, totals_by_currency
+
+SECTION_BUDGET = 2800
+
+
+@dataclass(frozen=True)
+class RepDay:
+    slack_user_id: str
+    paces: list[TargetPace]
+    visits_last_day: int
+    cause: str | None = None  # "lead volume" or "conversion", when behind
+
+
+@dataclass(frozen=True)
+class Move:
+    deal_id: int
+    deal: str
+    owner: str
+    from_stage: str
+    to_stage: str
+
+
+@dataclass(frozen=True)
+class DailyDigest:
+    team: str
+    today: date
+    last_day: date
+    team_paces: list[TargetPace]
+    reps: list[RepDay]
+    moves: list[Move]
+    quiet: list[str]  # Slack ids of reps with no visit in the last 3 working days
+
+
+@dataclass(frozen=True)
+class WeeklyDigest:
+    team: str
+    first_day: date
+    last_day: date
+    reached: dict[str, int]
+    conversions: list[tuple[str, str, float | None]]
+    won_amounts: list[tuple[Decimal, str]]
+    average_deal: str
+    median_cycle_days: float | None
+    team_rate: float | None
+    below_average: list[RepConversion]
+
+
+def sections(title: str, lines: list[str]) -> list[Block]:
+    """`lines` under a bold title, split across sections so none passes Slack's text limit."""
+    blocks: list[Block] = []
+    chunk = f"*{title}*"
+    for line in lines:
+        if len(chunk) + len(line) + 1 > SECTION_BUDGET:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    blocks.append(section(chunk))
+    return blocks[:10]
+
+
+def _rep_line(rep: RepDay, last_day: date) -> str:
+    paces = " · ".join(
+        f"{METRICS[row.metric].label} {row.pace.status.emoji} {row.pace.fraction_done:.0%}"
+        for row in rep.paces
+    )
+    cause = f" · _{rep.cause}_" if rep.cause else ""
+    return (
+        f"• {user(rep.slack_user_id)} · {paces or 'no targets'} · "
+        f"{rep.visits_last_day} visit{'s' if rep.visits_last_day != 1 else ''} {last_day:%a}{cause}"
+    )
+
+
+def _move_line(move: Move) -> str:
+    if move.to_stage == "won":
+        icon = ":trophy: Won"
+    elif move.to_stage == "lost":
+        icon = ":x: Lost"
+    else:
+        icon = f"{stage_label(move.from_stage)} → {stage_label(move.to_stage)}"
+    return f"• {icon}: `#{move.deal_id}` {escape(move.deal)[:120]} ({user(move.owner)})"
+
+
+def daily_digest_message(digest: DailyDigest) -> Message:
+    blocks: list[Block] = [header(f"{digest.team} · daily digest · {day(digest.today)}")]
+    if digest.team_paces:
+        blocks += sections("Team targets", [pace_line(row) for row in digest.team_paces])
+    blocks += sections(
+        f"Reps (visits on {day(digest.last_day)})",
+        [_rep_line(rep, digest.last_day) for rep in digest.reps] or ["No members yet."],
+    )
+    moves = [_move_line(move) for move in digest.moves]
+    blocks += sections(f"Deal moves on {day(digest.last_day)}", moves or ["None."])
+    if digest.quiet:
+        quiet = ", ".join(user(rep) for rep in digest.quiet)
+        blocks.append(section(f":zzz: *No visit in the last 3 working days:* {quiet}"))
+    blocks.append(
+        context("Daily at the manager's morning on working days. `/target` sets targets.")
+    )
+    won = sum(1 for move in digest.moves if move.to_stage == "won")
+    return message(
+        f"{digest.team} daily digest: {len(digest.moves)} deal moves, {won} won", blocks[:50]
+    )
+
+
+def weekly_digest_message(digest: WeeklyDigest) -> Message:
+    span = f"{day(digest.first_day)} to {day(digest.last_day)}"
+    funnel = " → ".join(
+        f"{stage_label(stage)} {digest.reached.get(stage, 0)}" for stage in digest.reached
+    )
+    steps = [
+        f"• {stage_label(before)} → {stage_label(after)}: {percent(rate)}"
+        for before, after, rate in digest.conversions
+    ]
+    won_total = format_totals(totals_by_currency(digest.won_amounts))
+    cycle = f"{digest.median_cycle_days:.1f} days" if digest.median_cycle_days is not None else "—"
+    blocks: list[Block] = [
+        header(f"{digest.team} · weekly review"),
+        context(f"Last 4 weeks: {span}"),
+        section(f"*Funnel* (deals reaching each stage)\n{funnel}"),
+        section("*Stage-to-stage conversion*\n" + "\n".join(steps)),
+        section(
+            f"*Won*: {len(digest.won_amounts)} deals, {won_total}\n"
+            f"*Average deal size*: {digest.average_deal}\n*Median sales cycle*: {cycle}"
+        ),
+    ]
+    if digest.below_average:
+        lines = [
+            f"• {user(rep.rep)}: {rep.wins} won of {rep.proposals} proposals ({percent(rep.rate)})"
+            for rep in digest.below_average
+        ]
+        blocks += sections(f"Proposal-to-win below the team's {percent(digest.team_rate)}", lines)
+    else:
+        blocks.append(
+            section(
+                f"*Proposal-to-win*: team {percent(digest.team_rate)}; nobody is below the average."
+            )
+        )
+    return message(f"{digest.team} weekly review, {span}", blocks)

@@ -1,0 +1,47 @@
+"""What the command line prints, and the times it reads."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from scheduler.delivery import Outcome, RunReport
+from scheduler.runtime import JobStatus
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 time; one without an offset is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time, e.g. 2026-12-01T09:30:00+08:00"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+def format_job_list(statuses: list[JobStatus]) -> str:
+    lines = []
+    for status in statuses:
+        lines.append(f"{status.name}\n  {status.summary}")
+        waiting = "" if status.next_send else " (no recipients yet)"
+        lines.append(f"  next send: {_when(status.next_send)}{waiting}")
+        if status.last_finished:
+            errors = f", errors: {status.last_error}" if status.last_error else ""
+            lines.append(
+                f"  last run:  {_when(status.last_finished)}, sent {status.last_sent}, "
+                f"failed {status.last_failed}{errors}"
+            )
+    return "\n".join(lines)
+
+
+def format_run_report(report: RunReport) -> str:
+    counts = ", ".join(
+        f"{report.count(outcome)} {outcome.value}" for outcome in Outcome if report.count(outcome)
+    )
+    errors = "".join(f"\n  error: {error}" for error in report.errors)
+    return f"{report.job}: {counts or 'no recipients'}{errors}"

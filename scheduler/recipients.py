@@ -1,0 +1,67 @@
+"""Who the jobs write to: reps by DM, teams in their channel (or their managers by DM)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from sales.workdays import WorkCalendar, calendar_for
+from scheduler.job import Recipient
+from services.context import BotContext
+from store import teams
+from store.models import Person, Team
+
+
+def country_of(ctx: BotContext, person_teams: list[Team]) -> str | None:
+    """A team's own holiday country wins over HOLIDAY_COUNTRY."""
+    overrides = [team.holiday_country for team in person_teams if team.holiday_country]
+    return overrides[0] if overrides else ctx.settings.holiday_country
+
+
+def person_calendar(ctx: BotContext, session: Session, person: Person) -> WorkCalendar:
+    return calendar_for(country_of(ctx, teams.teams_of(session, person.id)))
+
+
+def reps(ctx: BotContext) -> list[Recipient]:
+    """Every member of a team, by DM, living by their own time zone and holidays."""
+    with ctx.db.transaction() as session:
+        people = {m.person.id: m.person for t in teams.all_teams(session) for m in t.memberships
+                  if m.role == teams.MEMBER}  # fmt: skip
+        return [
+            Recipient(
+                key=person.slack_user_id,
+                channel=person.slack_user_id,
+                tz=ctx.people.person(person.slack_user_id).tz,
+                calendar=person_calendar(ctx, session, person),
+                person_id=person.id,
+            )
+            for person in sorted(people.values(), key=lambda p: p.id)
+        ]
+
+
+def team_channels(ctx: BotContext) -> list[Recipient]:
+    """Each team with a manager: its channel, or each of its managers by DM if it has none.
+
+    The send time follows the (first) manager's time zone.
+    """
+    recipients = []
+    with ctx.db.transaction() as session:
+        for team in teams.all_teams(session):
+            managers = teams.members(team, teams.MANAGER)
+            if not managers:
+                continue
+            calendar = calendar_for(team.holiday_country or ctx.settings.holiday_country)
+            lead = ctx.people.person(managers[0].slack_user_id)
+            if team.channel_id:
+                recipients.append(
+                    Recipient(
+                        f"team:{team.id}", team.channel_id, lead.tz, calendar, team_id=team.id
+                    )
+                )
+                continue
+            for manager in managers:
+                tz = ctx.people.person(manager.slack_user_id).tz
+                key = f"team:{team.id}:{manager.slack_user_id}"
+                recipients.append(
+                    Recipient(key, manager.slack_user_id, tz, calendar, manager.id, team.id)
+                )
+    return recipients
