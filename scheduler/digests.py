@@ -181,6 +181,7 @@ class WeeklyReview:
                 format_money(mean, currency)
                 for currency in currencies
                 if (mean := average([v for v, c in funnel.won_amounts if c == currency]))
+                is not None
             )
             digest = WeeklyDigest(
                 team=team.name,

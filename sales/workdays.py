@@ -1,0 +1,94 @@
+"""Working days per country, so pacing never expects sales on a weekend or a public holiday."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+_SATURDAY = 5
+_ONE_DAY = timedelta(days=1)
+
+
+def is_known_country(code: str) -> bool:
+    """Whether `holidays` knows the country (ISO alpha-2 such as `US`, alpha-3 aliases too)."""
+    return code.strip().upper() in holidays.list_supported_countries()
+
+
+class WorkCalendar:
+    """Working days for one country: Monday-Friday minus that country's public holidays.
+
+    Weekend days a government declares working days in exchange for a bridge holiday
+    (China's 调休, e.g. Saturday 2026-02-14 for the Spring Festival) count as working days:
+    `holidays` lists the bridge day off, and dropping it without the make-up Saturday would
+    undercount the month.
+    """
+
+    def __init__(self, country: str | None) -> None:
+        code = (country or "").strip().upper()
+        if code and not is_known_country(code):
+            raise ValueError(
+                f"{country!r} is not a country code the holidays calendar knows, "
+                "e.g. US, CN, GB or DE."
+            )
+        self.country: str | None = code or None
+        # Years load lazily inside `holidays`; that mutates shared state and the bot
+        # answers requests on several threads.
+        self._lock = threading.Lock()
+        self._holidays = holidays.country_holidays(code) if code else None
+
+    def __repr__(self) -> str:
+        return f"WorkCalendar({self.country!r})"
+
+    def holiday_name(self, day: date) -> str | None:
+        if self._holidays is None:
+            return None
+        with self._lock:
+            return self._holidays.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        if self._holidays is None:
+            return day.weekday() < _SATURDAY
+        with self._lock:
+            is_holiday = day in self._holidays  # loads day.year before the make-up check
+            if day.weekday() >= _SATURDAY:
+                return day in self._holidays.weekend_workdays
+            return not is_holiday
+
+    def working_days(self, start: date, end: date) -> list[date]:
+        """The working days from `start` to `end`, both included."""
+        days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+        return [day for day in days if self.is_working_day(day)]
+
+    def count(self, start: date, end: date) -> int:
+        return len(self.working_days(start, end))
+
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before `day`."""
+        day -= _ONE_DAY
+        while not self.is_working_day(day):
+            day -= _ONE_DAY
+        return day
+
+    def last_working_days(self, day: date, n: int) -> list[date]:
+        """The `n` working days strictly before `day`, oldest first."""
+        if n < 0:
+            raise ValueError(f"cannot take {n} working days")
+        found: list[date] = []
+        while len(found) < n:
+            day = self.previous_working_day(day)
+            found.append(day)
+        return found[::-1]
+
+
+@lru_cache(maxsize=64)
+def _cached_calendar(code: str) -> WorkCalendar:
+    return WorkCalendar(code)
+
+
+def calendar_for(country: str | None) -> WorkCalendar:
+    """One shared calendar per country, so each year's holidays are computed once."""
+    # Normalising first keeps "us", "US " and "US" on the same cached calendar.
+    return _cached_calendar((country or "").strip().upper())
