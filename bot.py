@@ -17,11 +17,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from dotenv import load_dotenv
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from sqlalchemy.exc import OperationalError
 
 import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
@@ -127,7 +129,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    load_dotenv()
+    # `.env` in the working directory, where the README says to put it.
+    load_dotenv(Path.cwd() / ".env")
     command = args.command or "run"
     posts = command == "run" or (command == "jobs" and args.action == "run" and not args.dry_run)
     try:
@@ -142,7 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "db" and args.action == "revision":
         db.new_revision(args.message or "schema change")
         return 0
-    db.upgrade()
+    try:
+        db.upgrade()
+    except OperationalError as error:
+        where = db.engine.url.render_as_string(hide_password=True)
+        print(f"salesbot cannot reach the database at {where}: {error.orig}", file=sys.stderr)
+        return 2
     if command == "db":
         print(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")
         return 0

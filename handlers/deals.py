@@ -32,7 +32,7 @@ from handlers.inputs import (
     selected_value,
     typed,
 )
-from handlers.replies import reply, reply_later
+from handlers.replies import guarded, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
     DealAddNote,
@@ -66,8 +66,9 @@ MAX_CHOICES = 5
 
 def register(app: App, ctx: BotContext) -> None:
     @app.command("/deal")
+    @guarded
     def deal_command(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
         ack()
         text = command_text(command)
@@ -79,8 +80,9 @@ def register(app: App, ctx: BotContext) -> None:
         _run_text(ctx, actor, text, respond, key=f"command:{command['trigger_id']}")
 
     @app.action(re.compile(rf"^{PICK_DEAL}_\d+$"))
+    @guarded
     def deal_picked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
         actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
@@ -88,8 +90,9 @@ def register(app: App, ctx: BotContext) -> None:
         _run_text(ctx, actor, action["value"], respond, key=key, replace=True)
 
     @app.action(MOVE_STAGE)
+    @guarded
     def stage_picked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
         actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
@@ -104,14 +107,18 @@ def register(app: App, ctx: BotContext) -> None:
         _change(ctx, actor, change, respond, key=key, replace=True)
 
     @app.action(MY_DEALS)
-    def my_deals_pressed(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    @guarded
+    def my_deals_pressed(
+        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
         ack()
         actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
         reply(respond, _list(ctx, actor, "mine"))
 
     @app.view(DEAL_MODAL)
+    @guarded
     def deal_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         new, errors = _deal_from_modal(view["state"]["values"], ctx.settings.default_currency)
         if new is None:
@@ -179,7 +186,7 @@ def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
         label = "— yours"
     else:
         label = "— yours and your teams'"
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         answer = deal_list(deals.open_deals(session, owners), label)
     if scope == "all" and owners == {actor.person_id}:
         answer["blocks"].append(context("Reps see their own deals; managers also their teams'."))
@@ -266,7 +273,7 @@ def _apply_change(session: Session, deal: Deal, command: DealChange, actor: Acto
 
 def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Message:
     """The id of the one deal `ref` names that the actor may see, or the answer to give."""
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         if ref.deal_id is not None:
             deal = deals.get_deal(session, ref.deal_id)
             if deal is None:
@@ -294,7 +301,7 @@ def _rest_after_ref(text: str, ref: DealRef) -> str:
 
 
 def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = None) -> Message:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
             return notice(f"Deal #{deal_id} no longer exists.")

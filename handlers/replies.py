@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from blocks.common import Message
+from blocks.common import Message, notice
 
 log = logging.getLogger(__name__)
+Listener = TypeVar("Listener", bound=Callable[..., Any])
+SORRY = (
+    ":face_with_head_bandage: Sorry, something went wrong on our side and nothing was saved. "
+    "Please try again in a moment; if it keeps happening, tell your Slack admin."
+)
 
 
 def reply(respond: Respond, answer: Message, *, replace: bool = False) -> None:
@@ -35,3 +43,40 @@ def reply_later(
             return
         log.info("response_url answered %s; sending a DM instead", response.status_code)
     client.chat_postMessage(channel=user_id, **answer)
+
+
+def apologise(
+    error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient
+) -> None:
+    """Tell the person something failed (never how: that goes to the log)."""
+    log.error("listener failed: %s", error, exc_info=error)
+    user_id = (body.get("user") or {}).get("id") or body.get("user_id")
+    try:
+        if respond is not None:
+            reply(respond, notice(SORRY))
+        elif user_id:
+            client.chat_postMessage(channel=user_id, **notice(SORRY))
+    except Exception:
+        log.exception("could not tell the person about the failure")
+
+
+def guarded(listener: Listener) -> Listener:
+    """Turn a listener's failure into an apology instead of an exception for Bolt.
+
+    Bolt 1.30 drops an already-sent ack when a listener raises right after acking, so the
+    request would end in a 3-second timeout; listeners therefore never raise. A guarded
+    listener takes `body`, `client` and `respond`, which Bolt passes by name.
+    """
+    missing = {"body", "client", "respond"} - set(inspect.getfullargspec(listener).args)
+    if missing:
+        raise TypeError(f"{listener.__name__} must take {', '.join(sorted(missing))}")
+
+    @functools.wraps(listener)
+    def run(**kwargs: Any) -> Any:
+        try:
+            return listener(**kwargs)
+        except Exception as error:
+            apologise(error, kwargs["body"], kwargs["respond"], kwargs["client"])
+            return None
+
+    return run  # type: ignore[return-value]

@@ -21,7 +21,7 @@ from blocks.visits import (
     visit_removed,
 )
 from handlers.inputs import command_text, picked_date, selected_customer, typed
-from handlers.replies import reply, reply_later
+from handlers.replies import guarded, reply, reply_later
 from parsing.errors import ParseError
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
 from sales.permissions import Actor, NotAllowed
@@ -33,8 +33,9 @@ from store.visits import VisitFields
 
 def register(app: App, ctx: BotContext) -> None:
     @app.command("/visit")
+    @guarded
     def visit_command(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
         ack()
         user_id, text = command["user_id"], command_text(command)
@@ -60,7 +61,7 @@ def register(app: App, ctx: BotContext) -> None:
             f"command:{command['trigger_id']}",
             lambda session: f"visit:{visits.log_visit(session, person.id, fields).id}",
         )
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             visit = visits.get_visit(session, _id_of(ref))
             answer = (
                 visit_card(visit, parsed.warnings) if visit else notice("That visit was removed.")
@@ -68,8 +69,9 @@ def register(app: App, ctx: BotContext) -> None:
         reply(respond, answer)
 
     @app.view(VISIT_MODAL)
+    @guarded
     def visit_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         user_id = body["user"]["id"]
         today = ctx.today_for(ctx.people.known(user_id))
@@ -92,7 +94,7 @@ def register(app: App, ctx: BotContext) -> None:
         except NotAllowed as refusal:
             reply_later(client, user_id, modal.response_url, problem(refusal.message))
             return
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             visit = visits.get_visit(session, _id_of(ref))
             answer = (
                 visit_card(visit, updated=modal.visit_id is not None)
@@ -102,12 +104,13 @@ def register(app: App, ctx: BotContext) -> None:
         reply_later(client, user_id, modal.response_url, answer, replace=modal.visit_id is not None)
 
     @app.action(EDIT_VISIT)
+    @guarded
     def edit_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
         actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             try:
                 visit = _changeable_visit(session, int(action["value"]), actor)
             except NotAllowed as refusal:
@@ -118,8 +121,9 @@ def register(app: App, ctx: BotContext) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(UNDO_VISIT)
+    @guarded
     def undo_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
         actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))

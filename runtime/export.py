@@ -68,7 +68,7 @@ DEAL_COLUMNS = (
 
 def export(db: Database, kind: str, fmt: str, out: TextIO) -> int:
     """Write every visit or deal to `out`; the number written is returned."""
-    with db.transaction() as session:
+    with db.reading() as session:
         if kind == "visits":
             rows: Iterator[Row] = (visit_row(visit) for visit in visits.all_visits(session))
             columns = VISIT_COLUMNS

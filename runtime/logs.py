@@ -22,7 +22,12 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         # Format once with the record's own args, then freeze the redacted text.
-        record.msg = self.redact(record.getMessage())
+        try:
+            text = record.getMessage()
+        except (TypeError, ValueError):
+            # A log call whose arguments don't fit its format must not break the caller.
+            text = f"{record.msg} (log arguments: {record.args!r})"
+        record.msg = self.redact(text)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

@@ -44,7 +44,7 @@ def due_period(job: Job, recipient: Recipient, now: datetime) -> str | None:
     day: date = local_now.date()
     if not recipient.calendar.is_working_day(day) or local_now.time() < job.send_time():
         return None
-    return job.period(day)
+    return job.period(day, recipient.calendar)
 
 
 def next_send(job: Job, recipient: Recipient, now: datetime) -> datetime | None:
@@ -53,7 +53,8 @@ def next_send(job: Job, recipient: Recipient, now: datetime) -> datetime | None:
     for offset in range(0, 45):
         day = local_now.date() + timedelta(days=offset)
         at = datetime.combine(day, job.send_time(), tzinfo=local_now.tzinfo)
-        if at > local_now and recipient.calendar.is_working_day(day) and job.period(day):
+        calendar = recipient.calendar
+        if at > local_now and calendar.is_working_day(day) and job.period(day, calendar):
             return at
     return None
 
@@ -70,7 +71,7 @@ def deliver(
     period = due_period(job, recipient, now)
     if period is None:
         return Outcome.NOT_DUE
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         if deliveries.is_settled(session, job.name, period, recipient.key):
             return Outcome.DONE_BEFORE
     message = job.compose(ctx, recipient, recipient.local(now))

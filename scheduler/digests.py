@@ -60,7 +60,7 @@ class ManagerDigest:
     def send_time(self) -> time:
         return self._at
 
-    def period(self, local_day: date) -> str | None:
+    def period(self, local_day: date, calendar: WorkCalendar) -> str | None:
         return local_day.isoformat()
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
@@ -69,7 +69,7 @@ class ManagerDigest:
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
         today, calendar = local_now.date(), recipient.calendar
         last_day = calendar.previous_working_day(today)
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             team = _team(session, recipient)
             reps = teams.members(team)
             rep_ids = [rep.id for rep in reps]
@@ -149,9 +149,12 @@ class WeeklyReview:
     def send_time(self) -> time:
         return self._at
 
-    def period(self, local_day: date) -> str | None:
-        # Due from the chosen weekday on: a holiday Monday moves it to Tuesday, once.
-        if local_day.weekday() < self._weekday:
+    def period(self, local_day: date, calendar: WorkCalendar) -> str | None:
+        # Due on the chosen weekday, or on the week's next working day when that is a
+        # holiday; like every job, a missed send is caught up that same day only.
+        monday = local_day - timedelta(days=local_day.weekday())
+        chosen, sunday = monday + timedelta(days=self._weekday), monday + timedelta(days=6)
+        if local_day not in calendar.working_days(chosen, sunday)[:1]:
             return None
         year, week, _ = local_day.isocalendar()
         return f"{year}-W{week:02d}"
@@ -162,7 +165,7 @@ class WeeklyReview:
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
         last_day = local_now.date() - timedelta(days=1)
         first_day = last_day - timedelta(weeks=REVIEW_WEEKS) + timedelta(days=1)
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             team = _team(session, recipient)
             reps = teams.members(team)
             window = _local_window(first_day, last_day, local_now)

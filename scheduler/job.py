@@ -35,8 +35,8 @@ class Job(Protocol):
         """Local time of day from which the message is due."""
         ...
 
-    def period(self, local_day: date) -> str | None:
-        """The ledger period a send on this (working) day belongs to; None: not due today."""
+    def period(self, local_day: date, calendar: WorkCalendar) -> str | None:
+        """The ledger period a send on this working day belongs to; None: not due today."""
         ...
 
     def recipients(self, ctx: BotContext) -> list[Recipient]: ...

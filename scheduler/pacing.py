@@ -57,7 +57,7 @@ class DailyPacing:
     def send_time(self) -> time:
         return self._at
 
-    def period(self, local_day: date) -> str | None:
+    def period(self, local_day: date, calendar: WorkCalendar) -> str | None:
         return local_day.isoformat()
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
@@ -67,7 +67,7 @@ class DailyPacing:
         assert recipient.person_id is not None
         today = local_now.date()
         calendar = recipient.calendar
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             person = person_by_id(session, recipient.person_id)
             joined = teams.first_joined(session, person.id)
             rows = [

@@ -23,19 +23,18 @@ def person_calendar(ctx: BotContext, session: Session, person: Person) -> WorkCa
 
 def reps(ctx: BotContext) -> list[Recipient]:
     """Every member of a team, by DM, living by their own time zone and holidays."""
-    with ctx.db.transaction() as session:
-        people = {m.person.id: m.person for t in teams.all_teams(session) for m in t.memberships
-                  if m.role == teams.MEMBER}  # fmt: skip
-        return [
-            Recipient(
-                key=person.slack_user_id,
-                channel=person.slack_user_id,
-                tz=ctx.people.person(person.slack_user_id).tz,
-                calendar=person_calendar(ctx, session, person),
-                person_id=person.id,
-            )
-            for person in sorted(people.values(), key=lambda p: p.id)
-        ]
+    with ctx.db.reading() as session:
+        members = {
+            m.person.id: (m.person.slack_user_id, person_calendar(ctx, session, m.person))
+            for team in teams.all_teams(session)
+            for m in team.memberships
+            if m.role == teams.MEMBER
+        }
+    # Outside the transaction: refreshing a stale profile asks Slack and writes.
+    return [
+        Recipient(user_id, user_id, ctx.people.person(user_id).tz, calendar, person_id=person_id)
+        for person_id, (user_id, calendar) in sorted(members.items())
+    ]
 
 
 def team_channels(ctx: BotContext) -> list[Recipient]:
@@ -44,7 +43,7 @@ def team_channels(ctx: BotContext) -> list[Recipient]:
     The send time follows the (first) manager's time zone.
     """
     recipients = []
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         for team in teams.all_teams(session):
             managers = teams.members(team, teams.MANAGER)
             if not managers:

@@ -75,7 +75,7 @@ class Scheduler:
 
     def status(self, now: datetime | None = None) -> list[JobStatus]:
         now = now or self.ctx.clock()
-        with self.ctx.db.transaction() as session:
+        with self.ctx.db.reading() as session:
             runs = deliveries.job_runs(session)
         statuses = []
         for name, job in self.jobs.items():

@@ -34,7 +34,7 @@ class People:
 
     def known(self, slack_user_id: str) -> Person | None:
         """The stored person, without asking Slack (fast enough to run before a modal opens)."""
-        with self._db.transaction() as session:
+        with self._db.reading() as session:
             return get_person(session, slack_user_id)
 
     def person(self, slack_user_id: str) -> Person:

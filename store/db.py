@@ -19,6 +19,7 @@ from store.models import HandledRequest
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "salesbot_read_only"
 T = TypeVar("T")
 
 
@@ -27,11 +28,21 @@ class Database:
         self.url = url
         self.engine = _create_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or not at all."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads. On SQLite it takes no write lock, so a long read
+        (an export, a digest) never makes a command wait."""
+        with self._readers() as session, session.begin():
             yield session
 
     def run_once(self, key: str, work: Callable[[Session], str]) -> tuple[str, bool]:
@@ -56,7 +67,7 @@ class Database:
         return result, True
 
     def handled(self, key: str) -> str | None:
-        with self.transaction() as session:
+        with self.reading() as session:
             row = session.get(HandledRequest, key)
             return None if row is None else row.result
 
@@ -127,5 +138,15 @@ def _create_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+        # pysqlite starts transactions lazily and not before a SAVEPOINT, so a savepoint
+        # could commit on its own. Take over: no implicit BEGIN, our own BEGIN below.
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Connection) -> None:
+        # A writer takes the write lock up front (IMMEDIATE), so two writers queue on the
+        # busy timeout; a reader that later wrote could instead fail on a stale snapshot.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

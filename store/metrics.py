@@ -67,7 +67,7 @@ def visits_by_rep(
         .where(Visit.rep_id.in_(rep_ids), Visit.visited_on >= first, Visit.visited_on <= last)
         .group_by(Visit.rep_id)
     )
-    return dict(session.execute(query))
+    return dict(session.execute(query).tuples().all())
 
 
 def visits_on(session: Session, rep_id: int, day: date) -> list[Visit]:
@@ -81,7 +81,7 @@ def last_visit_days(session: Session, rep_ids: Collection[int]) -> dict[int, dat
         .where(Visit.rep_id.in_(rep_ids))
         .group_by(Visit.rep_id)
     )
-    return dict(session.execute(query))
+    return dict(session.execute(query).tuples().all())
 
 
 def follow_ups_due(session: Session, rep_id: int, day: date) -> list[Visit]:
@@ -109,21 +109,24 @@ def won_deals(
     session: Session, owner_ids: Collection[int], window: Window
 ) -> list[tuple[Deal, datetime]]:
     """Deals won (and still won) in the window, each once, with when it was won."""
+    won_at = (
+        select(StageChange.deal_id, func.max(StageChange.changed_at).label("won_at"))
+        .where(StageChange.to_stage == "won")
+        .group_by(StageChange.deal_id)
+        .subquery()
+    )
     query = (
-        select(Deal, func.max(StageChange.changed_at))
-        .join(StageChange, StageChange.deal_id == Deal.id)
+        select(Deal, won_at.c.won_at)
+        .join(won_at, won_at.c.deal_id == Deal.id)
         .where(
             Deal.owner_id.in_(owner_ids),
             Deal.stage == "won",
-            StageChange.to_stage == "won",
+            won_at.c.won_at >= window.start,
+            won_at.c.won_at < window.end,
         )
-        .group_by(Deal.id)
+        .order_by(Deal.id)
     )
-    return [
-        (deal, won_at)
-        for deal, won_at in session.execute(query)
-        if window.start <= _aware(won_at) < window.end
-    ]
+    return [(deal, _aware(when)) for deal, when in session.execute(query)]
 
 
 def new_customers(session: Session, owner_ids: Collection[int], window: Window) -> set[int]:

@@ -36,6 +36,12 @@ def set_channel(session: Session, team: Team, channel_id: str | None, actor: str
     record_change(session, actor=actor, record=team, action="update", before=before)
 
 
+def set_holiday_country(session: Session, team: Team, country: str | None, actor: str) -> None:
+    before = snapshot(team)
+    team.holiday_country = country
+    record_change(session, actor=actor, record=team, action="update", before=before)
+
+
 def add_to_team(
     session: Session, team: Team, person_id: int, role: str, joined_on: date, actor: str
 ) -> bool:
@@ -100,10 +106,6 @@ def first_joined(session: Session, person_id: int) -> date | None:
 
 
 def team_by_id(session: Session, team_id: int) -> Team | None:
-    return session.get(Team, team_id)
-
-
-def get_team_by_id(session: Session, team_id: int) -> Team | None:
     return session.get(Team, team_id)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +33,13 @@ def restore_root_logger() -> Iterator[logging.Logger]:
             handler.close()
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture
+def empty_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No environment variables, and the working directory an empty temporary one, whose
+    .env (if a test writes one) is the one bot.main reads."""
+    for name in list(os.environ):
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

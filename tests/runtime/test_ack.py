@@ -12,6 +12,7 @@ import pytest
 
 from store.visits import all_visits
 from tests.conftest import REP, RunningBot
+from tests.support.fake_slack import FakeSlack
 from tests.support.reading import text_of
 
 HOLD_AT_MOST = 10.0  # seconds; only reached if the bot wrongly waits for users.info
@@ -21,12 +22,16 @@ HOLD_AT_MOST = 10.0  # seconds; only reached if the bot wrongly waits for users.
 class HeldUsersInfo:
     """users.info that does not answer until `release` is set."""
 
+    fake: FakeSlack
     user: dict[str, Any]
+    # How many calls the fake had answered each time users.info was asked.
+    asked_at: list[int] = field(default_factory=list)
     asked: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     answered: threading.Event = field(default_factory=threading.Event)
 
     def __call__(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.asked_at.append(self.fake.mark())
         self.asked.set()
         self.release.wait(HOLD_AT_MOST)
         self.answered.set()
@@ -37,7 +42,7 @@ class HeldUsersInfo:
 def held_users_info(running_bot: RunningBot) -> Iterator[HeldUsersInfo]:
     # add_user builds (and registers) the same user object the fake answers with.
     user = running_bot.fake.add_user(REP, name="rita", real_name="Rita Rep", tz="America/New_York")
-    held = HeldUsersInfo(user)
+    held = HeldUsersInfo(running_bot.fake, user)
     running_bot.fake.respond_with("users.info", held)
     yield held
     held.release.set()
@@ -87,6 +92,7 @@ def test_modal_opens_before_any_users_info(
     assert submitted.status == 200
     assert "Visit logged: *Initech*" in text_of(running_bot.reply_to(response_url))
 
-    methods = [call.method for call in fake.calls() if call.method in ("views.open", "users.info")]
-    assert methods[0] == "views.open"
-    assert "users.info" in methods
+    # Calls are recorded as they are answered: users.info was first asked after views.open.
+    opened_at = fake.calls().index(opened)
+    assert held_users_info.asked_at, "submitting the modal should look the rep up"
+    assert min(held_users_info.asked_at) > opened_at
