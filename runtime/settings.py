@@ -16,6 +16,8 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
+DEFAULT_STALE_DAYS = {"lead": 14, "qualified": 14, "contacted": 10, "proposal": 7, "negotiation": 7}
 
 
 class SettingsError(Exception):
@@ -42,6 +44,14 @@ class Settings:
     digest_time: time = time(9, 0)
     weekly_digest_day: int = 0  # Monday
     scheduler_tick_minutes: int = 5
+    payment_alert_time: time = time(9, 0)
+    payment_reminder_days: int = 3
+    payment_escalation_days: tuple[int, int, int] = (1, 7, 30)
+    finance_channel: str | None = None
+    case_prompt_weekday: int = 4  # Friday
+    case_prompt_time: time = time(16, 0)
+    follow_up_time: time = time(9, 0)
+    stale_deal_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
 
     @property
     def socket_mode(self) -> bool:
@@ -119,10 +129,27 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
     holiday_country = _holiday_country(text("HOLIDAY_COUNTRY"), problems)
     pacing_time = _local_time("PACING_TIME", text("PACING_TIME"), time(9, 0), problems)
     digest_time = _local_time("DIGEST_TIME", text("DIGEST_TIME"), time(9, 0), problems)
-    weekly_day = _weekday(text("WEEKLY_DIGEST_DAY"), problems)
+    weekly_day = _weekday("WEEKLY_DIGEST_DAY", text("WEEKLY_DIGEST_DAY"), 0, problems)
     tick = _whole_number(
         "SCHEDULER_TICK_MINUTES", text("SCHEDULER_TICK_MINUTES"), 5, 1, 60, problems
     )
+
+    payment_time = _local_time(
+        "PAYMENT_ALERT_TIME", text("PAYMENT_ALERT_TIME"), time(9, 0), problems
+    )
+    reminder_days = _whole_number(
+        "PAYMENT_REMINDER_DAYS", text("PAYMENT_REMINDER_DAYS"), 3, 0, 60, problems
+    )
+    escalation = _escalation_days(text("PAYMENT_ESCALATION_DAYS"), problems)
+    finance_channel = text("FINANCE_CHANNEL")
+    if finance_channel is not None and not _CHANNEL.match(finance_channel):
+        problems.append(
+            "FINANCE_CHANNEL must be a channel id such as C012AB3CD (channel details → About)."
+        )
+    case_day = _weekday("CASE_PROMPT_DAY", text("CASE_PROMPT_DAY"), 4, problems)
+    case_time = _local_time("CASE_PROMPT_TIME", text("CASE_PROMPT_TIME"), time(16, 0), problems)
+    follow_up_time = _local_time("FOLLOW_UP_TIME", text("FOLLOW_UP_TIME"), time(9, 0), problems)
+    stale_days = _stale_days(text("STALE_DEAL_DAYS"), problems)
 
     if problems:
         raise SettingsError(problems)
@@ -142,6 +169,14 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
         digest_time=digest_time,
         weekly_digest_day=weekly_day,
         scheduler_tick_minutes=tick,
+        payment_alert_time=payment_time,
+        payment_reminder_days=reminder_days,
+        payment_escalation_days=escalation,
+        finance_channel=finance_channel,
+        case_prompt_weekday=case_day,
+        case_prompt_time=case_time,
+        follow_up_time=follow_up_time,
+        stale_deal_days=stale_days,
     )
 
 
@@ -171,14 +206,46 @@ def _local_time(name: str, value: str | None, default: time, problems: list[str]
     return default
 
 
-def _weekday(value: str | None, problems: list[str]) -> int:
+def _weekday(name: str, value: str | None, default: int, problems: list[str]) -> int:
     if value is None:
-        return 0
+        return default
     for number, day in enumerate(WEEKDAYS):
         if value.casefold() in (day, day[:3]):
             return number
-    problems.append(f"WEEKLY_DIGEST_DAY must be a weekday name such as monday, not {value!r}.")
-    return 0
+    problems.append(f"{name} must be a weekday name such as monday, not {value!r}.")
+    return default
+
+
+def _escalation_days(value: str | None, problems: list[str]) -> tuple[int, int, int]:
+    if value is None:
+        return (1, 7, 30)
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) == 3 and all(part.isdigit() for part in parts):
+        first, second, third = (int(part) for part in parts)
+        if 0 < first < second < third:
+            return (first, second, third)
+    problems.append(
+        "PAYMENT_ESCALATION_DAYS must be three rising day counts, e.g. 1,7,30 "
+        "(owner; owner and manager; manager and finance)."
+    )
+    return (1, 7, 30)
+
+
+def _stale_days(value: str | None, problems: list[str]) -> dict[str, int]:
+    days = dict(DEFAULT_STALE_DAYS)
+    if value is None:
+        return days
+    for part in value.split(","):
+        stage, _, number = part.strip().partition("=")
+        if stage.strip() in days and number.strip().isdigit() and int(number) > 0:
+            days[stage.strip()] = int(number)
+        else:
+            problems.append(
+                "STALE_DEAL_DAYS must look like lead=14,proposal=7 (open stages, days > 0), "
+                f"not {part.strip()!r}."
+            )
+            break
+    return days
 
 
 def _whole_number(

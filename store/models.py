@@ -62,6 +62,9 @@ class Visit(Base):
     outcome: Mapped[str | None] = mapped_column(String(200))
     next_step: Mapped[str | None] = mapped_column(Text)
     follow_up_due: Mapped[date | None]
+    # A follow-up leaves the reminders once done, or until the day it was snoozed to.
+    follow_up_done_at: Mapped[datetime | None]
+    follow_up_snoozed_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -163,6 +166,9 @@ class Team(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     # ISO 3166 code overriding HOLIDAY_COUNTRY for this team's working days.
     holiday_country: Mapped[str | None] = mapped_column(String(8))
+    # When the weekly case-review prompt goes out (overrides CASE_PROMPT_DAY/TIME).
+    case_prompt_weekday: Mapped[int | None]
+    case_prompt_time: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -244,3 +250,112 @@ class JobRun(Base):
     last_sent: Mapped[int] = mapped_column(default=0)
     last_failed: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class Instalment(Base):
+    """One agreed payment of a won deal: how much, by when, and how much has come in."""
+
+    __tablename__ = "instalments"
+    __table_args__ = (Index("ix_instalments_due", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    due_on: Mapped[date]
+    paid_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    paid_on: Mapped[date | None]  # when the last of it came in
+    # Alerts hold until this day (owner or manager, at most 14 days ahead).
+    snoozed_until: Mapped[date | None]
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    deal: Mapped[Deal] = relationship(lazy="joined")
+
+
+class Payment(Base):
+    """Money received for a deal; allocations say which instalments it settled."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    received_on: Mapped[date] = mapped_column(index=True)
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    allocations: Mapped[list[PaymentAllocation]] = relationship(
+        back_populates="payment", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PaymentAllocation(Base):
+    __tablename__ = "payment_allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"))
+    instalment_id: Mapped[int] = mapped_column(
+        ForeignKey("instalments.id", ondelete="CASCADE"), index=True
+    )
+    amount: Mapped[Decimal]
+
+    payment: Mapped[Payment] = relationship(back_populates="allocations")
+
+
+class InstalmentNote(Base):
+    """A note on an overdue instalment (e.g. "customer promised to pay Friday")."""
+
+    __tablename__ = "instalment_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(
+        ForeignKey("instalments.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[Person] = relationship(lazy="joined")
+
+
+class Case(Base):
+    """A weekly case write-up (案例复盘): pain point, strategy, result, lessons."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_author_week", "author_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    week: Mapped[str] = mapped_column(String(8))  # ISO week it was written for, "2026-W47"
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(150))
+    pain_point: Mapped[str] = mapped_column(Text)
+    strategy: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(Text)
+    lessons: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(String(300), default="")  # space-separated, lower case
+    # Where its team card was posted, so an edit can update it in place.
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    author: Mapped[Person] = relationship(lazy="joined")
+    customer: Mapped[Customer | None] = relationship(lazy="joined")
+
+
+class Away(Base):
+    """Days someone is away: no case-review prompts or reminders for those weeks."""
+
+    __tablename__ = "away"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

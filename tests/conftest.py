@@ -90,6 +90,7 @@ class RunningBot:
     url: str
     settings: Settings
     scheduler: Scheduler
+    sleeps: list[float]  # every wait the bot asked for (rate limits), instead of sleeping
 
     def command(
         self, command: str, text: str, user: str = REP, **kwargs: Any
@@ -139,7 +140,8 @@ def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
 def running_bot(
     settings: Settings, db: Database, fake_slack: FakeSlack, clock: Clock
 ) -> Iterator[RunningBot]:
-    bot = build_bot(settings, db, clock)
+    sleeps: list[float] = []
+    bot = build_bot(settings, db, clock, sleep=sleeps.append)
     server = http_server(wsgi_app(bot.app, db.is_reachable), "127.0.0.1", 0)
     stop = threading.Event()
     thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
@@ -153,6 +155,7 @@ def running_bot(
         url=url,
         settings=settings,
         scheduler=bot.scheduler,
+        sleeps=sleeps,
     )
     stop.set()
     thread.join(timeout=5)
