@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -42,3 +43,13 @@ def save_profile(
 
 def person_by_id(session: Session, person_id: int) -> Person:
     return session.get_one(Person, person_id)
+
+
+def people_by_slack_id(session: Session, slack_user_ids: Iterable[str]) -> dict[str, Person]:
+    """The stored people among these Slack ids, by id (in batches the database accepts)."""
+    wanted = sorted(set(slack_user_ids))
+    found: dict[str, Person] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(Person).where(Person.slack_user_id.in_(wanted[start : start + 500]))
+        found.update((person.slack_user_id, person) for person in session.scalars(query))
+    return found

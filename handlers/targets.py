@@ -1,0 +1,204 @@
+"""/target: set and show the targets of people and teams."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from blocks.common import Message, escape, problem, user
+from blocks.targets import TargetGroup, amount_text, target_help, target_list
+from handlers.inputs import command_text
+from handlers.replies import guarded, reply
+from handlers.teams import NoSuchTeam, refused, run_once
+from parsing.errors import ParseError
+from parsing.target_command import (
+    PersonOwner,
+    TargetHelp,
+    TargetSet,
+    TargetShow,
+    TeamOwner,
+    parse_target_command,
+)
+from sales.permissions import Actor, NotAllowed
+from services.context import BotContext
+from store import targets, teams
+from store.models import Person, Target, Team
+
+ALREADY_SET = "This target was already set."
+UPCOMING_NOTE = "Showing the current and upcoming periods."
+NOT_THEIR_MANAGER = (
+    "You can set targets only for the members of teams you manage. "
+    "`/team` shows who is on which team."
+)
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.command("/target")
+    @guarded
+    def target_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
+    ) -> None:
+        ack()
+        person = ctx.people.person(command["user_id"])
+        actor = ctx.people.actor(person)
+        today = ctx.today_for(person)
+        try:
+            parsed = parse_target_command(command_text(command), today)
+        except ParseError as error:
+            reply(respond, problem(error.message, error.example))
+            return
+        try:
+            match parsed:
+                case TargetHelp():
+                    answer = target_help()
+                case TargetShow(owner=None):
+                    answer = _mine(ctx, actor, today)
+                case TargetShow(owner=PersonOwner() as owner):
+                    answer = _person_targets(ctx, actor, owner.slack_user_id, today)
+                case TargetShow(owner=TeamOwner() as owner):
+                    answer = _team_targets(ctx, actor, owner.name, today)
+                case TargetSet():
+                    answer = _set(ctx, actor, parsed, today, f"command:{command['trigger_id']}")
+        except NotAllowed as refusal:
+            answer = refused(refusal)
+        reply(respond, answer)
+
+
+# --- showing ---------------------------------------------------------------------------------
+
+
+def _upcoming(found: list[Target], today: date) -> list[Target]:
+    return [target for target in found if target.period_end >= today]
+
+
+def _mine(ctx: BotContext, actor: Actor, today: date) -> Message:
+    with ctx.db.transaction() as session:
+        own = _upcoming(targets.targets_for_person(session, actor.person_id), today)
+        groups = [TargetGroup("Yours", own)]
+        for team in teams.teams_of(session, actor.person_id, teams.MANAGER):
+            team_targets = _upcoming(targets.targets_for_team(session, team.id), today)
+            groups.append(TargetGroup(f"Team {escape(team.name)}", team_targets))
+    footer = UPCOMING_NOTE
+    if len(groups) > 1:
+        footer += " See a rep's with `/target @person`."
+    return target_list(groups, title="Your targets", footer=footer)
+
+
+def _person_targets(
+    ctx: BotContext,
+    actor: Actor,
+    slack_user_id: str,
+    today: date,
+    *,
+    headline: str | None = None,
+) -> Message:
+    known = ctx.people.known(slack_user_id)
+    if not (actor.is_admin or (known is not None and actor.may_see(known.id))):
+        raise NotAllowed(
+            "Only that person, their team's managers and admins can see their targets."
+        )
+    person = ctx.people.person(slack_user_id)
+    with ctx.db.transaction() as session:
+        found = _upcoming(targets.targets_for_person(session, person.id), today)
+    group = TargetGroup(f"{user(slack_user_id)}", found)
+    title = f"Targets of {person.display_name}"
+    return target_list([group], title=title, headline=headline, footer=UPCOMING_NOTE)
+
+
+def _team_targets(
+    ctx: BotContext, actor: Actor, name: str, today: date, *, headline: str | None = None
+) -> Message:
+    with ctx.db.transaction() as session:
+        team = _team(session, name)
+        if not (
+            actor.is_admin
+            or teams.is_manager_of(team, actor.person_id)
+            or teams.is_member_of(team, actor.person_id)
+        ):
+            raise NotAllowed(
+                f"Only {team.name}'s members, its managers and admins can see its targets."
+            )
+        found = _upcoming(targets.targets_for_team(session, team.id), today)
+        group = TargetGroup(f"Team {escape(team.name)}", found)
+        title = f"Targets of team {team.name}"
+    return target_list([group], title=title, headline=headline, footer=UPCOMING_NOTE)
+
+
+# --- setting ---------------------------------------------------------------------------------
+
+
+def _set(ctx: BotContext, actor: Actor, command: TargetSet, today: date, key: str) -> Message:
+    metric, owner_ref = command.metric, command.owner
+    currency = (
+        (command.amount.currency or ctx.settings.default_currency) if metric.is_money else None
+    )
+    person_id = 0  # whose target it is, when it is a person's
+    # Checked before anyone is looked up, so a refusal creates no one.
+    if isinstance(owner_ref, PersonOwner):
+        known = ctx.people.known(owner_ref.slack_user_id)
+        if not actor.is_admin and (known is None or known.id not in actor.managed_person_ids):
+            raise NotAllowed(NOT_THEIR_MANAGER)
+        person_id = ctx.people.person(owner_ref.slack_user_id).id
+    else:
+        with ctx.db.transaction() as session:
+            _require_team_manager(actor, _team(session, owner_ref.name))
+    headline = ALREADY_SET
+
+    def owner_of(session: Session) -> tuple[Person | Team, str]:
+        if isinstance(owner_ref, TeamOwner):
+            team = _team(session, owner_ref.name)
+            _require_team_manager(actor, team)
+            return team, f"Team *{escape(team.name)}*'s"
+        if not actor.is_admin and person_id not in teams.managed_person_ids(
+            session, actor.person_id
+        ):
+            raise NotAllowed(NOT_THEIR_MANAGER)
+        person = session.get_one(Person, person_id)
+        return person, f"{user(person.slack_user_id)}'s"
+
+    def apply(session: Session) -> str:
+        nonlocal headline
+        owner, whose = owner_of(session)
+        before = targets.get_target(session, owner, metric.key, command.period)
+        was = (before.amount, before.currency) if before else None
+        target, _ = targets.set_target(
+            session,
+            owner=owner,
+            metric=metric.key,
+            period=command.period,
+            amount=command.amount.value,
+            currency=currency,
+            actor=actor.slack_user_id,
+        )
+        now = amount_text(target.amount, target.currency, metric.key)
+        what = f"{whose} {metric.label.lower()} target for {command.period.label}"
+        if was is None:
+            headline = f":dart: {what} is set: {now}."
+        elif was == (target.amount, target.currency):
+            headline = f"{what} was already {now}; nothing changed."
+        else:
+            headline = f":dart: {what} is now {now} (was {amount_text(*was, metric.key)})."
+        return f"target:{target.id}"
+
+    _, first = run_once(ctx, key, apply)
+    if not first:  # what a racing delivery's rolled-back attempt found is no news
+        headline = ALREADY_SET
+    if isinstance(owner_ref, PersonOwner):
+        return _person_targets(ctx, actor, owner_ref.slack_user_id, today, headline=headline)
+    return _team_targets(ctx, actor, owner_ref.name, today, headline=headline)
+
+
+def _require_team_manager(actor: Actor, team: Team) -> None:
+    if not (actor.is_admin or teams.is_manager_of(team, actor.person_id)):
+        raise NotAllowed(f"Only {team.name}'s managers or an admin can set its targets.")
+
+
+def _team(session: Session, name: str) -> Team:
+    team = teams.get_team(session, name)
+    if team is None:
+        raise NoSuchTeam(name)
+    return team

@@ -1,0 +1,261 @@
+"""/team: list, create and change teams: managers, members and the digest channel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from blocks.common import Message, escape, notice, problem, user
+from blocks.teams import team_card, team_help, team_list
+from handlers.inputs import command_text
+from handlers.replies import guarded, reply
+from parsing.errors import ParseError
+from parsing.team_command import (
+    TeamAddManagers,
+    TeamAddMembers,
+    TeamCommand,
+    TeamCreate,
+    TeamHelp,
+    TeamList,
+    TeamPeopleChange,
+    TeamRemoveMembers,
+    TeamSetChannel,
+    TeamSetHolidays,
+    TeamShow,
+    TeamUnmanage,
+    parse_team_command,
+    team_ref,
+)
+from sales.permissions import Actor, NotAllowed
+from services.context import BotContext
+from store import teams
+from store.models import Person, Team
+
+TeamSetting = TeamSetChannel | TeamSetHolidays
+TeamChange = TeamPeopleChange | TeamSetting
+ALREADY_DONE = "This change was already made."
+
+
+class NoSuchTeam(NotAllowed):
+    """The command names a team that doesn't exist; shown with an example to copy."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is no team called “{name[:80]}”. `/team` lists every team.")
+        self.example = "/team"
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.command("/team")
+    @guarded
+    def team_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
+    ) -> None:
+        ack()
+        person = ctx.people.person(command["user_id"])
+        actor = ctx.people.actor(person)
+        try:
+            parsed = parse_team_command(command_text(command))
+        except ParseError as error:
+            reply(respond, problem(error.message, error.example))
+            return
+        key = f"command:{command['trigger_id']}"
+        try:
+            answer = _answer(ctx, actor, person, parsed, key)
+        except NotAllowed as refusal:
+            answer = refused(refusal)
+        reply(respond, answer)
+
+
+def refused(refusal: NotAllowed) -> Message:
+    return problem(refusal.message, getattr(refusal, "example", None))
+
+
+def run_once(ctx: BotContext, key: str, work: Callable[[Session], str]) -> tuple[str, bool]:
+    """`ctx.db.run_once`, where a refusal caused by a redelivery of the same request racing
+    this one (e.g. "that team already exists") counts as "already done"."""
+    try:
+        return ctx.db.run_once(key, work)
+    except NotAllowed:
+        earlier = ctx.db.handled(key)
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _answer(
+    ctx: BotContext, actor: Actor, person: Person, command: TeamCommand, key: str
+) -> Message:
+    match command:
+        case TeamHelp():
+            return team_help()
+        case TeamList():
+            with ctx.db.transaction() as session:
+                return team_list(teams.all_teams(session))
+        case TeamShow(team=name):
+            with ctx.db.transaction() as session:
+                return team_card(_team(session, name))
+        case TeamCreate(name=name):
+            return _create(ctx, actor, name, key)
+        case _:
+            return _change(ctx, actor, person, command, key)
+
+
+def _create(ctx: BotContext, actor: Actor, name: str, key: str) -> Message:
+    if not actor.is_admin:
+        raise NotAllowed("Only an admin can create teams. Ask one of the bot's admins.")
+
+    def create(session: Session) -> str:
+        existing = teams.get_team(session, name)
+        if existing is not None:
+            raise NotAllowed(f"There is already a team called “{existing.name}”.")
+        return f"team:{teams.create_team(session, name, actor.slack_user_id).id}"
+
+    ref, first = run_once(ctx, key, create)
+    headline = f":sparkles: Team *{escape(name)}* created." if first else ALREADY_DONE
+    example = escape(team_ref(name))
+    notes = (f"Next: `/team {example} manager @person` and `/team {example} add @person`.",)
+    return _card(ctx, ref, headline, notes if first else ())
+
+
+def _change(
+    ctx: BotContext, actor: Actor, person: Person, command: TeamChange, key: str
+) -> Message:
+    # Checked before anyone is looked up, so a refusal creates no one.
+    with ctx.db.transaction() as session:
+        _require(actor, _team(session, command.team), command)
+    people: list[Person] = []
+    if not isinstance(command, TeamSetting):
+        people = [ctx.people.person(user_id) for user_id in command.user_ids]
+    today = ctx.today_for(person)
+    headline, notes = ALREADY_DONE, ()
+
+    def apply(session: Session) -> str:
+        nonlocal headline, notes
+        team = _team(session, command.team)
+        _require(actor, team, command)
+        if isinstance(command, TeamSetChannel):
+            headline, notes = _set_channel(session, team, command.channel_id, actor)
+        elif isinstance(command, TeamSetHolidays):
+            headline, notes = _set_holidays(session, team, command.country, actor)
+        else:
+            ids = [p.id for p in people]
+            headline, notes = _change_people(session, team, command, ids, today, actor)
+        return f"team:{team.id}"
+
+    ref, first = run_once(ctx, key, apply)
+    if not first:  # what a racing delivery's rolled-back attempt found is no news
+        headline, notes = ALREADY_DONE, ()
+    return _card(ctx, ref, headline, notes)
+
+
+def _require(actor: Actor, team: Team, command: TeamChange) -> None:
+    """Raise NotAllowed unless the actor may make this change to this team."""
+    if actor.is_admin:
+        return
+    if isinstance(command, TeamAddManagers | TeamUnmanage):
+        raise NotAllowed("Only an admin can name or remove a team's managers.")
+    if not teams.is_manager_of(team, actor.person_id):
+        what = {TeamSetChannel: "channel", TeamSetHolidays: "holidays"}.get(
+            type(command), "members"
+        )
+        raise NotAllowed(f"Only {team.name}'s managers or an admin can change its {what}.")
+
+
+def _change_people(
+    session: Session,
+    team: Team,
+    command: TeamPeopleChange,
+    person_ids: list[int],
+    today: date,
+    actor: Actor,
+) -> tuple[str, tuple[str, ...]]:
+    """Make the change for each person; the headline and notes saying what happened."""
+    adding = isinstance(command, TeamAddManagers | TeamAddMembers)
+    role = teams.MANAGER if isinstance(command, TeamAddManagers | TeamUnmanage) else teams.MEMBER
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for person_id in person_ids:
+        person = session.get_one(Person, person_id)
+        if adding:
+            done = teams.add_to_team(session, team, person_id, role, today, actor.slack_user_id)
+        else:
+            done = teams.remove_from_team(session, team, person_id, role, actor.slack_user_id)
+        if role == teams.MANAGER:
+            teams.refresh_role(session, person)
+        (changed if done else unchanged).append(user(person.slack_user_id))
+    name = f"*{escape(team.name)}*"
+    headline = {
+        TeamAddManagers: f":crown: {_and(changed)} now {_verb(changed, 'manages', 'manage')} "
+        f"{name}.",
+        TeamUnmanage: f"{_and(changed)} no longer {_verb(changed, 'manages', 'manage')} {name}.",
+        TeamAddMembers: f":wave: Added {_and(changed)} to {name}.",
+        TeamRemoveMembers: f"Removed {_and(changed)} from {name}.",
+    }[type(command)]
+    was = _verb(unchanged, "was", "were")
+    note = {
+        TeamAddManagers: f"{_and(unchanged)} already {_verb(unchanged, 'manages', 'manage')} it.",
+        TeamUnmanage: f"{_and(unchanged)} {was} not one of its managers.",
+        TeamAddMembers: f"{_and(unchanged)} {was} already on it.",
+        TeamRemoveMembers: f"{_and(unchanged)} {was} not on it.",
+    }[type(command)]
+    if not changed:
+        return f"Nothing changed in {name}: {note}", ()
+    return headline, (note,) if unchanged else ()
+
+
+def _set_channel(
+    session: Session, team: Team, channel_id: str | None, actor: Actor
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    if team.channel_id == channel_id:
+        where = f"<#{channel_id}>" if channel_id else "no channel"
+        return f"Nothing changed: {name} already uses {where}.", ()
+    teams.set_channel(session, team, channel_id, actor.slack_user_id)
+    if channel_id is None:
+        return f"{name} has no channel now: its manager digest goes to each manager by DM.", ()
+    return (
+        f":loudspeaker: {name}'s manager digest now goes to <#{channel_id}>.",
+        ("Make sure the bot is in that channel: type `/invite @salesbot` there.",),
+    )
+
+
+def _set_holidays(
+    session: Session, team: Team, country: str | None, actor: Actor
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    if team.holiday_country == country:
+        return f"Nothing changed: {name} already uses {country or 'the default holidays'}.", ()
+    teams.set_holiday_country(session, team, country, actor.slack_user_id)
+    if country is None:
+        return f"{name} now follows the bot's default public holidays.", ()
+    return f":calendar: {name}'s working days now skip {country} public holidays.", ()
+
+
+def _team(session: Session, name: str) -> Team:
+    team = teams.get_team(session, name)
+    if team is None:
+        raise NoSuchTeam(name)
+    return team
+
+
+def _card(ctx: BotContext, ref: str, headline: str, notes: tuple[str, ...]) -> Message:
+    with ctx.db.transaction() as session:
+        team = teams.team_by_id(session, int(ref.split(":")[1]))
+        if team is None:
+            return notice("That team no longer exists.")
+        return team_card(team, headline=headline, notes=notes)
+
+
+def _and(mentions: list[str]) -> str:
+    if len(mentions) <= 1:
+        return "".join(mentions)
+    return ", ".join(mentions[:-1]) + " and " + mentions[-1]
+
+
+def _verb(subjects: list[str], one: str, many: str) -> str:
+    return one if len(subjects) == 1 else many

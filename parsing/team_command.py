@@ -1,0 +1,338 @@
+"""The `/team` command text: list, create and change teams.
+
+    /team                                   list every team
+    /team help
+    /team create <name>
+    /team <name>                            show one team
+    /team <name> manager @user [@user…]     (admins)
+    /team <name> unmanage @user [@user…]    (admins)
+    /team <name> add @user [@user…]         (admins and the team's managers)
+    /team <name> remove @user [@user…]      (admins and the team's managers)
+    /team <name> channel #channel | none    (admins and the team's managers)
+    /team <name> holidays <country> | none  (admins and the team's managers)
+
+The command is sent with escaping on, so people picked from Slack's autocomplete arrive as
+`<@U123ABC|rita>` (or `<@U123ABC>`) and channels as `<#C123ABC|sales>` (or `<#C123ABC>`).
+A team name may have spaces: the first verb after at least one word of the name ends it.
+A name can also be put in quotes, `"Sales Channel" add @rita`, when it contains a verb.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from parsing._common import quoted, squash_spaces
+from parsing.errors import ParseError
+from sales.workdays import is_known_country
+
+MAX_TEAM_NAME_CHARS = 80
+TEAM_EXAMPLES: tuple[str, ...] = (
+    "/team",
+    "/team create Enterprise",
+    "/team Enterprise manager @maria",
+    "/team Enterprise add @rita @oscar",
+    "/team Enterprise remove @oscar",
+    "/team Enterprise channel #enterprise-sales",
+    "/team Enterprise channel none",
+    "/team Enterprise holidays US",
+    "/team Enterprise unmanage @maria",
+    "/team Enterprise",
+)
+CREATE_EXAMPLE = "/team create Enterprise"
+
+VERBS = ("manager", "unmanage", "add", "remove", "channel", "holidays")
+_VERB_SET = frozenset(VERBS)
+_HELP_WORDS = frozenset({"help", "?"})
+_NO_CHANNEL_WORDS = frozenset({"none", "off", "clear"})
+_QUOTES = {'"': '"', "“": "”", "”": "”"}
+# A Slack entity (`<…>`, which may hold spaces after the `|`) or a run of other characters.
+_TOKEN_RE = re.compile(r"<[^<>]*>|<|[^\s<]+")
+_LIST_TOKEN_RE = re.compile(r"<[^<>]*>|<|[^\s,<]+")
+_USER_RE = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>")
+_CHANNEL_RE = re.compile(r"<#([CG][A-Z0-9]{2,})(?:\|[^<>]*)?>")
+_FILLER_WORDS = frozenset({"and", "&"})
+
+PICK_PERSON_HINT = (
+    "Pick each person from the list Slack shows when you type @, so their name turns into a "
+    "mention, then send the command again."
+)
+PICK_CHANNEL_HINT = (
+    "Pick the channel from the list Slack shows when you type #, so it turns into a link, "
+    "then send the command again."
+)
+
+
+@dataclass(frozen=True)
+class TeamHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class TeamList:
+    pass
+
+
+@dataclass(frozen=True)
+class TeamCreate:
+    name: str
+
+
+@dataclass(frozen=True)
+class TeamShow:
+    team: str
+
+
+@dataclass(frozen=True)
+class TeamAddManagers:
+    team: str
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamUnmanage:
+    team: str
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamAddMembers:
+    team: str
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamRemoveMembers:
+    team: str
+    user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamSetChannel:
+    team: str
+    channel_id: str | None  # None clears it
+
+
+@dataclass(frozen=True)
+class TeamSetHolidays:
+    """Whose public holidays the team's working days skip (None: the bot's HOLIDAY_COUNTRY)."""
+
+    team: str
+    country: str | None
+
+
+TeamPeopleChange: TypeAlias = TeamAddManagers | TeamUnmanage | TeamAddMembers | TeamRemoveMembers
+TeamCommand: TypeAlias = (
+    TeamHelp
+    | TeamList
+    | TeamCreate
+    | TeamShow
+    | TeamPeopleChange
+    | TeamSetChannel
+    | TeamSetHolidays
+)
+
+
+def parse_team_command(text: str) -> TeamCommand:
+    """What the person meant by `/team <text>` (with Slack's entities already unescaped).
+
+    Raises ParseError, worded for the person, when `text` does not follow the grammar.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return TeamList()
+    if stripped.casefold() in _HELP_WORDS:
+        return TeamHelp()
+    first, _, rest = _first_word(stripped)
+    if first == "create":
+        return TeamCreate(check_team_name(rest, example=CREATE_EXAMPLE))
+    name, verb, args = split_team_name(stripped, _VERB_SET, "/team Enterprise add @rita")
+    if verb is None:
+        return TeamShow(name)
+    example_team = team_ref(name)
+    if verb == "channel":
+        return TeamSetChannel(name, _channel(args, example_team))
+    if verb == "holidays":
+        return TeamSetHolidays(name, _country(args, example_team))
+    user_ids = read_user_mentions(args, f"/team {example_team} {verb} @rita")
+    if verb == "manager":
+        return TeamAddManagers(name, user_ids)
+    if verb == "unmanage":
+        return TeamUnmanage(name, user_ids)
+    if verb == "add":
+        return TeamAddMembers(name, user_ids)
+    return TeamRemoveMembers(name, user_ids)
+
+
+def check_team_name(text: str, *, example: str = CREATE_EXAMPLE) -> str:
+    """A new team's name, tidied; ParseError when it can't be one."""
+    name = squash_spaces(text)
+    if _starts_quoted(name) and len(name) > 1 and name[-1] in _QUOTES.values():
+        name = squash_spaces(name[1:-1])
+    if not name:
+        raise ParseError("Give the new team a name.", example=example)
+    if len(name) > MAX_TEAM_NAME_CHARS:
+        raise ParseError(
+            f"A team name can be at most {MAX_TEAM_NAME_CHARS} characters, "
+            f"but {quoted(name)} has {len(name)}.",
+            example=example,
+        )
+    if "<" in name or ">" in name:
+        raise ParseError(
+            "A team name can't contain mentions or channels. Create the team first, then add "
+            "people with “/team <name> add @person”.",
+            example=example,
+        )
+    if any(char in name for char in _QUOTES):
+        raise ParseError("A team name can't contain quotation marks.", example=example)
+    if name.casefold() in _HELP_WORDS:
+        raise ParseError(f"{quoted(name)} can't be a team name; pick another.", example=example)
+    return name
+
+
+def team_ref(name: str, keywords: Collection[str] = _VERB_SET) -> str:
+    """How to type `name` in a command: in quotes when a word of it would be read as a keyword."""
+    words = name.casefold().split()
+    needs_quotes = (
+        name.casefold() in _HELP_WORDS
+        or (bool(words) and words[0] == "create")
+        or any(word in keywords for word in words[1:])
+    )
+    return f'"{name}"' if needs_quotes else name
+
+
+def split_team_name(
+    text: str, keywords: Collection[str], example: str
+) -> tuple[str, str | None, str]:
+    """`<name> <keyword> <rest>`: the name, the keyword (casefolded; None when there is none)
+    and the text after it. The name may be quoted; otherwise the first keyword after at least
+    one word of the name ends it."""
+    if _starts_quoted(text):
+        closing = _QUOTES[text[0]]
+        end = text.find(closing, 1)
+        if end < 0:
+            raise ParseError("The team name's closing quotation mark is missing.", example=example)
+        name = squash_spaces(text[1:end])
+        if not name:
+            raise ParseError("The team name between the quotation marks is empty.", example=example)
+        after = text[end + 1 :].strip()
+        if not after:
+            return name, None, ""
+        keyword, typed, rest = _first_word(after)
+        if keyword not in keywords:
+            raise ParseError(
+                f"I don't know what {quoted(typed)} means after the team's name.",
+                example=example,
+            )
+        return name, keyword, rest
+    tokens = list(_TOKEN_RE.finditer(text))
+    at = next(
+        (i for i, token in enumerate(tokens) if i > 0 and token[0].casefold() in keywords), None
+    )
+    if at is None:
+        return squash_spaces(text), None, ""
+    keyword = tokens[at]
+    return squash_spaces(text[: keyword.start()]), keyword[0].casefold(), text[keyword.end() :]
+
+
+def read_user_mentions(text: str, example: str) -> tuple[str, ...]:
+    """The Slack user ids of the people mentioned in `text`, in order, each once."""
+    user_ids: list[str] = []
+    for token in (match[0] for match in _LIST_TOKEN_RE.finditer(text)):
+        if token.casefold() in _FILLER_WORDS:
+            continue
+        user_ids.append(user_mention(token, example))
+    if not user_ids:
+        raise ParseError("Mention the people, picking each from Slack's @ list.", example=example)
+    return tuple(dict.fromkeys(user_ids))
+
+
+def user_mention(token: str, example: str) -> str:
+    """The Slack user id in a `<@U123|name>` mention; ParseError explaining what else it is."""
+    if match := _USER_RE.fullmatch(token):
+        return match[1]
+    if _CHANNEL_RE.fullmatch(token) or token.startswith("#"):
+        raise ParseError(
+            f"{quoted(_shown(token))} is a channel, not a person. {PICK_PERSON_HINT}",
+            example=example,
+        )
+    if token.startswith(("<!", "<@S")):
+        raise ParseError(
+            f"I can't use {quoted(_shown(token))} here: a group or @here isn't one person. "
+            "Mention each person instead.",
+            example=example,
+        )
+    if token.startswith("@"):
+        raise ParseError(
+            f"I can't tell who {quoted(token)} is. {PICK_PERSON_HINT}", example=example
+        )
+    raise ParseError(
+        f"{quoted(_shown(token))} isn't a mention of a person. {PICK_PERSON_HINT}", example=example
+    )
+
+
+def _channel(args: str, team: str) -> str | None:
+    example = f"/team {team} channel #enterprise-sales"
+    tokens = [match[0] for match in _TOKEN_RE.finditer(args)]
+    if not tokens:
+        raise ParseError(
+            "Add the channel after “channel”, or “none” to stop using one.", example=example
+        )
+    if len(tokens) > 1:
+        raise ParseError("A team has one channel; name just one.", example=example)
+    token = tokens[0]
+    if token.casefold() in _NO_CHANNEL_WORDS:
+        return None
+    if match := _CHANNEL_RE.fullmatch(token):
+        return match[1]
+    if token.startswith("#"):
+        raise ParseError(f"I can't tell which channel {quoted(token)} is. {PICK_CHANNEL_HINT}",
+                         example=example)  # fmt: skip
+    raise ParseError(
+        f"{quoted(_shown(token))} isn't a channel. {PICK_CHANNEL_HINT} "
+        "Use “none” to stop using a channel.",
+        example=example,
+    )
+
+
+def _country(args: str, team: str) -> str | None:
+    example = f"/team {team} holidays US"
+    words = args.split()
+    if len(words) != 1:
+        raise ParseError(
+            "Add one country code after “holidays”, or “none” to use the bot's default.",
+            example=example,
+        )
+    if words[0].casefold() in _NO_CHANNEL_WORDS:
+        return None
+    code = words[0].upper()
+    if len(code) > 8 or not is_known_country(code):
+        raise ParseError(
+            f"I don't know the country {quoted(words[0])}. Use a country code such as "
+            "US, CN, GB or DE, or “none” to use the bot's default.",
+            example=example,
+        )
+    return code
+
+
+def _shown(token: str) -> str:
+    """A Slack entity as a person would recognise it: `<@U1|rita>` → `@rita`."""
+    if token.startswith("<") and token.endswith(">"):
+        inner = token[1:-1]
+        label = inner.partition("|")[2]
+        if label:
+            return label if label.startswith(("@", "#")) else inner[0] + label
+        return inner
+    return token
+
+
+def _first_word(text: str) -> tuple[str, str, str]:
+    """The first word casefolded, that word as typed, and the stripped rest."""
+    words = text.split(maxsplit=1)
+    return words[0].casefold(), words[0], (words[1].strip() if len(words) > 1 else "")
+
+
+def _starts_quoted(text: str) -> bool:
+    return text[:1] in _QUOTES
