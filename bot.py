@@ -23,12 +23,14 @@ from dotenv import load_dotenv
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 
 import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
 from runtime.export import export
 from runtime.http import http_server, serve_until, wsgi_app
+from runtime.imports import import_targets, import_teams
 from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
 from runtime.slack_client import Sleep, make_client
@@ -49,6 +51,18 @@ class Bot:
     scheduler: Scheduler
 
 
+def build_context(
+    settings: Settings,
+    db: Database,
+    clock: Callable[[], datetime] = utc_now,
+    sleep: Sleep = time.sleep,
+) -> tuple[BotContext, WebClient]:
+    """What listeners and jobs share: settings, database, people, clock, Web API client."""
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep)
+    people = People(db, client, settings.admin_user_ids, clock, offline=not settings.talks_to_slack)
+    return BotContext(settings=settings, db=db, people=people, clock=clock), client
+
+
 def build_bot(
     settings: Settings,
     db: Database,
@@ -56,21 +70,16 @@ def build_bot(
     sleep: Sleep = time.sleep,
 ) -> Bot:
     """The Bolt app with every listener registered; also used by the end-to-end tests."""
-    client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep)
+    context, client = build_context(settings, db, clock, sleep)
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Socket Mode requests come over an authenticated socket and are not signed.
         request_verification_enabled=not settings.socket_mode,
     )
-    context = BotContext(
-        settings=settings,
-        db=db,
-        people=People(db, client, settings.admin_user_ids, clock),
-        clock=clock,
-    )
     handlers.register_all(app, context)
-    return Bot(app=app, context=context, scheduler=Scheduler(context, client, all_jobs(settings)))
+    scheduler = Scheduler(context, client, all_jobs(settings))
+    return Bot(app=app, context=context, scheduler=scheduler)
 
 
 def run(settings: Settings, db: Database) -> None:
@@ -94,7 +103,8 @@ def run(settings: Settings, db: Database) -> None:
 
 def jobs_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """`jobs` lists the jobs; `jobs run NAME` runs one now, exactly as the scheduler would."""
-    scheduler = build_bot(settings, db).scheduler
+    context, client = build_context(settings, db)
+    scheduler = Scheduler(context, client, all_jobs(settings))
     if args.action is None:
         print(format_job_list(scheduler.status()))
         return 0
@@ -104,6 +114,25 @@ def jobs_command(args: argparse.Namespace, settings: Settings, db: Database) -> 
     report = scheduler.run_job(args.name, now=args.at, dry_run=sys.stdout if args.dry_run else None)
     print(format_run_report(report), file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def import_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    """Bulk set-up: every row is checked before anything is written."""
+    if not args.file.is_file():
+        print(f"No file {args.file}", file=sys.stderr)
+        return 2
+    today = utc_now().date()
+    if args.kind == "teams":
+        result = import_teams(db, None, args.file, today)
+    else:
+        result = import_targets(db, args.file, today, default_currency=settings.default_currency)
+    if not result.ok:
+        print(f"{args.file}: nothing was imported; fix these rows:", file=sys.stderr)
+        for error in result.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {result.rows} rows checked, {result.changed} changes written")
+    return 0
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -118,6 +147,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     export_parser = commands.add_parser("export", help="write every record to stdout")
     export_parser.add_argument("kind", choices=["visits", "deals"])
     export_parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    import_parser = commands.add_parser("import", help="set up teams or targets from a CSV file")
+    import_parser.add_argument("kind", choices=["teams", "targets"])
+    import_parser.add_argument("file", type=Path)
     jobs_parser = commands.add_parser("jobs", help="list scheduled jobs, or run one now")
     jobs_actions = jobs_parser.add_subparsers(dest="action")
     run_parser = jobs_actions.add_parser("run", help="run one job now, as the scheduler would")
@@ -156,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if command == "jobs":
         return jobs_command(args, settings, db)
+    if command == "import":
+        return import_command(args, settings, db)
     if command == "export":
         count = export(db, args.kind, args.format, sys.stdout)
         print(f"exported {count} {args.kind}", file=sys.stderr)

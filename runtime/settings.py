@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///salesbot.db"
+# Stands in for the bot token in commands that never talk to Slack.
+NO_TOKEN = "xoxb-not-needed"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -54,6 +56,10 @@ class Settings:
     stale_deal_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
 
     @property
+    def talks_to_slack(self) -> bool:
+        return self.slack_bot_token != NO_TOKEN
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -76,7 +82,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
 
     bot_token = text("SLACK_BOT_TOKEN")
     if bot_token is None and not need_slack:
-        bot_token = "xoxb-not-needed"
+        bot_token = NO_TOKEN
     if bot_token is None:
         problems.append("SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…).")
     elif not bot_token.startswith("xoxb-"):

@@ -26,7 +26,10 @@ class People:
         client: WebClient,
         admin_user_ids: frozenset[str],
         clock: Callable[[], datetime],
+        *,
+        offline: bool = False,
     ) -> None:
+        self._offline = offline  # no Slack to ask (e.g. a dry run without a token)
         self._db = db
         self._client = client
         self._admins = admin_user_ids
@@ -69,6 +72,8 @@ class People:
         )
 
     def _fetch_profile(self, slack_user_id: str) -> tuple[str, str, str | None] | None:
+        if self._offline:
+            return None
         try:
             user = self._client.users_info(user=slack_user_id, include_locale=True)["user"]
         except SlackApiError as error:
