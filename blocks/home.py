@@ -30,7 +30,9 @@ def home_view(display_name: str) -> dict[str, Any]:
                 "• `/visit Acme Corp: met the CFO; next: send proposal by friday`\n"
                 "• `/deal new Acme Corp; Renewal 2027; 120k; close end of month`\n"
                 "• `/deal Acme stage proposal` · `/deal #12 won` · `/deal list`\n"
-                "• `/visit help` and `/deal help` show everything."
+                "• `/target` shows your targets; managers set them: `/target @rita revenue 120k`\n"
+                "• `/team` lists the teams and who manages them\n"
+                "• `help` after any command shows everything, e.g. `/deal help`."
             ),
             context("Only you can see this page."),
         ],
