@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -76,6 +77,9 @@ def build_bot(
         signing_secret=settings.slack_signing_secret or "",
         # Socket Mode requests come over an authenticated socket and are not signed.
         request_verification_enabled=not settings.socket_mode,
+        # A listener acks from this pool; Bolt's default of 5 threads lets a few slow Web
+        # API calls hold up every other ack. The work is I/O-bound, so many threads are cheap.
+        listener_executor=ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
     )
     handlers.register_all(app, context)
     scheduler = Scheduler(context, client, all_jobs(settings))
