@@ -1,0 +1,307 @@
+"""Look and feel shared by every chart, plus the few helpers they all need.
+
+Theme choice: every chart is an opaque, light "card" (off-white figure, white plot area, thin
+grey border) with near-black text. Slack shows a PNG on white in its light theme and on
+#1a1d21 in its dark theme; a transparent PNG would need text and lines that read on both,
+and a mid-grey compromise has poor contrast on either. An opaque card owns its background,
+so the contrast is the same in both themes (text ≈ 16:1, secondary text and the main series
+> 4.5:1 against the card) and the picture looks the same when downloaded, printed or put in
+a README. The border keeps the card's edge visible on Slack's white; on the dark theme the
+card stands out like any chart image. Series colours come from the Okabe-Ito palette, so
+they stay distinguishable with the common colour-vision deficiencies, and lines differ by
+style (solid, dashed, dotted) as well as by colour.
+
+Rendering is matplotlib's object API on the Agg canvas only: no pyplot (global state), no GUI
+backend, no change to `matplotlib.rcParams`, so charts can be drawn on several threads at once.
+Fonts are matplotlib's bundled DejaVu Sans, plus any CJK font installed on the machine (for
+team and stage names in Chinese or Japanese); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sales.money import SYMBOLS
+
+# 8 x 4.67 inches at 150 dpi = 1200 x 700 px. The higher dpi (rather than 12 x 7 at 100)
+# makes text and lines larger relative to the picture, so they stay legible when Slack
+# scales the image down to fit a message.
+WIDTH_IN = 8.0
+HEIGHT_IN = 4.6667
+DPI = 150
+
+CARD = "#F7F8FA"  # figure background
+PLOT = "#FFFFFF"  # plot area
+BORDER = "#CDD2D9"
+GRID = "#E4E7EB"
+TEXT = "#1D1C1D"  # Slack's own text colour
+MUTED = "#4F5660"  # secondary text: 7:1 on the card
+FAINT = "#EEF0F3"  # non-working-day bands
+
+ACTUAL = "#0072B2"  # Okabe-Ito blue
+PATH = "#5F6B7A"  # pro-rated path: neutral, dashed
+TARGET = "#D55E00"  # Okabe-Ito vermillion
+TARGET_TEXT = "#A84300"  # the same, darker, for its label (6:1 on white)
+TODAY = "#8A94A3"
+FUNNEL_TOP = "#0B4F8A"
+FUNNEL_BOTTOM = "#2677BA"  # white counts stay above 4.5:1 on every shade
+
+FONT = "DejaVu Sans"
+# Used only when installed; matplotlib falls back glyph by glyph from DejaVu Sans to these.
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+)
+
+TITLE_SIZE = 14.0
+SUBTITLE_SIZE = 9.5
+LABEL_SIZE = 9.5
+TICK_SIZE = 8.5
+NOTE_SIZE = 9.0
+# Share of the picture's width a title may take (the plot area starts after the y labels).
+TITLE_ROOM = 0.8
+
+# Nothing we draw should come near this; the tests hold every chart to it.
+MAX_PNG_BYTES = 1_000_000
+EN_DASH = "\N{EN DASH}"  # date ranges, and a value that cannot be shown
+NO_DATA = "No data yet"
+
+
+@lru_cache(maxsize=1)
+def font_families() -> tuple[str, ...]:
+    """DejaVu Sans first, then whichever known CJK fonts this machine has."""
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return (FONT, *(name for name in _CJK_FONTS if name in installed))
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """Code points that at least one of our fonts can draw."""
+    points: set[int] = set()
+    for family in font_families():
+        path = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+        points.update(font_manager.get_font(path).get_charmap())
+    return frozenset(points)
+
+
+def clean(text: str, limit: int = 80) -> str:
+    """`text` made safe to draw: one line, no control characters, at most `limit` characters.
+
+    Characters none of our fonts has become "?" (rather than an empty box and a warning per
+    glyph), so a team name is never silently shortened into something else.
+    """
+    covered = _covered()
+    kept: list[str] = []
+    for char in " ".join(str(text).split()):
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        kept.append(char if ord(char) in covered else "?")
+    line = "".join(kept).strip()
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def text_style(**extra: Any) -> dict[str, Any]:
+    """Keyword arguments for every Text we create.
+
+    `parse_math=False` matters: a label like "$80k of $120k" would otherwise be read as
+    mathtext (and can raise on odd input).
+    """
+    return {"fontfamily": list(font_families()), "color": TEXT, "parse_math": False, **extra}
+
+
+def new_figure() -> tuple[Figure, FigureCanvasAgg]:
+    fig = Figure(
+        figsize=(WIDTH_IN, HEIGHT_IN),
+        dpi=DPI,
+        facecolor=CARD,
+        edgecolor=BORDER,
+        linewidth=1.5,
+        layout="constrained",
+    )
+    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.1)  # type: ignore[union-attr]
+    return fig, FigureCanvasAgg(fig)
+
+
+def style_axes(fig: Figure) -> Any:
+    ax = fig.add_subplot()
+    ax.set_facecolor(PLOT)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(BORDER)
+    ax.tick_params(
+        colors=MUTED,
+        labelcolor=MUTED,
+        labelsize=TICK_SIZE,
+        labelfontfamily=list(font_families()),
+        length=3,
+    )
+    ax.grid(axis="y", color=GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def join_title(name: str, period: str) -> str:
+    return f"{name} — {period}" if name and period else name or period
+
+
+def set_titles(ax: Any, name: str, period: str, subtitle: str) -> None:
+    """Bold left-aligned "name — period" title (read back with `ax.get_title(loc="left")`)
+    and a muted subtitle. A name too long for the picture is shortened with "…"; the period
+    is always kept whole.
+    """
+    fig = ax.get_figure()
+    room = fig.bbox.width * TITLE_ROOM
+    renderer = fig.canvas.get_renderer()
+    title = ax.set_title(
+        join_title(name, period),
+        loc="left",
+        pad=24 if subtitle else 10,
+        **text_style(fontsize=TITLE_SIZE, fontweight="bold"),
+    )
+    shortened = name
+    while shortened and title.get_window_extent(renderer).width > room:
+        shortened = shortened[:-2].rstrip()
+        title.set_text(join_title(shortened + "…" if shortened else "", period))
+    if subtitle:
+        note = ax.annotate(
+            subtitle,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 7),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            **text_style(fontsize=SUBTITLE_SIZE, color=MUTED),
+        )
+        text = subtitle
+        while text and note.get_window_extent(renderer).width > room:
+            text = text[:-2].rstrip()
+            note.set_text(text + "…")
+
+
+def no_data(ax: Any, message: str = NO_DATA) -> None:
+    """An empty plot that says so, instead of misleading axes."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_facecolor(CARD)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        **text_style(fontsize=18, color=MUTED),
+    )
+
+
+def to_png(fig: Figure, title: str) -> bytes:
+    """The figure as PNG bytes; `title` also goes into the PNG's own Title text chunk, so
+    whoever receives the file can tell which chart it is without looking."""
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=DPI,
+        facecolor=fig.get_facecolor(),
+        edgecolor=fig.get_edgecolor(),
+        metadata={"Title": title, "Software": "salesbot charts (matplotlib)"},
+    )
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------- numbers and units
+
+_SUFFIXES = ("", "k", "M", "B", "T")
+
+
+def compact(value: float, decimals: int = 1) -> str:
+    """`950`, `1.2k`, `84k`, `120k`, `1.5M`, `2B`: thousands shown the short way."""
+    if not math.isfinite(value):
+        return EN_DASH
+    size = abs(value)
+    power = 0
+    while True:
+        scaled = size / 1000**power
+        places = decimals if scaled < 100 else 0
+        text = f"{scaled:.{places}f}"
+        # Decide on the rounded text, so 999.96k becomes 1M rather than 1000k.
+        if float(text) < 1000 or power == len(_SUFFIXES) - 1:
+            break
+        power += 1
+    sign = "-" if value < 0 else ""
+    if float(text) >= 1000:  # past trillions: nothing short is honest any more
+        return f"{sign}{size:.1e}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "0":
+        return "0"
+    return f"{sign}{text}{_SUFFIXES[power]}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How values of one unit are written: `$120k`, `CHF 120k`, `37 visits`."""
+
+    prefix: str  # "$", "CHF " or ""
+    word: str  # "visits" or "" for money
+    code: str  # shown in the axis label: "USD", "$", "visits"
+
+    @property
+    def is_money(self) -> bool:
+        return not self.word
+
+    def __call__(self, value: float, decimals: int = 1) -> str:
+        if self.word and math.isfinite(value) and abs(value) < 10_000:
+            # Counts stay exact while short: "1,480 visits", not "1.5k visits".
+            number = f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
+        else:
+            number = compact(value, decimals)
+        if number.startswith("-"):
+            return f"-{self.prefix}{number[1:]}"
+        return f"{self.prefix}{number}"
+
+    def with_word(self, value: float, decimals: int = 1) -> str:
+        """`37 visits` for counts, `$37k` for money."""
+        return f"{self(value, decimals)} {self.word}" if self.word else self(value, decimals)
+
+
+def unit_of(unit: str) -> Unit:
+    """ "$"/"€" (a symbol), "USD"/"CHF" (a currency code) or a word such as "visits"."""
+    text = clean(unit, 20)
+    code = text.upper()
+    if code in SYMBOLS:
+        return Unit(prefix=SYMBOLS[code], word="", code=code)
+    if len(text) == 3 and text.isalpha() and text.isupper():
+        return Unit(prefix=f"{text} ", word="", code=text)
+    if text and not any(char.isalnum() for char in text):
+        return Unit(prefix=text, word="", code=text)
+    return Unit(prefix="", word=text, code=text)
+
+
+def finite(values: Iterable[float]) -> list[float]:
+    return [value for value in values if math.isfinite(value)]

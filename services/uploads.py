@@ -1,0 +1,58 @@
+"""Uploading pictures (charts) to Slack with the current external upload flow.
+
+`files_upload_v2` does the three steps: `files.getUploadURLExternal` (filename, length), a
+POST of the bytes to the returned `upload_url`, then `files.completeUploadExternal` with the
+file id and title and `channel_id`, which shares the file there (with `initial_comment`, in
+`thread_ts` when given). Sharing needs a conversation id, so a user id is turned into their
+DM first. Errors are left to the caller: `SlackApiError` for an API refusal (not_in_channel,
+channel_not_found, ratelimited…); when the POST of the bytes fails, `urllib.error.HTTPError`
+(an error status) or `URLError` (unreachable), or `SlackRequestError` for any other non-200.
+
+Slack has no ephemeral files: a file shared into a channel is visible to its members, so a
+personal chart belongs in the person's DM (pass their user id).
+"""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def upload_png(
+    client: WebClient,
+    *,
+    channel: str,
+    png: bytes,
+    filename: str,
+    title: str,
+    comment: str | None = None,
+    thread_ts: str | None = None,
+    alt_text: str | None = None,
+) -> str:
+    """Share `png` in `channel` (a conversation id, or a user id for their DM); the file id.
+
+    `title` is what Slack shows above the picture; `alt_text` is read by screen readers.
+    """
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("upload_png needs PNG bytes")
+    if not filename.lower().endswith(".png"):
+        filename += ".png"
+    response = client.files_upload_v2(
+        channel=conversation_id(client, channel),
+        file=png,
+        filename=filename,
+        title=title,
+        alt_txt=alt_text,
+        initial_comment=comment,
+        thread_ts=thread_ts,
+    )
+    return str(response["files"][0]["id"])
+
+
+def conversation_id(client: WebClient, channel: str) -> str:
+    """`channel` itself, or for a user id (U…/W…) the id of the bot's DM with them."""
+    if channel[:1] in ("U", "W"):
+        opened = client.conversations_open(users=channel)
+        return str(opened["channel"]["id"])
+    return channel
