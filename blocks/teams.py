@@ -17,6 +17,7 @@ from blocks.common import (
 )
 from parsing.target_command import METRIC_WORDS
 from parsing.team_command import TEAM_EXAMPLES, team_ref
+from sales.case_review import WEEKDAY_NAMES
 from store.models import Membership, Team
 from store.teams import MANAGER, MEMBER
 
@@ -70,6 +71,7 @@ def team_card(team: Team, *, headline: str | None = None, notes: tuple[str, ...]
                 f"*Channel*\n{digest}",
                 f"*Members*\n{len(members)}",
                 f"*Public holidays*\n{team.holiday_country or 'the bot default'}",
+                f"*Case review*\n{case_review_slot(team)}",
             ]
         )
     )
@@ -90,6 +92,15 @@ def team_card(team: Team, *, headline: str | None = None, notes: tuple[str, ...]
     return message(headline or f"Team {team.name}", blocks)
 
 
+def case_review_slot(team: Team) -> str:
+    """When the team's case-review prompt goes out, as far as the team chose it."""
+    weekday, at = team.case_prompt_weekday, team.case_prompt_time
+    if weekday is None and at is None:
+        return "the bot default"
+    day_name = WEEKDAY_NAMES[weekday] if weekday is not None else "the default day"
+    return f"{day_name} {at}" if at else f"{day_name}, the default time"
+
+
 def team_help() -> Message:
     examples = "\n".join(f"• `{escape(example)}`" for example in TEAM_EXAMPLES)
     text = (
@@ -105,10 +116,14 @@ def team_help() -> Message:
         "_(admins and the team's managers)_.\n"
         "• `/team <name> holidays <country>` makes pacing skip that country's public holidays "
         "for the team, e.g. US, CN, GB or DE; `holidays none` goes back to the bot's default "
-        "_(admins and the team's managers)_.\n\n"
+        "_(admins and the team's managers)_.\n"
+        "• `/team <name> casereview <weekday> <time>` sets when its reps are asked for the "
+        "week's case (each in their own time zone); `casereview none` goes back to the bot's "
+        "default _(admins and the team's managers)_.\n\n"
         "Pick people and channels from Slack's autocomplete (type @ or #), so they turn into "
         "mentions. If a team's name contains one of the words manager, unmanage, add, remove, "
-        'channel or holidays, put the name in quotes: `/team "Sales Channel" add @rita`.\n\n'
+        "channel, holidays or casereview, put the name in quotes: "
+        '`/team "Sales Channel" add @rita`.\n\n'
         f"*Examples*\n{examples}"
     )
     return message("How to use /team", [section(text)])

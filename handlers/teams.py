@@ -24,6 +24,7 @@ from parsing.team_command import (
     TeamList,
     TeamPeopleChange,
     TeamRemoveMembers,
+    TeamSetCaseReview,
     TeamSetChannel,
     TeamSetHolidays,
     TeamShow,
@@ -31,12 +32,14 @@ from parsing.team_command import (
     parse_team_command,
     team_ref,
 )
+from runtime.settings import Settings
+from sales.case_review import WEEKDAY_NAMES
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
 from store import teams
 from store.models import Person, Team
 
-TeamSetting = TeamSetChannel | TeamSetHolidays
+TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview
 TeamChange = TeamPeopleChange | TeamSetting
 ALREADY_DONE = "This change was already made."
 
@@ -142,6 +145,8 @@ def _change(
             headline, notes = _set_channel(session, team, command.channel_id, actor)
         elif isinstance(command, TeamSetHolidays):
             headline, notes = _set_holidays(session, team, command.country, actor)
+        elif isinstance(command, TeamSetCaseReview):
+            headline, notes = _set_case_review(session, team, command, actor, ctx.settings)
         else:
             ids = [p.id for p in people]
             headline, notes = _change_people(session, team, command, ids, today, actor)
@@ -160,9 +165,11 @@ def _require(actor: Actor, team: Team, command: TeamChange) -> None:
     if isinstance(command, TeamAddManagers | TeamUnmanage):
         raise NotAllowed("Only an admin can name or remove a team's managers.")
     if not teams.is_manager_of(team, actor.person_id):
-        what = {TeamSetChannel: "channel", TeamSetHolidays: "holidays"}.get(
-            type(command), "members"
-        )
+        what = {
+            TeamSetChannel: "channel",
+            TeamSetHolidays: "holidays",
+            TeamSetCaseReview: "case-review time",
+        }.get(type(command), "members")
         raise NotAllowed(f"Only {team.name}'s managers or an admin can change its {what}.")
 
 
@@ -234,6 +241,23 @@ def _set_holidays(
     if country is None:
         return f"{name} now follows the bot's default public holidays.", ()
     return f":calendar: {name}'s working days now skip {country} public holidays.", ()
+
+
+def _set_case_review(
+    session: Session, team: Team, command: TeamSetCaseReview, actor: Actor, settings: Settings
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    at = f"{command.at:%H:%M}" if command.at else None
+    weekday = settings.case_prompt_weekday if command.weekday is None else command.weekday
+    when = f"on {WEEKDAY_NAMES[weekday]}s at {at or f'{settings.case_prompt_time:%H:%M}'}"
+    if (team.case_prompt_weekday, team.case_prompt_time) == (command.weekday, at):
+        return f"Nothing changed: {name} already gets its case-review prompt {when}.", ()
+    teams.set_case_review(session, team, command.weekday, at, actor.slack_user_id)
+    return (
+        f":memo: {name}'s reps now get the weekly case-review prompt {when}, "
+        "each in their own time zone.",
+        (),
+    )
 
 
 def _team(session: Session, name: str) -> Team:

@@ -10,6 +10,7 @@
     /team <name> remove @user [@user…]      (admins and the team's managers)
     /team <name> channel #channel | none    (admins and the team's managers)
     /team <name> holidays <country> | none  (admins and the team's managers)
+    /team <name> casereview <weekday> [<time>] | none   (admins and the team's managers)
 
 The command is sent with escaping on, so people picked from Slack's autocomplete arrive as
 `<@U123ABC|rita>` (or `<@U123ABC>`) and channels as `<#C123ABC|sales>` (or `<#C123ABC>`).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import time
 from typing import TypeAlias
 
 from parsing._common import quoted, squash_spaces
@@ -38,12 +40,14 @@ TEAM_EXAMPLES: tuple[str, ...] = (
     "/team Enterprise channel #enterprise-sales",
     "/team Enterprise channel none",
     "/team Enterprise holidays US",
+    "/team Enterprise casereview thursday 15:00",
+    "/team Enterprise casereview none",
     "/team Enterprise unmanage @maria",
     "/team Enterprise",
 )
 CREATE_EXAMPLE = "/team create Enterprise"
 
-VERBS = ("manager", "unmanage", "add", "remove", "channel", "holidays")
+VERBS = ("manager", "unmanage", "add", "remove", "channel", "holidays", "casereview")
 _VERB_SET = frozenset(VERBS)
 _HELP_WORDS = frozenset({"help", "?"})
 _NO_CHANNEL_WORDS = frozenset({"none", "off", "clear"})
@@ -54,6 +58,9 @@ _LIST_TOKEN_RE = re.compile(r"<[^<>]*>|<|[^\s,<]+")
 _USER_RE = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>")
 _CHANNEL_RE = re.compile(r"<#([CG][A-Z0-9]{2,})(?:\|[^<>]*)?>")
 _FILLER_WORDS = frozenset({"and", "&"})
+_WORKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday")
+_WEEKEND_NAMES = ("saturday", "sunday")
+_TIME_RE = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
 
 PICK_PERSON_HINT = (
     "Pick each person from the list Slack shows when you type @, so their name turns into a "
@@ -123,6 +130,15 @@ class TeamSetHolidays:
     country: str | None
 
 
+@dataclass(frozen=True)
+class TeamSetCaseReview:
+    """When the weekly case-review prompt goes out; None: the bot's default day or time."""
+
+    team: str
+    weekday: int | None  # 0 = Monday
+    at: time | None
+
+
 TeamPeopleChange: TypeAlias = TeamAddManagers | TeamUnmanage | TeamAddMembers | TeamRemoveMembers
 TeamCommand: TypeAlias = (
     TeamHelp
@@ -132,6 +148,7 @@ TeamCommand: TypeAlias = (
     | TeamPeopleChange
     | TeamSetChannel
     | TeamSetHolidays
+    | TeamSetCaseReview
 )
 
 
@@ -156,6 +173,8 @@ def parse_team_command(text: str) -> TeamCommand:
         return TeamSetChannel(name, _channel(args, example_team))
     if verb == "holidays":
         return TeamSetHolidays(name, _country(args, example_team))
+    if verb == "casereview":
+        return _case_review(name, args, example_team)
     user_ids = read_user_mentions(args, f"/team {example_team} {verb} @rita")
     if verb == "manager":
         return TeamAddManagers(name, user_ids)
@@ -315,6 +334,51 @@ def _country(args: str, team: str) -> str | None:
             example=example,
         )
     return code
+
+
+def _case_review(name: str, args: str, team: str) -> TeamSetCaseReview:
+    example = f"/team {team} casereview thursday 15:00"
+    words = args.casefold().split()
+    if len(words) == 1 and words[0] in _NO_CHANNEL_WORDS | {"default"}:
+        return TeamSetCaseReview(name, None, None)
+    if not words or len(words) > 3:
+        raise ParseError(
+            "Add the weekday and the time of the case-review prompt, or “none” for the "
+            "bot's default.",
+            example=example,
+        )
+    weekday: int | None = None
+    at: time | None = None
+    rest = " ".join(words)
+    if words[0].isalpha() and not _TIME_RE.fullmatch(words[0]):
+        weekday = _workday(words[0], example)
+        rest = " ".join(words[1:])
+    if rest:
+        at = _time_of_day(rest, example)
+    return TeamSetCaseReview(name, weekday, at)
+
+
+def _workday(word: str, example: str) -> int:
+    for number, day in enumerate(_WORKDAY_NAMES):
+        if word in (day, day[:3]):
+            return number
+    if any(word in (day, day[:3]) for day in _WEEKEND_NAMES):
+        raise ParseError("Pick a working day, Monday to Friday.", example=example)
+    raise ParseError(f"{quoted(word)} isn't a weekday such as friday.", example=example)
+
+
+def _time_of_day(text: str, example: str) -> time:
+    match = _TIME_RE.fullmatch(text.strip())
+    if match is None:
+        raise ParseError(f"{quoted(text)} isn't a time such as 16:00 or 4pm.", example=example)
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if match[3]:
+        if not 1 <= hour <= 12:
+            raise ParseError(f"{quoted(text)} isn't a time of day.", example=example)
+        hour = hour % 12 + (12 if match[3].casefold() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise ParseError(f"{quoted(text)} isn't a time of day.", example=example)
+    return time(hour, minute)
 
 
 def _shown(token: str) -> str:

@@ -45,3 +45,19 @@ class NotAllowed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+@dataclass(frozen=True)
+class CaseReader:
+    """Whose cases someone may read (the case library is the team's): their own, and those
+    of every team they are a member or a manager of; an admin's `team_ids` is None: all."""
+
+    person_id: int
+    team_ids: frozenset[int] | None
+
+    def may_read(self, author_id: int, team_id: int | None) -> bool:
+        return (
+            self.team_ids is None
+            or author_id == self.person_id
+            or (team_id is not None and team_id in self.team_ids)
+        )

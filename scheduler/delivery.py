@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from blocks.common import Message, readable_text
-from scheduler.job import Job, Recipient
+from scheduler.job import Job, Recipient, period_of, send_time_of
 from services.context import BotContext
 from store import deliveries
 
@@ -42,9 +42,11 @@ def due_period(job: Job, recipient: Recipient, now: datetime) -> str | None:
     """The period `recipient` is owed a message for at `now`, if any."""
     local_now = recipient.local(now)
     day: date = local_now.date()
-    if not recipient.calendar.is_working_day(day) or local_now.time() < job.send_time():
+    if not recipient.calendar.is_working_day(day):
         return None
-    return job.period(day, recipient.calendar)
+    if local_now.time() < send_time_of(job, recipient):
+        return None
+    return period_of(job, day, recipient)
 
 
 def next_send(job: Job, recipient: Recipient, now: datetime) -> datetime | None:
@@ -52,9 +54,12 @@ def next_send(job: Job, recipient: Recipient, now: datetime) -> datetime | None:
     local_now = recipient.local(now)
     for offset in range(0, 45):
         day = local_now.date() + timedelta(days=offset)
-        at = datetime.combine(day, job.send_time(), tzinfo=local_now.tzinfo)
-        calendar = recipient.calendar
-        if at > local_now and calendar.is_working_day(day) and job.period(day, calendar):
+        at = datetime.combine(day, send_time_of(job, recipient), tzinfo=local_now.tzinfo)
+        if (
+            at > local_now
+            and recipient.calendar.is_working_day(day)
+            and period_of(job, day, recipient)
+        ):
             return at
     return None
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from blocks.common import Message
 from sales.localtime import zone
 from sales.workdays import WorkCalendar
 from services.context import BotContext
+
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    """A weekday (0 = Monday) and a local time: a team's own choice for a weekly message."""
+
+    weekday: int
+    at: time
 
 
 @dataclass(frozen=True)
@@ -22,9 +30,17 @@ class Recipient:
     calendar: WorkCalendar
     person_id: int | None = None
     team_id: int | None = None
+    # The team's own weekly day and time, for jobs that let a team choose them.
+    slot: WeeklySlot | None = None
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(zone(self.tz))
+
+    @property
+    def label(self) -> str:
+        """How a run report names this send: the key, unless a job writes to one recipient
+        about several things (an alert per instalment), whose recipients say which."""
+        return self.key
 
 
 class Job(Protocol):
@@ -44,3 +60,29 @@ class Job(Protocol):
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
         """The message, or None when there is nothing worth saying this period."""
         ...
+
+
+@runtime_checkable
+class PerRecipientSchedule(Protocol):
+    """A job whose send time or due days differ per recipient (e.g. a team's own setting).
+
+    The runtime asks a job that has these methods instead of `send_time()` and `period()`.
+    """
+
+    def send_time_for(self, recipient: Recipient) -> time: ...
+
+    def period_for(self, local_day: date, recipient: Recipient) -> str | None: ...
+
+
+def send_time_of(job: Job, recipient: Recipient) -> time:
+    """When `job` is due for `recipient`, local time."""
+    if isinstance(job, PerRecipientSchedule):
+        return job.send_time_for(recipient)
+    return job.send_time()
+
+
+def period_of(job: Job, local_day: date, recipient: Recipient) -> str | None:
+    """The ledger period of a send to `recipient` on this working day; None: not due."""
+    if isinstance(job, PerRecipientSchedule):
+        return job.period_for(local_day, recipient)
+    return job.period(local_day, recipient.calendar)

@@ -42,6 +42,16 @@ def set_holiday_country(session: Session, team: Team, country: str | None, actor
     record_change(session, actor=actor, record=team, action="update", before=before)
 
 
+def set_case_review(
+    session: Session, team: Team, weekday: int | None, at: str | None, actor: str
+) -> None:
+    """The team's own case-review prompt day and time ("16:00"); None: the bot's default."""
+    before = snapshot(team)
+    team.case_prompt_weekday = weekday
+    team.case_prompt_time = at
+    record_change(session, actor=actor, record=team, action="update", before=before)
+
+
 def add_to_team(
     session: Session, team: Team, person_id: int, role: str, joined_on: date, actor: str
 ) -> bool:

@@ -34,7 +34,12 @@ def log_visit(session: Session, rep_id: int, fields: VisitFields) -> Visit:
 def update_visit(session: Session, visit: Visit, fields: VisitFields, actor: str) -> Visit:
     """Change a visit loaded in this session (the caller has checked permission on it)."""
     before = snapshot(visit)
+    follow_up = (visit.next_step, visit.follow_up_due)
     _apply(session, visit, fields)
+    if (visit.next_step, visit.follow_up_due) != follow_up:
+        # A new next step or due date is a new follow-up: not done, not snoozed.
+        visit.follow_up_done_at = None
+        visit.follow_up_snoozed_until = None
     record_change(session, actor=actor, record=visit, action="update", before=before)
     return visit
 

@@ -226,6 +226,29 @@ def test_public_holidays_are_set_and_cleared(bot: RunningBot) -> None:
     assert holidays_of(bot, "Enterprise") is None
 
 
+def test_case_review_day_and_time_are_set_and_cleared(bot: RunningBot) -> None:
+    set_up_enterprise(bot)
+    shown = text_of(bot.ask("/team", "Enterprise casereview thursday 3pm", user=MANAGER))
+    assert "now get the weekly case-review prompt on Thursdays at 15:00" in shown
+    assert "*Case review*\nThursday 15:00" in shown
+    team = team_named(bot, "Enterprise")
+    assert team is not None
+    assert (team.case_prompt_weekday, team.case_prompt_time) == (3, "15:00")
+    same = text_of(bot.ask("/team", "Enterprise casereview thu 15:00", user=MANAGER))
+    assert "Nothing changed" in same
+    refused = text_of(bot.ask("/team", "Mid Market casereview monday", user=MANAGER))
+    assert "Only Mid Market's managers or an admin can change its case-review time" in refused
+    cleared = text_of(bot.ask("/team", "Enterprise casereview none", user=ADMIN))
+    assert "on Fridays at 16:00" in cleared
+    assert "*Case review*\nthe bot default" in cleared
+    with bot.db.transaction() as session:
+        team = teams.get_team(session, "Enterprise")
+        assert team is not None
+        history = audit.history(session, "teams", team.id)
+        changes = [(e.actor, (e.after or {})["case_prompt_weekday"]) for e in history]
+    assert changes[-2:] == [(MANAGER, 3), (ADMIN, None)]
+
+
 def test_a_manager_changes_their_own_team_but_no_other(bot: RunningBot) -> None:
     set_up_enterprise(bot)
     added = text_of(bot.ask("/team", f"Enterprise add {at(NEW_HIRE)}", user=MANAGER))
@@ -350,6 +373,7 @@ def test_help_lists_every_form(bot: RunningBot) -> None:
         "remove @person",
         "channel none",
         "holidays <country>",
+        "casereview <weekday> <time>",
         "/team Enterprise add @rita @oscar",
     ):
         assert words in shown, words

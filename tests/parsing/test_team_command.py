@@ -1,3 +1,5 @@
+from datetime import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from parsing.team_command import (
     TeamHelp,
     TeamList,
     TeamRemoveMembers,
+    TeamSetCaseReview,
     TeamSetChannel,
     TeamSetHolidays,
     TeamShow,
@@ -153,6 +156,55 @@ def test_unknown_countries_are_explained(text, words):
     error = fails(text)
     assert words in error.message
     assert error.example == "/team Enterprise holidays US"
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday", "at"),
+    [
+        ("Enterprise casereview thursday 15:00", 3, time(15, 0)),
+        ("Enterprise CASEREVIEW Fri 4pm", 4, time(16, 0)),
+        ("Enterprise casereview friday 4 pm", 4, time(16, 0)),
+        ("Enterprise casereview monday", 0, None),
+        ("Enterprise casereview 9:30", None, time(9, 30)),
+        ("Enterprise casereview 12am", None, time(0, 0)),
+        ("Enterprise casereview none", None, None),
+        ("Enterprise casereview default", None, None),
+    ],
+)
+def test_case_review_day_and_time(text, weekday, at):
+    assert parse_team_command(text) == TeamSetCaseReview("Enterprise", weekday, at)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Enterprise casereview", "Add the weekday and the time"),
+        ("Enterprise casereview saturday", "Monday to Friday"),
+        ("Enterprise casereview someday", "isn't a weekday"),
+        ("Enterprise casereview friday 25:00", "isn't a time of day"),
+        ("Enterprise casereview friday 13pm", "isn't a time of day"),
+        ("Enterprise casereview friday noonish", "isn't a time such as 16:00"),
+        ("Enterprise casereview friday 4 pm please", "Add the weekday and the time"),
+    ],
+)
+def test_case_review_mistakes_are_explained(text, words):
+    error = fails(text)
+    assert words in error.message
+    assert error.example == "/team Enterprise casereview thursday 15:00"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["casereview", "friday", "sun", "16:00", "4pm", "pm", "none", "9", ":", "Enterprise"]
+        ),
+        max_size=5,
+    ).map(" ".join)
+)
+def test_case_review_like_text_gives_a_command_or_a_parse_error(text):
+    outcome = result_or_error(parse_team_command, f"Enterprise casereview {text}")
+    assert isinstance(outcome, TeamCommand) or (outcome.message and outcome.example)
 
 
 def test_a_plain_at_name_asks_for_slacks_autocomplete():

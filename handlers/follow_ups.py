@@ -1,0 +1,258 @@
+"""The buttons of the morning follow-up DM: Done, Snooze, Log visit; a stale deal's stage.
+
+Each press is checked (the rep, their manager or an admin), written once however often
+Slack delivers it, and the DM is redrawn in place without the items dealt with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from blocks.common import escape, problem
+from blocks.deals import stage_label
+from blocks.follow_ups import (
+    FOLLOW_UP_DONE,
+    FOLLOW_UP_LOG_VISIT,
+    FOLLOW_UP_SNOOZE,
+    FOLLOW_UP_SNOOZE_TO,
+    STALE_DEAL_LOG_VISIT,
+    STALE_DEAL_STAGE,
+    all_clear,
+)
+from blocks.visits import ModalContext, visit_modal
+from handlers.replies import guarded, reply
+from sales.follow_ups import snooze_problem, snooze_until
+from sales.permissions import Actor, NotAllowed
+from sales.stages import STAGES, WON
+from services.context import BotContext
+from services.follow_ups import follow_up_digest
+from store import deals, follow_ups, visits
+from store.models import Visit
+from store.people import person_by_id
+
+# What a change did, in one line for the top of the redrawn DM; and whose DM it is.
+Change = Callable[[Session, Actor], tuple[str, int]]
+NOT_YOURS = "Only the rep it belongs to, their manager or an admin can change this follow-up."
+
+
+def _pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"^{prefix}_\d+$")
+
+
+def _id_in(action: dict[str, Any]) -> int:
+    return int(str(action["action_id"]).rsplit("_", 1)[1])
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.action(_pattern(FOLLOW_UP_DONE))
+    @guarded
+    def done_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        visit_id = _id_in(action)
+
+        def done(session: Session, actor: Actor) -> tuple[str, int]:
+            visit = _changeable_visit(session, visit_id, actor)
+            follow_ups.mark_done(session, visit, ctx.clock(), actor.slack_user_id)
+            return f":white_check_mark: Done: {_what(visit)}", visit.rep_id
+
+        _change(ctx, body, action, respond, client, done)
+
+    @app.action(_pattern(FOLLOW_UP_SNOOZE))
+    @guarded
+    def snooze_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        choice = str((action.get("selected_option") or {}).get("value", ""))
+        _snooze(ctx, body, action, respond, client, lambda today: snooze_until(choice, today))
+
+    @app.action(_pattern(FOLLOW_UP_SNOOZE_TO))
+    @guarded
+    def snooze_date_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        picked = action.get("selected_date")
+        until = date.fromisoformat(picked) if picked else None
+        _snooze(ctx, body, action, respond, client, lambda _today: until)
+
+    @app.action(_pattern(STALE_DEAL_STAGE))
+    @guarded
+    def stage_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        deal_id = _id_in(action)
+        stage = STAGES.get(str((action.get("selected_option") or {}).get("value", "")))
+        if stage is None or not (stage.is_open or stage == WON):
+            reply(respond, problem("That stage can't be chosen here.", "/deal #12 lost <reason>"))
+            return
+
+        def move(session: Session, actor: Actor) -> tuple[str, int]:
+            deal = deals.get_deal(session, deal_id)
+            if deal is None:
+                raise NotAllowed(f"Deal #{deal_id} no longer exists.")
+            if not actor.may_change(deal.owner_id):
+                raise NotAllowed("Only the deal's owner, their manager or an admin can change it.")
+            me = person_by_id(session, actor.person_id)
+            if not deals.change_stage(session, deal, stage.key, me):
+                return f"Deal #{deal.id} already is {stage_label(stage.key)}.", deal.owner_id
+            return (
+                f":arrow_right: Deal #{deal.id} moved to {stage_label(stage.key)}.",
+                deal.owner_id,
+            )
+
+        _change(ctx, body, action, respond, client, move)
+
+    @app.action(_pattern(FOLLOW_UP_LOG_VISIT))
+    @guarded
+    def log_for_follow_up(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        visit_id = _id_in(action)
+
+        def customer(session: Session, actor: Actor) -> str | None:
+            visit = visits.get_visit(session, visit_id)
+            ok = visit is not None and actor.may_see(visit.rep_id)
+            return visit.customer.name if visit is not None and ok else None
+
+        _open_visit_form(ctx, body, respond, client, customer)
+
+    @app.action(_pattern(STALE_DEAL_LOG_VISIT))
+    @guarded
+    def log_for_deal(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        deal_id = _id_in(action)
+
+        def customer(session: Session, actor: Actor) -> str | None:
+            deal = deals.get_deal(session, deal_id)
+            ok = deal is not None and actor.may_see(deal.owner_id)
+            return deal.customer.name if deal is not None and ok else None
+
+        _open_visit_form(ctx, body, respond, client, customer)
+
+
+def _snooze(
+    ctx: BotContext,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    until_for: Callable[[date], date | None],
+) -> None:
+    visit_id = _id_in(action)
+    # Days count in the rep's own calendar: "tomorrow" is theirs, whoever presses.
+    with ctx.db.reading() as session:
+        visit = visits.get_visit(session, visit_id)
+        rep = visit.rep if visit is not None else None
+    today = ctx.today_for(rep)
+    until = until_for(today)
+    if until is None:
+        reply(respond, problem("Pick when to be reminded again: tomorrow, next week or a date."))
+        return
+    wrong = snooze_problem(until, today)
+    if wrong:
+        reply(respond, problem(wrong))
+        return
+
+    def snooze(session: Session, actor: Actor) -> tuple[str, int]:
+        visit = _changeable_visit(session, visit_id, actor)
+        follow_ups.snooze(session, visit, until, actor.slack_user_id)
+        return f":zzz: Snoozed until {until:%a %-d %b}: {_what(visit)}", visit.rep_id
+
+    _change(ctx, body, action, respond, client, snooze)
+
+
+def _change(
+    ctx: BotContext,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    change: Change,
+) -> None:
+    """Make the change once (a redelivered press does nothing more), then redraw the DM."""
+    actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+    headline = "That was already done."
+
+    def apply(session: Session) -> str:
+        nonlocal headline
+        headline, rep_id = change(session, actor)
+        return f"rep:{rep_id}"
+
+    try:
+        ref, _ = ctx.db.run_once(f"action:{actor.slack_user_id}:{action['action_ts']}", apply)
+    except NotAllowed as refusal:
+        reply(respond, problem(refusal.message))
+        return
+    _redraw(ctx, body, respond, client, int(ref.split(":")[1]), headline)
+
+
+def _redraw(
+    ctx: BotContext,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    rep_id: int,
+    headline: str,
+) -> None:
+    """The rep's follow-up DM again, as it stands now, in place of the one pressed."""
+    with ctx.db.reading() as session:
+        rep = person_by_id(session, rep_id)
+    today = ctx.today_for(rep)
+    answer = follow_up_digest(ctx, rep_id, today, headline) or all_clear(today, headline)
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    ts = container.get("message_ts")
+    if channel and ts and not container.get("is_ephemeral"):
+        client.chat_update(channel=channel, ts=ts, text=answer["text"], blocks=answer["blocks"])
+    else:
+        reply(respond, answer, replace=True)
+
+
+def _open_visit_form(
+    ctx: BotContext,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    customer_of: Callable[[Session, Actor], str | None],
+) -> None:
+    """The visit form, filled in with the follow-up's or deal's customer."""
+    person = ctx.people.known(body["user"]["id"])
+    if person is None:
+        reply(respond, problem(NOT_YOURS))
+        return
+    actor = ctx.people.actor(person)
+    with ctx.db.reading() as session:
+        name = customer_of(session, actor)
+    if name is None:
+        reply(respond, problem("That customer is not one of yours to log a visit for."))
+        return
+    context_data = ModalContext(response_url=body.get("response_url"), customer_name=name)
+    view = visit_modal(ctx.today_for(person), context_data)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _changeable_visit(session: Session, visit_id: int, actor: Actor) -> Visit:
+    visit = visits.get_visit(session, visit_id)
+    if visit is None:
+        raise NotAllowed(f"Visit #{visit_id} no longer exists; it may have been removed.")
+    if not actor.may_change(visit.rep_id):
+        raise NotAllowed(NOT_YOURS)
+    return visit
+
+
+def _what(visit: Visit) -> str:
+    return f"*{escape(visit.customer.name)}*: {escape(visit.next_step or '')[:150]}"

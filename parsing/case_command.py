@@ -1,0 +1,271 @@
+"""The `/case` command text: write, browse and search the team's case library; away weeks.
+
+    /case                                   open the form for this week's case
+    /case help
+    /case list [mine | @person] [#tag…]     the team's cases, newest first
+    /case search <words>                    cases with every word, most relevant first
+    /case away <date> [to <date>]           no case-review prompt or reminder those weeks
+    /case away this week | next week
+    /case away                              show your away days
+    /case away clear                        you're back: remove them from today on
+
+The command is sent with escaping on, so a person picked from Slack's autocomplete arrives
+as `<@U123ABC|rita>` and a `#tag` that happens to name a channel as `<#C123ABC|pricing>`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TypeAlias
+
+from parsing._common import quoted, squash_spaces
+from parsing.dates import parse_date
+from parsing.errors import ParseError
+from parsing.team_command import user_mention
+
+CASE_EXAMPLES: tuple[str, ...] = (
+    "/case",
+    "/case list",
+    "/case list @rita #pricing",
+    "/case list #competitor",
+    "/case search cfo budget",
+    "/case away 2026-12-21 to 2027-01-01",
+    "/case away next week",
+    "/case away",
+    "/case away clear",
+)
+LIST_EXAMPLE = "/case list @rita #pricing"
+SEARCH_EXAMPLE = "/case search cfo budget"
+AWAY_EXAMPLE = "/case away 2026-12-21 to 2027-01-01"
+
+MAX_TAGS = 10
+MAX_TAG_CHARS = 30
+MAX_SEARCH_WORDS = 10
+MAX_WORD_CHARS = 50
+MAX_AWAY_DAYS = 366
+
+_HELP_WORDS = frozenset({"help", "?"})
+_CLEAR_WORDS = frozenset({"clear", "none", "off", "back"})
+_SLACK_ENTITY_RE = re.compile(r"<[^<>]*>")
+_CHANNEL_RE = re.compile(r"<#([CG][A-Z0-9]{2,})(?:\|([^<>]*))?>")
+_TOKEN_RE = re.compile(r"<[^<>]*>|<|[^\s,<]+")
+_RANGE_RE = re.compile(
+    r"\s+(?:to|until|till|through|thru)\s+|\s*[\u2013\u2014~至到]\s*|\s+-\s+",
+    re.IGNORECASE,
+)
+# Punctuation around a search word (curly quotes included) is not part of it.
+_WORD_EDGES = "\"'\u201c\u201d\u2018\u2019.,;:!?()[]{}#@*_`~"
+# What a tag may be made of: letters and digits in any script, and - _ + . inside it.
+_TAG_CHARS_RE = re.compile(r"[\w+.-]+")
+
+
+@dataclass(frozen=True)
+class CaseHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class CaseOpenModal:
+    pass
+
+
+@dataclass(frozen=True)
+class CaseList:
+    author_id: str | None = None  # a Slack user id
+    mine: bool = False
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseAway:
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class CaseAwayShow:
+    pass
+
+
+@dataclass(frozen=True)
+class CaseAwayClear:
+    pass
+
+
+CaseCommand: TypeAlias = (
+    CaseHelp | CaseOpenModal | CaseList | CaseSearch | CaseAway | CaseAwayShow | CaseAwayClear
+)
+
+
+def parse_case_command(text: str, today: date) -> CaseCommand:
+    """What the person meant by `/case <text>`; `today` is their local date, for away days.
+
+    Raises ParseError, worded for the person, when `text` does not follow the grammar.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return CaseOpenModal()
+    if stripped.casefold() in _HELP_WORDS:
+        return CaseHelp()
+    first, *others = stripped.split(maxsplit=1)
+    verb = first.casefold()
+    rest = others[0].strip() if others else ""
+    if verb in ("new", "write"):
+        if rest:
+            raise ParseError(
+                f"“/case {first}” takes nothing after it: it opens the form.", example="/case"
+            )
+        return CaseOpenModal()
+    if verb == "list":
+        return _list(rest)
+    if verb in ("search", "find"):
+        return CaseSearch(search_words(rest))
+    if verb == "away":
+        return _away(rest, today)
+    raise ParseError(
+        f"I don't know what {quoted(first)} means here. Use list, search or away, "
+        "or “/case” alone to write a case.",
+        example=LIST_EXAMPLE,
+    )
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The words to look for, lower-cased, each once; ParseError when there are none."""
+    plain = _SLACK_ENTITY_RE.sub(lambda match: _entity_label(match[0]), text)
+    words: list[str] = []
+    for raw in unicodedata.normalize("NFKC", plain).split():
+        word = raw.strip(_WORD_EDGES).lower()
+        if word and word not in words:
+            words.append(word[:MAX_WORD_CHARS])
+    if not words:
+        raise ParseError("Add the words to look for after “search”.", example=SEARCH_EXAMPLE)
+    if len(words) > MAX_SEARCH_WORDS:
+        raise ParseError(
+            f"Search with at most {MAX_SEARCH_WORDS} words; every word must match.",
+            example=SEARCH_EXAMPLE,
+        )
+    return tuple(words)
+
+
+def normalize_tags(text: str) -> tuple[str, ...]:
+    """Tags as typed in the case form (`pricing, #CFO  competitor`): lower case, without
+    the #, each once, in order. ParseError (worded for the form) when they can't be tags."""
+    tags: list[str] = []
+    for raw in re.split(r"[\s,;\u3001]+", unicodedata.normalize("NFKC", text)):
+        tag = raw.strip().lstrip("#").lower()
+        if not tag:
+            continue
+        tags.append(_checked_tag(tag))
+    unique = tuple(dict.fromkeys(tags))
+    if len(unique) > MAX_TAGS:
+        raise ParseError(f"Use at most {MAX_TAGS} tags.", example="pricing, competitor, cfo")
+    return unique
+
+
+def _checked_tag(tag: str) -> str:
+    if not _TAG_CHARS_RE.fullmatch(tag):
+        raise ParseError(
+            f"The tag {quoted(tag)} can only have letters, digits, - and _.",
+            example="pricing, competitor, cfo",
+        )
+    if len(tag) > MAX_TAG_CHARS:
+        raise ParseError(
+            f"A tag can be at most {MAX_TAG_CHARS} characters; {quoted(tag)} is longer.",
+            example="pricing, competitor, cfo",
+        )
+    return tag
+
+
+def _list(rest: str) -> CaseList:
+    author: str | None = None
+    mine = False
+    tags: list[str] = []
+    for token in (match[0] for match in _TOKEN_RE.finditer(rest)):
+        folded = token.casefold()
+        if folded in ("mine", "me"):
+            mine = True
+        elif channel := _CHANNEL_RE.fullmatch(token):
+            # A #tag that is also a channel's name arrives as a channel link.
+            tags.append(_list_tag(channel[2] or "", token))
+        elif token.startswith("#"):
+            tags.append(_list_tag(token[1:], token))
+        elif token.startswith(("<@", "@", "<!")):
+            user_id = user_mention(token, LIST_EXAMPLE)
+            if author not in (None, user_id):
+                raise ParseError(
+                    "List one person's cases at a time, or nobody's for the whole team.",
+                    example=LIST_EXAMPLE,
+                )
+            author = user_id
+        else:
+            raise ParseError(
+                f"I don't know what {quoted(token)} means after “list”. Mention a person "
+                "(@rita) or a tag (#pricing); to look for words, use “/case search”.",
+                example=LIST_EXAMPLE,
+            )
+    if mine and author is not None:
+        raise ParseError("Use “mine” or a person, not both.", example=LIST_EXAMPLE)
+    return CaseList(author_id=author, mine=mine, tags=tuple(dict.fromkeys(tags)))
+
+
+def _list_tag(name: str, token: str) -> str:
+    tag = name.strip().lstrip("#").lower()
+    if not tag:
+        raise ParseError(f"{quoted(token)} has no tag after the #.", example=LIST_EXAMPLE)
+    try:
+        return _checked_tag(tag)
+    except ParseError as error:
+        raise ParseError(error.message, example=LIST_EXAMPLE) from None
+
+
+def _away(rest: str, today: date) -> CaseCommand:
+    words = squash_spaces(rest)
+    if not words:
+        return CaseAwayShow()
+    folded = words.casefold()
+    if folded in _CLEAR_WORDS:
+        return CaseAwayClear()
+    folded = folded.removeprefix("from ").strip()
+    if folded in ("this week", "next week"):
+        monday = today - timedelta(days=today.weekday())
+        try:
+            if folded == "next week":
+                monday += timedelta(weeks=1)
+            return CaseAway(monday, monday + timedelta(days=6))
+        except OverflowError:
+            raise ParseError("That week is too far away.", example=AWAY_EXAMPLE) from None
+    parts = _RANGE_RE.split(folded, maxsplit=1)
+    first = _away_date(parts[0], today)
+    last = first
+    if len(parts) > 1:
+        last = _away_date(parts[1], today)
+        if last < first:
+            # "friday to monday": the end is read from the first day on.
+            last = _away_date(parts[1], first)
+    if last < first:
+        raise ParseError("The last day away can't be before the first.", example=AWAY_EXAMPLE)
+    if (last - first).days >= MAX_AWAY_DAYS:
+        raise ParseError(f"Mark at most {MAX_AWAY_DAYS} days away at a time.", example=AWAY_EXAMPLE)
+    return CaseAway(first, last)
+
+
+def _away_date(text: str, today: date) -> date:
+    if not text.strip():
+        raise ParseError("Give the first and the last day away.", example=AWAY_EXAMPLE)
+    try:
+        return parse_date(text, today)
+    except ParseError as error:
+        raise ParseError(error.message, example=AWAY_EXAMPLE) from None
+
+
+def _entity_label(entity: str) -> str:
+    """`<@U1|rita>` → `rita`; an entity without a label → nothing."""
+    return entity[1:-1].partition("|")[2]

@@ -1,0 +1,132 @@
+"""Follow-ups (a visit's next step with a due date) and the activity that keeps deals fresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.audit import record_change, snapshot
+from store.deals import OPEN_STAGE_KEYS
+from store.models import Deal, DealNote, StageChange, Visit
+
+
+@dataclass(frozen=True)
+class DealActivity:
+    """An open deal and when something last happened to it."""
+
+    deal: Deal
+    last_change: datetime  # the latest of: updated, stage change, note
+    last_visit: date | None  # the owner's latest visit to the deal's customer
+
+
+def due_follow_ups(session: Session, rep_id: int, today: date) -> list[Visit]:
+    """The rep's follow-ups due today or overdue: not done, and not snoozed past today.
+    Oldest first."""
+    query = (
+        select(Visit)
+        .where(
+            Visit.rep_id == rep_id,
+            Visit.next_step.is_not(None),
+            Visit.follow_up_due.is_not(None),
+            Visit.follow_up_due <= today,
+            Visit.follow_up_done_at.is_(None),
+            (Visit.follow_up_snoozed_until.is_(None)) | (Visit.follow_up_snoozed_until <= today),
+        )
+        .order_by(Visit.follow_up_due, Visit.id)
+    )
+    return list(session.scalars(query))
+
+
+def mark_done(session: Session, visit: Visit, when: datetime, actor: str) -> bool:
+    """Tick the follow-up off; False when it already was."""
+    if visit.follow_up_done_at is not None:
+        return False
+    before = snapshot(visit)
+    visit.follow_up_done_at = when
+    record_change(session, actor=actor, record=visit, action="update", before=before)
+    return True
+
+
+def snooze(session: Session, visit: Visit, until: date, actor: str) -> bool:
+    """Hide the follow-up until `until`; False when it already was snoozed to that day."""
+    if visit.follow_up_snoozed_until == until:
+        return False
+    before = snapshot(visit)
+    visit.follow_up_snoozed_until = until
+    record_change(session, actor=actor, record=visit, action="update", before=before)
+    return True
+
+
+def open_deal_activity(session: Session, owner_id: int) -> list[DealActivity]:
+    """Every open deal of the owner, with when it last changed and was last visited."""
+    deals = list(
+        session.scalars(
+            select(Deal)
+            .where(Deal.owner_id == owner_id, Deal.stage.in_(OPEN_STAGE_KEYS))
+            .order_by(Deal.id)
+        )
+    )
+    if not deals:
+        return []
+    deal_ids = [deal.id for deal in deals]
+    moved = dict(
+        session.execute(
+            select(StageChange.deal_id, func.max(StageChange.changed_at))
+            .where(StageChange.deal_id.in_(deal_ids))
+            .group_by(StageChange.deal_id)
+        )
+        .tuples()
+        .all()
+    )
+    noted = dict(
+        session.execute(
+            select(DealNote.deal_id, func.max(DealNote.created_at))
+            .where(DealNote.deal_id.in_(deal_ids))
+            .group_by(DealNote.deal_id)
+        )
+        .tuples()
+        .all()
+    )
+    visited = dict(
+        session.execute(
+            select(Visit.customer_id, func.max(Visit.visited_on))
+            .where(Visit.rep_id == owner_id, Visit.customer_id.in_({d.customer_id for d in deals}))
+            .group_by(Visit.customer_id)
+        )
+        .tuples()
+        .all()
+    )
+    found = []
+    for deal in deals:
+        times = [deal.updated_at, deal.created_at]
+        times += [_aware(value) for value in (moved.get(deal.id), noted.get(deal.id)) if value]
+        last_visit = visited.get(deal.customer_id)
+        found.append(DealActivity(deal, max(times), _as_date(last_visit)))
+    return found
+
+
+def people_with_open_items(session: Session) -> set[int]:
+    """Everyone with a follow-up not yet done, or an open deal: who may need the DM."""
+    pending = select(Visit.rep_id).where(
+        Visit.follow_up_due.is_not(None),
+        Visit.next_step.is_not(None),
+        Visit.follow_up_done_at.is_(None),
+    )
+    owners = select(Deal.owner_id).where(Deal.stage.in_(OPEN_STAGE_KEYS))
+    return set(session.scalars(pending.distinct())) | set(session.scalars(owners.distinct()))
+
+
+def _aware(value: object) -> datetime:
+    # Aggregates bypass the column type: SQLite hands back naive UTC (or a string).
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _as_date(value: object) -> date | None:
+    # An aggregate over a Date column may come back from SQLite as an ISO string.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
