@@ -35,6 +35,7 @@ from store.models import Deal, DealNote, StageChange, Visit
 MOVE_STAGE = "deal_move_stage"
 PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
+ADD_PAYMENT_TERMS = "deal_add_payment_terms"
 BANT = (
     ("bant_budget", "Budget"),
     ("bant_authority", "Authority"),
@@ -61,7 +62,10 @@ def deal_card(
     notes: list[DealNote],
     may_change: bool,
     headline: str | None = None,
+    payments: str | None = None,
 ) -> Message:
+    """The deal card. A won deal the reader may change offers "Add payment terms";
+    `payments` is a one-line summary of its instalments, when it has any."""
     blocks: list[Block] = []
     if headline:
         blocks.append(section(headline))
@@ -81,6 +85,8 @@ def deal_card(
     if deal.lost_reason:
         fields.append(f"*Lost because*\n{escape(deal.lost_reason)}")
     blocks.append(fields_section(fields))
+    if payments:
+        blocks.append(section(f"*Payments*\n{payments}"))
     blocks.append(section("*Stage history*\n" + _history_lines(history)))
     if visits:
         lines = [_visit_line(visit) for visit in visits]
@@ -93,7 +99,12 @@ def deal_card(
         ]
         blocks.append(section("*Latest notes*\n" + "\n".join(lines)))
     if may_change:
-        blocks.append(actions(f"deal_{deal.id}", _stage_select(deal)))
+        elements = [_stage_select(deal)]
+        if deal.stage == "won":
+            elements.append(
+                button("Add payment terms", ADD_PAYMENT_TERMS, str(deal.id), style="primary")
+            )
+        blocks.append(actions(f"deal_{deal.id}", *elements))
     blocks.append(context(f"Deal #{deal.id} · created {moment(deal.created_at)}"))
     return message(headline or f"Deal #{deal.id}: {deal_name(deal)}", blocks)
 
@@ -242,7 +253,7 @@ def deal_create_modal(response_url: str | None, default_currency: str) -> dict[s
 
 
 def deal_help() -> Message:
-    examples = "\n".join(f"• `/deal {escape(example)}`" for example in DEAL_EXAMPLES)
+    examples = "\n".join(f"• `{escape(example)}`" for example in DEAL_EXAMPLES)
     text = (
         "*Track deals*\n"
         "• `/deal` or `/deal new` opens a form.\n"
@@ -250,6 +261,9 @@ def deal_help() -> Message:
         "• `/deal <ref>` shows a deal; `/deal list [mine|all]` lists open deals.\n"
         "• `/deal <ref> stage <stage>` · `amount <amount>` · `close <date>` · `won` · "
         "`lost <reason>` · `note <text>`\n"
+        "• Payments: `/deal <ref> payment <amount> due <date>` adds an instalment; "
+        "`/deal <ref> payments` lists them; `/deal <ref> paid <amount> [on <date>]` records "
+        "money received (oldest instalment first).\n"
         "`<ref>` is `#<id>` or part of the customer name or title.\n\n"
         f"*Examples*\n{examples}\n\n"
         f"*Stages*: {stage_names()}.\n"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from blocks.common import Block, Message, context, day, escape, header, message, section, user
 from blocks.deals import stage_label
-from blocks.pacing import TargetPace, pace_line
+from blocks.pacing import TargetPace, amount_text, pace_line
+from sales.collections import BUCKET_NAMES
 from sales.kpis import RepConversion, percent
 from sales.metrics import METRICS
 from sales.money import format_totals, totals_by_currency
@@ -34,6 +36,22 @@ class Move:
 
 
 @dataclass(frozen=True)
+class RepCollections:
+    slack_user_id: str
+    # Overdue amounts per aging bucket ("1-30" … "90+"), each per currency.
+    aging: dict[str, dict[str, Decimal]]
+
+
+@dataclass(frozen=True)
+class Collections:
+    period: str  # the month (or the target's period) collected is counted over
+    collected: dict[str, Decimal]  # per currency, from the period's start to today
+    target: TargetPace | None  # the team's `collected` target, if it has one
+    overdue: dict[str, Decimal]  # per currency, as of today
+    reps: list[RepCollections]
+
+
+@dataclass(frozen=True)
 class DailyDigest:
     team: str
     today: date
@@ -42,6 +60,7 @@ class DailyDigest:
     reps: list[RepDay]
     moves: list[Move]
     quiet: list[str]  # Slack ids of reps with no visit in the last 3 working days
+    collections: Collections | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,37 @@ def _move_line(move: Move) -> str:
     return f"• {icon}: `#{move.deal_id}` {escape(move.deal)[:120]} ({user(move.owner)})"
 
 
+def _collections_lines(collections: Collections) -> list[str]:
+    target = collections.target
+    if target is not None:
+        show = partial(amount_text, "collected", target.currency)
+        collected = (
+            f"*Collected* · {target.period}: {show(target.pace.achieved)} of "
+            f"{show(target.pace.target)} ({target.pace.fraction_done:.0%}) "
+            f"{target.pace.status.emoji}"
+        )
+    else:
+        so_far = format_totals(collections.collected) if collections.collected else "nothing yet"
+        collected = f"*Collected* · {collections.period}: {so_far}"
+    overdue = format_totals(collections.overdue)
+    lines = [collected, f"*Overdue*: {overdue}" if collections.overdue else "*Overdue*: nothing."]
+    for rep in collections.reps:
+        total = format_totals(
+            totals_by_currency(
+                (value, currency)
+                for by_currency in rep.aging.values()
+                for currency, value in by_currency.items()
+            )
+        )
+        buckets = " · ".join(
+            f"{bucket} days {format_totals(rep.aging[bucket])}"
+            for bucket in BUCKET_NAMES
+            if rep.aging.get(bucket)
+        )
+        lines.append(f"• {user(rep.slack_user_id)} · {total} overdue · {buckets}")
+    return lines
+
+
 def daily_digest_message(digest: DailyDigest) -> Message:
     blocks: list[Block] = [header(f"{digest.team} · daily digest · {day(digest.today)}")]
     if digest.team_paces:
@@ -103,6 +153,8 @@ def daily_digest_message(digest: DailyDigest) -> Message:
     )
     moves = [_move_line(move) for move in digest.moves]
     blocks += sections(f"Deal moves on {day(digest.last_day)}", moves or ["None."])
+    if digest.collections is not None:
+        blocks += sections("Collections", _collections_lines(digest.collections))
     if digest.quiet:
         quiet = ", ".join(user(rep) for rep in digest.quiet)
         blocks.append(section(f":zzz: *No visit in the last 3 working days:* {quiet}"))

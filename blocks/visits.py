@@ -166,7 +166,7 @@ def visit_modal(
 
 
 def visit_help() -> Message:
-    examples = "\n".join(f"• `/visit {escape(example)}`" for example in VISIT_EXAMPLES)
+    examples = "\n".join(f"• `{escape(example)}`" for example in VISIT_EXAMPLES)
     text = (
         "*Log a customer visit*\n"
         "• `/visit` opens a form.\n"

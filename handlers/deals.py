@@ -23,6 +23,7 @@ from blocks.deals import (
     stage_label,
 )
 from blocks.pacing import MY_DEALS
+from blocks.payments import OPEN_DEAL, payments_summary
 from blocks.visits import ModalContext
 from handlers.inputs import (
     checked,
@@ -32,9 +33,11 @@ from handlers.inputs import (
     selected_value,
     typed,
 )
+from handlers.payments import add_instalment, list_payments, record_payment
 from handlers.replies import guarded, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
+    DealAddInstalment,
     DealAddNote,
     DealCommand,
     DealCreate,
@@ -42,6 +45,8 @@ from parsing.deal_command import (
     DealList,
     DealLost,
     DealOpenCreateModal,
+    DealPayments,
+    DealRecordPayment,
     DealRef,
     DealSetAmount,
     DealSetClose,
@@ -55,7 +60,7 @@ from sales.money import format_money
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
-from store import deals, visits
+from store import deals, payments, visits
 from store.deals import NewDeal
 from store.models import Deal
 from store.people import person_by_id
@@ -77,7 +82,7 @@ def register(app: App, ctx: BotContext) -> None:
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
         actor = ctx.people.actor(ctx.people.person(command["user_id"]))
-        _run_text(ctx, actor, text, respond, key=f"command:{command['trigger_id']}")
+        _run_text(ctx, actor, text, respond, client, key=f"command:{command['trigger_id']}")
 
     @app.action(re.compile(rf"^{PICK_DEAL}_\d+$"))
     @guarded
@@ -87,7 +92,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-        _run_text(ctx, actor, action["value"], respond, key=key, replace=True)
+        _run_text(ctx, actor, action["value"], respond, client, key=key, replace=True)
 
     @app.action(MOVE_STAGE)
     @guarded
@@ -105,6 +110,16 @@ def register(app: App, ctx: BotContext) -> None:
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
         _change(ctx, actor, change, respond, key=key, replace=True)
+
+    @app.action(OPEN_DEAL)
+    @guarded
+    def open_deal_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        target = _resolve(ctx, actor, DealRef(deal_id=int(action["value"])), "")
+        reply(respond, _card(ctx, actor, target) if isinstance(target, int) else target)
 
     @app.action(MY_DEALS)
     @guarded
@@ -137,7 +152,14 @@ def register(app: App, ctx: BotContext) -> None:
 
 
 def _run_text(
-    ctx: BotContext, actor: Actor, text: str, respond: Respond, *, key: str, replace: bool = False
+    ctx: BotContext,
+    actor: Actor,
+    text: str,
+    respond: Respond,
+    client: WebClient,
+    *,
+    key: str,
+    replace: bool = False,
 ) -> None:
     """Parse a /deal command line and carry it out."""
     person = ctx.people.known(actor.slack_user_id)
@@ -146,7 +168,7 @@ def _run_text(
     except ParseError as error:
         reply(respond, problem(error.message, error.example))
         return
-    answer = _answer(ctx, actor, command, text, respond, key=key, replace=replace)
+    answer = _answer(ctx, actor, command, text, respond, client, key=key, replace=replace)
     if answer is not None:
         reply(respond, answer, replace=replace)
 
@@ -157,6 +179,7 @@ def _answer(
     command: DealCommand,
     text: str,
     respond: Respond,
+    client: WebClient,
     *,
     key: str,
     replace: bool,
@@ -173,6 +196,15 @@ def _answer(
         case DealShow(ref=ref):
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             return _card(ctx, actor, target) if isinstance(target, int) else target
+        case DealPayments(ref=ref) | DealAddInstalment(ref=ref) | DealRecordPayment(ref=ref):
+            target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
+            if not isinstance(target, int):
+                return target
+            if isinstance(command, DealAddInstalment):
+                return add_instalment(ctx, actor, target, command, key)
+            if isinstance(command, DealRecordPayment):
+                return record_payment(ctx, client, actor, target, command, key)
+            return list_payments(ctx, actor, target)
         case _:
             _change(ctx, actor, command, respond, key=key, replace=replace, text=text)
             return None
@@ -230,7 +262,8 @@ def _change(
         deal = deals.get_deal(session, target)
         if deal is None or not actor.may_change(deal.owner_id):
             raise NotAllowed(
-                f"Deal #{target} belongs to someone else: only its owner or an admin can change it."
+                f"Deal #{target} belongs to someone else: only its owner, their manager or an "
+                "admin can change it."
             )
         headline = _apply_change(session, deal, command, actor)
         return f"deal:{deal.id}"
@@ -280,8 +313,8 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
                 return problem(f"There is no deal #{ref.deal_id}.", "/deal list")
             if not actor.may_see(deal.owner_id):
                 return problem(
-                    f"Deal #{ref.deal_id} belongs to someone else: only its owner or an admin "
-                    "can see or change it."
+                    f"Deal #{ref.deal_id} belongs to someone else: only its owner, their "
+                    "manager or an admin can see or change it."
                 )
             return deal.id
         matches = deals.find_deals(session, ref.text or "", actor.visible_owners(), MAX_CHOICES + 1)
@@ -301,10 +334,17 @@ def _rest_after_ref(text: str, ref: DealRef) -> str:
 
 
 def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = None) -> Message:
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
             return notice(f"Deal #{deal_id} no longer exists.")
+        instalments = payments.instalments_of(session, deal.id)
+        summary = (
+            payments_summary(instalments, payments.payments_of(session, deal.id), today)
+            if instalments
+            else None
+        )
         return deal_card(
             deal,
             history=deals.stage_history(session, deal.id),
@@ -312,6 +352,7 @@ def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = No
             notes=deals.latest_notes(session, deal.id),
             may_change=actor.may_change(deal.owner_id),
             headline=headline,
+            payments=summary,
         )
 
 

@@ -76,7 +76,7 @@ def _upcoming(found: list[Target], today: date) -> list[Target]:
 
 
 def _mine(ctx: BotContext, actor: Actor, today: date) -> Message:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         own = _upcoming(targets.targets_for_person(session, actor.person_id), today)
         groups = [TargetGroup("Yours", own)]
         for team in teams.teams_of(session, actor.person_id, teams.MANAGER):
@@ -102,7 +102,7 @@ def _person_targets(
             "Only that person, their team's managers and admins can see their targets."
         )
     person = ctx.people.person(slack_user_id)
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         found = _upcoming(targets.targets_for_person(session, person.id), today)
     group = TargetGroup(f"{user(slack_user_id)}", found)
     title = f"Targets of {person.display_name}"
@@ -112,7 +112,7 @@ def _person_targets(
 def _team_targets(
     ctx: BotContext, actor: Actor, name: str, today: date, *, headline: str | None = None
 ) -> Message:
-    with ctx.db.transaction() as session:
+    with ctx.db.reading() as session:
         team = _team(session, name)
         if not (
             actor.is_admin
@@ -144,7 +144,7 @@ def _set(ctx: BotContext, actor: Actor, command: TargetSet, today: date, key: st
             raise NotAllowed(NOT_THEIR_MANAGER)
         person_id = ctx.people.person(owner_ref.slack_user_id).id
     else:
-        with ctx.db.transaction() as session:
+        with ctx.db.reading() as session:
             _require_team_manager(actor, _team(session, owner_ref.name))
     headline = ALREADY_SET
 

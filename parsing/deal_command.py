@@ -3,6 +3,9 @@
     /deal new <customer>; <title>; <amount>[; close <date>][; stage <stage>]
     /deal list [mine|all]
     /deal <ref> [stage <stage> | amount <amount> | close <date> | won | lost <reason> | note <text>]
+    /deal <ref> payment <amount> due <date>      add an instalment to the payment terms
+    /deal <ref> payments                         list the instalments and what is outstanding
+    /deal <ref> paid <amount> [on <date>]        record money received (default: today)
 
 `<ref>` is `#<id>` or a piece of the customer's name or the deal's title.
 """
@@ -33,6 +36,9 @@ DEAL_EXAMPLES: tuple[str, ...] = (
     "/deal #12 won",
     "/deal #12 lost chose a competitor",
     "/deal Acme note the CFO wants a 3-year term",
+    "/deal #12 payment 60k due 2026-12-31",
+    "/deal #12 payments",
+    "/deal #12 paid 20k on yesterday",
 )
 
 MAX_CUSTOMER_CHARS = 120
@@ -43,8 +49,10 @@ MAX_REASON_CHARS = 500
 MAX_DEAL_ID = 2**63 - 1
 
 _HELP_WORDS = frozenset({"help", "?"})
-_VERBS = frozenset({"stage", "amount", "close", "won", "lost", "note"})
-_VERB_LIST = "stage, amount, close, won, lost or note"
+_VERBS = frozenset(
+    {"stage", "amount", "close", "won", "lost", "note", "payment", "payments", "paid"}
+)
+_VERB_LIST = "stage, amount, close, won, lost, note, payment, payments or paid"
 _NEW_OPTIONS = ("close", "stage")
 _DEAL_ID_RE = re.compile(r"#([0-9]+)")
 _TOKEN_RE = re.compile(r"\S+")
@@ -131,6 +139,25 @@ class DealAddNote:
     text: str
 
 
+@dataclass(frozen=True)
+class DealAddInstalment:
+    ref: DealRef
+    amount: Amount  # more than zero; currency None: the deal's
+    due: date
+
+
+@dataclass(frozen=True)
+class DealPayments:
+    ref: DealRef
+
+
+@dataclass(frozen=True)
+class DealRecordPayment:
+    ref: DealRef
+    amount: Amount  # more than zero; currency None: the deal's
+    received_on: date  # never after the person's today
+
+
 DealCommand: TypeAlias = (
     DealHelp
     | DealOpenCreateModal
@@ -143,6 +170,9 @@ DealCommand: TypeAlias = (
     | DealWon
     | DealLost
     | DealAddNote
+    | DealAddInstalment
+    | DealPayments
+    | DealRecordPayment
 )
 
 
@@ -369,6 +399,75 @@ def _add_note(ref: DealRef, args: str, _today: date) -> DealAddNote:
     return DealAddNote(ref, _within_limit(args, MAX_NOTE_CHARS, "A note", example))
 
 
+def _add_instalment(ref: DealRef, args: str, today: date) -> DealAddInstalment:
+    example = f"/deal {_example_ref(ref)} payment 60k due 2026-12-31"
+    if not args:
+        raise ParseError(
+            "Add the instalment's amount and due date after “payment”.", example=example
+        )
+    amount_text, due_text = _split_at_word(args, "due")
+    if due_text is None:
+        raise ParseError(
+            f"Say when {quoted(args)} is due: add “due <date>” after the amount.", example=example
+        )
+    if not amount_text:
+        raise ParseError("Add the instalment's amount before “due”.", example=example)
+    if not due_text:
+        raise ParseError("Add the due date after “due”.", example=example)
+    amount = parse_amount(amount_text)
+    if amount.value == 0:
+        raise ParseError("An instalment must be more than zero.", example=example)
+    return DealAddInstalment(ref, amount, parse_date(due_text, today))
+
+
+def _payments(ref: DealRef, args: str, _today: date) -> DealPayments:
+    if args:
+        raise ParseError(
+            f"“payments” doesn't take anything after it, but I got {quoted(args)}. "
+            "To add an instalment, use “payment <amount> due <date>”.",
+            example=f"/deal {_example_ref(ref)} payment 60k due 2026-12-31",
+        )
+    return DealPayments(ref)
+
+
+def _record_payment(ref: DealRef, args: str, today: date) -> DealRecordPayment:
+    example = f"/deal {_example_ref(ref)} paid 20k on yesterday"
+    if not args:
+        raise ParseError("Add the amount received after “paid”.", example=example)
+    amount_text, on_text = _split_at_word(args, "on")
+    if on_text == "":
+        raise ParseError("Add the date the money came in after “on”.", example=example)
+    if not amount_text:
+        raise ParseError("Add the amount received before “on”.", example=example)
+    try:
+        amount = parse_amount(amount_text)
+    except ParseError as error:
+        if on_text is None and len(amount_text.split()) > 1:
+            raise ParseError(
+                f"I couldn't read {quoted(amount_text)} as an amount. Write the amount, then "
+                "“on <date>” if the money didn't come in today.",
+                example=example,
+            ) from error
+        raise
+    if amount.value == 0:
+        raise ParseError("A payment must be more than zero.", example=example)
+    received_on = parse_date(on_text, today) if on_text else today
+    if received_on > today:
+        raise ParseError(
+            f"{received_on:%a %-d %b %Y} is in the future. Record a payment once the money is in.",
+            example=example,
+        )
+    return DealRecordPayment(ref, amount, received_on)
+
+
+def _split_at_word(text: str, word: str) -> tuple[str, str | None]:
+    """`text` before and after the first `word` standing on its own (None: no such word)."""
+    for token in _TOKEN_RE.finditer(text):
+        if token[0].casefold() == word:
+            return text[: token.start()].strip(), text[token.end() :].strip()
+    return text.strip(), None
+
+
 def _within_limit(text: str, limit: int, what: str, example: str) -> str:
     if len(text) > limit:
         raise ParseError(
@@ -394,4 +493,7 @@ _VERB_HANDLERS: dict[str, Callable[[DealRef, str, date], DealCommand]] = {
     "won": _won,
     "lost": _lost,
     "note": _add_note,
+    "payment": _add_instalment,
+    "payments": _payments,
+    "paid": _record_payment,
 }

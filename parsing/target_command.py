@@ -7,8 +7,8 @@
     /target @user <metric> <amount> [<period>]
     /target team <name> <metric> <amount> [<period>]
 
-Metrics: revenue (money), visits, new customers, proposals (counts). The period defaults to
-the current month in the person's own time zone.
+Metrics: revenue and collected (money), visits, new customers, proposals (counts). The
+period defaults to the current month in the person's own time zone.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ METRIC_WORDS: dict[str, Metric] = {
 }
 _NEW_CUSTOMER_WORDS = frozenset({"customers", "customer"})
 _QUOTE_CHARS = frozenset('"“”')
-METRIC_NAMES = "revenue, visits, new customers, proposals"
+METRIC_NAMES = "revenue, collected, visits, new customers, proposals"
 
 
 @dataclass(frozen=True)

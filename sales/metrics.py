@@ -17,6 +17,7 @@ METRICS: dict[str, Metric] = {
     metric.key: metric
     for metric in (
         Metric("revenue", "Revenue", True, "deal amounts won in the period"),
+        Metric("collected", "Collected", True, "cash received in the period"),
         Metric("visits", "Visits", False, "visits logged in the period"),
         Metric("new_customers", "New customers", False, "customers whose first deal was won"),
         Metric("proposals", "Proposals", False, "deals that reached the proposal stage"),

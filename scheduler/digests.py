@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from blocks.common import Message
 from blocks.digests import (
+    Collections,
     DailyDigest,
     Move,
+    RepCollections,
     RepDay,
     WeeklyDigest,
     daily_digest_message,
     weekly_digest_message,
 )
+from blocks.pacing import TargetPace
+from sales.collections import aging_bucket, days_overdue, outstanding
 from sales.kpis import (
     RepConversion,
     average,
@@ -24,12 +30,13 @@ from sales.kpis import (
     median_days,
 )
 from sales.money import format_money
+from sales.periods import month_of
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient
 from scheduler.pacing import target_pace
 from scheduler.recipients import team_channels
 from services.context import BotContext
-from store import metrics, targets, teams
+from store import metrics, payments, targets, teams
 from store.models import Person, Team
 
 QUIET_WORKING_DAYS = 3
@@ -74,14 +81,15 @@ class ManagerDigest:
             reps = teams.members(team)
             rep_ids = [rep.id for rep in reps]
             visits = metrics.visits_by_rep(session, rep_ids, last_day, last_day)
+            team_paces = [
+                target_pace(session, target, rep_ids, local_now, calendar)
+                for target in targets.targets_for_team(session, team.id, today)
+            ]
             digest = DailyDigest(
                 team=team.name,
                 today=today,
                 last_day=last_day,
-                team_paces=[
-                    target_pace(session, target, rep_ids, local_now, calendar)
-                    for target in targets.targets_for_team(session, team.id, today)
-                ],
+                team_paces=team_paces,
                 reps=[
                     self._rep_day(session, team, rep, local_now, calendar, visits.get(rep.id, 0))
                     for rep in reps
@@ -99,8 +107,47 @@ class ManagerDigest:
                     )
                 ],
                 quiet=self._quiet(session, reps, today, calendar),
+                collections=self._collections(session, reps, today, team_paces),
             )
         return daily_digest_message(digest)
+
+    @staticmethod
+    def _collections(
+        session: Session, reps: list[Person], today: date, team_paces: list[TargetPace]
+    ) -> Collections | None:
+        """Cash collected against the team's `collected` target, and what is overdue, aged
+        per rep. None when the team has no collected target, no cash and nothing overdue."""
+        rep_ids = [rep.id for rep in reps]
+        target = next((row for row in team_paces if row.metric == "collected"), None)
+        month = month_of(today)
+        collected = metrics.collected_by_currency(session, rep_ids, month.start, today)
+        overdue: dict[str, Decimal] = defaultdict(Decimal)
+        aged: dict[int, dict[str, dict[str, Decimal]]] = {}
+        for instalment in payments.overdue_instalments(session, rep_ids, today):
+            owed = outstanding(instalment.amount, instalment.paid_amount)
+            bucket = aging_bucket(days_overdue(instalment.due_on, today))
+            if bucket is None or not owed:
+                continue
+            overdue[instalment.currency] += owed
+            by_bucket = aged.setdefault(instalment.deal.owner_id, {})
+            by_currency = by_bucket.setdefault(bucket, defaultdict(Decimal))
+            by_currency[instalment.currency] += owed
+        if target is None and not collected and not overdue:
+            return None
+        return Collections(
+            period=target.period if target else month.label,
+            collected=collected,
+            target=target,
+            overdue=dict(sorted(overdue.items())),
+            reps=[
+                RepCollections(
+                    rep.slack_user_id,
+                    {bucket: dict(amounts) for bucket, amounts in aged[rep.id].items()},
+                )
+                for rep in reps
+                if rep.id in aged
+            ],
+        )
 
     @staticmethod
     def _rep_day(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from runtime.settings import Settings
+from scheduler.case_review import CasePrompt, CaseReminder, CaseSummary
 from scheduler.digests import ManagerDigest, WeeklyReview
+from scheduler.follow_ups import DailyFollowUps
 from scheduler.job import Job
 from scheduler.pacing import DailyPacing
+from scheduler.payments import PaymentAlerts
+from services.payment_alerts import rules_of
 
 
 def all_jobs(settings: Settings) -> list[Job]:
@@ -13,4 +17,9 @@ def all_jobs(settings: Settings) -> list[Job]:
         DailyPacing(settings.pacing_time),
         ManagerDigest(settings.digest_time),
         WeeklyReview(settings.digest_time, settings.weekly_digest_day),
+        CasePrompt(settings.case_prompt_weekday, settings.case_prompt_time),
+        CaseReminder(settings.case_prompt_weekday, settings.follow_up_time),
+        CaseSummary(settings.case_prompt_weekday, settings.follow_up_time),
+        DailyFollowUps(settings.follow_up_time),
+        PaymentAlerts(settings.payment_alert_time, rules_of(settings), settings.finance_channel),
     ]

@@ -57,10 +57,10 @@ class Scheduler:
             try:
                 outcome = deliver(self.ctx, self.client, job, recipient, now, dry_run=dry_run)
             except Exception as error:  # one recipient's failure never stops the others
-                log.exception("job %s failed for %s", name, recipient.key)
-                report.errors.append(f"{recipient.key}: {type(error).__name__}")
+                log.exception("job %s failed for %s", name, recipient.label)
+                report.errors.append(f"{recipient.label}: {type(error).__name__}")
                 outcome = Outcome.FAILED
-            report.outcomes[recipient.key] = outcome
+            report.outcomes[recipient.label] = outcome
         if dry_run is None:
             self._record(report, started)
         return report

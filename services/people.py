@@ -62,7 +62,7 @@ class People:
 
     def actor(self, person: Person) -> Actor:
         """What this person may do; looked up on every command and button press."""
-        with self._db.transaction() as session:
+        with self._db.reading() as session:
             managed = managed_person_ids(session, person.id)
         return Actor(
             slack_user_id=person.slack_user_id,

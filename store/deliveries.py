@@ -65,6 +65,16 @@ def is_settled(session: Session, job: str, period: str, recipient: str) -> bool:
     return status in (SENT, EMPTY)
 
 
+def was_sent(session: Session, job: str, period: str, recipient: str) -> bool:
+    """Whether this message actually went out (not merely found empty, or failed)."""
+    status = session.scalar(
+        select(Delivery.status).where(
+            Delivery.job == job, Delivery.period == period, Delivery.recipient == recipient
+        )
+    )
+    return status == SENT
+
+
 def mark_sent(
     session: Session,
     delivery_id: int,
@@ -92,6 +102,21 @@ def deliveries(session: Session, job: str | None = None) -> list[Delivery]:
     query = select(Delivery).order_by(Delivery.id)
     if job is not None:
         query = query.where(Delivery.job == job)
+    return list(session.scalars(query))
+
+
+def sent_in_periods(session: Session, job: str, period_prefix: str) -> list[Delivery]:
+    """What `job` has sent for every period starting with `period_prefix`, oldest first
+    (e.g. every alert about one instalment, whose periods all start "i12:")."""
+    query = (
+        select(Delivery)
+        .where(
+            Delivery.job == job,
+            Delivery.period.startswith(period_prefix, autoescape=True),
+            Delivery.status == SENT,
+        )
+        .order_by(Delivery.sent_at, Delivery.id)
+    )
     return list(session.scalars(query))
 
 

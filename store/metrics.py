@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sales.stages import STAGES
-from store.models import Deal, StageChange, Visit
+from store.models import Deal, Payment, StageChange, Visit
 
 PROPOSAL_OR_LATER = ("proposal", "negotiation", "won")
 
@@ -45,11 +45,49 @@ def achieved(
              if currency is None or deal.currency == currency),
             Decimal(0),
         )  # fmt: skip
+    if metric == "collected":
+        return collected(session, owner_ids, *days, currency)
     if metric == "new_customers":
         return Decimal(len(new_customers(session, owner_ids, window)))
     if metric == "proposals":
         return Decimal(len(first_reached(session, owner_ids, window, PROPOSAL_OR_LATER)))
     raise ValueError(f"unknown metric {metric!r}")
+
+
+def collected(
+    session: Session, owner_ids: Collection[int], first: date, last: date, currency: str | None
+) -> Decimal:
+    """Cash received from `first` to `last` for deals these people own (in `currency`)."""
+    query = (
+        select(func.coalesce(func.sum(Payment.amount), 0))
+        .join(Deal, Payment.deal_id == Deal.id)
+        .where(
+            Deal.owner_id.in_(owner_ids),
+            Payment.received_on >= first,
+            Payment.received_on <= last,
+        )
+    )
+    if currency is not None:
+        query = query.where(Payment.currency == currency)
+    return _cents(session.scalar(query))
+
+
+def collected_by_currency(
+    session: Session, owner_ids: Collection[int], first: date, last: date
+) -> dict[str, Decimal]:
+    """Cash received from `first` to `last` for these people's deals, per currency."""
+    query = (
+        select(Payment.currency, func.sum(Payment.amount))
+        .join(Deal, Payment.deal_id == Deal.id)
+        .where(
+            Deal.owner_id.in_(owner_ids),
+            Payment.received_on >= first,
+            Payment.received_on <= last,
+        )
+        .group_by(Payment.currency)
+        .order_by(Payment.currency)
+    )
+    return {currency: _cents(total) for currency, total in session.execute(query).tuples()}
 
 
 def visit_count(session: Session, rep_ids: Collection[int], first: date, last: date) -> int:
@@ -192,6 +230,11 @@ def funnel(session: Session, owner_ids: Collection[int], window: Window) -> Funn
         proposals_by_rep=dict(Counter(proposals.values())),
         wins_by_rep=dict(wins_by_rep),
     )
+
+
+def _cents(value: object) -> Decimal:
+    # Sums come back as Decimal on PostgreSQL, and may come back as float on SQLite.
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def _aware(value: datetime) -> datetime:

@@ -239,7 +239,7 @@ def test_help_explains_metrics_amounts_and_periods(bot: RunningBot) -> None:
     for words in (
         "/target @person <metric> <amount> [<period>]",
         "/target team <name> <metric> <amount> [<period>]",
-        "revenue, visits, new customers, proposals",
+        "revenue, collected, visits, new customers, proposals",
         "2026-Q4",
         "the current month",
     ):

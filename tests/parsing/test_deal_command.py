@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import (
     DEAL_EXAMPLES,
     MAX_DEAL_ID,
+    DealAddInstalment,
     DealAddNote,
     DealCommand,
     DealCreate,
@@ -17,6 +18,8 @@ from parsing.deal_command import (
     DealList,
     DealLost,
     DealOpenCreateModal,
+    DealPayments,
+    DealRecordPayment,
     DealRef,
     DealSetAmount,
     DealSetClose,
@@ -33,7 +36,7 @@ THURSDAY = date(2026, 1, 29)
 FRIDAY = date(2026, 1, 30)
 NEW_EXAMPLE = "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
 ID_HINT = "use the deal's number instead, like #12."
-VERBS = {"stage", "amount", "close", "won", "lost", "note"}
+VERBS = {"stage", "amount", "close", "won", "lost", "note", "payment", "payments", "paid"}
 DEAL_12 = DealRef(deal_id=12)
 
 
@@ -232,7 +235,11 @@ def test_id_commands(text, expected):
         (f"#{MAX_DEAL_ID + 1}", "isn't a deal number", "/deal #12"),
         ("#" + "9" * 5000, "isn't a deal number", "/deal #12"),
         ("#12 foo", "I don't know what “foo” means after #12", "/deal #12 stage proposal"),
-        ("#12 Acme", "stage, amount, close, won, lost or note", "/deal #12 stage proposal"),
+        (
+            "#12 Acme",
+            "stage, amount, close, won, lost, note, payment, payments or paid",
+            "/deal #12 stage proposal",
+        ),
         ("#12 stage", f"Add a stage after “stage”: {stage_names()}.", "/deal #12 stage proposal"),
         ("#12 stage xyz", "I don't know the stage “xyz”", "/deal #12 stage proposal"),
         ("#12 stage lost", "“lost <reason>”", "/deal #12 lost chose a competitor"),
@@ -253,6 +260,88 @@ def test_id_command_rejections(text, fragment, example):
     assert error.example == example
     # With an exact #id nothing is ambiguous, so no hint about ids.
     assert ID_HINT not in error.message
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+INSTALMENT_EXAMPLE = "/deal #12 payment 60k due 2026-12-31"
+PAID_EXAMPLE = "/deal #12 paid 20k on yesterday"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "#12 payment 60k due 2026-12-31",
+            DealAddInstalment(DEAL_12, plain("60000"), date(2026, 12, 31)),
+        ),
+        ("#12 PAYMENT $5,000 Due friday", DealAddInstalment(DEAL_12, usd("5000"), FRIDAY)),
+        (
+            "#12 payment 12万 due end of month",
+            DealAddInstalment(DEAL_12, plain("120000"), date(2026, 1, 31)),
+        ),
+        (
+            "#12 payment USD 1.5k due 2025-12-01",
+            DealAddInstalment(DEAL_12, usd("1500"), date(2025, 12, 1)),
+        ),
+        ("#12 payments", DealPayments(DEAL_12)),
+        ("#12 Payments", DealPayments(DEAL_12)),
+        ("#12 paid 20k", DealRecordPayment(DEAL_12, plain("20000"), THURSDAY)),
+        (
+            "#12 paid 20k on yesterday",
+            DealRecordPayment(DEAL_12, plain("20000"), THURSDAY - timedelta(days=1)),
+        ),
+        (
+            "#12 paid $1,234.50 ON 2025-12-31",
+            DealRecordPayment(DEAL_12, usd("1234.50"), date(2025, 12, 31)),
+        ),
+        ("#12 paid 20k on today", DealRecordPayment(DEAL_12, plain("20000"), THURSDAY)),
+        ("Acme payments", DealPayments(DealRef(text="Acme"))),
+        ("Paid Media payments", DealPayments(DealRef(text="Paid Media"))),
+        ("Acme paid 5k", DealRecordPayment(DealRef(text="Acme"), plain("5000"), THURSDAY)),
+        (
+            "Acme renewal payment 5k due friday",
+            DealAddInstalment(DealRef(text="Acme renewal"), plain("5000"), FRIDAY),
+        ),
+    ],
+)
+def test_payment_commands(text, expected):
+    assert deal(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "example"),
+    [
+        ("#12 payment", "Add the instalment's amount and due date", INSTALMENT_EXAMPLE),
+        ("#12 payment 5k", "Say when “5k” is due: add “due <date>”", INSTALMENT_EXAMPLE),
+        ("#12 payment due friday", "Add the instalment's amount before “due”.", INSTALMENT_EXAMPLE),
+        ("#12 payment 5k due", "Add the due date after “due”.", INSTALMENT_EXAMPLE),
+        ("#12 payment 0 due friday", "An instalment must be more than zero.", INSTALMENT_EXAMPLE),
+        ("#12 payment lots due friday", "I couldn't read “lots” as an amount.", AMOUNT_EXAMPLES),
+        ("#12 payment -5k due friday", "negative", AMOUNT_EXAMPLES),
+        ("#12 payment 5k due someday", "I couldn't read “someday” as a date.", DATE_EXAMPLES),
+        ("#12 payment 5k due 2026-02-30", "isn't a real date", DATE_EXAMPLES),
+        ("#12 payments 5k", "“payments” doesn't take anything after it", INSTALMENT_EXAMPLE),
+        ("#12 paid", "Add the amount received after “paid”.", PAID_EXAMPLE),
+        ("#12 paid on friday", "Add the amount received before “on”.", PAID_EXAMPLE),
+        ("#12 paid 5k on", "Add the date the money came in after “on”.", PAID_EXAMPLE),
+        ("#12 paid 0", "A payment must be more than zero.", PAID_EXAMPLE),
+        ("#12 paid 5k yesterday", "then “on <date>”", PAID_EXAMPLE),
+        ("#12 paid 5k on tomorrow", "Fri 30 Jan 2026 is in the future", PAID_EXAMPLE),
+        ("#12 paid 5k on 2026-02-30", "isn't a real date", DATE_EXAMPLES),
+        ("#12 paid 5x", "I couldn't read “5x” as an amount.", AMOUNT_EXAMPLES),
+    ],
+)
+def test_payment_command_rejections(text, fragment, example):
+    error = fails(text)
+    assert fragment in error.message
+    assert error.example == example
+
+
+def test_payment_errors_on_free_text_refs_hint_at_ids():
+    error = fails("Paid Media paid lots")
+    assert "I couldn't read “lots” as an amount." in error.message
+    assert error.message.endswith(ID_HINT)
 
 
 def test_note_and_reason_limits():
@@ -343,6 +432,7 @@ grammar_words = st.sampled_from(
     (
         *("new", "list", "all", "#12", "#", "#0", "Acme", ";", "stage", "won", "lost", "note"),
         *("amount", "close", "5k", "friday", "proposal", "help", "?", " ", "\n"),
+        *("payment", "payments", "paid", "due", "on", "yesterday", "tomorrow", "0", "-5"),
     )
 )
 
@@ -396,6 +486,29 @@ def test_notes_and_reasons_round_trip(deal_id, text):
     ref = DealRef(deal_id=deal_id)
     assert deal(f"#{deal_id} note {text}") == DealAddNote(ref, text)
     assert deal(f"#{deal_id} lost {text}") == DealLost(ref, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(deal_ids, amounts.filter(bool), st.dates())
+def test_instalments_round_trip(deal_id, value, due):
+    text = f"#{deal_id} payment ${value:,f} due {due.isoformat()}"
+    assert deal(text) == DealAddInstalment(DealRef(deal_id=deal_id), Amount(value, "USD"), due)
+
+
+@settings(max_examples=100, deadline=None)
+@given(deal_ids, amounts.filter(bool), st.dates(), st.dates())
+def test_payments_round_trip_and_are_never_in_the_future(deal_id, value, received, today):
+    ref = DealRef(deal_id=deal_id)
+    text = f"#{deal_id} paid ¥{value:,f} on {received.isoformat()}"
+    outcome = result_or_error(parse_deal_command, text, today)
+    if received <= today:
+        assert outcome == DealRecordPayment(ref, Amount(value, "CNY"), received)
+    else:
+        assert isinstance(outcome, ParseError)
+        assert "is in the future" in outcome.message
+    assert parse_deal_command(f"#{deal_id} paid {value:f}", today) == DealRecordPayment(
+        ref, Amount(value, None), today
+    )
 
 
 ref_words = st.text(

@@ -289,7 +289,8 @@ def test_every_bad_target_row_is_reported_and_nothing_is_written(
         "or have them use the bot once",
         "line 4: there is no team called “Nowhere” (import the teams first)",
         "line 5: scope must be person or team, not “company”",
-        "line 6: metric must be one of revenue, visits, new customers, proposals, not “calls”",
+        "line 6: metric must be one of revenue, collected, visits, new customers, proposals, "
+        "not “calls”",
         "line 7: visits are counted, not money: drop the currency",
         "line 8: a target for proposals must be a whole number",
         "line 9: amount: I couldn't read “lots” as an amount.",

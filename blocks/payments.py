@@ -1,0 +1,443 @@
+"""What people see of payment collection: the payments list, alerts and their modals."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from blocks.common import (
+    Block,
+    Message,
+    actions,
+    button,
+    context,
+    date_input,
+    day,
+    divider,
+    escape,
+    fields_section,
+    header,
+    input_block,
+    message,
+    moment,
+    plain,
+    section,
+    text_input,
+    user,
+)
+from blocks.deals import ADD_PAYMENT_TERMS, deal_name
+from sales.collections import (
+    REMINDER,
+    AlertRules,
+    Status,
+    days_overdue,
+    outstanding,
+    status,
+)
+from sales.money import format_money, format_totals, totals_by_currency
+from store.models import Deal, Instalment, InstalmentNote, Payment
+
+MARK_PAID = "payment_mark_paid"
+SNOOZE = "payment_snooze"
+ADD_NOTE = "payment_add_note"
+OPEN_DEAL = "payment_open_deal"
+MARK_PAID_MODAL = "payment_mark_paid_modal"
+SNOOZE_MODAL = "payment_snooze_modal"
+NOTE_MODAL = "payment_note_modal"
+TERMS_MODAL = "payment_terms_modal"
+TERMS_ROWS = 4
+MAX_SNOOZE_DAYS = 14
+DEFAULT_SNOOZE_DAYS = 7
+DEFAULT_TERMS_DAYS = 30  # net 30: the default due date of new payment terms
+MAX_NOTE_CHARS = 3000
+HISTORY_LINES = 12
+LIST_LINES = 40
+PAYMENT_LINES = 10
+COMMAND_EXAMPLES = (
+    "/deal #{id} payment 60k due 2026-12-31 · /deal #{id} paid 20k on yesterday · "
+    "/deal #{id} payments"
+)
+
+
+@dataclass(frozen=True)
+class PaymentContext:
+    """What a payment modal remembers until it is submitted (kept in private_metadata):
+    the deal or instalment, and the alert message to update in place afterwards."""
+
+    deal_id: int | None = None
+    instalment_id: int | None = None
+    channel: str | None = None
+    message_ts: str | None = None
+    response_url: str | None = None
+
+    def dump(self) -> str:
+        return json.dumps({key: value for key, value in vars(self).items() if value is not None})
+
+    @classmethod
+    def load(cls, text: str) -> PaymentContext:
+        try:
+            data = json.loads(text or "{}")
+        except json.JSONDecodeError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        return cls(**{field.name: data.get(field.name) for field in fields(cls)})
+
+
+def money_input(value: Decimal) -> str:
+    """An amount as a form pre-fills it: `30,000.00`, read back by parse_amount."""
+    return f"{value:,.2f}"
+
+
+def recipient_mention(key: str) -> str:
+    """A ledger recipient (a member or a channel id) as Slack shows it."""
+    return f"<#{key}>" if key[:1] in ("C", "G") else user(key)
+
+
+def step_label(step: str, rules: AlertRules) -> str:
+    days = rules.tier_days(step)
+    return "reminder" if days is None else f"day {days}"
+
+
+def instalment_line(instalment: Instalment, number: int, today: date) -> str:
+    """`1. $40,000 due Fri 20 Nov 2026 · :warning: overdue 12 days · $10,000 paid`."""
+    state = status(instalment.amount, instalment.paid_amount, instalment.due_on, today)
+    amount = format_money(instalment.amount, instalment.currency)
+    owed = outstanding(instalment.amount, instalment.paid_amount)
+    if state is Status.PAID:
+        paid_on = f" {day(instalment.paid_on)}" if instalment.paid_on else ""
+        what = f"{state.emoji} paid{paid_on}"
+    elif state is Status.OVERDUE:
+        late = days_overdue(instalment.due_on, today)
+        what = f"{state.emoji} overdue {late} day{'s' if late != 1 else ''}"
+    else:
+        what = f"{state.emoji} {state.label}"
+    if state is not Status.PAID and instalment.paid_amount > 0:
+        paid = format_money(instalment.paid_amount, instalment.currency)
+        what += f" · {paid} paid, {format_money(owed, instalment.currency)} outstanding"
+    if state is not Status.PAID and instalment.snoozed_until and instalment.snoozed_until > today:
+        what += f" · :zzz: alerts snoozed until {day(instalment.snoozed_until)}"
+    return f"{number}. {amount} due {day(instalment.due_on)} · {what}"
+
+
+def payments_message(
+    deal: Deal,
+    instalments: list[Instalment],
+    payments: list[Payment],
+    today: date,
+    *,
+    may_change: bool,
+    headline: str | None = None,
+) -> Message:
+    """The answer to `/deal <ref> payments`: each instalment's status and what is owed."""
+    blocks: list[Block] = []
+    if headline:
+        blocks.append(section(headline))
+    blocks.append(header(f"#{deal.id} {deal_name(deal)} · payments"))
+    owed = [(outstanding(i.amount, i.paid_amount), i.currency) for i in instalments]
+    overdue = [
+        (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments if i.due_on < today
+    ]
+    total_owed = format_totals(totals_by_currency(v for v in owed if v[0] > 0))
+    total_overdue = format_totals(totals_by_currency(v for v in overdue if v[0] > 0))
+    blocks.append(
+        fields_section(
+            [
+                f"*Deal amount*\n{format_money(deal.amount, deal.currency)}",
+                "*Scheduled*\n"
+                + format_totals(totals_by_currency((i.amount, i.currency) for i in instalments)),
+                "*Collected*\n"
+                + (
+                    format_totals(totals_by_currency((p.amount, p.currency) for p in payments))
+                    if payments
+                    else "nothing yet"
+                ),
+                f"*Outstanding*\n{total_owed}"
+                + (f" ({total_overdue} overdue)" if total_overdue != "0" else ""),
+            ]
+        )
+    )
+    if instalments:
+        lines = [
+            instalment_line(instalment, number, today)
+            for number, instalment in enumerate(instalments[:LIST_LINES], start=1)
+        ]
+        if len(instalments) > LIST_LINES:
+            lines.append(f"…and {len(instalments) - LIST_LINES} more")
+        blocks.append(section("*Instalments*\n" + "\n".join(lines)))
+    else:
+        blocks.append(section("No payment terms yet."))
+    if payments:
+        recent = payments[-PAYMENT_LINES:]
+        lines = [
+            f"• {day(payment.received_on)} · {format_money(payment.amount, payment.currency)}"
+            f" · recorded by {user(payment.recorded_by)}"
+            for payment in recent
+        ]
+        blocks.append(section("*Payments received*\n" + "\n".join(lines)))
+    if may_change and deal.stage == "won":
+        blocks.append(
+            actions(
+                f"payments_{deal.id}", button("Add payment terms", ADD_PAYMENT_TERMS, str(deal.id))
+            )
+        )
+    blocks.append(context(escape(COMMAND_EXAMPLES.format(id=deal.id))))
+    text = headline or f"Payments of deal #{deal.id}: {total_owed} outstanding"
+    return message(text, blocks)
+
+
+def payments_summary(instalments: list[Instalment], payments: list[Payment], today: date) -> str:
+    """One line for the deal card: collected, outstanding and overdue."""
+    collected = (
+        "collected " + format_totals(totals_by_currency((p.amount, p.currency) for p in payments))
+        if payments
+        else "nothing collected yet"
+    )
+    owed = totals_by_currency(
+        (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments
+    )
+    late = totals_by_currency(
+        (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments if i.due_on < today
+    )
+    line = (
+        f"{len(instalments)} instalment{'s' if len(instalments) != 1 else ''} · "
+        f"{collected} · outstanding {format_totals(_nonzero(owed))}"
+    )
+    if _nonzero(late):
+        line += f" · :warning: overdue {format_totals(_nonzero(late))}"
+    return line
+
+
+def _nonzero(totals: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {currency: value for currency, value in totals.items() if value}
+
+
+# --- alerts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One alert already sent about an instalment: when, to whom, which step."""
+
+    sent_at: datetime
+    recipient: str  # a Slack member or channel id
+    step: str
+
+
+@dataclass(frozen=True)
+class AlertView:
+    instalment: Instalment
+    number: int  # its place among the deal's instalments, by due date
+    count: int
+    today: date  # the reader's day
+    rules: AlertRules
+    history: list[HistoryEntry]
+    notes: list[InstalmentNote]
+    step: str | None = None  # the step a scheduled alert is for; None when redrawn
+    headline: str | None = None  # what someone just did
+
+
+def _alert_title(view: AlertView) -> str:
+    instalment, today = view.instalment, view.today
+    if outstanding(instalment.amount, instalment.paid_amount) == 0:
+        return ":white_check_mark: Paid in full"
+    late = (today - instalment.due_on).days
+    if late > 0:
+        icon = ":rotating_light:" if late >= view.rules.escalation_days[-1] else ":warning:"
+        return f"{icon} Payment {late} day{'s' if late != 1 else ''} overdue"
+    if late == 0:
+        return ":bell: Payment due today"
+    if view.step == REMINDER:
+        return f":bell: Payment due in {-late} day{'s' if late != -1 else ''}"
+    return f":hourglass_flowing_sand: Payment due {day(instalment.due_on)}"
+
+
+def alert_message(view: AlertView) -> Message:
+    """An alert about one instalment: what is owed, since when, who was told, and buttons."""
+    instalment, deal = view.instalment, view.instalment.deal
+    owed = outstanding(instalment.amount, instalment.paid_amount)
+
+    def money(value: Decimal) -> str:
+        return format_money(value, instalment.currency)
+
+    title = _alert_title(view)
+    blocks: list[Block] = [header(title)]
+    if view.headline:
+        blocks.append(section(view.headline))
+    late = days_overdue(instalment.due_on, view.today)
+    paid_part = f" ({money(instalment.paid_amount)} of {money(instalment.amount)} paid)"
+    blocks.append(
+        fields_section(
+            [
+                f"*Customer*\n{escape(deal.customer.name)}",
+                f"*Deal*\n`#{deal.id}` {escape(deal.title)}",
+                f"*Instalment*\n{view.number} of {view.count}: {money(instalment.amount)} "
+                f"due {day(instalment.due_on)}",
+                f"*Outstanding*\n{money(owed)}" + (paid_part if instalment.paid_amount else ""),
+                f"*Days overdue*\n{late if late else '—'}",
+                f"*Owner*\n{user(deal.owner.slack_user_id)}",
+            ]
+        )
+    )
+    if owed and instalment.snoozed_until and instalment.snoozed_until > view.today:
+        blocks.append(context(f":zzz: Alerts snoozed until {day(instalment.snoozed_until)}."))
+    history = [
+        f"• {moment(entry.sent_at)} · {step_label(entry.step, view.rules)} to "
+        f"{recipient_mention(entry.recipient)}"
+        for entry in view.history[-HISTORY_LINES:]
+    ]
+    if not history:
+        history = ["None before this one." if view.step else "None."]
+    blocks.append(section("*Reminders so far*\n" + "\n".join(history)))
+    if view.notes:
+        notes = [
+            f"• {moment(note.created_at)} · {user(note.author.slack_user_id)}: "
+            f"{escape(note.text)[:300]}"
+            for note in view.notes
+        ]
+        blocks.append(section("*Notes*\n" + "\n".join(notes)))
+    value = str(instalment.id)
+    buttons = [button("Open deal", OPEN_DEAL, str(deal.id))]
+    if owed:
+        buttons = [
+            button("Mark paid", MARK_PAID, value, style="primary"),
+            button("Snooze", SNOOZE, value),
+            button("Add note", ADD_NOTE, value),
+            *buttons,
+        ]
+    blocks.append(actions(f"instalment_{instalment.id}", *buttons))
+    first, second, third = view.rules.escalation_days
+    blocks.append(
+        context(
+            f"Instalment #{instalment.id} · escalation: day {first} the owner, day {second} "
+            f"the owner and their manager, day {third} the manager and finance."
+        )
+    )
+    text = (
+        f"{title.split(' ', 1)[1]}: {deal.customer.name} — {deal.title}, {money(owed)} outstanding"
+    )
+    return message(text, blocks)
+
+
+# --- modals ----------------------------------------------------------------------------------
+
+
+def _instalment_summary(instalment: Instalment) -> str:
+    deal = instalment.deal
+    owed = outstanding(instalment.amount, instalment.paid_amount)
+    return (
+        f"*{escape(deal_name(deal))}* (`#{deal.id}`)\n"
+        f"{format_money(instalment.amount, instalment.currency)} due {day(instalment.due_on)} · "
+        f"*{format_money(owed, instalment.currency)} outstanding*"
+    )
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, meta: PaymentContext, blocks: list[Block]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title),
+        "submit": plain(submit),
+        "close": plain("Cancel"),
+        "private_metadata": meta.dump(),
+        "blocks": blocks,
+    }
+
+
+def mark_paid_modal(instalment: Instalment, today: date, meta: PaymentContext) -> dict[str, Any]:
+    owed = outstanding(instalment.amount, instalment.paid_amount)
+    return _modal(
+        MARK_PAID_MODAL,
+        "Mark paid",
+        "Record",
+        meta,
+        [
+            section(_instalment_summary(instalment)),
+            input_block(
+                "amount",
+                "Amount received",
+                text_input("amount", money_input(owed), max_length=40),
+                hint=f"In {instalment.currency} unless you type another currency. Part of it is "
+                "fine: the rest stays open.",
+            ),
+            input_block("received_on", "Received on", date_input("received_on", today)),
+        ],
+    )
+
+
+def snooze_modal(instalment: Instalment, today: date, meta: PaymentContext) -> dict[str, Any]:
+    return _modal(
+        SNOOZE_MODAL,
+        "Snooze alerts",
+        "Snooze",
+        meta,
+        [
+            section(_instalment_summary(instalment)),
+            input_block(
+                "until",
+                "No alerts until",
+                date_input("until", today + timedelta(days=DEFAULT_SNOOZE_DAYS)),
+                hint=f"Alerts start again on this day. At most {MAX_SNOOZE_DAYS} days ahead.",
+            ),
+        ],
+    )
+
+
+def note_modal(instalment: Instalment, meta: PaymentContext) -> dict[str, Any]:
+    return _modal(
+        NOTE_MODAL,
+        "Add a note",
+        "Add",
+        meta,
+        [
+            section(_instalment_summary(instalment)),
+            input_block(
+                "note",
+                "Note",
+                text_input("note", None, multiline=True, max_length=MAX_NOTE_CHARS),
+                hint="E.g. “The customer promised to pay on Friday.”",
+            ),
+        ],
+    )
+
+
+def terms_modal(
+    deal: Deal, scheduled: Decimal, default_due: date, meta: PaymentContext
+) -> dict[str, Any]:
+    """Up to TERMS_ROWS instalments; the first defaults to whatever is not scheduled yet."""
+    left = max(deal.amount - scheduled, Decimal(0))
+    lines = (
+        f"*{escape(deal_name(deal))}* (`#{deal.id}`) · {format_money(deal.amount, deal.currency)}"
+    )
+    if scheduled:
+        lines += f"\nAlready scheduled: {format_money(scheduled, deal.currency)}"
+    blocks: list[Block] = [section(lines)]
+    for row in range(1, TERMS_ROWS + 1):
+        first = row == 1
+        if not first:
+            blocks.append(divider())
+        blocks.append(
+            input_block(
+                f"amount_{row}",
+                f"Instalment {row}: amount",
+                text_input(
+                    f"amount_{row}", money_input(left) if first and left else None, max_length=40
+                ),
+                optional=not first,
+                hint=f"In {deal.currency} unless you type another currency." if first else None,
+            )
+        )
+        blocks.append(
+            input_block(
+                f"due_{row}",
+                f"Instalment {row}: due",
+                date_input(f"due_{row}", default_due if first else None),
+                optional=not first,
+            )
+        )
+    return _modal(TERMS_MODAL, "Payment terms", "Save", meta, blocks)

@@ -1,0 +1,657 @@
+"""Payment collection: instalments and payments from /deal, the payment-terms modal, and
+the buttons on payment alerts (Mark paid, Snooze, Add note; Open deal lives in deals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from blocks.common import Message, day, notice, problem, user
+from blocks.deals import ADD_PAYMENT_TERMS
+from blocks.payments import (
+    ADD_NOTE,
+    DEFAULT_TERMS_DAYS,
+    MARK_PAID,
+    MARK_PAID_MODAL,
+    MAX_SNOOZE_DAYS,
+    NOTE_MODAL,
+    SNOOZE,
+    SNOOZE_MODAL,
+    TERMS_MODAL,
+    TERMS_ROWS,
+    PaymentContext,
+    mark_paid_modal,
+    note_modal,
+    payments_message,
+    snooze_modal,
+    terms_modal,
+)
+from handlers.inputs import picked_date, typed
+from handlers.replies import guarded, reply, reply_later
+from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
+from parsing.deal_command import DealAddInstalment, DealRecordPayment
+from parsing.errors import ParseError
+from sales.collections import OpenInstalment, Overpayment, PaymentRefused, allocate, outstanding
+from sales.money import format_money
+from sales.permissions import Actor, NotAllowed
+from services.context import BotContext
+from services.payment_alerts import refresh_alerts
+from store import deals, payments
+from store.models import Deal, Instalment
+from store.people import person_by_id
+
+NOT_YOURS = (
+    "only its owner, their manager or an admin can record payments, snooze its alerts or add notes."
+)
+
+
+class Refused(NotAllowed):
+    """A change that can't be made, with a correct example to copy when there is one."""
+
+    def __init__(self, message: str, example: str | None = None) -> None:
+        super().__init__(message)
+        self.example = example
+
+
+def refused(refusal: NotAllowed) -> Message:
+    return problem(refusal.message, getattr(refusal, "example", None))
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.action(ADD_PAYMENT_TERMS)
+    @guarded
+    def terms_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        person = ctx.people.person(body["user"]["id"])
+        actor = ctx.people.actor(person)
+        today = ctx.today_for(person)
+        meta = PaymentContext(deal_id=int(action["value"]), response_url=body.get("response_url"))
+        with ctx.db.reading() as session:
+            try:
+                deal = _won_deal(session, int(action["value"]), actor)
+            except NotAllowed as refusal:
+                reply(respond, refused(refusal))
+                return
+            scheduled = _scheduled(session, deal)
+            view = terms_modal(deal, scheduled, today + timedelta(days=DEFAULT_TERMS_DAYS), meta)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(TERMS_MODAL)
+    @guarded
+    def terms_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        meta = PaymentContext.load(view.get("private_metadata", ""))
+        if ctx.db.handled(f"view:{view['id']}") is not None:
+            ack()  # a redelivery of a form already saved: nothing more to do
+            return
+        actor = _known_actor(ctx, user_id)
+        rows, errors = _terms_rows(view["state"]["values"])
+        if not errors:
+            with ctx.db.reading() as session:
+                try:
+                    _check_terms(session, meta.deal_id, actor, rows)
+                except NotAllowed as refusal:
+                    errors["amount_1"] = refusal.message
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        assert actor is not None
+        assert meta.deal_id is not None
+
+        def save(session: Session) -> str:
+            deal = _check_terms(session, meta.deal_id, actor, rows)
+            for amount, due_on in rows:
+                payments.add_instalment(
+                    session,
+                    deal,
+                    amount=amount.value,
+                    currency=deal.currency,
+                    due_on=due_on,
+                    actor=actor.slack_user_id,
+                )
+            return f"deal:{deal.id}"
+
+        try:
+            ctx.db.run_once(f"view:{view['id']}", save)
+        except NotAllowed as refusal:
+            reply_later(client, user_id, meta.response_url, refused(refusal))
+            return
+        count = len(rows)
+        headline = (
+            f":calendar: Payment terms saved for deal #{meta.deal_id}: {count} "
+            f"instalment{'s' if count != 1 else ''}."
+        )
+        answer = _payments_answer(ctx, actor, meta.deal_id, headline=headline)
+        reply_later(client, user_id, meta.response_url, answer)
+
+    @app.action(MARK_PAID)
+    @guarded
+    def mark_paid_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _open_instalment_modal(ctx, body, action, respond, client, mark_paid_modal)
+
+    @app.action(SNOOZE)
+    @guarded
+    def snooze_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _open_instalment_modal(ctx, body, action, respond, client, snooze_modal)
+
+    @app.action(ADD_NOTE)
+    @guarded
+    def note_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _open_instalment_modal(
+            ctx, body, action, respond, client, lambda item, _today, meta: note_modal(item, meta)
+        )
+
+    @app.view(MARK_PAID_MODAL)
+    @guarded
+    def mark_paid_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        meta = PaymentContext.load(view.get("private_metadata", ""))
+        if ctx.db.handled(f"view:{view['id']}") is not None:
+            ack()  # a redelivery of a form already saved: nothing more to do
+            return
+        actor = _known_actor(ctx, user_id)
+        today = ctx.today_for(ctx.people.known(user_id))
+        values = view["state"]["values"]
+        errors: dict[str, str] = {}
+        amount: Amount | None = None
+        try:
+            amount = parse_amount(typed(values, "amount") or "")
+        except ParseError as error:
+            errors["amount"] = f"{error.message} For example: {AMOUNT_EXAMPLES}."
+        received_on = picked_date(values, "received_on")
+        if received_on is None:
+            errors["received_on"] = "Pick the day the money came in."
+        elif received_on > today:
+            errors["received_on"] = (
+                f"{day(received_on)} is still to come. Record a payment once the money is in."
+            )
+        if amount is not None:
+            with ctx.db.reading() as session:
+                try:
+                    _plan_for_instalment(session, meta.instalment_id, actor, amount)
+                except NotAllowed as refusal:
+                    errors["amount"] = refusal.message
+        if errors or amount is None or received_on is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        assert actor is not None
+        assert meta.instalment_id is not None
+        paid = amount
+
+        def save(session: Session) -> str:
+            instalment, plan = _plan_for_instalment(session, meta.instalment_id, actor, paid)
+            payment = payments.record_payment(
+                session,
+                instalment.deal,
+                amount=paid.value,
+                currency=instalment.currency,
+                received_on=received_on,
+                plan=plan,
+                actor=actor.slack_user_id,
+            )
+            return f"payment:{payment.id}"
+
+        try:
+            _, first = ctx.db.run_once(f"view:{view['id']}", save)
+        except NotAllowed as refusal:
+            reply_later(client, user_id, meta.response_url, refused(refusal))
+            return
+        with ctx.db.reading() as session:
+            instalment = payments.get_instalment(session, meta.instalment_id)
+            left = outstanding(instalment.amount, instalment.paid_amount) if instalment else 0
+            currency = instalment.currency if instalment else ""
+        rest = "Paid in full." if not left else f"{format_money(left, currency)} still open."
+        headline = (
+            f":moneybag: {user(user_id)} recorded {format_money(paid.value, currency)} "
+            f"received {day(received_on)}. {rest}"
+        )
+        refresh_alerts(
+            ctx,
+            client,
+            meta.instalment_id,
+            today,
+            also=(meta.channel, meta.message_ts),
+            headline=headline if first else None,
+        )
+
+    @app.view(SNOOZE_MODAL)
+    @guarded
+    def snooze_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        meta = PaymentContext.load(view.get("private_metadata", ""))
+        if ctx.db.handled(f"view:{view['id']}") is not None:
+            ack()  # a redelivery of a form already saved: nothing more to do
+            return
+        actor = _known_actor(ctx, user_id)
+        today = ctx.today_for(ctx.people.known(user_id))
+        until = picked_date(view["state"]["values"], "until")
+        latest = today + timedelta(days=MAX_SNOOZE_DAYS)
+        error = None
+        if until is None:
+            error = "Pick the day the alerts should start again."
+        elif until <= today:
+            error = "Pick a day after today: alerts hold until that day."
+        elif until > latest:
+            error = (
+                f"Alerts can be snoozed for at most {MAX_SNOOZE_DAYS} days: pick "
+                f"{day(latest)} or earlier."
+            )
+        else:
+            with ctx.db.reading() as session:
+                try:
+                    _changeable_instalment(session, meta.instalment_id, actor)
+                except NotAllowed as refusal:
+                    error = refusal.message
+        if error is not None or until is None:
+            ack(response_action="errors", errors={"until": error or ""})
+            return
+        ack()
+        assert actor is not None
+        assert meta.instalment_id is not None
+        snooze_to = until
+
+        def save(session: Session) -> str:
+            instalment = _changeable_instalment(session, meta.instalment_id, actor)
+            payments.snooze(session, instalment, snooze_to, actor.slack_user_id)
+            return f"instalment:{instalment.id}"
+
+        try:
+            ctx.db.run_once(f"view:{view['id']}", save)
+        except NotAllowed as refusal:
+            reply_later(client, user_id, meta.response_url, refused(refusal))
+            return
+        headline = f":zzz: {user(user_id)} snoozed the alerts until {day(snooze_to)}."
+        refresh_alerts(
+            ctx,
+            client,
+            meta.instalment_id,
+            today,
+            also=(meta.channel, meta.message_ts),
+            headline=headline,
+        )
+
+    @app.view(NOTE_MODAL)
+    @guarded
+    def note_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        meta = PaymentContext.load(view.get("private_metadata", ""))
+        if ctx.db.handled(f"view:{view['id']}") is not None:
+            ack()  # a redelivery of a form already saved: nothing more to do
+            return
+        actor = _known_actor(ctx, user_id)
+        text = typed(view["state"]["values"], "note")
+        error = None
+        if text is None:
+            error = "Write the note, e.g. “The customer promised to pay on Friday.”"
+        else:
+            with ctx.db.reading() as session:
+                try:
+                    _changeable_instalment(session, meta.instalment_id, actor)
+                except NotAllowed as refusal:
+                    error = refusal.message
+        if error is not None or text is None:
+            ack(response_action="errors", errors={"note": error or ""})
+            return
+        ack()
+        assert actor is not None
+        assert meta.instalment_id is not None
+        note_text = text
+
+        def save(session: Session) -> str:
+            instalment = _changeable_instalment(session, meta.instalment_id, actor)
+            author = person_by_id(session, actor.person_id)
+            return f"note:{payments.add_note(session, instalment, author, note_text).id}"
+
+        try:
+            ctx.db.run_once(f"view:{view['id']}", save)
+        except NotAllowed as refusal:
+            reply_later(client, user_id, meta.response_url, refused(refusal))
+            return
+        refresh_alerts(
+            ctx,
+            client,
+            meta.instalment_id,
+            ctx.today_for(ctx.people.known(user_id)),
+            also=(meta.channel, meta.message_ts),
+            headline=f":memo: {user(user_id)} added a note.",
+        )
+
+
+# --- /deal <ref> payment | payments | paid ---------------------------------------------------
+
+
+def add_instalment(
+    ctx: BotContext, actor: Actor, deal_id: int, command: DealAddInstalment, key: str
+) -> Message:
+    def save(session: Session) -> str:
+        deal = _won_deal(session, deal_id, actor)
+        _same_currency(deal, command.amount, f"/deal #{deal.id} payment 60k due 2026-12-31")
+        _within_deal(session, deal, command.amount.value)
+        instalment = payments.add_instalment(
+            session,
+            deal,
+            amount=command.amount.value,
+            currency=deal.currency,
+            due_on=command.due,
+            actor=actor.slack_user_id,
+        )
+        return f"instalment:{instalment.id}:{format_money(instalment.amount, deal.currency)}"
+
+    try:
+        ref, first = ctx.db.run_once(key, save)
+    except NotAllowed as refusal:
+        return refused(refusal)
+    amount = ref.split(":", 2)[2]
+    headline = (
+        f":calendar: Instalment added to deal #{deal_id}: {amount} due {day(command.due)}."
+        if first
+        else "This instalment was already added."
+    )
+    return _payments_answer(ctx, actor, deal_id, headline=headline)
+
+
+def list_payments(ctx: BotContext, actor: Actor, deal_id: int) -> Message:
+    return _payments_answer(ctx, actor, deal_id)
+
+
+def record_payment(
+    ctx: BotContext,
+    client: WebClient,
+    actor: Actor,
+    deal_id: int,
+    command: DealRecordPayment,
+    key: str,
+) -> Message:
+    """Money received: it settles the oldest open instalments first."""
+
+    def save(session: Session) -> str:
+        deal = _won_deal(session, deal_id, actor)
+        example = f"/deal #{deal.id} paid 20k on yesterday"
+        _same_currency(deal, command.amount, example)
+        open_items = [
+            OpenInstalment(item.id, item.due_on, outstanding(item.amount, item.paid_amount))
+            for item in payments.instalments_of(session, deal.id)
+            if item.currency == deal.currency
+        ]
+        if not open_items:
+            raise Refused(
+                f"Deal #{deal.id} has no payment terms yet, so no payment is expected. "
+                "Add its instalments first.",
+                example=f"/deal #{deal.id} payment 60k due 2026-12-31",
+            )
+        plan = _allocated(open_items, command.amount.value, deal.currency, f"deal #{deal.id}")
+        payment = payments.record_payment(
+            session,
+            deal,
+            amount=command.amount.value,
+            currency=deal.currency,
+            received_on=command.received_on,
+            plan=plan,
+            actor=actor.slack_user_id,
+        )
+        return f"payment:{payment.id}"
+
+    try:
+        ref, first = ctx.db.run_once(key, save)
+    except NotAllowed as refusal:
+        return refused(refusal)
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    with ctx.db.reading() as session:
+        payment = payments.get_payment(session, int(ref.split(":")[1]))
+        numbers = {
+            item.id: (number, item)
+            for number, item in enumerate(payments.instalments_of(session, deal_id), start=1)
+        }
+        settled = [
+            _settled_text(*numbers[allocation.instalment_id], allocation.amount)
+            for allocation in (payment.allocations if payment else [])
+            if allocation.instalment_id in numbers
+        ]
+        touched = (
+            [allocation.instalment_id for allocation in payment.allocations] if payment else []
+        )
+        money = format_money(payment.amount, payment.currency) if payment else ""
+    if first:
+        for instalment_id in touched:
+            refresh_alerts(ctx, client, instalment_id, today)
+    headline = (
+        f":moneybag: Recorded {money} received {day(command.received_on)} for deal "
+        f"#{deal_id}: {'; '.join(settled)}."
+        if first
+        else "This payment was already recorded."
+    )
+    return _payments_answer(ctx, actor, deal_id, headline=headline)
+
+
+def _settled_text(number: int, instalment: Instalment, applied: Decimal) -> str:
+    money = format_money(applied, instalment.currency)
+    if instalment.paid_amount >= instalment.amount:
+        return f"instalment {number} paid in full ({money})"
+    left = format_money(instalment.amount - instalment.paid_amount, instalment.currency)
+    return f"{money} toward instalment {number} ({left} still open)"
+
+
+def _payments_answer(
+    ctx: BotContext, actor: Actor, deal_id: int, *, headline: str | None = None
+) -> Message:
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    with ctx.db.reading() as session:
+        deal = deals.get_deal(session, deal_id)
+        if deal is None:
+            return notice(f"Deal #{deal_id} no longer exists.")
+        return payments_message(
+            deal,
+            payments.instalments_of(session, deal.id),
+            payments.payments_of(session, deal.id),
+            today,
+            may_change=actor.may_change(deal.owner_id),
+            headline=headline,
+        )
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _known_actor(ctx: BotContext, slack_user_id: str) -> Actor | None:
+    """The actor behind a modal submission (known since they pressed the button)."""
+    person = ctx.people.known(slack_user_id)
+    return ctx.people.actor(person) if person is not None else None
+
+
+def _won_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
+    deal = deals.get_deal(session, deal_id) if deal_id is not None else None
+    if deal is None:
+        raise Refused(f"There is no deal #{deal_id}.", example="/deal list")
+    if actor is None or not actor.may_change(deal.owner_id):
+        raise Refused(
+            f"Deal #{deal.id} belongs to someone else: only its owner, their manager or an "
+            "admin can change its payments."
+        )
+    if deal.stage != "won":
+        raise Refused(
+            f"Deal #{deal.id} isn't won yet: payment terms and payments belong to won deals.",
+            example=f"/deal #{deal.id} won",
+        )
+    return deal
+
+
+def _scheduled(session: Session, deal: Deal) -> Decimal:
+    return sum(
+        (
+            i.amount
+            for i in payments.instalments_of(session, deal.id)
+            if i.currency == deal.currency
+        ),
+        Decimal(0),
+    )
+
+
+def _same_currency(deal: Deal, amount: Amount, example: str) -> None:
+    if amount.currency not in (None, deal.currency):
+        raise Refused(
+            f"Deal #{deal.id} is in {deal.currency}, so its payments are too; "
+            f"this amount is in {amount.currency}.",
+            example=example,
+        )
+
+
+def _within_deal(session: Session, deal: Deal, adding: Decimal) -> None:
+    """Instalments never add up to more than the deal is worth."""
+    scheduled = _scheduled(session, deal)
+    if scheduled + adding > deal.amount:
+        left = max(deal.amount - scheduled, Decimal(0))
+
+        def money(value: Decimal) -> str:
+            return format_money(value, deal.currency)
+
+        raise Refused(
+            f"That would schedule {money(scheduled + adding)}, more than deal #{deal.id}'s "
+            f"{money(deal.amount)}: at most {money(left)} is left to schedule. If the deal grew, "
+            "change its amount first.",
+            example=f"/deal #{deal.id} amount {deal.amount + adding:f}",
+        )
+
+
+def _check_terms(
+    session: Session, deal_id: int | None, actor: Actor | None, rows: list[tuple[Amount, date]]
+) -> Deal:
+    deal = _won_deal(session, deal_id, actor)
+    for amount, _ in rows:
+        _same_currency(deal, amount, f"/deal #{deal.id} payment 60k due 2026-12-31")
+    _within_deal(session, deal, sum((amount.value for amount, _ in rows), Decimal(0)))
+    return deal
+
+
+def _terms_rows(values: dict[str, Any]) -> tuple[list[tuple[Amount, date]], dict[str, str]]:
+    """The instalments typed into the payment-terms modal, or the error under each field."""
+    rows: list[tuple[Amount, date]] = []
+    errors: dict[str, str] = {}
+    for row in range(1, TERMS_ROWS + 1):
+        amount_id, due_id = f"amount_{row}", f"due_{row}"
+        text, due_on = typed(values, amount_id), picked_date(values, due_id)
+        if text is None and due_on is None:
+            continue
+        if text is None:
+            errors[amount_id] = "Type this instalment's amount, or clear its due date."
+            continue
+        try:
+            amount = parse_amount(text)
+        except ParseError as error:
+            errors[amount_id] = f"{error.message} For example: {AMOUNT_EXAMPLES}."
+            continue
+        if amount.value == 0:
+            errors[amount_id] = "An instalment must be more than zero."
+        elif due_on is None:
+            errors[due_id] = "Pick the day this instalment is due."
+        else:
+            rows.append((amount, due_on))
+    if not rows and not errors:
+        errors["amount_1"] = "Add at least one instalment: its amount and due date."
+    return rows, errors
+
+
+def _changeable_instalment(
+    session: Session, instalment_id: int | None, actor: Actor | None
+) -> Instalment:
+    instalment = (
+        payments.get_instalment(session, instalment_id) if instalment_id is not None else None
+    )
+    if instalment is None:
+        raise Refused("This instalment no longer exists.")
+    if actor is None or not actor.may_change(instalment.deal.owner_id):
+        raise Refused(f"Deal #{instalment.deal_id} belongs to someone else: {NOT_YOURS}")
+    return instalment
+
+
+def _plan_for_instalment(
+    session: Session, instalment_id: int | None, actor: Actor | None, amount: Amount
+) -> tuple[Instalment, list[tuple[int, Decimal]]]:
+    """Paying this one instalment (from its alert): checked, and how it is settled."""
+    instalment = _changeable_instalment(session, instalment_id, actor)
+    if amount.currency not in (None, instalment.currency):
+        raise Refused(
+            f"This instalment is in {instalment.currency}; the amount is in {amount.currency}."
+        )
+    owed = outstanding(instalment.amount, instalment.paid_amount)
+    if owed == 0:
+        raise Refused("This instalment is already paid in full.")
+    item = OpenInstalment(instalment.id, instalment.due_on, owed)
+    return instalment, _allocated([item], amount.value, instalment.currency, "this instalment")
+
+
+def _allocated(
+    items: list[OpenInstalment], amount: Decimal, currency: str, what: str
+) -> list[tuple[int, Decimal]]:
+    try:
+        return allocate(items, amount)
+    except Overpayment as over:
+        if over.open_total == 0:
+            raise Refused(f"Everything on {what} is paid already; nothing is owed.") from over
+        raise Refused(
+            f"{format_money(amount, currency)} is more than the "
+            f"{format_money(over.open_total, currency)} still owed on {what}, by "
+            f"{format_money(over.excess, currency)}. Record at most "
+            f"{format_money(over.open_total, currency)}; if more was agreed, add an instalment "
+            "for it first."
+        ) from over
+    except PaymentRefused as refusal:
+        raise Refused(refusal.message) from refusal
+
+
+def _open_instalment_modal(
+    ctx: BotContext,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    build: Callable[[Instalment, date, PaymentContext], dict[str, Any]],
+) -> None:
+    """A button on an alert: check the presser may act on the instalment, open its modal."""
+    person = ctx.people.person(body["user"]["id"])
+    actor = ctx.people.actor(person)
+    today = ctx.today_for(person)
+    container = body.get("container") or {}
+    meta = PaymentContext(
+        instalment_id=int(action["value"]),
+        channel=container.get("channel_id"),
+        message_ts=container.get("message_ts"),
+        response_url=body.get("response_url"),
+    )
+    with ctx.db.reading() as session:
+        try:
+            instalment = _changeable_instalment(session, meta.instalment_id, actor)
+        except NotAllowed as refusal:
+            reply(respond, refused(refusal))
+            return
+        if outstanding(instalment.amount, instalment.paid_amount) == 0:
+            reply(respond, notice("This instalment is already paid in full: nothing to chase."))
+            return
+        view = build(instalment, today, meta)
+    client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -1,0 +1,113 @@
+"""Payment alerts as people see them: drawn from the store and the delivery ledger, and
+redrawn in place (every copy sent) after someone acts on one."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from blocks.payments import AlertView, HistoryEntry, alert_message
+from runtime.settings import Settings
+from sales.collections import AlertRules
+from services.context import BotContext
+from store import deliveries, payments
+
+log = logging.getLogger(__name__)
+JOB = "payment_alerts"
+
+
+def rules_of(settings: Settings) -> AlertRules:
+    return AlertRules(settings.payment_reminder_days, settings.payment_escalation_days)
+
+
+def alert_period(instalment_id: int, step: str) -> str:
+    """The ledger period of one alert step about one instalment, e.g. `i12:tier2`.
+
+    Every period of an instalment starts with `i<id>:`, which is how its history is found.
+    """
+    return f"{_prefix(instalment_id)}{step}"
+
+
+def _prefix(instalment_id: int) -> str:
+    return f"i{instalment_id}:"
+
+
+def history(session: Session, instalment_id: int) -> list[HistoryEntry]:
+    """Every alert sent about the instalment: when, to whom, which step."""
+    return [
+        HistoryEntry(
+            sent_at=delivery.sent_at,
+            recipient=delivery.recipient,
+            step=delivery.period.removeprefix(_prefix(instalment_id)),
+        )
+        for delivery in deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
+        if delivery.sent_at is not None
+    ]
+
+
+def alert_view(
+    session: Session,
+    instalment_id: int,
+    today: date,
+    rules: AlertRules,
+    *,
+    step: str | None = None,
+    headline: str | None = None,
+) -> AlertView | None:
+    """What an alert about the instalment shows today; None when it no longer exists."""
+    instalment = payments.get_instalment(session, instalment_id)
+    if instalment is None:
+        return None
+    siblings = payments.instalments_of(session, instalment.deal_id)
+    number = next(n for n, other in enumerate(siblings, start=1) if other.id == instalment.id)
+    return AlertView(
+        instalment=instalment,
+        number=number,
+        count=len(siblings),
+        today=today,
+        rules=rules,
+        history=history(session, instalment.id),
+        notes=payments.notes_of(session, instalment.id),
+        step=step,
+        headline=headline,
+    )
+
+
+def refresh_alerts(
+    ctx: BotContext,
+    client: WebClient,
+    instalment_id: int,
+    today: date,
+    *,
+    also: tuple[str | None, str | None] = (None, None),
+    headline: str | None = None,
+) -> int:
+    """Redraw every alert sent about the instalment (and the message `also` names, a
+    channel and ts), so nobody acts on a stale one. How many were updated."""
+    with ctx.db.reading() as session:
+        view = alert_view(session, instalment_id, today, rules_of(ctx.settings), headline=headline)
+        sent = deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
+        targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
+    if view is None:
+        return 0
+    channel, ts = also
+    if channel and ts:
+        targets.add((channel, ts))
+    answer = alert_message(view)
+    updated = 0
+    for channel, ts in sorted(targets):
+        try:
+            client.chat_update(channel=channel, ts=ts, **answer)
+            updated += 1
+        except SlackApiError as error:
+            # An alert someone deleted, or a channel the bot left: the others still update.
+            log.warning(
+                "could not update the alert %s in %s: %s", ts, channel, error.response.get("error")
+            )
+        except Exception:  # the change is saved; a network failure must not hide that
+            log.exception("could not update the alert %s in %s", ts, channel)
+    return updated

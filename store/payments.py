@@ -1,0 +1,150 @@
+"""Instalments, payments received, their allocations and notes. Every change is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.audit import record_change, snapshot
+from store.models import Deal, Instalment, InstalmentNote, Payment, PaymentAllocation, Person
+
+WON = "won"
+
+
+def add_instalment(
+    session: Session, deal: Deal, *, amount: Decimal, currency: str, due_on: date, actor: str
+) -> Instalment:
+    instalment = Instalment(
+        deal_id=deal.id,
+        amount=amount,
+        currency=currency,
+        due_on=due_on,
+        paid_amount=Decimal(0),
+        created_by=actor,
+    )
+    session.add(instalment)
+    record_change(session, actor=actor, record=instalment, action="create", before=None)
+    return instalment
+
+
+def get_instalment(session: Session, instalment_id: int) -> Instalment | None:
+    return session.get(Instalment, instalment_id)
+
+
+def instalments_of(session: Session, deal_id: int) -> list[Instalment]:
+    """The deal's instalments, by due date (the order payments settle them in)."""
+    query = (
+        select(Instalment)
+        .where(Instalment.deal_id == deal_id)
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    return list(session.scalars(query))
+
+
+def get_payment(session: Session, payment_id: int) -> Payment | None:
+    return session.get(Payment, payment_id)
+
+
+def payments_of(session: Session, deal_id: int) -> list[Payment]:
+    query = (
+        select(Payment).where(Payment.deal_id == deal_id).order_by(Payment.received_on, Payment.id)
+    )
+    return list(session.scalars(query))
+
+
+def record_payment(
+    session: Session,
+    deal: Deal,
+    *,
+    amount: Decimal,
+    currency: str,
+    received_on: date,
+    plan: list[tuple[int, Decimal]],
+    actor: str,
+) -> Payment:
+    """Record money received and settle the instalments `plan` says (id, amount applied).
+
+    The caller works the plan out (sales.collections.allocate) from instalments it loaded
+    in this same session.
+    """
+    payment = Payment(
+        deal_id=deal.id,
+        amount=amount,
+        currency=currency,
+        received_on=received_on,
+        recorded_by=actor,
+    )
+    session.add(payment)
+    record_change(session, actor=actor, record=payment, action="create", before=None)
+    for instalment_id, applied in plan:
+        instalment = session.get_one(Instalment, instalment_id)
+        allocation = PaymentAllocation(
+            payment_id=payment.id, instalment_id=instalment.id, amount=applied
+        )
+        session.add(allocation)
+        record_change(session, actor=actor, record=allocation, action="create", before=None)
+        before = snapshot(instalment)
+        instalment.paid_amount = instalment.paid_amount + applied
+        if instalment.paid_on is None or received_on > instalment.paid_on:
+            instalment.paid_on = received_on
+        record_change(session, actor=actor, record=instalment, action="update", before=before)
+    return payment
+
+
+def snooze(session: Session, instalment: Instalment, until: date, actor: str) -> None:
+    before = snapshot(instalment)
+    instalment.snoozed_until = until
+    record_change(session, actor=actor, record=instalment, action="update", before=before)
+
+
+def add_note(session: Session, instalment: Instalment, author: Person, text: str) -> InstalmentNote:
+    note = InstalmentNote(instalment_id=instalment.id, author=author, text=text)
+    session.add(note)
+    record_change(session, actor=author.slack_user_id, record=note, action="create", before=None)
+    return note
+
+
+def notes_of(session: Session, instalment_id: int, limit: int = 5) -> list[InstalmentNote]:
+    """The latest notes, oldest of them first."""
+    query = (
+        select(InstalmentNote)
+        .where(InstalmentNote.instalment_id == instalment_id)
+        .order_by(InstalmentNote.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))[::-1]
+
+
+def open_instalments(session: Session) -> list[Instalment]:
+    """Instalments of won deals with money still owed, by due date."""
+    query = (
+        select(Instalment)
+        .join(Deal, Instalment.deal_id == Deal.id)
+        .where(Deal.stage == WON, Instalment.paid_amount < Instalment.amount)
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    return list(session.scalars(query))
+
+
+def overdue_instalments(
+    session: Session, owner_ids: Collection[int], today: date
+) -> list[Instalment]:
+    """Instalments of these people's won deals still owed after their due date."""
+    if not owner_ids:
+        return []
+    query = (
+        select(Instalment)
+        .join(Deal, Instalment.deal_id == Deal.id)
+        .where(
+            Deal.owner_id.in_(owner_ids),
+            Deal.stage == WON,
+            Instalment.paid_amount < Instalment.amount,
+            Instalment.due_on < today,
+        )
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    return list(session.scalars(query))
