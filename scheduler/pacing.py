@@ -15,6 +15,7 @@ from scheduler.job import Recipient
 from scheduler.recipients import reps
 from services.context import BotContext
 from store import metrics, targets, teams
+from store.follow_ups import due_follow_ups
 from store.models import Target
 from store.people import person_by_id
 
@@ -76,7 +77,8 @@ class DailyPacing:
             ]
             last_day = calendar.previous_working_day(today)
             visited = metrics.visits_on(session, person.id, last_day)
-            due = metrics.follow_ups_due(session, person.id, today)
+            # Done and snoozed follow-ups stay out, as in the follow-up DM.
+            due = [v for v in due_follow_ups(session, person.id, today) if v.follow_up_due == today]
             if not rows and not visited and not due:
                 return None
             return pacing_message(today, rows, last_day, visited, due)

@@ -122,11 +122,6 @@ def last_visit_days(session: Session, rep_ids: Collection[int]) -> dict[int, dat
     return dict(session.execute(query).tuples().all())
 
 
-def follow_ups_due(session: Session, rep_id: int, day: date) -> list[Visit]:
-    query = select(Visit).where(Visit.rep_id == rep_id, Visit.follow_up_due == day)
-    return list(session.scalars(query.order_by(Visit.id)))
-
-
 def stage_moves(session: Session, owner_ids: Collection[int], window: Window) -> list[StageChange]:
     """Every stage change of these owners' deals in the window, creations excluded."""
     query = (

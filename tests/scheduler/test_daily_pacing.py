@@ -9,6 +9,7 @@ import pytest
 
 from bot import build_bot
 from scheduler.delivery import Outcome
+from store.visits import all_visits
 from tests.conftest import OTHER_REP, REP, RunningBot
 from tests.scheduler.conftest import (
     WEDNESDAY_0859_NY,
@@ -167,3 +168,26 @@ def test_my_deals_button_lists_the_reps_deals(
         user_id=REP, action_id=pressed, response_url=response_url, message=message
     )
     assert "Open deals — yours" in text_of(team.reply_to(response_url))
+
+
+def test_pacing_leaves_out_follow_ups_already_done(team: RunningBot, travel: Travel) -> None:
+    seed_activity(team, travel)  # a follow-up due on Wednesday
+    travel(WEDNESDAY_0901_NY)
+    team.scheduler.run_job("follow_ups")
+    [reminder] = posts(team, REP)
+    done = next(
+        e for b in reminder["blocks"] if b["type"] == "actions" for e in b["elements"]
+        if e["action_id"].startswith("follow_up_done")
+    )  # fmt: skip
+    response_url = team.fake.response_url()
+    team.slack.block_action(
+        user_id=REP, action_id=done["action_id"], response_url=response_url, message=reminder
+    )
+
+    def ticked_off() -> bool:
+        with team.db.reading() as session:
+            return all(v.follow_up_done_at for v in all_visits(session) if v.next_step)
+
+    team.fake.wait_for(ticked_off)
+    team.scheduler.run_job("daily_pacing")
+    assert "Follow-ups due today" not in text_of(posts(team, REP)[-1])
