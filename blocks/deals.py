@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from blocks.charts import chart_button
 from blocks.common import (
     Block,
     Message,
@@ -170,6 +171,7 @@ def deal_list(deals: list[Deal], scope: str) -> Message:
             )
         )
     blocks.append(context("Open one with `/deal #<id>`, e.g. `/deal #" + str(deals[0].id) + "`."))
+    blocks.append(actions("deal_list_actions", chart_button("deals")))
     return message(f"{len(deals)} open deals {scope}: {total}", blocks)
 
 

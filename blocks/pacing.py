@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
+from blocks.charts import chart_button
 from blocks.common import (
     Block,
     Message,
@@ -100,6 +101,7 @@ def pacing_message(
             "pacing_actions",
             button("Log a visit", OPEN_VISIT_MODAL, "pacing", style="primary"),
             button("My deals", MY_DEALS, "pacing"),
+            chart_button("pacing"),
         )
     )
     blocks.append(

@@ -7,11 +7,22 @@ from typing import Any
 from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from handlers import cases, customers, deals, follow_ups, home, payments, targets, teams, visits
+from handlers import (
+    cases,
+    charts,
+    customers,
+    deals,
+    follow_ups,
+    home,
+    payments,
+    targets,
+    teams,
+    visits,
+)
 from handlers.replies import apologise
 from services.context import BotContext
 
-FEATURES = (customers, visits, deals, payments, teams, targets, cases, follow_ups, home)
+FEATURES = (customers, visits, deals, payments, teams, targets, cases, follow_ups, charts, home)
 
 
 def register_all(app: App, ctx: BotContext) -> None:

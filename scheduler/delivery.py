@@ -13,7 +13,9 @@ from slack_sdk.errors import SlackApiError
 
 from blocks.common import Message, readable_text
 from scheduler.job import Job, Recipient, period_of, send_time_of
+from services.charts import CHARTS, ChartFile
 from services.context import BotContext
+from services.uploads import share_charts
 from store import deliveries
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,9 @@ def _post(
     message: Message,
     now: datetime,
 ) -> Outcome:
+    # Charts ride along with a message: uploaded into its thread once it is out.
+    message = dict(message)
+    charts: list[ChartFile] = message.pop(CHARTS, [])
     try:
         response = client.chat_postMessage(channel=recipient.channel, **message)
     except SlackApiError as error:
@@ -121,6 +126,8 @@ def _post(
         deliveries.mark_sent(
             session, delivery_id, str(response.get("channel")), response.get("ts"), now
         )
+    if charts:
+        share_charts(client, str(response.get("channel")), charts, thread_ts=response.get("ts"))
     return Outcome.SENT
 
 
@@ -129,4 +136,5 @@ def _show(
 ) -> None:
     heading = f"--- {job.name} · {period} · to {recipient.channel} ({recipient.key})"
     body = readable_text(message) if message else "(nothing to send)"
+    body += "".join(f"\n[chart: {chart.title}]" for chart in (message or {}).get(CHARTS, []))
     out.write(f"{heading}\n{body}\n\n")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from blocks.common import Message
+from blocks.common import Message, context
 from blocks.digests import (
     Collections,
     DailyDigest,
@@ -35,11 +35,13 @@ from sales.workdays import WorkCalendar
 from scheduler.job import Recipient
 from scheduler.pacing import target_pace
 from scheduler.recipients import team_channels
+from services.charts import CHARTS, burn_up_chart, funnel_chart
 from services.context import BotContext
 from store import metrics, payments, targets, teams
 from store.models import Person, Team
 
 QUIET_WORKING_DAYS = 3
+MAX_BURN_UPS = 3
 REVIEW_WEEKS = 4
 
 
@@ -245,4 +247,15 @@ class WeeklyReview:
                 team_rate=team_rate,
                 below_average=below,
             )
-        return weekly_digest_message(digest)
+            rep_ids = [rep.id for rep in reps]
+            charts = [
+                burn_up_chart(
+                    session, target, rep_ids, local_now, recipient.calendar, who=team.name
+                )
+                for target in targets.targets_for_team(session, team.id, local_now.date())
+            ][:MAX_BURN_UPS]
+            charts.append(funnel_chart(session, rep_ids, local_now, who=team.name))
+        message = weekly_digest_message(digest)
+        message["blocks"].append(context(":bar_chart: Burn-up and funnel charts in the thread."))
+        message[CHARTS] = charts
+        return message

@@ -14,9 +14,17 @@ personal chart belongs in the person's DM (pass their user id).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+
 from slack_sdk import WebClient
 
+from services.charts import ChartFile
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+log = logging.getLogger(__name__)
 
 
 def upload_png(
@@ -56,3 +64,28 @@ def conversation_id(client: WebClient, channel: str) -> str:
         opened = client.conversations_open(users=channel)
         return str(opened["channel"]["id"])
     return channel
+
+
+def share_charts(
+    client: WebClient, channel: str, charts: Sequence[ChartFile], thread_ts: str | None = None
+) -> int:
+    """Upload each chart to `channel` (in the thread of `thread_ts`); how many made it.
+
+    A chart that fails is logged and skipped: the message it illustrates is already out.
+    """
+    shared = 0
+    for chart in charts:
+        try:
+            upload_png(
+                client,
+                channel=channel,
+                png=chart.png,
+                filename=chart.filename,
+                title=chart.title,
+                thread_ts=thread_ts,
+                alt_text=chart.alt_text,
+            )
+            shared += 1
+        except Exception:
+            log.exception("could not upload the chart %r to %s", chart.title, channel)
+    return shared

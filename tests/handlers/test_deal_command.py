@@ -267,3 +267,22 @@ def test_create_modal_explains_a_bad_amount(running_bot: RunningBot) -> None:
     assert body["response_action"] == "errors"
     assert list(body["errors"]) == ["amount"]
     assert all_deals(running_bot) == []
+
+
+def test_chart_button_sends_the_reps_charts_by_dm(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", NEW_DEAL)
+    listing = running_bot.ask("/deal", "list")
+    response_url = running_bot.fake.response_url()
+    running_bot.slack.block_action(
+        user_id=REP, action_id="show_charts", response_url=response_url, message=listing
+    )
+    assert "arrive in your DM" in text_of(running_bot.reply_to(response_url))
+    shared = running_bot.fake.wait_for(
+        lambda: running_bot.fake.calls("files.completeUploadExternal")
+    )
+    [opened] = running_bot.fake.calls("conversations.open")
+    assert opened.params["users"] == REP
+    titles = [f["title"] for f in shared[0].params["files"]]
+    assert titles == ["rita: funnel, last 4 weeks"]
+    [upload] = running_bot.fake.calls("file_upload")
+    assert upload.params["content"].startswith(b"\x89PNG")

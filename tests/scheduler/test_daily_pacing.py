@@ -47,7 +47,7 @@ def test_pacing_goes_out_at_each_reps_local_morning(team: RunningBot, travel: Tr
     assert "Acme Corp*: demo to the CFO" in shown
     assert "Follow-ups due today* (1)" in shown
     assert "send pricing" in shown
-    assert action_ids(rita) == ["open_visit_modal", "my_deals"]
+    assert action_ids(rita) == ["open_visit_modal", "my_deals", "show_charts"]
 
 
 def test_pacing_status_and_needed_per_day(team: RunningBot, travel: Travel) -> None:
@@ -191,3 +191,23 @@ def test_pacing_leaves_out_follow_ups_already_done(team: RunningBot, travel: Tra
     team.fake.wait_for(ticked_off)
     team.scheduler.run_job("daily_pacing")
     assert "Follow-ups due today" not in text_of(posts(team, REP)[-1])
+
+
+def test_chart_button_on_pacing_sends_a_burn_up_per_target(
+    team: RunningBot, travel: Travel
+) -> None:
+    seed_activity(team, travel)
+    travel(WEDNESDAY_0901_NY)
+    team.scheduler.run_job("daily_pacing")
+    response_url = team.fake.response_url()
+    team.slack.block_action(
+        user_id=REP, action_id="show_charts", response_url=response_url,
+        message=posts(team, REP)[0],
+    )  # fmt: skip
+    shared = team.fake.wait_for(lambda: len(team.fake.calls("files.completeUploadExternal")) >= 3)
+    titles = [
+        f["title"] for call in team.fake.calls("files.completeUploadExternal")
+        for f in call.params["files"]
+    ]  # fmt: skip
+    assert titles == ["rita: Revenue 2026-11", "rita: Visits 2026-11", "rita: funnel, last 4 weeks"]
+    assert shared

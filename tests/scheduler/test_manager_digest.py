@@ -101,3 +101,30 @@ def test_weekly_review_moves_to_tuesday_after_a_monday_holiday(
     assert team.scheduler.run_job("weekly_digest").count(Outcome.NOT_DUE) == 1
     travel(datetime(2027, 1, 19, 15, 0, tzinfo=UTC))
     assert team.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
+
+
+def test_weekly_review_carries_burn_up_and_funnel_charts_in_its_thread(
+    team: RunningBot, travel: Travel
+) -> None:
+    travel(datetime(2026, 11, 10, 15, 0, tzinfo=UTC))
+    team.ask("/deal", "new Acme; A; 100k; stage proposal")
+    team.ask("/deal", "#1 won")
+    travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
+    assert team.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
+    [digest] = [c for c in team.fake.calls("chat.postMessage") if c.params["channel"] == MANAGER]
+    assert "charts in the thread" in text_of(digest.params)
+    shared = team.fake.calls("files.completeUploadExternal")
+    assert len(shared) == 2
+    for call in shared:
+        assert call.params["thread_ts"] == digest.response["ts"]
+        assert call.params["channel_id"] == digest.response["channel"]
+    titles = [f["title"] for call in shared for f in call.params["files"]]
+    assert titles == ["Enterprise: Revenue 2026-11", "Enterprise: funnel, last 4 weeks"]
+    uploads = [call.params["content"] for call in team.fake.calls("file_upload")]
+    assert len(uploads) == 2
+    for png in uploads:
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert 10_000 < len(png) < 1_000_000
+    # The same digest is not sent again, and neither are its charts.
+    team.scheduler.run_job("weekly_digest")
+    assert len(team.fake.calls("files.completeUploadExternal")) == 2

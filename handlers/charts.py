@@ -1,0 +1,49 @@
+"""The Chart button: burn-ups of the person's own targets and their funnel, sent by DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from blocks.charts import SHOW_CHARTS
+from blocks.common import notice, problem
+from handlers.replies import guarded, reply
+from sales.localtime import zone
+from scheduler.recipients import person_calendar
+from services.charts import ChartFile, burn_up_chart, funnel_chart
+from services.context import BotContext
+from services.uploads import share_charts
+from store import targets, teams
+from store.models import Person
+
+MAX_BURN_UPS = 3
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.action(SHOW_CHARTS)
+    @guarded
+    def charts_pressed(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        person = ctx.people.person(body["user"]["id"])
+        reply(respond, notice(":bar_chart: Drawing your charts; they will arrive in your DM."))
+        charts = _own_charts(ctx, person)
+        if share_charts(client, person.slack_user_id, charts) < len(charts):
+            reply(respond, problem("Some charts could not be sent. Please try again later."))
+
+
+def _own_charts(ctx: BotContext, person: Person) -> list[ChartFile]:
+    local_now = ctx.clock().astimezone(zone(person.tz))
+    with ctx.db.reading() as session:
+        calendar = person_calendar(ctx, session, person)
+        joined = teams.first_joined(session, person.id)
+        in_force = targets.targets_for_person(session, person.id, local_now.date())
+        who = person.display_name
+        charts = [
+            burn_up_chart(session, target, [person.id], local_now, calendar, who=who,
+                          started_on=joined)
+            for target in in_force[:MAX_BURN_UPS]
+        ]  # fmt: skip
+        charts.append(funnel_chart(session, [person.id], local_now, who=who))
+    return charts
