@@ -90,7 +90,8 @@ def sections(title: str, lines: list[str]) -> list[Block]:
     return blocks[:10]
 
 
-def _rep_line(rep: RepDay, last_day: date) -> str:
+def rep_line(rep: RepDay, last_day: date) -> str:
+    """A rep's pacing on each target and their visits on the last working day."""
     paces = " · ".join(
         f"{METRICS[row.metric].label} {row.pace.status.emoji} {row.pace.fraction_done:.0%}"
         for row in rep.paces
@@ -112,7 +113,8 @@ def _move_line(move: Move) -> str:
     return f"• {icon}: `#{move.deal_id}` {escape(move.deal)[:120]} ({user(move.owner)})"
 
 
-def _collections_lines(collections: Collections) -> list[str]:
+def collections_lines(collections: Collections) -> list[str]:
+    """Cash collected against the target, what is overdue, and each rep's overdue by age."""
     target = collections.target
     if target is not None:
         show = partial(amount_text, "collected", target.currency)
@@ -149,12 +151,12 @@ def daily_digest_message(digest: DailyDigest) -> Message:
         blocks += sections("Team targets", [pace_line(row) for row in digest.team_paces])
     blocks += sections(
         f"Reps (visits on {day(digest.last_day)})",
-        [_rep_line(rep, digest.last_day) for rep in digest.reps] or ["No members yet."],
+        [rep_line(rep, digest.last_day) for rep in digest.reps] or ["No members yet."],
     )
     moves = [_move_line(move) for move in digest.moves]
     blocks += sections(f"Deal moves on {day(digest.last_day)}", moves or ["None."])
     if digest.collections is not None:
-        blocks += sections("Collections", _collections_lines(digest.collections))
+        blocks += sections("Collections", collections_lines(digest.collections))
     if digest.quiet:
         quiet = ", ".join(user(rep) for rep in digest.quiet)
         blocks.append(section(f":zzz: *No visit in the last 3 working days:* {quiet}"))
@@ -167,15 +169,22 @@ def daily_digest_message(digest: DailyDigest) -> Message:
     )
 
 
+def funnel_text(reached: dict[str, int]) -> str:
+    """`Lead 5 → Qualified 3 → …`: how many deals reached each stage."""
+    return " → ".join(f"{stage_label(stage)} {count}" for stage, count in reached.items())
+
+
+def conversion_lines(conversions: list[tuple[str, str, float | None]]) -> list[str]:
+    return [
+        f"• {stage_label(before)} → {stage_label(after)}: {percent(rate)}"
+        for before, after, rate in conversions
+    ]
+
+
 def weekly_digest_message(digest: WeeklyDigest) -> Message:
     span = f"{day(digest.first_day)} to {day(digest.last_day)}"
-    funnel = " → ".join(
-        f"{stage_label(stage)} {digest.reached.get(stage, 0)}" for stage in digest.reached
-    )
-    steps = [
-        f"• {stage_label(before)} → {stage_label(after)}: {percent(rate)}"
-        for before, after, rate in digest.conversions
-    ]
+    funnel = funnel_text(digest.reached)
+    steps = conversion_lines(digest.conversions)
     won_total = format_totals(totals_by_currency(digest.won_amounts))
     cycle = f"{digest.median_cycle_days:.1f} days" if digest.median_cycle_days is not None else "—"
     blocks: list[Block] = [

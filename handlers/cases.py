@@ -53,6 +53,8 @@ from sales.case_review import monday_of, week_label, week_monday, week_of
 from sales.permissions import Actor, NotAllowed
 from services.cases import week_for_new_case
 from services.context import BotContext
+from services.home import refresh_home_soon
+from services.overrides import effective_context
 from store import cases, teams
 from store.cases import CaseFields, CaseLinks
 from store.models import Case, Person
@@ -199,6 +201,7 @@ def _open_form(
 ) -> None:
     """Open the case form: for `week` (from the prompt), else for the week owed. Only fast
     reads happen before the form opens: the trigger expires in three seconds."""
+    ctx = effective_context(ctx)  # an admin may have moved the case-review day
     person = ctx.people.known(user_id)
     today = ctx.today_for(person)
     with ctx.db.reading() as session:
@@ -352,6 +355,7 @@ def _save(
             else notice("That case was removed.")
         )
     reply_later(client, user_id, modal.response_url, answer, replace=modal.replace)
+    refresh_home_soon(ctx, client, user_id)
 
 
 def _share(ctx: BotContext, client: WebClient, case_id: int, user_id: str) -> str:

@@ -60,6 +60,7 @@ from sales.money import format_money
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
+from services.home import refresh_home_soon
 from store import deals, payments, visits
 from store.deals import NewDeal
 from store.models import Deal
@@ -110,6 +111,7 @@ def register(app: App, ctx: BotContext) -> None:
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
         _change(ctx, actor, change, respond, key=key, replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
 
     @app.action(OPEN_DEAL)
     @guarded
@@ -149,6 +151,7 @@ def register(app: App, ctx: BotContext) -> None:
         )
         answer = _card(ctx, actor, int(ref.split(":")[1]), headline=":sparkles: Deal created.")
         reply_later(client, user_id, modal.response_url, answer)
+        refresh_home_soon(ctx, client, user_id)
 
 
 def _run_text(
@@ -171,6 +174,7 @@ def _run_text(
     answer = _answer(ctx, actor, command, text, respond, client, key=key, replace=replace)
     if answer is not None:
         reply(respond, answer, replace=replace)
+    refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def _answer(

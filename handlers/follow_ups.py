@@ -33,6 +33,7 @@ from sales.permissions import Actor, NotAllowed
 from sales.stages import STAGES, WON
 from services.context import BotContext
 from services.follow_ups import follow_up_digest
+from services.home import refresh_home_soon
 from store import deals, follow_ups, visits
 from store.models import Visit
 from store.people import person_by_id
@@ -198,6 +199,7 @@ def _change(
         reply(respond, problem(refusal.message))
         return
     _redraw(ctx, body, respond, client, int(ref.split(":")[1]), headline)
+    refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def _redraw(

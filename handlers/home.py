@@ -1,17 +1,50 @@
-"""The Home tab and its quick-action buttons."""
+"""The Home tab: published when opened; its quick actions, team picker and deal pages; the
+admins' settings forms (teams, job hours and holiday country)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
+from blocks.common import problem
 from blocks.deals import deal_create_modal
-from blocks.home import OPEN_DEAL_MODAL, OPEN_VISIT_MODAL, home_view
+from blocks.home import (
+    DEFAULT_DAY,
+    HOME_DEALS_FIRST,
+    HOME_DEALS_MORE,
+    HOME_EDIT_SETTINGS,
+    HOME_EDIT_TEAM,
+    HOME_PICK_TEAM,
+    NO_CHANNEL,
+    OPEN_DEAL_MODAL,
+    OPEN_VISIT_MODAL,
+    SETTINGS_MODAL,
+    TEAM_SETTINGS_MODAL,
+    WORKDAYS,
+    HomeState,
+    settings_modal,
+    team_of_modal,
+    team_settings_modal,
+)
 from blocks.visits import ModalContext, visit_modal
+from handlers.inputs import checked, selected_value, typed
 from handlers.replies import guarded
+from runtime.settings import ADJUSTABLE, adjustable_text, format_adjustable, parse_adjustable
+from sales.workdays import is_known_country
 from services.context import BotContext
+from services.home import last_state, publish_home, setting_values, team_settings
+from services.overrides import effective_settings
+from store import setting_overrides, teams
+
+ADMINS_ONLY = "Only the bot's admins can change these settings."
+TEAM_GONE = "This team no longer exists."
+CHANNEL_OR_NONE = "Pick a channel, or tick “No channel”, not both."
+NOT_A_COUNTRY = "That isn't a country code the holidays calendar knows, e.g. US, CN, GB or DE."
+NOT_A_TIME = "Type a local time such as 16:00, or leave it empty for the bot's default."
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -22,8 +55,9 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         if event.get("tab") != "home":
             return
-        person = ctx.people.person(event["user"])
-        client.views_publish(user_id=event["user"], view=home_view(person.display_name))
+        user_id = event["user"]
+        ctx.people.person(user_id)  # a new or stale profile is fetched first (name, zone)
+        publish_home(ctx, client, user_id, last_state(ctx, user_id).at_page(0))
 
     @app.action(OPEN_VISIT_MODAL)
     @guarded
@@ -43,3 +77,193 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         view = deal_create_modal(body.get("response_url"), ctx.settings.default_currency)
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(HOME_PICK_TEAM)
+    @guarded
+    def team_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        picked = str((action.get("selected_option") or {}).get("value", ""))
+        state = _state_of(body)
+        if picked.isdigit():
+            # The team is checked against the person's own when the Home is drawn.
+            state = state.with_team(int(picked))
+        publish_home(ctx, client, body["user"]["id"], state)
+
+    @app.action(re.compile(rf"^(?:{HOME_DEALS_MORE}|{HOME_DEALS_FIRST})$"))
+    @guarded
+    def deals_paged(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        value = str(action.get("value", ""))
+        page = int(value) if value.isdigit() else 0
+        publish_home(ctx, client, body["user"]["id"], _state_of(body).at_page(page))
+
+    @app.action(re.compile(rf"^{HOME_EDIT_TEAM}_\d+$"))
+    @guarded
+    def edit_team_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        if not _is_admin(ctx, user_id):
+            _refuse(client, user_id, ADMINS_ONLY)
+            return
+        settings = effective_settings(ctx)
+        with ctx.db.reading() as session:
+            team = teams.team_by_id(session, int(str(action["action_id"]).rsplit("_", 1)[1]))
+            shown = team_settings(team) if team is not None else None
+        if shown is None:
+            _refuse(client, user_id, TEAM_GONE)
+            return
+        view = team_settings_modal(
+            shown,
+            settings.holiday_country or "",
+            settings.case_prompt_weekday,
+            f"{settings.case_prompt_time:%H:%M}",
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(HOME_EDIT_SETTINGS)
+    @guarded
+    def edit_settings_pressed(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        if not _is_admin(ctx, user_id):
+            _refuse(client, user_id, ADMINS_ONLY)
+            return
+        values = setting_values(ctx.settings, effective_settings(ctx))
+        client.views_open(trigger_id=body["trigger_id"], view=settings_modal(values))
+
+    @app.view(TEAM_SETTINGS_MODAL)
+    @guarded
+    def team_settings_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        if not _is_admin(ctx, user_id):
+            ack(response_action="errors", errors={"channel": ADMINS_ONLY})
+            return
+        team_id = team_of_modal(view.get("private_metadata"))
+        form, errors = _team_form(view["state"]["values"])
+        if team_id is None:
+            errors["channel"] = TEAM_GONE
+        if errors or form is None or team_id is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        channel, country, weekday, at = form
+
+        def save(session: Session) -> str:
+            team = teams.team_by_id(session, team_id)
+            if team is None:
+                return "team:gone"
+            if team.channel_id != channel:
+                teams.set_channel(session, team, channel, user_id)
+            if team.holiday_country != country:
+                teams.set_holiday_country(session, team, country, user_id)
+            if (team.case_prompt_weekday, team.case_prompt_time) != (weekday, at):
+                teams.set_case_review(session, team, weekday, at, user_id)
+            return f"team:{team.id}"
+
+        ctx.db.run_once(f"view:{view['id']}", save)
+        publish_home(ctx, client, user_id)
+
+    @app.view(SETTINGS_MODAL)
+    @guarded
+    def settings_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        if not _is_admin(ctx, user_id):
+            ack(response_action="errors", errors={ADJUSTABLE[0].name.lower(): ADMINS_ONLY})
+            return
+        stored, errors = _settings_form(ctx, view["state"]["values"])
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+
+        def save(session: Session) -> str:
+            changed = sum(
+                setting_overrides.set_override(session, name, value, user_id)
+                for name, value in stored.items()
+            )
+            return f"settings:{changed}"
+
+        ctx.db.run_once(f"view:{view['id']}", save)
+        publish_home(ctx, client, user_id)
+
+
+def _state_of(body: dict[str, Any]) -> HomeState:
+    """What the Home pressed on was showing."""
+    return HomeState.load((body.get("view") or {}).get("private_metadata"))
+
+
+def _is_admin(ctx: BotContext, slack_user_id: str) -> bool:
+    return slack_user_id in ctx.settings.admin_user_ids
+
+
+def _refuse(client: WebClient, slack_user_id: str, text: str) -> None:
+    """A press on the Home has no response_url: the refusal comes by DM."""
+    client.chat_postMessage(channel=slack_user_id, **problem(text))
+
+
+TeamForm = tuple[str | None, str | None, int | None, str | None]
+
+
+def _team_form(values: dict[str, Any]) -> tuple[TeamForm | None, dict[str, str]]:
+    """The team form's channel, holiday country, case-review weekday and time (None: the
+    bot's default), or the message to show under each field that is wrong."""
+    errors: dict[str, str] = {}
+    picked = (values.get("channel", {}).get("channel") or {}).get("selected_conversation")
+    no_channel = bool(checked(values, NO_CHANNEL))
+    if picked and no_channel:
+        errors[NO_CHANNEL] = CHANNEL_OR_NONE
+    channel = None if no_channel else picked or None
+    country = (typed(values, "holiday_country") or "").upper() or None
+    if country is not None and not is_known_country(country):
+        errors["holiday_country"] = NOT_A_COUNTRY
+    day = selected_value(values, "case_day") or DEFAULT_DAY
+    weekday = int(day) if day.isdigit() and int(day) < WORKDAYS else None
+    at = None
+    typed_time = typed(values, "case_time")
+    if typed_time is not None:
+        parsed, wrong = parse_adjustable("CASE_PROMPT_TIME", typed_time)
+        if wrong is not None:
+            errors["case_time"] = NOT_A_TIME
+        else:
+            at = format_adjustable("CASE_PROMPT_TIME", parsed)
+    if errors:
+        return None, errors
+    return (channel, country, weekday, at), {}
+
+
+def _settings_form(
+    ctx: BotContext, values: dict[str, Any]
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """What to store for each setting (None: the environment's value again), or the message
+    to show under each field that is wrong. Values read by the environment's own parsers."""
+    stored: dict[str, str | None] = {}
+    errors: dict[str, str] = {}
+    for setting in ADJUSTABLE:
+        block_id = setting.name.lower()
+        if setting.kind == "weekday":
+            text = selected_value(values, block_id)
+        else:
+            text = typed(values, block_id)
+        if text is None:
+            stored[setting.name] = None
+            continue
+        value, wrong = parse_adjustable(setting.name, text)
+        if wrong is not None:
+            errors[block_id] = wrong
+            continue
+        normal = format_adjustable(setting.name, value)
+        same = normal == adjustable_text(ctx.settings, setting.name)
+        stored[setting.name] = None if same else normal
+    return stored, errors

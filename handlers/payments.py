@@ -41,6 +41,7 @@ from sales.collections import OpenInstalment, Overpayment, PaymentRefused, alloc
 from sales.money import format_money
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
+from services.home import refresh_home_soon
 from services.payment_alerts import refresh_alerts
 from store import deals, payments
 from store.models import Deal, Instalment
@@ -134,6 +135,7 @@ def register(app: App, ctx: BotContext) -> None:
         )
         answer = _payments_answer(ctx, actor, meta.deal_id, headline=headline)
         reply_later(client, user_id, meta.response_url, answer)
+        refresh_home_soon(ctx, client, user_id)
 
     @app.action(MARK_PAID)
     @guarded
@@ -236,6 +238,7 @@ def register(app: App, ctx: BotContext) -> None:
             also=(meta.channel, meta.message_ts),
             headline=headline if first else None,
         )
+        refresh_home_soon(ctx, client, user_id)
 
     @app.view(SNOOZE_MODAL)
     @guarded
@@ -294,6 +297,7 @@ def register(app: App, ctx: BotContext) -> None:
             also=(meta.channel, meta.message_ts),
             headline=headline,
         )
+        refresh_home_soon(ctx, client, user_id)
 
     @app.view(NOTE_MODAL)
     @guarded

@@ -25,6 +25,7 @@ from parsing.target_command import (
 )
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
+from services.home import refresh_home_soon
 from store import targets, teams
 from store.models import Person, Target, Team
 
@@ -63,6 +64,7 @@ def register(app: App, ctx: BotContext) -> None:
                     answer = _team_targets(ctx, actor, owner.name, today)
                 case TargetSet():
                     answer = _set(ctx, actor, parsed, today, f"command:{command['trigger_id']}")
+                    refresh_home_soon(ctx, client, actor.slack_user_id)
         except NotAllowed as refusal:
             answer = refused(refusal)
         reply(respond, answer)

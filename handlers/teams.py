@@ -36,6 +36,8 @@ from runtime.settings import Settings
 from sales.case_review import WEEKDAY_NAMES
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
+from services.home import refresh_home_soon
+from services.overrides import effective_settings
 from store import teams
 from store.models import Person, Team
 
@@ -72,6 +74,7 @@ def register(app: App, ctx: BotContext) -> None:
         except NotAllowed as refusal:
             answer = refused(refusal)
         reply(respond, answer)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def refused(refusal: NotAllowed) -> Message:
@@ -136,6 +139,7 @@ def _change(
         people = [ctx.people.person(user_id) for user_id in command.user_ids]
     today = ctx.today_for(person)
     headline, notes = ALREADY_DONE, ()
+    settings = effective_settings(ctx)  # the defaults in force, for the confirmation
 
     def apply(session: Session) -> str:
         nonlocal headline, notes
@@ -146,7 +150,7 @@ def _change(
         elif isinstance(command, TeamSetHolidays):
             headline, notes = _set_holidays(session, team, command.country, actor)
         elif isinstance(command, TeamSetCaseReview):
-            headline, notes = _set_case_review(session, team, command, actor, ctx.settings)
+            headline, notes = _set_case_review(session, team, command, actor, settings)
         else:
             ids = [p.id for p in people]
             headline, notes = _change_people(session, team, command, ids, today, actor)

@@ -26,6 +26,7 @@ from parsing.errors import ParseError
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
+from services.home import refresh_home_soon
 from store import visits
 from store.models import Visit
 from store.visits import VisitFields
@@ -67,6 +68,7 @@ def register(app: App, ctx: BotContext) -> None:
                 visit_card(visit, parsed.warnings) if visit else notice("That visit was removed.")
             )
         reply(respond, answer)
+        refresh_home_soon(ctx, client, user_id)
 
     @app.view(VISIT_MODAL)
     @guarded
@@ -102,6 +104,7 @@ def register(app: App, ctx: BotContext) -> None:
                 else notice("That visit was removed.")
             )
         reply_later(client, user_id, modal.response_url, answer, replace=modal.visit_id is not None)
+        refresh_home_soon(ctx, client, user_id)
 
     @app.action(EDIT_VISIT)
     @guarded
@@ -137,6 +140,7 @@ def register(app: App, ctx: BotContext) -> None:
             reply(respond, problem(refusal.message))
             return
         reply(respond, visit_removed(visit_id, customer), replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def _changeable_visit(session: Session, visit_id: int, actor: Actor) -> Visit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 
 import holidays
@@ -187,6 +187,84 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Adjustable:
+    """A setting admins may also change from the Home tab; a value stored there wins over the
+    environment's. Stored values are read by the same parsers as the environment's."""
+
+    name: str  # the environment variable
+    attribute: str  # the Settings field
+    label: str
+    kind: str  # "time", "weekday" or "country"
+
+
+ADJUSTABLE: tuple[Adjustable, ...] = (
+    Adjustable("PACING_TIME", "pacing_time", "Pacing DM", "time"),
+    Adjustable("DIGEST_TIME", "digest_time", "Manager digest and weekly review", "time"),
+    Adjustable("WEEKLY_DIGEST_DAY", "weekly_digest_day", "Weekly review day", "weekday"),
+    Adjustable("FOLLOW_UP_TIME", "follow_up_time", "Follow-ups and case reminders", "time"),
+    Adjustable("PAYMENT_ALERT_TIME", "payment_alert_time", "Payment alerts", "time"),
+    Adjustable("CASE_PROMPT_DAY", "case_prompt_weekday", "Case-review prompt day", "weekday"),
+    Adjustable("CASE_PROMPT_TIME", "case_prompt_time", "Case-review prompt time", "time"),
+    Adjustable("HOLIDAY_COUNTRY", "holiday_country", "Public holidays of", "country"),
+)
+ADJUSTABLE_BY_NAME = {setting.name: setting for setting in ADJUSTABLE}
+
+
+def parse_adjustable(name: str, text: str) -> tuple[object, str | None]:
+    """`text` read as the environment variable `name` is: (value, None) or (None, problem)."""
+    setting = ADJUSTABLE_BY_NAME[name]
+    problems: list[str] = []
+    value = text.strip() or None
+    parsed: object
+    if setting.kind == "time":
+        parsed = _local_time(name, value or "", time(0, 0), problems)
+    elif setting.kind == "weekday":
+        parsed = _weekday(name, value or "", 0, problems)
+    else:
+        parsed = _holiday_country(value, problems)
+    return (None, problems[0]) if problems else (parsed, None)
+
+
+def adjustable_text(settings: Settings, name: str) -> str:
+    """The setting as the environment writes it (`09:00`, `friday`, `US`); "" when unset."""
+    return format_adjustable(name, getattr(settings, ADJUSTABLE_BY_NAME[name].attribute))
+
+
+def format_adjustable(name: str, value: object) -> str:
+    """A value of the setting `name` written the way the environment writes it."""
+    kind = ADJUSTABLE_BY_NAME[name].kind
+    if value is None:
+        return ""
+    if kind == "time":
+        return f"{value:%H:%M}"
+    if kind == "weekday":
+        assert isinstance(value, int)
+        return WEEKDAYS[value]
+    return str(value)
+
+
+def with_overrides(settings: Settings, stored: Mapping[str, str]) -> tuple[Settings, list[str]]:
+    """The settings with the values admins stored in place of the environment's.
+
+    A stored value that no longer reads (or names no adjustable setting) is left out; the
+    problems say which.
+    """
+    changes: dict[str, object] = {}
+    problems: list[str] = []
+    for name, text in sorted(stored.items()):
+        setting = ADJUSTABLE_BY_NAME.get(name)
+        if setting is None:
+            problems.append(f"{name} can't be changed from the Home tab.")
+            continue
+        value, problem = parse_adjustable(name, text)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        changes[setting.attribute] = value
+    return (replace(settings, **changes) if changes else settings), problems
 
 
 def _holiday_country(value: str | None, problems: list[str]) -> str | None:

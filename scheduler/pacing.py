@@ -48,6 +48,18 @@ def target_pace(
     )
 
 
+def person_paces(
+    session: Session, person_id: int, local_now: datetime, calendar: WorkCalendar
+) -> list[TargetPace]:
+    """Where the person stands on each of their own targets in force today (the pacing DM's
+    and the Home tab's rows), counted from when they first joined a team."""
+    joined = teams.first_joined(session, person_id)
+    return [
+        target_pace(session, target, [person_id], local_now, calendar, joined)
+        for target in targets.targets_for_person(session, person_id, local_now.date())
+    ]
+
+
 class DailyPacing:
     name = "daily_pacing"
 
@@ -70,11 +82,7 @@ class DailyPacing:
         calendar = recipient.calendar
         with ctx.db.reading() as session:
             person = person_by_id(session, recipient.person_id)
-            joined = teams.first_joined(session, person.id)
-            rows = [
-                target_pace(session, target, [person.id], local_now, calendar, joined)
-                for target in targets.targets_for_person(session, person.id, today)
-            ]
+            rows = person_paces(session, person.id, local_now, calendar)
             last_day = calendar.previous_working_day(today)
             visited = metrics.visits_on(session, person.id, last_day)
             # Done and snoozed follow-ups stay out, as in the follow-up DM.

@@ -14,7 +14,9 @@ from slack_sdk import WebClient
 
 from scheduler.delivery import Outcome, RunReport, deliver, next_send
 from scheduler.job import Job
+from scheduler.registry import all_jobs
 from services.context import BotContext
+from services.overrides import effective_context
 from store import deliveries
 
 log = logging.getLogger(__name__)
@@ -33,29 +35,49 @@ class JobStatus:
 
 
 class Scheduler:
+    """Runs `jobs`. Each run, tick and status first reads the settings in force (admins may
+    change job hours and the holiday country from the Home tab); when they differ from the
+    environment's, the jobs are rebuilt from them and see them in their context."""
+
     def __init__(self, ctx: BotContext, client: WebClient, jobs: Sequence[Job]) -> None:
         self.ctx = ctx
         self.client = client
         self.jobs = {job.name: job for job in jobs}
         self._background: BackgroundScheduler | None = None
 
+    def current(self) -> tuple[BotContext, dict[str, Job]]:
+        """The context with the settings in force, and the jobs built from them."""
+        ctx = effective_context(self.ctx)
+        if ctx is self.ctx:
+            return ctx, self.jobs
+        rebuilt = {job.name: job for job in all_jobs(ctx.settings)}
+        return ctx, {name: rebuilt.get(name, job) for name, job in self.jobs.items()}
+
     def run_job(
         self, name: str, now: datetime | None = None, dry_run: TextIO | None = None
     ) -> RunReport:
         """Run one job as if at `now`: the same path the ticks take."""
-        job = self.jobs[name]
-        now = now or self.ctx.clock()
+        if name not in self.jobs:
+            raise KeyError(name)
+        ctx, jobs = self.current()
+        return self._run(ctx, jobs[name], now, dry_run)
+
+    def _run(
+        self, ctx: BotContext, job: Job, now: datetime | None, dry_run: TextIO | None = None
+    ) -> RunReport:
+        name = job.name
+        now = now or ctx.clock()
         report = RunReport(job=name)
-        started = self.ctx.clock()
+        started = ctx.clock()
         try:
-            recipients = job.recipients(self.ctx)
+            recipients = job.recipients(ctx)
         except Exception as error:
             log.exception("job %s could not list its recipients", name)
             report.errors.append(f"recipients: {type(error).__name__}")
             recipients = []
         for recipient in recipients:
             try:
-                outcome = deliver(self.ctx, self.client, job, recipient, now, dry_run=dry_run)
+                outcome = deliver(ctx, self.client, job, recipient, now, dry_run=dry_run)
             except Exception as error:  # one recipient's failure never stops the others
                 log.exception("job %s failed for %s", name, recipient.label)
                 report.errors.append(f"{recipient.label}: {type(error).__name__}")
@@ -71,17 +93,19 @@ class Scheduler:
             if not leader:
                 log.debug("another process runs the scheduler; skipping this tick")
                 return []
-            return [self.run_job(name, now) for name in self.jobs]
+            ctx, jobs = self.current()
+            return [self._run(ctx, job, now) for job in jobs.values()]
 
     def status(self, now: datetime | None = None) -> list[JobStatus]:
-        now = now or self.ctx.clock()
-        with self.ctx.db.reading() as session:
+        ctx, jobs = self.current()
+        now = now or ctx.clock()
+        with ctx.db.reading() as session:
             runs = deliveries.job_runs(session)
         statuses = []
-        for name, job in self.jobs.items():
+        for name, job in jobs.items():
             upcoming = [
                 when
-                for recipient in job.recipients(self.ctx)
+                for recipient in job.recipients(ctx)
                 if (when := next_send(job, recipient, now)) is not None
             ]
             run = runs.get(name)

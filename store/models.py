@@ -359,3 +359,17 @@ class Away(Base):
     first_day: Mapped[date]
     last_day: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SettingOverride(Base):
+    """A setting an admin changed from the Home tab (e.g. PACING_TIME = "10:00"); it wins
+    over the environment's value. Stored as the environment writes it."""
+
+    __tablename__ = "setting_overrides"
+
+    # An integer id like every other table, so the audit log can point at it.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    value: Mapped[str] = mapped_column(String(100))
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
