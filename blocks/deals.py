@@ -159,7 +159,7 @@ def deal_list(deals: list[Deal], scope: str) -> Message:
         if not stage_deals:
             continue
         subtotal = format_totals(totals_by_currency((d.amount, d.currency) for d in stage_deals))
-        lines = [_list_line(deal) for deal in stage_deals[:LIST_LINES_PER_STAGE]]
+        lines = [list_line(deal) for deal in stage_deals[:LIST_LINES_PER_STAGE]]
         hidden = len(stage_deals) - LIST_LINES_PER_STAGE
         if hidden > 0:
             lines.append(f"…and {hidden} more")
@@ -175,7 +175,7 @@ def deal_list(deals: list[Deal], scope: str) -> Message:
     return message(f"{len(deals)} open deals {scope}: {total}", blocks)
 
 
-def _list_line(deal: Deal) -> str:
+def list_line(deal: Deal) -> str:
     close = f" · close {day(deal.expected_close)}" if deal.expected_close else ""
     return (
         f"• `#{deal.id}` {escape(deal_name(deal))[:120]} · "

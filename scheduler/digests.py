@@ -45,7 +45,7 @@ MAX_BURN_UPS = 3
 REVIEW_WEEKS = 4
 
 
-def _local_window(first: date, last: date, local_now: datetime) -> metrics.Window:
+def local_window(first: date, last: date, local_now: datetime) -> metrics.Window:
     """Whole local days `first`..`last` as a UTC window."""
     start = datetime.combine(first, time(0), tzinfo=local_now.tzinfo)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=local_now.tzinfo)
@@ -57,6 +57,68 @@ def _team(session: Session, recipient: Recipient) -> Team:
     team = teams.team_by_id(session, recipient.team_id)
     assert team is not None
     return team
+
+
+def rep_day(
+    session: Session,
+    team: Team,
+    rep: Person,
+    local_now: datetime,
+    calendar: WorkCalendar,
+    visits_last_day: int,
+) -> RepDay:
+    joined = teams.joined_on(team, rep.id)
+    paces = [
+        target_pace(session, target, [rep.id], local_now, calendar, joined)
+        for target in targets.targets_for_person(session, rep.id, local_now.date())
+    ]
+    by_metric = {row.metric: row.pace for row in paces}
+
+    def share(metric: str) -> float | None:
+        pace = by_metric.get(metric)
+        return float(pace.achieved / pace.expected) if pace and pace.expected else None
+
+    behind = any(row.pace.gap > 0 for row in paces)
+    cause = lead_or_conversion_problem(share("visits"), share("revenue")) if behind else None
+    return RepDay(rep.slack_user_id, paces, visits_last_day, cause)
+
+
+def collections_summary(
+    session: Session, reps: list[Person], today: date, team_paces: list[TargetPace]
+) -> Collections | None:
+    """Cash collected against the team's `collected` target, and what is overdue, aged
+    per rep. None when the team has no collected target, no cash and nothing overdue."""
+    rep_ids = [rep.id for rep in reps]
+    target = next((row for row in team_paces if row.metric == "collected"), None)
+    month = month_of(today)
+    collected = metrics.collected_by_currency(session, rep_ids, month.start, today)
+    overdue: dict[str, Decimal] = defaultdict(Decimal)
+    aged: dict[int, dict[str, dict[str, Decimal]]] = {}
+    for instalment in payments.overdue_instalments(session, rep_ids, today):
+        owed = outstanding(instalment.amount, instalment.paid_amount)
+        bucket = aging_bucket(days_overdue(instalment.due_on, today))
+        if bucket is None or not owed:
+            continue
+        overdue[instalment.currency] += owed
+        by_bucket = aged.setdefault(instalment.deal.owner_id, {})
+        by_currency = by_bucket.setdefault(bucket, defaultdict(Decimal))
+        by_currency[instalment.currency] += owed
+    if target is None and not collected and not overdue:
+        return None
+    return Collections(
+        period=target.period if target else month.label,
+        collected=collected,
+        target=target,
+        overdue=dict(sorted(overdue.items())),
+        reps=[
+            RepCollections(
+                rep.slack_user_id,
+                {bucket: dict(amounts) for bucket, amounts in aged[rep.id].items()},
+            )
+            for rep in reps
+            if rep.id in aged
+        ],
+    )
 
 
 class ManagerDigest:
@@ -93,7 +155,7 @@ class ManagerDigest:
                 last_day=last_day,
                 team_paces=team_paces,
                 reps=[
-                    self._rep_day(session, team, rep, local_now, calendar, visits.get(rep.id, 0))
+                    rep_day(session, team, rep, local_now, calendar, visits.get(rep.id, 0))
                     for rep in reps
                 ],
                 moves=[
@@ -105,75 +167,13 @@ class ManagerDigest:
                         to_stage=change.to_stage,
                     )
                     for change in metrics.stage_moves(
-                        session, rep_ids, _local_window(last_day, last_day, local_now)
+                        session, rep_ids, local_window(last_day, last_day, local_now)
                     )
                 ],
                 quiet=self._quiet(session, reps, today, calendar),
-                collections=self._collections(session, reps, today, team_paces),
+                collections=collections_summary(session, reps, today, team_paces),
             )
         return daily_digest_message(digest)
-
-    @staticmethod
-    def _collections(
-        session: Session, reps: list[Person], today: date, team_paces: list[TargetPace]
-    ) -> Collections | None:
-        """Cash collected against the team's `collected` target, and what is overdue, aged
-        per rep. None when the team has no collected target, no cash and nothing overdue."""
-        rep_ids = [rep.id for rep in reps]
-        target = next((row for row in team_paces if row.metric == "collected"), None)
-        month = month_of(today)
-        collected = metrics.collected_by_currency(session, rep_ids, month.start, today)
-        overdue: dict[str, Decimal] = defaultdict(Decimal)
-        aged: dict[int, dict[str, dict[str, Decimal]]] = {}
-        for instalment in payments.overdue_instalments(session, rep_ids, today):
-            owed = outstanding(instalment.amount, instalment.paid_amount)
-            bucket = aging_bucket(days_overdue(instalment.due_on, today))
-            if bucket is None or not owed:
-                continue
-            overdue[instalment.currency] += owed
-            by_bucket = aged.setdefault(instalment.deal.owner_id, {})
-            by_currency = by_bucket.setdefault(bucket, defaultdict(Decimal))
-            by_currency[instalment.currency] += owed
-        if target is None and not collected and not overdue:
-            return None
-        return Collections(
-            period=target.period if target else month.label,
-            collected=collected,
-            target=target,
-            overdue=dict(sorted(overdue.items())),
-            reps=[
-                RepCollections(
-                    rep.slack_user_id,
-                    {bucket: dict(amounts) for bucket, amounts in aged[rep.id].items()},
-                )
-                for rep in reps
-                if rep.id in aged
-            ],
-        )
-
-    @staticmethod
-    def _rep_day(
-        session: Session,
-        team: Team,
-        rep: Person,
-        local_now: datetime,
-        calendar: WorkCalendar,
-        visits_last_day: int,
-    ) -> RepDay:
-        joined = teams.joined_on(team, rep.id)
-        paces = [
-            target_pace(session, target, [rep.id], local_now, calendar, joined)
-            for target in targets.targets_for_person(session, rep.id, local_now.date())
-        ]
-        by_metric = {row.metric: row.pace for row in paces}
-
-        def share(metric: str) -> float | None:
-            pace = by_metric.get(metric)
-            return float(pace.achieved / pace.expected) if pace and pace.expected else None
-
-        behind = any(row.pace.gap > 0 for row in paces)
-        cause = lead_or_conversion_problem(share("visits"), share("revenue")) if behind else None
-        return RepDay(rep.slack_user_id, paces, visits_last_day, cause)
 
     @staticmethod
     def _quiet(
@@ -217,7 +217,7 @@ class WeeklyReview:
         with ctx.db.reading() as session:
             team = _team(session, recipient)
             reps = teams.members(team)
-            window = _local_window(first_day, last_day, local_now)
+            window = local_window(first_day, last_day, local_now)
             funnel = metrics.funnel(session, [rep.id for rep in reps], window)
             rates = [
                 RepConversion.of(

@@ -8,17 +8,13 @@ from sales.workdays import WorkCalendar, calendar_for
 from scheduler.job import Recipient
 from services.context import BotContext
 from store import teams
-from store.models import Person, Team
-
-
-def country_of(ctx: BotContext, person_teams: list[Team]) -> str | None:
-    """A team's own holiday country wins over HOLIDAY_COUNTRY."""
-    overrides = [team.holiday_country for team in person_teams if team.holiday_country]
-    return overrides[0] if overrides else ctx.settings.holiday_country
+from store.models import Person
 
 
 def person_calendar(ctx: BotContext, session: Session, person: Person) -> WorkCalendar:
-    return calendar_for(country_of(ctx, teams.teams_of(session, person.id)))
+    """A team's own holiday country wins over HOLIDAY_COUNTRY."""
+    countries = teams.holiday_countries_of(session, person.id)
+    return calendar_for(countries[0] if countries else ctx.settings.holiday_country)
 
 
 def reps(ctx: BotContext) -> list[Recipient]:

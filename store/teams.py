@@ -86,6 +86,18 @@ def managed_person_ids(session: Session, manager_id: int) -> frozenset[int]:
     return frozenset(session.scalars(query))
 
 
+def holiday_countries_of(session: Session, person_id: int) -> list[str]:
+    """The holiday countries set on the person's teams (by team name), without loading
+    the teams' memberships."""
+    query = (
+        select(Team.holiday_country)
+        .join(Membership)
+        .where(Membership.person_id == person_id, Team.holiday_country.is_not(None))
+        .order_by(Team.name_key)
+    )
+    return [country for country in session.scalars(query) if country]
+
+
 def teams_of(session: Session, person_id: int, role: str | None = None) -> list[Team]:
     query = select(Team).join(Membership).where(Membership.person_id == person_id)
     if role is not None:
