@@ -167,7 +167,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         reply(respond, _browse(ctx, actor, CaseQuery.load(action.get("value", ""))), replace=True)
 
 

@@ -26,6 +26,7 @@ from blocks.pacing import MY_DEALS
 from blocks.payments import OPEN_DEAL, payments_summary
 from blocks.visits import ModalContext
 from handlers.inputs import (
+    CUSTOMER_MISSING,
     checked,
     command_text,
     picked_date,
@@ -82,7 +83,7 @@ def register(app: App, ctx: BotContext) -> None:
             view = deal_create_modal(command.get("response_url"), ctx.settings.default_currency)
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
-        actor = ctx.people.actor(ctx.people.person(command["user_id"]))
+        actor = ctx.people.actor_for(command["user_id"])
         _run_text(ctx, actor, text, respond, client, key=f"command:{command['trigger_id']}")
 
     @app.action(re.compile(rf"^{PICK_DEAL}_\d+$"))
@@ -91,7 +92,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
         _run_text(ctx, actor, action["value"], respond, client, key=key, replace=True)
 
@@ -101,7 +102,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         deal_id, _, stage_key = action["selected_option"]["value"].partition(":")
         stage = find_stage(stage_key)
         if not deal_id.isdigit() or stage is None or stage == LOST:
@@ -119,7 +120,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         target = _resolve(ctx, actor, DealRef(deal_id=int(action["value"])), "")
         reply(respond, _card(ctx, actor, target) if isinstance(target, int) else target)
 
@@ -129,7 +130,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         reply(respond, _list(ctx, actor, "mine"))
 
     @app.view(DEAL_MODAL)
@@ -144,7 +145,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         user_id = body["user"]["id"]
         modal = ModalContext.load(view.get("private_metadata", ""))
-        actor = ctx.people.actor(ctx.people.person(user_id))
+        actor = ctx.people.actor_for(user_id)
         ref, _ = ctx.db.run_once(
             f"view:{view['id']}",
             lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
@@ -366,7 +367,7 @@ def _deal_from_modal(
     errors: dict[str, str] = {}
     customer = selected_customer(values, "customer")
     if customer is None:
-        errors["customer"] = "Choose a customer, or type a new name and pick “New customer”."
+        errors["customer"] = CUSTOMER_MISSING
     title = typed(values, "title")
     if title is None:
         errors["title"] = "Give the deal a short title, e.g. “Renewal 2027”."

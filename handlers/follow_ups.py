@@ -185,7 +185,7 @@ def _change(
     change: Change,
 ) -> None:
     """Make the change once (a redelivered press does nothing more), then redraw the DM."""
-    actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+    actor = ctx.people.actor_for(body["user"]["id"])
     headline = "That was already done."
 
     def apply(session: Session) -> str:

@@ -37,6 +37,9 @@ def selected_value(values: Values, block_id: str) -> str | None:
     return option.get("value")
 
 
+CUSTOMER_MISSING = "Choose a customer, or type a new name and pick “New customer”."
+
+
 def selected_customer(values: Values, block_id: str) -> str | None:
     name = (selected_value(values, block_id) or "").strip()
     return name or None

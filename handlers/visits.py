@@ -20,7 +20,7 @@ from blocks.visits import (
     visit_modal,
     visit_removed,
 )
-from handlers.inputs import command_text, picked_date, selected_customer, typed
+from handlers.inputs import CUSTOMER_MISSING, command_text, picked_date, selected_customer, typed
 from handlers.replies import guarded, reply, reply_later
 from parsing.errors import ParseError
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
@@ -83,7 +83,7 @@ def register(app: App, ctx: BotContext) -> None:
             return
         ack()
         modal = ModalContext.load(view.get("private_metadata", ""))
-        actor = ctx.people.actor(ctx.people.person(user_id))
+        actor = ctx.people.actor_for(user_id)
 
         def save(session: Session) -> str:
             if modal.visit_id is None:
@@ -112,7 +112,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         with ctx.db.reading() as session:
             try:
                 visit = _changeable_visit(session, int(action["value"]), actor)
@@ -129,7 +129,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor(ctx.people.person(body["user"]["id"]))
+        actor = ctx.people.actor_for(body["user"]["id"])
         visit_id = int(action["value"])
         try:
             with ctx.db.transaction() as session:
@@ -169,7 +169,7 @@ def _fields_from_modal(
     errors: dict[str, str] = {}
     customer = selected_customer(values, "customer")
     if customer is None:
-        errors["customer"] = "Choose a customer, or type a new name and pick “New customer”."
+        errors["customer"] = CUSTOMER_MISSING
     visited_on = picked_date(values, "visited_on")
     if visited_on is None:
         errors["visited_on"] = "Pick the date of the visit."

@@ -60,6 +60,10 @@ class People:
                 synced_at=now if profile else None,
             )
 
+    def actor_for(self, slack_user_id: str) -> Actor:
+        """What the person behind a request may do (their profile refreshed when stale)."""
+        return self.actor(self.person(slack_user_id))
+
     def actor(self, person: Person) -> Actor:
         """What this person may do; looked up on every command and button press."""
         with self._db.reading() as session:
