@@ -216,29 +216,20 @@ def register(app: App, ctx: BotContext) -> None:
             )
             return f"payment:{payment.id}"
 
-        try:
-            _, first = ctx.db.run_once(f"view:{view['id']}", save)
-        except NotAllowed as refusal:
-            reply_later(client, user_id, meta.response_url, refused(refusal))
-            return
-        with ctx.db.reading() as session:
-            instalment = payments.get_instalment(session, meta.instalment_id)
-            left = outstanding(instalment.amount, instalment.paid_amount) if instalment else 0
-            currency = instalment.currency if instalment else ""
-        rest = "Paid in full." if not left else f"{format_money(left, currency)} still open."
-        headline = (
-            f":moneybag: {user(user_id)} recorded {format_money(paid.value, currency)} "
-            f"received {day(received_on)}. {rest}"
-        )
-        refresh_alerts(
-            ctx,
-            client,
-            meta.instalment_id,
-            today,
-            also=(meta.channel, meta.message_ts),
-            headline=headline if first else None,
-        )
-        refresh_home_soon(ctx, client, user_id)
+        def headline(first: bool) -> str | None:
+            with ctx.db.reading() as session:
+                instalment = payments.get_instalment(session, meta.instalment_id)
+                left = outstanding(instalment.amount, instalment.paid_amount) if instalment else 0
+                currency = instalment.currency if instalment else ""
+            rest = "Paid in full." if not left else f"{format_money(left, currency)} still open."
+            return (
+                f":moneybag: {user(user_id)} recorded {format_money(paid.value, currency)} "
+                f"received {day(received_on)}. {rest}"
+                if first
+                else None
+            )
+
+        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, headline)
 
     @app.view(SNOOZE_MODAL)
     @guarded
@@ -265,11 +256,7 @@ def register(app: App, ctx: BotContext) -> None:
                 f"{day(latest)} or earlier."
             )
         else:
-            with ctx.db.reading() as session:
-                try:
-                    _changeable_instalment(session, meta.instalment_id, actor)
-                except NotAllowed as refusal:
-                    error = refusal.message
+            error = _refusal(ctx, meta.instalment_id, actor)
         if error is not None or until is None:
             ack(response_action="errors", errors={"until": error or ""})
             return
@@ -283,21 +270,8 @@ def register(app: App, ctx: BotContext) -> None:
             payments.snooze(session, instalment, snooze_to, actor.slack_user_id)
             return f"instalment:{instalment.id}"
 
-        try:
-            ctx.db.run_once(f"view:{view['id']}", save)
-        except NotAllowed as refusal:
-            reply_later(client, user_id, meta.response_url, refused(refusal))
-            return
         headline = f":zzz: {user(user_id)} snoozed the alerts until {day(snooze_to)}."
-        refresh_alerts(
-            ctx,
-            client,
-            meta.instalment_id,
-            today,
-            also=(meta.channel, meta.message_ts),
-            headline=headline,
-        )
-        refresh_home_soon(ctx, client, user_id)
+        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
 
     @app.view(NOTE_MODAL)
     @guarded
@@ -315,11 +289,7 @@ def register(app: App, ctx: BotContext) -> None:
         if text is None:
             error = "Write the note, e.g. “The customer promised to pay on Friday.”"
         else:
-            with ctx.db.reading() as session:
-                try:
-                    _changeable_instalment(session, meta.instalment_id, actor)
-                except NotAllowed as refusal:
-                    error = refusal.message
+            error = _refusal(ctx, meta.instalment_id, actor)
         if error is not None or text is None:
             ack(response_action="errors", errors={"note": error or ""})
             return
@@ -333,19 +303,45 @@ def register(app: App, ctx: BotContext) -> None:
             author = person_by_id(session, actor.person_id)
             return f"note:{payments.add_note(session, instalment, author, note_text).id}"
 
+        headline = f":memo: {user(user_id)} added a note."
+        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
+
+
+def _refusal(ctx: BotContext, instalment_id: int | None, actor: Actor | None) -> str | None:
+    """Why this person may not act on the instalment, or None when they may."""
+    with ctx.db.reading() as session:
         try:
-            ctx.db.run_once(f"view:{view['id']}", save)
+            _changeable_instalment(session, instalment_id, actor)
         except NotAllowed as refusal:
-            reply_later(client, user_id, meta.response_url, refused(refusal))
-            return
-        refresh_alerts(
-            ctx,
-            client,
-            meta.instalment_id,
-            ctx.today_for(ctx.people.known(user_id)),
-            also=(meta.channel, meta.message_ts),
-            headline=f":memo: {user(user_id)} added a note.",
-        )
+            return refusal.message
+    return None
+
+
+def _save_and_redraw(
+    ctx: BotContext,
+    client: WebClient,
+    view_id: str,
+    meta: PaymentContext,
+    user_id: str,
+    save: Callable[[Session], str],
+    headline: Callable[[bool], str | None],
+) -> None:
+    """Save an alert form once (a redelivered form saves nothing more), then redraw every
+    copy of the alert and the person's Home. `headline` gets whether this call saved."""
+    try:
+        _, first = ctx.db.run_once(f"view:{view_id}", save)
+    except NotAllowed as refusal:
+        reply_later(client, user_id, meta.response_url, refused(refusal))
+        return
+    refresh_alerts(
+        ctx,
+        client,
+        meta.instalment_id,
+        ctx.today_for(ctx.people.known(user_id)),
+        also=(meta.channel, meta.message_ts),
+        headline=headline(first),
+    )
+    refresh_home_soon(ctx, client, user_id)
 
 
 # --- /deal <ref> payment | payments | paid ---------------------------------------------------
