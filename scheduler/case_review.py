@@ -105,19 +105,12 @@ class CasePrompt(_WeeklyCaseJob):
         return case_prompt(week)
 
 
-class CaseReminder(_WeeklyCaseJob):
-    """One reminder, the working morning after the prompt, to reps who got the prompt and
-    have not written that week's case (and are not away that week)."""
-
-    name = "case_reminder"
+class _MorningAfterPrompt(_WeeklyCaseJob):
+    """A job due at `at` on the working day after each recipient's case-review prompt."""
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(WeeklySlot(weekday, at))
         self._at = at
-        self.summary = (
-            f"Case-review reminder DM, {at:%H:%M} the rep's time the working day after the "
-            "prompt, to reps without a case that week"
-        )
 
     def send_time(self) -> time:
         return self._at
@@ -131,6 +124,20 @@ class CaseReminder(_WeeklyCaseJob):
 
     def period_for(self, local_day: date, recipient: Recipient) -> str | None:
         return self._reminder_week(recipient, local_day)
+
+
+class CaseReminder(_MorningAfterPrompt):
+    """One reminder, the working morning after the prompt, to reps who got the prompt and
+    have not written that week's case (and are not away that week)."""
+
+    name = "case_reminder"
+
+    def __init__(self, weekday: int, at: time) -> None:
+        super().__init__(weekday, at)
+        self.summary = (
+            f"Case-review reminder DM, {at:%H:%M} the rep's time the working day after the "
+            "prompt, to reps without a case that week"
+        )
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
         return case_reps(ctx)
@@ -150,31 +157,17 @@ class CaseReminder(_WeeklyCaseJob):
         return case_prompt(week, reminder=True)
 
 
-class CaseSummary(_WeeklyCaseJob):
+class CaseSummary(_MorningAfterPrompt):
     """Each team's managers, by DM, the morning of the reminders: who wrote their case."""
 
     name = "case_summary"
 
     def __init__(self, weekday: int, at: time) -> None:
-        super().__init__(WeeklySlot(weekday, at))
-        self._at = at
+        super().__init__(weekday, at)
         self.summary = (
             f"Case-review summary DM to each team's managers, {at:%H:%M} their time the "
             "working day after the prompt"
         )
-
-    def send_time(self) -> time:
-        return self._at
-
-    def period(self, local_day: date, calendar: WorkCalendar) -> str | None:
-        # The runtime asks period_for (a team may choose its own day); this is the default's.
-        return reminder_week(local_day, self._default.weekday, calendar)
-
-    def send_time_for(self, recipient: Recipient) -> time:
-        return self._at
-
-    def period_for(self, local_day: date, recipient: Recipient) -> str | None:
-        return self._reminder_week(recipient, local_day)
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
         return team_managers(ctx)
