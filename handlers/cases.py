@@ -57,6 +57,7 @@ from services.home import refresh_home_soon
 from services.overrides import effective_context
 from store import cases, teams
 from store.cases import CaseFields, CaseLinks
+from store.db import record_id
 from store.models import Case, Person
 from store.people import get_person
 
@@ -342,7 +343,7 @@ def _save(
     except NotAllowed as refusal:
         reply_later(client, user_id, modal.response_url, problem(refusal.message))
         return
-    case_id = int(ref.split(":")[1])
+    case_id = record_id(ref)
     if modal.case_id is None:
         headline = _share(ctx, client, case_id, user_id) if first else "This case was saved."
     else:

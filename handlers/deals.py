@@ -63,6 +63,7 @@ from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
 from services.home import refresh_home_soon
 from store import deals, payments, visits
+from store.db import record_id
 from store.deals import NewDeal
 from store.models import Deal
 from store.people import person_by_id
@@ -150,7 +151,7 @@ def register(app: App, ctx: BotContext) -> None:
             f"view:{view['id']}",
             lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
         )
-        answer = _card(ctx, actor, int(ref.split(":")[1]), headline=":sparkles: Deal created.")
+        answer = _card(ctx, actor, record_id(ref), headline=":sparkles: Deal created.")
         reply_later(client, user_id, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
@@ -243,7 +244,7 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
         key, lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}"
     )
     headline = ":sparkles: Deal created." if first else "This deal was already created."
-    return _card(ctx, actor, int(ref.split(":")[1]), headline=headline)
+    return _card(ctx, actor, record_id(ref), headline=headline)
 
 
 def _change(

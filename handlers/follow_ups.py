@@ -35,6 +35,7 @@ from services.context import BotContext
 from services.follow_ups import follow_up_digest
 from services.home import refresh_home_soon
 from store import deals, follow_ups, visits
+from store.db import record_id
 from store.models import Visit
 from store.people import person_by_id
 
@@ -198,7 +199,7 @@ def _change(
     except NotAllowed as refusal:
         reply(respond, problem(refusal.message))
         return
-    _redraw(ctx, body, respond, client, int(ref.split(":")[1]), headline)
+    _redraw(ctx, body, respond, client, record_id(ref), headline)
     refresh_home_soon(ctx, client, actor.slack_user_id)
 
 

@@ -44,6 +44,7 @@ from services.context import BotContext
 from services.home import refresh_home_soon
 from services.payment_alerts import refresh_alerts
 from store import deals, payments
+from store.db import record_id
 from store.models import Deal, Instalment
 from store.people import person_by_id
 
@@ -424,7 +425,7 @@ def record_payment(
         return refused(refusal)
     today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
-        payment = payments.get_payment(session, int(ref.split(":")[1]))
+        payment = payments.get_payment(session, record_id(ref))
         numbers = {
             item.id: (number, item)
             for number, item in enumerate(payments.instalments_of(session, deal_id), start=1)

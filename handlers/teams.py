@@ -39,6 +39,7 @@ from services.context import BotContext
 from services.home import refresh_home_soon
 from services.overrides import effective_settings
 from store import teams
+from store.db import record_id
 from store.models import Person, Team
 
 TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview
@@ -273,7 +274,7 @@ def _team(session: Session, name: str) -> Team:
 
 def _card(ctx: BotContext, ref: str, headline: str, notes: tuple[str, ...]) -> Message:
     with ctx.db.transaction() as session:
-        team = teams.team_by_id(session, int(ref.split(":")[1]))
+        team = teams.team_by_id(session, record_id(ref))
         if team is None:
             return notice("That team no longer exists.")
         return team_card(team, headline=headline, notes=notes)

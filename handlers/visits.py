@@ -28,6 +28,7 @@ from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
 from services.home import refresh_home_soon
 from store import visits
+from store.db import record_id
 from store.models import Visit
 from store.visits import VisitFields
 
@@ -63,7 +64,7 @@ def register(app: App, ctx: BotContext) -> None:
             lambda session: f"visit:{visits.log_visit(session, person.id, fields).id}",
         )
         with ctx.db.reading() as session:
-            visit = visits.get_visit(session, _id_of(ref))
+            visit = visits.get_visit(session, record_id(ref))
             answer = (
                 visit_card(visit, parsed.warnings) if visit else notice("That visit was removed.")
             )
@@ -97,7 +98,7 @@ def register(app: App, ctx: BotContext) -> None:
             reply_later(client, user_id, modal.response_url, problem(refusal.message))
             return
         with ctx.db.reading() as session:
-            visit = visits.get_visit(session, _id_of(ref))
+            visit = visits.get_visit(session, record_id(ref))
             answer = (
                 visit_card(visit, updated=modal.visit_id is not None)
                 if visit
@@ -195,7 +196,3 @@ def _fields_from_modal(
         follow_up_due=due,
     )
     return fields, {}
-
-
-def _id_of(ref: str) -> int:
-    return int(ref.rsplit(":", 1)[1])

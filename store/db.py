@@ -117,6 +117,11 @@ class Database:
         self.engine.dispose()
 
 
+def record_id(ref: str) -> int:
+    """The id in a `run_once` result such as "visit:12"."""
+    return int(ref.rsplit(":", 1)[1])
+
+
 def _alembic_config(connection: Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
