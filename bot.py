@@ -1,6 +1,8 @@
 """salesbot: settings, wiring, run.
 
 python bot.py                          run the bot (Socket Mode if SLACK_APP_TOKEN is set)
+python bot.py web                      only receive, record and ack Slack requests
+python bot.py worker                   only process accepted requests and run scheduled jobs
 python bot.py db upgrade               create or upgrade the database schema
 python bot.py export visits|deals      write every record to stdout (--format csv|json)
 """
@@ -15,9 +17,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -30,11 +31,14 @@ from sqlalchemy.exc import OperationalError
 import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
 from runtime.export import export
-from runtime.http import http_server, serve_until, wsgi_app
+from runtime.http import http_server, monitoring_app, serve_until, wsgi_app
 from runtime.imports import import_targets, import_teams
+from runtime.inbox import Inbox, SalesbotApp
 from runtime.logs import configure_logging
+from runtime.metrics import watch_inbox
 from runtime.settings import Settings, SettingsError, load_settings
 from runtime.slack_client import Sleep, make_client
+from runtime.worker import InboxWorker
 from sales.localtime import utc_now
 from scheduler.registry import all_jobs
 from scheduler.runtime import Scheduler
@@ -50,6 +54,8 @@ class Bot:
     app: App
     context: BotContext
     scheduler: Scheduler
+    inbox: Inbox
+    worker: InboxWorker
 
 
 def build_context(
@@ -70,38 +76,67 @@ def build_bot(
     clock: Callable[[], datetime] = utc_now,
     sleep: Sleep = time.sleep,
 ) -> Bot:
-    """The Bolt app with every listener registered; also used by the end-to-end tests."""
+    """The Bolt app with every listener registered, and the worker that replays accepted
+    requests through it; also used by the end-to-end tests.
+
+    One app serves both roles: a request from Slack is recorded and acked (the listener
+    stops at its `ack()`), a request the worker replays runs the listener to its end.
+    """
     context, client = build_context(settings, db, clock, sleep)
-    app = App(
+    app = SalesbotApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Socket Mode requests come over an authenticated socket and are not signed.
         request_verification_enabled=not settings.socket_mode,
-        # A listener acks from this pool; Bolt's default of 5 threads lets a few slow Web
-        # API calls hold up every other ack. The work is I/O-bound, so many threads are cheap.
-        listener_executor=ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
+        # The listener runs in the request's own thread up to its ack: the synchronous
+        # part (a modal, form errors) and the inbox write; a worker runs the rest.
+        process_before_response=True,
     )
+    inbox = Inbox(db)
+    app.use(inbox.middleware(client))
     handlers.register_all(app, context)
+    worker = InboxWorker(app, db, client, lease=timedelta(seconds=settings.inbox_lease_seconds))
+    inbox.on_accepted = worker.wake
+    watch_inbox(db)
     scheduler = Scheduler(context, client, all_jobs(settings))
-    return Bot(app=app, context=context, scheduler=scheduler)
+    return Bot(app=app, context=context, scheduler=scheduler, inbox=inbox, worker=worker)
 
 
-def run(settings: Settings, db: Database) -> None:
+def run(settings: Settings, db: Database, role: str = "all") -> None:
+    """`all`: everything in this process. `web`: receive, record, ack. `worker`: process
+    accepted requests and run the scheduled jobs (any number of each on one PostgreSQL)."""
     bot = build_bot(settings, db)
-    bot.scheduler.start(settings.scheduler_tick_minutes)
+    works = role in ("all", "worker")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if works:
+        bot.worker.start()
+        bot.scheduler.start(settings.scheduler_tick_minutes)
+    socket_mode: SocketModeHandler | None = None
     try:
-        if settings.socket_mode:
-            log.info("starting in Socket Mode")
-            SocketModeHandler(bot.app, settings.slack_app_token).start()
-            return
-        server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
-        log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        if role == "worker":
+            # No Slack traffic comes here; /healthz and /metrics for the orchestrator.
+            application = monitoring_app(db.is_reachable)
+            what = "GET /healthz, GET /metrics"
+        elif settings.socket_mode:
+            log.info("starting in Socket Mode (%s)", role)
+            socket_mode = SocketModeHandler(bot.app, settings.slack_app_token)
+            socket_mode.connect()
+            application = monitoring_app(db.is_reachable)
+            what = "GET /healthz, GET /metrics; Slack requests over Socket Mode"
+        else:
+            application = wsgi_app(bot.app, db.is_reachable)
+            what = "POST /slack/events, GET /healthz, GET /metrics"
+        server = http_server(application, "0.0.0.0", settings.port)
+        log.info("%s: listening on port %s (%s)", role, settings.port, what)
         serve_until(server, stop)
     finally:
-        bot.scheduler.shutdown()
+        if socket_mode is not None:
+            socket_mode.close()
+        if works:
+            bot.worker.stop()
+            bot.scheduler.shutdown()
         log.info("stopped")
 
 
@@ -144,7 +179,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         prog="bot.py", description="salesbot, a Slack bot for sales teams"
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("run", help="run the bot: web and worker in one process (the default)")
+    commands.add_parser("web", help="only receive, record and ack Slack requests")
+    commands.add_parser("worker", help="only process accepted requests and run scheduled jobs")
     db_parser = commands.add_parser("db", help="database schema")
     db_parser.add_argument("action", choices=["upgrade", "revision"])
     db_parser.add_argument("-m", "--message", help="what a new revision changes")
@@ -168,7 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `.env` in the working directory, where the README says to put it.
     load_dotenv(Path.cwd() / ".env")
     command = args.command or "run"
-    posts = command == "run" or (command == "jobs" and args.action == "run" and not args.dry_run)
+    posts = command in ("run", "web", "worker") or (
+        command == "jobs" and args.action == "run" and not args.dry_run
+    )
     try:
         settings = load_settings(os.environ, need_slack=posts)
     except SettingsError as error:
@@ -199,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"exported {count} {args.kind}", file=sys.stderr)
         return 0
     try:
-        run(settings, db)
+        run(settings, db, {"run": "all"}.get(command, command))
     except BoltError as error:
         log.error("Slack refused to start the bot: %s", error)
         return 1

@@ -104,6 +104,16 @@ def notice(text: str) -> Message:
     return message(text, [section(text)])
 
 
+def delayed_reply(answer: Message, asked_at: datetime) -> Message:
+    """A reply sent by DM because its request waited too long for Slack's response_url
+    (the bot was down or busy): say so above the reply itself."""
+    fallback = f"{asked_at:%Y-%m-%d %H:%M} UTC"
+    when = f"<!date^{int(asked_at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+    note = context(f":hourglass: Sorry for the delay: this answers what you asked on {when}.")
+    blocks = [note, *answer.get("blocks", [])][:MESSAGE_BLOCK_LIMIT]
+    return message(f"(Delayed) {answer.get('text', '')}", blocks)
+
+
 def readable_text(payload: dict[str, Any]) -> str:
     """Every text a person reads in a message or view, one per line: fallback text,
     title, then the blocks' texts in order."""

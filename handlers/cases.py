@@ -35,7 +35,7 @@ from blocks.cases import (
 )
 from blocks.common import Message, escape, notice, problem, user
 from handlers.inputs import command_text, selected_value, typed
-from handlers.replies import guarded, reply, reply_later
+from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.case_command import (
     CaseAway,
     CaseAwayClear,
@@ -72,11 +72,12 @@ def register(app: App, ctx: BotContext) -> None:
     def case_command(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
-        ack()
         user_id, text = command["user_id"], command_text(command)
-        if not text.strip():
+        if _opens_form(text, ctx.today_for(ctx.people.known(user_id))):
+            ack_now(ack)  # the form opens with the trigger, before Slack sees the ack
             _open_form(ctx, client, user_id, command["trigger_id"], command.get("response_url"))
             return
+        ack()
         person = ctx.people.person(user_id)
         today = ctx.today_for(person)
         try:
@@ -95,7 +96,7 @@ def register(app: App, ctx: BotContext) -> None:
     def write_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         week = str(action.get("value", ""))
         _open_form(
             ctx,
@@ -112,7 +113,7 @@ def register(app: App, ctx: BotContext) -> None:
     def edit_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         person = ctx.people.known(body["user"]["id"])
         with ctx.db.reading() as session:
             case = cases.get_case(session, int(action["value"]))
@@ -170,6 +171,15 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
         reply(respond, _browse(ctx, actor, CaseQuery.load(action.get("value", ""))), replace=True)
+
+
+def _opens_form(text: str, today: date) -> bool:
+    if not text.strip():
+        return True
+    try:
+        return isinstance(parse_case_command(text, today), CaseOpenModal)
+    except ParseError:
+        return False
 
 
 def _answer(ctx: BotContext, actor: Actor, command: CaseCommand, today: date, key: str) -> Message:

@@ -35,7 +35,7 @@ from handlers.inputs import (
     typed,
 )
 from handlers.payments import add_instalment, list_payments, record_payment
-from handlers.replies import guarded, reply, reply_later
+from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
     DealAddInstalment,
@@ -78,12 +78,13 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_command(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
-        ack()
         text = command_text(command)
         if text.strip().casefold() in ("", "new"):
+            ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
             view = deal_create_modal(command.get("response_url"), ctx.settings.default_currency)
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
+        ack()
         actor = ctx.people.actor_for(command["user_id"])
         _run_text(ctx, actor, text, respond, client, key=f"command:{command['trigger_id']}")
 

@@ -27,7 +27,7 @@ from blocks.follow_ups import (
     all_clear,
 )
 from blocks.visits import ModalContext, visit_modal
-from handlers.replies import guarded, reply
+from handlers.replies import ack_now, guarded, reply
 from sales.follow_ups import snooze_problem, snooze_until
 from sales.permissions import Actor, NotAllowed
 from sales.stages import STAGES, WON
@@ -120,7 +120,7 @@ def register(app: App, ctx: BotContext) -> None:
     def log_for_follow_up(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         visit_id = _id_in(action)
 
         def customer(session: Session, actor: Actor) -> str | None:
@@ -135,7 +135,7 @@ def register(app: App, ctx: BotContext) -> None:
     def log_for_deal(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         deal_id = _id_in(action)
 
         def customer(session: Session, actor: Actor) -> str | None:

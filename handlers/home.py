@@ -32,7 +32,7 @@ from blocks.home import (
 )
 from blocks.visits import ModalContext, visit_modal
 from handlers.inputs import checked, selected_value, typed
-from handlers.replies import guarded
+from handlers.replies import ack_now, guarded
 from runtime.settings import ADJUSTABLE, adjustable_text, format_adjustable, parse_adjustable
 from sales.workdays import is_known_country
 from services.context import BotContext
@@ -64,7 +64,7 @@ def register(app: App, ctx: BotContext) -> None:
     def open_visit_modal(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         today = ctx.today_for(ctx.people.known(body["user"]["id"]))
         context = ModalContext(response_url=body.get("response_url"))
         client.views_open(trigger_id=body["trigger_id"], view=visit_modal(today, context))
@@ -74,7 +74,7 @@ def register(app: App, ctx: BotContext) -> None:
     def open_deal_modal(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         view = deal_create_modal(body.get("response_url"), ctx.settings.default_currency)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -106,7 +106,7 @@ def register(app: App, ctx: BotContext) -> None:
     def edit_team_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         user_id = body["user"]["id"]
         if not _is_admin(ctx, user_id):
             _refuse(client, user_id, ADMINS_ONLY)
@@ -131,7 +131,7 @@ def register(app: App, ctx: BotContext) -> None:
     def edit_settings_pressed(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         user_id = body["user"]["id"]
         if not _is_admin(ctx, user_id):
             _refuse(client, user_id, ADMINS_ONLY)

@@ -33,7 +33,7 @@ from blocks.payments import (
     terms_modal,
 )
 from handlers.inputs import picked_date, typed
-from handlers.replies import guarded, reply, reply_later
+from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.deal_command import DealAddInstalment, DealRecordPayment
 from parsing.errors import ParseError
@@ -71,8 +71,8 @@ def register(app: App, ctx: BotContext) -> None:
     def terms_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
-        person = ctx.people.person(body["user"]["id"])
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
+        person = ctx.people.known_or_new(body["user"]["id"])
         actor = ctx.people.actor(person)
         today = ctx.today_for(person)
         meta = PaymentContext(deal_id=int(action["value"]), response_url=body.get("response_url"))
@@ -143,7 +143,7 @@ def register(app: App, ctx: BotContext) -> None:
     def mark_paid_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         _open_instalment_modal(ctx, body, action, respond, client, mark_paid_modal)
 
     @app.action(SNOOZE)
@@ -151,7 +151,7 @@ def register(app: App, ctx: BotContext) -> None:
     def snooze_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         _open_instalment_modal(ctx, body, action, respond, client, snooze_modal)
 
     @app.action(ADD_NOTE)
@@ -159,7 +159,7 @@ def register(app: App, ctx: BotContext) -> None:
     def note_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
         _open_instalment_modal(
             ctx, body, action, respond, client, lambda item, _today, meta: note_modal(item, meta)
         )
@@ -635,7 +635,7 @@ def _open_instalment_modal(
     build: Callable[[Instalment, date, PaymentContext], dict[str, Any]],
 ) -> None:
     """A button on an alert: check the presser may act on the instalment, open its modal."""
-    person = ctx.people.person(body["user"]["id"])
+    person = ctx.people.known_or_new(body["user"]["id"])
     actor = ctx.people.actor(person)
     today = ctx.today_for(person)
     container = body.get("container") or {}

@@ -1,4 +1,5 @@
-"""How listeners answer: ephemeral replies through response_url, or a DM when there is none."""
+"""How listeners answer: ephemeral replies through response_url, or a DM when there is none;
+and how they ack (see runtime/inbox.py: a plain `ack()` is durable)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from slack_bolt import Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from blocks.common import Message, notice
+from runtime.inbox import AcceptedForLater, DurableAck, ReplyChannel
+from runtime.metrics import LISTENER_FAILURES
 
 log = logging.getLogger(__name__)
 Listener = TypeVar("Listener", bound=Callable[..., Any])
@@ -20,6 +23,16 @@ SORRY = (
     ":face_with_head_bandage: Sorry, something went wrong on our side and nothing was saved. "
     "Please try again in a moment; if it keeps happening, tell your Slack admin."
 )
+
+
+def ack_now(ack: Ack) -> None:
+    """Ack without recording the request: for a listener that answers in full before its
+    ack returns (opening a modal with the trigger, a read-only refusal). What follows runs
+    in this process, before Slack sees the ack; it must be fast and must not write."""
+    if isinstance(ack, DurableAck):
+        ack.now()
+    else:
+        ack()
 
 
 def reply(respond: Respond, answer: Message, *, replace: bool = False) -> None:
@@ -50,9 +63,12 @@ def apologise(
 ) -> None:
     """Tell the person something failed (never how: that goes to the log)."""
     log.error("listener failed: %s", error, exc_info=error)
+    LISTENER_FAILURES.inc()
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     try:
-        if respond is not None:
+        # Bolt hands every listener a `respond`, even when the payload has no response_url
+        # (form submissions, Home buttons); only ReplyChannel falls back to a DM itself.
+        if isinstance(respond, ReplyChannel) or (respond is not None and respond.response_url):
             reply(respond, notice(SORRY))
         elif user_id:
             client.chat_postMessage(channel=user_id, **notice(SORRY))
@@ -65,7 +81,9 @@ def guarded(listener: Listener) -> Listener:
 
     Bolt 1.30 drops an already-sent ack when a listener raises right after acking, so the
     request would end in a 3-second timeout; listeners therefore never raise. A guarded
-    listener takes `body`, `client` and `respond`, which Bolt passes by name.
+    listener takes `body`, `client` and `respond`, which Bolt passes by name. A web
+    process's durable `ack()` stops the listener once the request is recorded; a worker
+    runs the rest (runtime/inbox.py).
     """
     missing = {"body", "client", "respond"} - set(inspect.getfullargspec(listener).args)
     if missing:
@@ -75,7 +93,12 @@ def guarded(listener: Listener) -> Listener:
     def run(**kwargs: Any) -> Any:
         try:
             return listener(**kwargs)
+        except AcceptedForLater:
+            return None
         except Exception as error:
+            ack = kwargs.get("ack")
+            if isinstance(ack, Ack) and ack.response is None:
+                ack_now(ack)  # Slack gets its answer; the apology follows
             apologise(error, kwargs["body"], kwargs["respond"], kwargs["client"])
             return None
 

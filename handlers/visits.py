@@ -21,7 +21,7 @@ from blocks.visits import (
     visit_removed,
 )
 from handlers.inputs import CUSTOMER_MISSING, command_text, picked_date, selected_customer, typed
-from handlers.replies import guarded, reply, reply_later
+from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.errors import ParseError
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
 from sales.permissions import Actor, NotAllowed
@@ -39,13 +39,14 @@ def register(app: App, ctx: BotContext) -> None:
     def visit_command(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
-        ack()
         user_id, text = command["user_id"], command_text(command)
         if not text.strip():
+            ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
             today = ctx.today_for(ctx.people.known(user_id))
             context = ModalContext(response_url=command.get("response_url"))
             client.views_open(trigger_id=command["trigger_id"], view=visit_modal(today, context))
             return
+        ack()
         person = ctx.people.person(user_id)
         today = ctx.today_for(person)
         try:
@@ -112,8 +113,8 @@ def register(app: App, ctx: BotContext) -> None:
     def edit_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        ack()
-        actor = ctx.people.actor_for(body["user"]["id"])
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
+        actor = ctx.people.actor_now(body["user"]["id"])
         with ctx.db.reading() as session:
             try:
                 visit = _changeable_visit(session, int(action["value"]), actor)

@@ -1,4 +1,4 @@
-"""HTTP mode: Bolt's /slack/events and a /healthz probe, served by waitress."""
+"""HTTP mode: Bolt's /slack/events, a /healthz probe and /metrics, served by waitress."""
 
 from __future__ import annotations
 
@@ -12,18 +12,43 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import create_server, wasyncore
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from runtime.metrics import exposition
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 
 
 def wsgi_app(bolt_app: App, database_is_reachable: Callable[[], bool]) -> WSGIApplication:
     slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+    monitoring = monitoring_app(database_is_reachable)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") in (
+            HEALTH_PATH,
+            METRICS_PATH,
+        ):
+            return monitoring(environ, start_response)
+        return slack(environ, start_response)
+
+    return application
+
+
+def monitoring_app(database_is_reachable: Callable[[], bool]) -> WSGIApplication:
+    """GET /healthz and GET /metrics (Prometheus text format); 404 for anything else."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == METRICS_PATH and method == "GET":
+            body, content_type = exposition()
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+        if path == HEALTH_PATH and method == "GET":
             healthy = database_is_reachable()
             body = json.dumps(
                 {
@@ -36,7 +61,8 @@ def wsgi_app(bolt_app: App, database_is_reachable: Callable[[], bool]) -> WSGIAp
                 status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             )
             return [body]
-        return slack(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
+        return [b"not found"]
 
     return application
 

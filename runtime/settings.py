@@ -46,6 +46,8 @@ class Settings:
     digest_time: time = time(9, 0)
     weekly_digest_day: int = 0  # Monday
     scheduler_tick_minutes: int = 5
+    # A worker that stops renewing its claim on a request this long is taken to be dead.
+    inbox_lease_seconds: int = 30
     payment_alert_time: time = time(9, 0)
     payment_reminder_days: int = 3
     payment_escalation_days: tuple[int, int, int] = (1, 7, 30)
@@ -136,6 +138,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
     pacing_time = _local_time("PACING_TIME", text("PACING_TIME"), time(9, 0), problems)
     digest_time = _local_time("DIGEST_TIME", text("DIGEST_TIME"), time(9, 0), problems)
     weekly_day = _weekday("WEEKLY_DIGEST_DAY", text("WEEKLY_DIGEST_DAY"), 0, problems)
+    lease = _whole_number("INBOX_LEASE_SECONDS", text("INBOX_LEASE_SECONDS"), 30, 1, 3600, problems)
     tick = _whole_number(
         "SCHEDULER_TICK_MINUTES", text("SCHEDULER_TICK_MINUTES"), 5, 1, 60, problems
     )
@@ -175,6 +178,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
         digest_time=digest_time,
         weekly_digest_day=weekly_day,
         scheduler_tick_minutes=tick,
+        inbox_lease_seconds=lease,
         payment_alert_time=payment_time,
         payment_reminder_days=reminder_days,
         payment_escalation_days=escalation,

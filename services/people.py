@@ -40,6 +40,23 @@ class People:
         with self._db.reading() as session:
             return get_person(session, slack_user_id)
 
+    def known_or_new(self, slack_user_id: str) -> Person:
+        """The stored person, or a new one named by their id until Slack is asked; never asks
+        Slack, so it may run before an ack (the profile is fetched on a later request)."""
+        person = self.known(slack_user_id)
+        if person is not None:
+            return person
+        with self._db.transaction() as session:
+            # If a racing request saved them meanwhile, their fetched profile is kept.
+            return get_person(session, slack_user_id) or save_profile(
+                session, slack_user_id, display_name=slack_user_id, tz="UTC", locale=None,
+                synced_at=None,
+            )  # fmt: skip
+
+    def actor_now(self, slack_user_id: str) -> Actor:
+        """What the person may do, without asking Slack (for work before an ack)."""
+        return self.actor(self.known_or_new(slack_user_id))
+
     def person(self, slack_user_id: str) -> Person:
         """The person, their profile fetched from Slack when new or older than a day."""
         person = self.known(slack_user_id)

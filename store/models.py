@@ -373,3 +373,26 @@ class SettingOverride(Base):
     value: Mapped[str] = mapped_column(String(100))
     updated_by: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# Inbox: every command, button press and form submission the bot acknowledged (issue 9).
+class InboxRequest(Base):
+    """A Slack request acknowledged by a web process and not yet (or already) processed
+    by a worker. `key` names the Slack request, so a redelivery is the same row."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_waiting", "finished_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # command, action, view, event, other
+    body: Mapped[dict[str, Any]]
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # Slack may deliver a request again; each delivery is answered, its writes made once.
+    deliveries: Mapped[int] = mapped_column(default=1)
+    processed: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # claims, including ones cut off
+    finished_at: Mapped[datetime | None]  # None while a delivery waits to be processed
+    outcome: Mapped[str | None] = mapped_column(String(16))  # done, abandoned

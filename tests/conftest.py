@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from bot import build_bot
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.settings import Settings
+from runtime.worker import InboxWorker
 from scheduler.runtime import Scheduler
 from store.db import Database
 from tests.support.fake_slack import Call, FakeSlack
@@ -91,6 +92,7 @@ class RunningBot:
     settings: Settings
     scheduler: Scheduler
     sleeps: list[float]  # every wait the bot asked for (rate limits), instead of sleeping
+    worker: InboxWorker  # processes what the web side accepted, as `python bot.py` does
 
     def command(
         self, command: str, text: str, user: str = REP, **kwargs: Any
@@ -142,6 +144,9 @@ def running_bot(
 ) -> Iterator[RunningBot]:
     sleeps: list[float] = []
     bot = build_bot(settings, db, clock, sleep=sleeps.append)
+    # The real web and worker paths, in one process as `python bot.py` runs them: each
+    # request is recorded and acked, then the worker (woken at once) replays it.
+    bot.worker.start()
     server = http_server(wsgi_app(bot.app, db.is_reachable), "127.0.0.1", 0)
     stop = threading.Event()
     thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
@@ -156,6 +161,8 @@ def running_bot(
         settings=settings,
         scheduler=bot.scheduler,
         sleeps=sleeps,
+        worker=bot.worker,
     )
     stop.set()
     thread.join(timeout=5)
+    bot.worker.stop()

@@ -1,0 +1,238 @@
+"""Accept = durable: a request is recorded in the inbox before Slack gets its ack.
+
+Every listener's `ack` is a `DurableAck`. In a web process a plain `ack()` records the
+request (and commits), sends the real ack, and stops the listener (`AcceptedForLater`):
+what follows `ack()` runs in a worker, which replays the recorded body through the same
+listeners with an `ack` that does nothing. An ack with content (`response_action` errors,
+options) answers Slack straight away and records nothing. Work that must happen before
+the ack (opening a modal with the trigger, which expires in three seconds) runs before
+`ack()`, or calls `ack.now()` to answer at once without recording anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient, WebhookResponse
+
+from blocks.common import Message, delayed_reply, notice
+from runtime.metrics import ACK_SECONDS, REQUESTS
+from sales.localtime import utc_now
+from store import inbox
+from store.db import Database
+
+log = logging.getLogger(__name__)
+# Set in the context of a request a worker replays: the Claimed row it came from.
+REPLAY = "salesbot_inbox_replay"
+# A response_url works for 30 minutes after the request; leave a margin for the send.
+RESPONSE_URL_LIFETIME = timedelta(minutes=29)
+NOT_RECORDED = (
+    ":face_with_head_bandage: Sorry, the bot could not save your request just now and did "
+    "nothing with it. Please try again in a moment."
+)
+
+
+class AcceptedForLater(BaseException):
+    """Raised by a web process's `ack()` once the request is recorded: the rest of the
+    listener runs in a worker. A BaseException, so a listener's `except Exception` around
+    its own work never swallows it; `guarded` and `SalesbotApp.dispatch` stop it."""
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """command, action, view, options, event or other: the label for metrics and rows."""
+    if "command" in body:
+        return "command"
+    return {
+        "block_actions": "action",
+        "interactive_message": "action",
+        "view_submission": "view",
+        "view_closed": "view",
+        "block_suggestion": "options",
+        "event_callback": "event",
+    }.get(str(body.get("type", "")), "other")
+
+
+def request_key(body: dict[str, Any]) -> str:
+    """What identifies this Slack request, so a redelivery is the same inbox row."""
+    kind = request_kind(body)
+    if kind == "command" and body.get("trigger_id"):
+        return f"command:{body['trigger_id']}"
+    if kind == "action" and body.get("actions"):
+        user = (body.get("user") or {}).get("id", "")
+        container = body.get("container") or {}
+        where = container.get("message_ts") or container.get("view_id") or ""
+        return f"action:{user}:{where}:{body['actions'][0].get('action_ts', '')}"
+    if kind == "view" and body.get("view"):
+        view = body["view"]
+        return f"view:{body.get('type')}:{view.get('id')}:{view.get('hash', '')}"
+    if kind == "event" and body.get("event_id"):
+        return f"event:{body['event_id']}"
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return f"body:{digest}"
+
+
+def user_of(body: dict[str, Any]) -> str | None:
+    return (body.get("user") or {}).get("id") or body.get("user_id")
+
+
+class DurableAck(Ack):
+    """`ack` in a web process: a plain ack() is recorded before it is sent."""
+
+    def __init__(self, record: Callable[[], None]) -> None:
+        super().__init__()
+        self._record = record
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        if args or any(value is not None and value != "" for value in kwargs.values()):
+            return super().__call__(*args, **kwargs)  # an answer in the ack: nothing to do later
+        try:
+            self._record()
+        except Exception:
+            log.exception("could not record a request; telling Slack it failed")
+            self.response = BoltResponse(status=503, body=NOT_RECORDED)
+            raise AcceptedForLater() from None
+        super().__call__()
+        raise AcceptedForLater()
+
+    def now(self) -> BoltResponse:
+        """Ack without recording: the listener answers in full in this process (a modal
+        opened with the trigger, a read-only refusal), so there is nothing to replay."""
+        return super().__call__()
+
+
+class ReplayAck(DurableAck):
+    """`ack` when a worker replays a recorded request: Slack was answered long ago."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda: None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        return Ack.__call__(self)
+
+    def now(self) -> BoltResponse:
+        return Ack.__call__(self)
+
+
+class ReplyChannel(Respond):
+    """`respond` that always reaches the person: through response_url while it is valid,
+    else (no response_url, expired, or refused) by DM, saying when the reply is late."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        body: dict[str, Any],
+        asked_at: datetime | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        url = body.get("response_url") or (body.get("response_urls") or [{}])[0].get("response_url")
+        super().__init__(response_url=url)
+        self._client = client
+        self._user = user_of(body)
+        self._asked_at = asked_at
+        self._now = now
+
+    def __call__(  # type: ignore[override]
+        self, text: str | dict[str, Any] = "", **message: Any
+    ) -> WebhookResponse | None:
+        answer: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
+        answer.update({name: value for name, value in message.items() if value is not None})
+        if self.response_url and not self._late():
+            response = WebhookClient(self.response_url).send_dict(answer)
+            if response.status_code == 200:
+                return response
+            log.info("response_url answered %s; sending a DM instead", response.status_code)
+        self._direct_message(answer)
+        return None
+
+    def _late(self) -> bool:
+        if self._asked_at is None or self._now is None:
+            return False
+        return self._now() - self._asked_at > RESPONSE_URL_LIFETIME
+
+    def _direct_message(self, answer: dict[str, Any]) -> None:
+        if not self._user:
+            log.warning("a reply had neither a response_url nor a person to DM")
+            return
+        message: Message = {"text": answer.get("text", ""), "blocks": answer.get("blocks", [])}
+        if self._late() and self._asked_at is not None:
+            message = delayed_reply(message, self._asked_at)
+        elif not message["blocks"]:
+            message = notice(message["text"])
+        self._client.chat_postMessage(channel=self._user, **message)
+
+
+class Inbox:
+    """The web side (record, then ack) and the bookkeeping shared with workers."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = utc_now,
+        on_accepted: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock  # wall-clock time: leases and response_url lifetimes are real
+        self.on_accepted = on_accepted  # wakes an in-process worker at once
+
+    def record(self, body: dict[str, Any]) -> None:
+        """Commit the request to the inbox; a redelivery finds its row already there."""
+        key = request_key(body)
+        with self.db.transaction() as session:
+            new = inbox.accept(session, key, request_kind(body), body, self.clock())
+        if new:
+            self.on_accepted()
+        else:
+            log.info("Slack delivered %s again; it is recorded already", key)
+
+    def middleware(self, client: WebClient) -> Callable[..., BoltResponse | None]:
+        """Bolt global middleware giving every listener its `ack` and `respond`."""
+
+        def durable_ack(
+            req: BoltRequest, resp: BoltResponse, next: Callable[[], None]
+        ) -> BoltResponse | None:
+            claimed: inbox.Claimed | None = req.context.get(REPLAY)
+            body = req.body
+            if claimed is not None:
+                req.context["ack"] = ReplayAck()
+                req.context["respond"] = ReplyChannel(client, body, claimed.accepted_at, self.clock)
+                next()
+                return None
+            if request_kind(body) == "event":
+                # Nothing about an event must happen before its ack: record it and answer.
+                try:
+                    self.record(body)
+                except Exception:
+                    log.exception("could not record an event; Slack will deliver it again")
+                    return BoltResponse(status=503, body="")
+                return BoltResponse(status=200, body="")
+            req.context["ack"] = DurableAck(lambda: self.record(body))
+            req.context["respond"] = ReplyChannel(client, body)
+            next()
+            return None
+
+        return durable_ack
+
+
+class SalesbotApp(App):
+    """Bolt's App, measuring each ack and ending a listener stopped by `AcceptedForLater`."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        try:
+            response = super().dispatch(req)
+        except AcceptedForLater:
+            # A listener outside `guarded` acked durably; its ack is the answer.
+            response = req.context.ack.response or BoltResponse(status=200, body="")
+        if REPLAY not in req.context:
+            kind = request_kind(req.body) if isinstance(req.body, dict) else "other"
+            ACK_SECONDS.labels(kind).observe(time.perf_counter() - started)
+            REQUESTS.labels(kind, str(response.status)).inc()
+        return response

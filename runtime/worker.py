@@ -1,0 +1,171 @@
+"""The worker: claims accepted requests from the inbox and replays them through the listeners."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+
+from blocks.common import notice
+from runtime.inbox import REPLAY, user_of
+from runtime.metrics import INBOX_PROCESSED
+from sales.localtime import utc_now
+from store import inbox
+from store.db import Database
+
+log = logging.getLogger(__name__)
+GAVE_UP = (
+    ":face_with_head_bandage: Sorry: the bot accepted your request but could not carry it "
+    "out, even after several tries, and has given up on it. Please try again; if it keeps "
+    "happening, tell your Slack admin."
+)
+DEFAULT_LEASE = timedelta(seconds=30)
+POLL_SECONDS = 0.2  # how long an idle worker waits before looking again, unless woken
+
+
+class InboxWorker:
+    """Processes inbox rows on a few threads; any number of workers can share a database.
+
+    A claim is a lease: a worker renews it while the request runs, so a claim that is not
+    renewed for `lease` belonged to a worker that died, and another worker takes it over.
+    """
+
+    def __init__(
+        self,
+        app: App,
+        db: Database,
+        client: WebClient,
+        *,
+        lease: timedelta = DEFAULT_LEASE,
+        threads: int = 8,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.client = client
+        self.lease = lease
+        self.clock = clock
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._threads = threads
+        self._free = threading.Semaphore(threads)
+        self._running: set[int] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._loop: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._last_renewal = self.clock()
+
+    def wake(self) -> None:
+        """A request was just accepted in this process: look now, not at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="inbox")
+        self._loop = threading.Thread(target=self._run, name="inbox-worker", daemon=True)
+        self._loop.start()
+        log.info("inbox worker %s started (%s threads)", self.name, self._threads)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the requests in hand; the ones not yet claimed stay for the next worker."""
+        self._stop.set()
+        self._wake.set()
+        if self._loop is not None:
+            self._loop.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    def idle(self) -> bool:
+        with self._lock:
+            return not self._running
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                taken = self._claim_and_start()
+                self._renew_leases()
+            except Exception:
+                log.exception("the inbox worker could not claim requests; trying again")
+                taken = 0
+            if taken == 0:
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
+
+    def _claim_and_start(self) -> int:
+        free = 0
+        while self._free.acquire(blocking=False):
+            free += 1
+        if free == 0:
+            self._wake.wait(POLL_SECONDS)  # every thread is busy: wait for one to finish
+            return 1
+        with self.db.transaction() as session:
+            claimed = inbox.claim(session, self.name, self.clock(), self.lease, free)
+        for _ in range(free - len(claimed)):
+            self._free.release()
+        assert self._pool is not None
+        for request in claimed:
+            with self._lock:
+                self._running.add(request.id)
+            self._pool.submit(self._process_and_release, request)
+        return len(claimed)
+
+    def _process_and_release(self, request: inbox.Claimed) -> None:
+        try:
+            self.process(request)
+        except Exception:
+            log.exception(
+                "inbox request %s failed in the worker; it will be tried again", request.id
+            )
+        finally:
+            with self._lock:
+                self._running.discard(request.id)
+            self._free.release()
+            self._wake.set()
+
+    def process(self, request: inbox.Claimed) -> None:
+        """Replay one claimed request through the listeners, then mark it finished."""
+        if request.failed_attempts >= inbox.MAX_ATTEMPTS:
+            log.error("inbox request %s (%s) was cut off %s times; giving up", request.id,
+                      request.key, request.failed_attempts)  # fmt: skip
+            self._tell_gave_up(request)
+            self._finish(request, inbox.ABANDONED)
+            return
+        response = self.app.dispatch(
+            BoltRequest(body=request.body, mode="socket_mode", context={REPLAY: request})
+        )
+        self._finish(request, "unhandled" if response.status == 404 else inbox.DONE)
+
+    def _finish(self, request: inbox.Claimed, outcome: str) -> None:
+        with self.db.transaction() as session:
+            ours = inbox.finish(session, request.id, self.name, outcome, self.clock())
+        INBOX_PROCESSED.labels(request.kind, outcome if ours else "taken_over").inc()
+        if not ours:
+            log.warning("inbox request %s was taken over by another worker", request.id)
+
+    def _renew_leases(self) -> None:
+        now = self.clock()
+        if now - self._last_renewal < self.lease / 3:
+            return
+        self._last_renewal = now
+        with self._lock:
+            running = sorted(self._running)
+        if running:
+            with self.db.transaction() as session:
+                inbox.renew(session, running, self.name, now)
+
+    def _tell_gave_up(self, request: inbox.Claimed) -> None:
+        user = user_of(request.body)
+        if user is None:
+            return
+        try:
+            self.client.chat_postMessage(channel=user, **notice(GAVE_UP))
+        except Exception:
+            log.exception("could not tell %s their request was given up", user)

@@ -1,0 +1,141 @@
+"""The inbox: Slack requests the bot acknowledged, kept until a worker has processed them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from store.models import InboxRequest
+
+DONE = "done"
+ABANDONED = "abandoned"  # claimed MAX_ATTEMPTS times and never finished: a poison request
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A request a worker has taken: replay `body` as Slack sent it."""
+
+    id: int
+    key: str
+    kind: str
+    body: dict[str, Any]
+    accepted_at: datetime
+    attempts: int
+    processed: int
+
+    @property
+    def failed_attempts(self) -> int:
+        """Claims that never finished: the worker died (or was killed) processing it."""
+        return self.attempts - 1 - self.processed
+
+
+def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: datetime) -> bool:
+    """Record a request; False if it was recorded before (Slack delivered it again), in
+    which case the delivery is counted, to be answered too."""
+    row = InboxRequest(
+        key=key, kind=kind, body=body, accepted_at=now, deliveries=1, processed=0, attempts=0
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        session.execute(
+            update(InboxRequest)
+            .where(InboxRequest.key == key)
+            .values(deliveries=InboxRequest.deliveries + 1, finished_at=None)
+        )
+        return False
+    return True
+
+
+def claim(
+    session: Session, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Take up to `limit` waiting requests, oldest first, for `worker`.
+
+    Waiting: never claimed, or claimed longer ago than `lease` by a worker that has not
+    finished it (it died). On PostgreSQL the rows other workers are taking are skipped
+    (FOR UPDATE SKIP LOCKED); SQLite serialises writers, so the select and update below
+    happen under one write lock there.
+    """
+    rows = session.scalars(
+        select(InboxRequest)
+        .where(
+            InboxRequest.finished_at.is_(None),
+            or_(InboxRequest.claimed_at.is_(None), InboxRequest.claimed_at < now - lease),
+        )
+        .order_by(InboxRequest.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        row.claimed_at = now
+        row.claimed_by = worker
+        row.attempts += 1
+    return [
+        Claimed(
+            row.id,
+            row.key,
+            row.kind,
+            dict(row.body),
+            row.accepted_at,
+            row.attempts,
+            row.processed,
+        )
+        for row in rows
+    ]
+
+
+def finish(session: Session, request_id: int, worker: str, outcome: str, now: datetime) -> bool:
+    """Mark one delivery of a claimed request processed, and release the claim (a delivery
+    that came meanwhile is then claimed again). False if another worker took it over."""
+    all_done = InboxRequest.processed + 1 >= InboxRequest.deliveries
+    result = session.execute(
+        update(InboxRequest)
+        .where(
+            InboxRequest.id == request_id,
+            InboxRequest.claimed_by == worker,
+            InboxRequest.finished_at.is_(None),
+        )
+        .values(
+            processed=InboxRequest.processed + 1,
+            finished_at=case((all_done, now), else_=None),
+            outcome=outcome,
+            claimed_at=None,
+            claimed_by=None,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def renew(session: Session, request_ids: list[int], worker: str, now: datetime) -> None:
+    """Keep `worker`'s claims on requests it is still processing."""
+    session.execute(
+        update(InboxRequest)
+        .where(InboxRequest.id.in_(request_ids), InboxRequest.claimed_by == worker)
+        .values(claimed_at=now)
+    )
+
+
+def waiting(session: Session) -> int:
+    """Requests acknowledged and not yet processed (claimed or not)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(InboxRequest).where(InboxRequest.finished_at.is_(None))
+        )
+        or 0
+    )
+
+
+def get(session: Session, key: str) -> InboxRequest | None:
+    return session.scalar(select(InboxRequest).where(InboxRequest.key == key))
+
+
+def all_requests(session: Session) -> list[InboxRequest]:
+    return list(session.scalars(select(InboxRequest).order_by(InboxRequest.id)))
