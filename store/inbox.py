@@ -37,7 +37,8 @@ class Claimed:
 
 def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: datetime) -> bool:
     """Record a request; False if it was recorded before (Slack delivered it again), in
-    which case the delivery is counted, to be answered too."""
+    which case the delivery is counted, to be answered too: at the newest delivery's
+    response_url, so its body replaces the one kept."""
     row = InboxRequest(
         key=key, kind=kind, body=body, accepted_at=now, deliveries=1, processed=0, attempts=0
     )
@@ -48,7 +49,7 @@ def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: dat
         session.execute(
             update(InboxRequest)
             .where(InboxRequest.key == key)
-            .values(deliveries=InboxRequest.deliveries + 1, finished_at=None)
+            .values(deliveries=InboxRequest.deliveries + 1, finished_at=None, body=body)
         )
         return False
     return True

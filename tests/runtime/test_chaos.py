@@ -1,0 +1,243 @@
+"""Acknowledged means durable: the real bot, as a subprocess, killed with SIGKILL mid-burst.
+
+Every /visit the bot acknowledged is stored exactly once after a restart, and its person
+gets an answer at its response_url. A reply repeats only when the worker died between
+sending it and marking the request done (see the README, "What the bot promises"); that
+window is a few milliseconds, so at most one repeat per worker thread is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store import inbox
+from store.db import Database
+from store.visits import all_visits
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.runtime.conftest import http_get
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SlackSender
+
+REPO = Path(__file__).resolve().parents[2]
+WORKER_THREADS = 8  # runtime.worker.InboxWorker's default: the most replies in flight at once
+USERS = [f"UCHAOS{n:02d}" for n in range(8)]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class BotProcess:
+    """`python bot.py [role]` in its own process, pointed at the fake Slack."""
+
+    role: str | None
+    env: dict[str, str]
+    log: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> BotProcess:
+        args = [sys.executable, str(REPO / "bot.py"), *([self.role] if self.role else [])]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                args, env={**self.env, "PORT": str(self.port)}, cwd=self.log.parent,
+                stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if http_get(f"{self.url}/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"{self.role or 'bot'} did not start:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@dataclass
+class Burst:
+    """Signed /visit commands, each with its own response_url and a token in its note."""
+
+    fake: FakeSlack
+    distinct_users: bool = False  # each command from someone new: a users.info each
+    acked: dict[int, str] = field(default_factory=dict)  # command number → response_url
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, url: str, number: int) -> None:
+        response_url = self.fake.response_url()
+        sender = SlackSender(url, SIGNING_SECRET, timeout=5)
+        text = f"Acme Corp: chaos note token-{number:04d}"
+        try:
+            response = sender.command(
+                "/visit", text, user_id=self.user(number), response_url=response_url
+            )
+        except OSError:
+            return  # the bot died before answering: not acknowledged, nothing promised
+        if response.status == 200 and response.body == "":
+            with self.lock:
+                self.acked[number] = response_url
+
+    def user(self, number: int) -> str:
+        return f"UNEW{number:04d}" if self.distinct_users else USERS[number % len(USERS)]
+
+    def run(self, url: str, count: int, *, kill_after: int | None = None, kill: Any = None) -> None:
+        """Send `count` commands, 8 at a time; call `kill` once `kill_after` are acked."""
+        killed = threading.Event()
+
+        def one(number: int) -> None:
+            if killed.is_set():
+                return
+            self.send(url, number)
+            if kill_after is not None and len(self.acked) >= kill_after and not killed.is_set():
+                with self.lock:
+                    if not killed.is_set():
+                        killed.set()
+                        kill()
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(one, range(count)))
+
+    def replies(self) -> Counter[str]:
+        return Counter(call.params["url"] for call in self.fake.calls("response_url"))
+
+    def wait_until_answered(self, timeout: float = 20) -> Counter[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            replies = self.replies()
+            if all(replies[url] >= 1 for url in self.acked.values()):
+                return replies
+            time.sleep(0.1)
+        missing = [n for n, url in self.acked.items() if self.replies()[url] == 0]
+        raise AssertionError(f"acknowledged commands never answered: {missing}")
+
+
+def stored_tokens(database_url: str) -> Counter[int]:
+    db = Database(database_url)
+    try:
+        with db.reading() as session:
+            return Counter(int(visit.notes.rsplit("token-", 1)[1]) for visit in all_visits(session))
+    finally:
+        db.dispose()
+
+
+def inbox_rows(database_url: str) -> list[Any]:
+    db = Database(database_url)
+    try:
+        with db.reading() as session:
+            return inbox.all_requests(session)
+    finally:
+        db.dispose()
+
+
+def assert_exactly_once(burst: Burst, database_url: str, replies: Counter[str]) -> None:
+    stored = stored_tokens(database_url)
+    lost = sorted(set(burst.acked) - set(stored))
+    assert lost == [], f"acknowledged and never stored: {lost}"
+    twice = sorted(number for number, count in stored.items() if count > 1)
+    assert twice == [], f"stored more than once: {twice}"
+    repeated = {n: replies[url] for n, url in burst.acked.items() if replies[url] > 1}
+    assert len(repeated) <= WORKER_THREADS, f"answered more than once: {repeated}"
+
+
+@pytest.fixture
+def chaos_env(database_url: str, tmp_path: Path) -> Iterator[tuple[FakeSlack, dict[str, str]]]:
+    fake = FakeSlack().start()
+    for user in USERS:
+        fake.add_user(user, tz="America/New_York")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "INBOX_LEASE_SECONDS": "2",
+        "SCHEDULER_TICK_MINUTES": "60",
+    }
+    yield fake, env
+    fake.stop()
+
+
+def test_a_bot_killed_mid_burst_loses_and_repeats_nothing_it_acknowledged(
+    chaos_env: tuple[FakeSlack, dict[str, str]], database_url: str, tmp_path: Path
+) -> None:
+    fake, env = chaos_env
+    bot = BotProcess(None, env, tmp_path / "bot.log").start()
+    burst = Burst(fake)
+    try:
+        burst.run(bot.url, 300, kill_after=100, kill=bot.kill)
+        assert 100 <= len(burst.acked) < 300, "the kill came too late to test anything"
+        bot = BotProcess(None, env, tmp_path / "bot.log", port=bot.port).start()
+        replies = burst.wait_until_answered()
+        assert_exactly_once(burst, database_url, replies)
+    finally:
+        bot.stop()
+
+
+def test_a_worker_killed_mid_processing_loses_and_repeats_nothing(
+    chaos_env: tuple[FakeSlack, dict[str, str]], database_url: str, tmp_path: Path
+) -> None:
+    fake, env = chaos_env
+
+    def slow_users_info(params: dict[str, Any]) -> dict[str, Any]:
+        # Keeps each request in the worker long enough to be cut off by the kill.
+        time.sleep(0.2)
+        return {"ok": True, "user": fake.add_user(params["user"], tz="America/New_York")}
+
+    fake.respond_with("users.info", slow_users_info)
+    web = BotProcess("web", env, tmp_path / "web.log").start()
+    worker = BotProcess("worker", env, tmp_path / "worker.log").start()
+    burst = Burst(fake, distinct_users=True)
+    try:
+        burst.run(web.url, 60)
+        assert len(burst.acked) == 60, "the web process acks every command"
+        deadline = time.monotonic() + 10
+        while sum(burst.replies().values()) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        worker.kill()
+        cut_off = [
+            row for row in inbox_rows(database_url) if row.claimed_at and not row.finished_at
+        ]
+        assert cut_off, "the kill found no request in the worker's hands"
+        worker = BotProcess("worker", env, tmp_path / "worker.log", port=worker.port).start()
+        replies = burst.wait_until_answered()
+        assert_exactly_once(burst, database_url, replies)
+        assert all(row.finished_at for row in inbox_rows(database_url))
+    finally:
+        worker.stop()
+        web.stop()
