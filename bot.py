@@ -47,6 +47,7 @@ from services.people import People
 from store.db import Database
 
 log = logging.getLogger("salesbot")
+WORKER_NICENESS = 5
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ def run(settings: Settings, db: Database, role: str = "all") -> None:
     accepted requests and run the scheduled jobs (any number of each on one PostgreSQL)."""
     bot = build_bot(settings, db)
     works = role in ("all", "worker")
+    if role == "worker" and hasattr(os, "nice"):
+        # Where a web process shares the machine, its acks (due within 3 s) come first.
+        os.nice(WORKER_NICENESS)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -169,6 +171,14 @@ class ReplyChannel(Respond):
         self._client.chat_postMessage(channel=self._user, **message)
 
 
+@dataclass
+class _Pending:
+    body: dict[str, Any]
+    written: bool = False
+    new: bool = False
+    error: Exception | None = None
+
+
 class Inbox:
     """The web side (record, then ack) and the bookkeeping shared with workers."""
 
@@ -181,16 +191,46 @@ class Inbox:
         self.db = db
         self.clock = clock  # wall-clock time: leases and response_url lifetimes are real
         self.on_accepted = on_accepted  # wakes an in-process worker at once
+        self._waiting: list[_Pending] = []
+        self._waiting_lock = threading.Lock()
+        self._writer = threading.Lock()
 
     def record(self, body: dict[str, Any]) -> None:
-        """Commit the request to the inbox; a redelivery finds its row already there."""
-        key = request_key(body)
-        with self.db.transaction() as session:
-            new = inbox.accept(session, key, request_kind(body), body, self.clock())
-        if new:
+        """Commit the request to the inbox; a redelivery finds its row already there.
+
+        Requests arriving together are committed together (one thread writes everyone's
+        waiting rows in one transaction), so a burst costs one commit, not one each.
+        """
+        pending = _Pending(body)
+        with self._waiting_lock:
+            self._waiting.append(pending)
+        with self._writer:
+            if not pending.written:
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                self._write(batch)
+        if pending.error is not None:
+            raise pending.error
+        if pending.new:
             self.on_accepted()
         else:
-            log.info("Slack delivered %s again; it is recorded already", key)
+            log.info("Slack delivered %s again; it is recorded already", request_key(body))
+
+    def _write(self, batch: list[_Pending]) -> None:
+        try:
+            with self.db.urgent_transaction() as session:
+                now = self.clock()
+                for pending in batch:
+                    pending.new = inbox.accept(
+                        session, request_key(pending.body), request_kind(pending.body),
+                        pending.body, now,
+                    )  # fmt: skip
+        except Exception as error:
+            for pending in batch:
+                pending.error = error
+        finally:
+            for pending in batch:
+                pending.written = True
 
     def middleware(self, client: WebClient) -> Callable[..., BoltResponse | None]:
         """Bolt global middleware giving every listener its `ack` and `respond`."""
