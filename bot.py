@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.secrets())
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     if command == "db" and args.action == "revision":
         db.new_revision(args.message or "schema change")
         return 0

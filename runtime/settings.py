@@ -16,6 +16,7 @@ DEFAULT_DATABASE_URL = "sqlite:///salesbot.db"
 NO_TOKEN = "xoxb-not-needed"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+SQLITE_SYNCHRONOUS = ("normal", "full")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -48,6 +49,8 @@ class Settings:
     scheduler_tick_minutes: int = 5
     # A worker that stops renewing its claim on a request this long is taken to be dead.
     inbox_lease_seconds: int = 30
+    # SQLite only: "normal" survives the bot being killed; "full" also a power loss.
+    sqlite_synchronous: str = "normal"
     payment_alert_time: time = time(9, 0)
     payment_reminder_days: int = 3
     payment_escalation_days: tuple[int, int, int] = (1, 7, 30)
@@ -138,6 +141,9 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
     pacing_time = _local_time("PACING_TIME", text("PACING_TIME"), time(9, 0), problems)
     digest_time = _local_time("DIGEST_TIME", text("DIGEST_TIME"), time(9, 0), problems)
     weekly_day = _weekday("WEEKLY_DIGEST_DAY", text("WEEKLY_DIGEST_DAY"), 0, problems)
+    sqlite_synchronous = (text("SQLITE_SYNCHRONOUS") or "normal").lower()
+    if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+        problems.append("SQLITE_SYNCHRONOUS must be normal or full.")
     lease = _whole_number("INBOX_LEASE_SECONDS", text("INBOX_LEASE_SECONDS"), 30, 1, 3600, problems)
     tick = _whole_number(
         "SCHEDULER_TICK_MINUTES", text("SCHEDULER_TICK_MINUTES"), 5, 1, 60, problems
@@ -179,6 +185,7 @@ def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Setting
         weekly_digest_day=weekly_day,
         scheduler_tick_minutes=tick,
         inbox_lease_seconds=lease,
+        sqlite_synchronous=sqlite_synchronous,
         payment_alert_time=payment_time,
         payment_reminder_days=reminder_days,
         payment_escalation_days=escalation,

@@ -106,8 +106,12 @@ class InboxWorker:
         if free == 0:
             self._wake.wait(POLL_SECONDS)  # every thread is busy: wait for one to finish
             return 1
-        with self.db.transaction() as session:
-            claimed = inbox.claim(session, self.name, self.clock(), self.lease, free)
+        with self.db.reading() as session:
+            waiting = inbox.claimable(session, self.clock(), self.lease)
+        claimed = []
+        if waiting:
+            with self.db.transaction() as session:
+                claimed = inbox.claim(session, self.name, self.clock(), self.lease, free)
         for _ in range(free - len(claimed)):
             self._free.release()
         assert self._pool is not None

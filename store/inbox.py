@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from store.models import InboxRequest
@@ -15,6 +15,13 @@ from store.models import InboxRequest
 DONE = "done"
 ABANDONED = "abandoned"  # claimed MAX_ATTEMPTS times and never finished: a poison request
 MAX_ATTEMPTS = 5
+
+
+# One INSERT … ON CONFLICT DO NOTHING, built once: no savepoint, cheap enough for an ack.
+_INSERT = {
+    False: sqlite.insert(InboxRequest).on_conflict_do_nothing().returning(InboxRequest.id),
+    True: postgresql.insert(InboxRequest).on_conflict_do_nothing().returning(InboxRequest.id),
+}
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,11 @@ def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: dat
     """Record a request; False if it was recorded before (Slack delivered it again), in
     which case the delivery is counted, to be answered too: at the newest delivery's
     response_url, so its body replaces the one kept."""
-    row = InboxRequest(
-        key=key, kind=kind, body=body, accepted_at=now, deliveries=1, processed=0, attempts=0
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
+    values = {"key": key, "kind": kind, "body": body, "accepted_at": now,
+              "deliveries": 1, "processed": 0, "attempts": 0}  # fmt: skip
+    connection = session.connection()
+    inserted = connection.execute(_INSERT[connection.dialect.name == "postgresql"], values)
+    if inserted.scalar() is None:
         session.execute(
             update(InboxRequest)
             .where(InboxRequest.key == key)
@@ -53,6 +58,22 @@ def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: dat
         )
         return False
     return True
+
+
+def claimable(session: Session, now: datetime, lease: timedelta) -> bool:
+    """Whether `claim` would find anything: a read, so an idle worker never takes the
+    write lock (on SQLite, the one every ack needs too)."""
+    return (
+        session.scalar(_claimable(now, lease).with_only_columns(InboxRequest.id).limit(1))
+        is not None
+    )
+
+
+def _claimable(now: datetime, lease: timedelta) -> Select[tuple[InboxRequest]]:
+    return select(InboxRequest).where(
+        InboxRequest.finished_at.is_(None),
+        or_(InboxRequest.claimed_at.is_(None), InboxRequest.claimed_at < now - lease),
+    )
 
 
 def claim(
@@ -66,11 +87,7 @@ def claim(
     happen under one write lock there.
     """
     rows = session.scalars(
-        select(InboxRequest)
-        .where(
-            InboxRequest.finished_at.is_(None),
-            or_(InboxRequest.claimed_at.is_(None), InboxRequest.claimed_at < now - lease),
-        )
+        _claimable(now, lease)
         .order_by(InboxRequest.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
