@@ -36,8 +36,15 @@ class Database:
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        # SQLite: urgent writes get their own connections, which poll for the write lock
+        # themselves instead of waiting in SQLite's busy handler (see `_begin_promptly`).
+        self._urgent_engine = (
+            _create_engine(url, sqlite_synchronous, busy_timeout_ms=0)
+            if url.startswith("sqlite")
+            else self.engine
+        )
         self._urgent = sessionmaker(
-            self.engine.execution_options(**{URGENT: True}), expire_on_commit=False
+            self._urgent_engine.execution_options(**{URGENT: True}), expire_on_commit=False
         )
 
     @contextmanager
@@ -130,6 +137,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._urgent_engine.dispose()
 
 
 def record_id(ref: str) -> int:
@@ -144,7 +152,7 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
-def _create_engine(url: str, sqlite_synchronous: str) -> Engine:
+def _create_engine(url: str, sqlite_synchronous: str, busy_timeout_ms: int = 15000) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 15})
@@ -156,7 +164,7 @@ def _create_engine(url: str, sqlite_synchronous: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         # In WAL mode "normal" syncs at checkpoints, not at every commit: a commit survives
         # the process being killed, and only an OS crash or power loss can undo the last
         # ones. "full" syncs every commit (a few ms each on a busy disk). See the README.
@@ -185,16 +193,12 @@ def _begin_promptly(connection: Connection) -> None:
     SQLite's busy handler sleeps longer after each try (up to 100 ms at a time), so a writer
     that keeps finding the lock taken by a busy worker can wait a third of a second or more.
     """
-    connection.exec_driver_sql("PRAGMA busy_timeout=0")
     deadline = time.monotonic() + URGENT_WAIT_SECONDS
-    try:
-        while True:
-            try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-                return
-            except OperationalError as error:
-                if "locked" not in str(error.orig) or time.monotonic() > deadline:
-                    raise
-                time.sleep(URGENT_POLL_SECONDS)
-    finally:
-        connection.exec_driver_sql("PRAGMA busy_timeout=15000")
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                raise
+            time.sleep(URGENT_POLL_SECONDS)

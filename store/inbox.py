@@ -18,9 +18,10 @@ MAX_ATTEMPTS = 5
 
 
 # One INSERT … ON CONFLICT DO NOTHING, built once: no savepoint, cheap enough for an ack.
+_TABLE = InboxRequest.__table__
 _INSERT = {
-    False: sqlite.insert(InboxRequest).on_conflict_do_nothing().returning(InboxRequest.id),
-    True: postgresql.insert(InboxRequest).on_conflict_do_nothing().returning(InboxRequest.id),
+    False: sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id),
+    True: postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id),
 }
 
 
