@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
@@ -232,33 +233,39 @@ class Inbox:
             for pending in batch:
                 pending.written = True
 
-    def middleware(self, client: WebClient) -> Callable[..., BoltResponse | None]:
-        """Bolt global middleware giving every listener its `ack` and `respond`."""
+    def middleware(self, client: WebClient) -> InboxMiddleware:
+        return InboxMiddleware(self, client)
 
-        def durable_ack(
-            req: BoltRequest, resp: BoltResponse, next: Callable[[], None]
-        ) -> BoltResponse | None:
-            claimed: inbox.Claimed | None = req.context.get(REPLAY)
-            body = req.body
-            if claimed is not None:
-                req.context["ack"] = ReplayAck()
-                req.context["respond"] = ReplyChannel(client, body, claimed.accepted_at, self.clock)
-                next()
-                return None
-            if request_kind(body) == "event":
-                # Nothing about an event must happen before its ack: record it and answer.
-                try:
-                    self.record(body)
-                except Exception:
-                    log.exception("could not record an event; Slack will deliver it again")
-                    return BoltResponse(status=503, body="")
-                return BoltResponse(status=200, body="")
-            req.context["ack"] = DurableAck(lambda: self.record(body))
-            req.context["respond"] = ReplyChannel(client, body)
-            next()
-            return None
 
-        return durable_ack
+class InboxMiddleware(Middleware):
+    """Bolt global middleware giving every listener its `ack` and `respond`."""
+
+    def __init__(self, inbox: Inbox, client: WebClient) -> None:
+        self.inbox = inbox
+        self.client = client
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        claimed: inbox.Claimed | None = req.context.get(REPLAY)
+        body = req.body
+        if claimed is not None:
+            req.context["ack"] = ReplayAck()
+            req.context["respond"] = ReplyChannel(
+                self.client, body, claimed.accepted_at, self.inbox.clock
+            )
+            return next()
+        if request_kind(body) == "event":
+            # Nothing about an event must happen before its ack: record it and answer.
+            try:
+                self.inbox.record(body)
+            except Exception:
+                log.exception("could not record an event; Slack will deliver it again")
+                return BoltResponse(status=503, body="")
+            return BoltResponse(status=200, body="")
+        req.context["ack"] = DurableAck(lambda: self.inbox.record(body))
+        req.context["respond"] = ReplyChannel(self.client, body)
+        return next()
 
 
 class SalesbotApp(App):

@@ -6,23 +6,28 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from store.models import InboxRequest
+from store.types import UTCDateTime
 
 DONE = "done"
 ABANDONED = "abandoned"  # claimed MAX_ATTEMPTS times and never finished: a poison request
 MAX_ATTEMPTS = 5
 
 
-# One INSERT … ON CONFLICT DO NOTHING, built once: no savepoint, cheap enough for an ack.
-_TABLE = InboxRequest.__table__
-_INSERT = {
-    False: sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id),
-    True: postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id),
-}
+# One INSERT … ON CONFLICT DO NOTHING (PostgreSQL, and SQLite since 3.24): no savepoint, and
+# as text so SQLAlchemy compiles it once (its dialect inserts are not cached), cheap enough
+# to sit in front of every ack.
+_ACCEPT = text(
+    "INSERT INTO inbox (key, kind, body, accepted_at, deliveries, processed, attempts) "
+    "VALUES (:key, :kind, :body, :accepted_at, 1, 0, 0) "
+    "ON CONFLICT (key) DO NOTHING RETURNING id"
+).bindparams(
+    bindparam("body", type_=InboxRequest.__table__.c.body.type),
+    bindparam("accepted_at", type_=UTCDateTime()),
+)
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,8 @@ def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: dat
     """Record a request; False if it was recorded before (Slack delivered it again), in
     which case the delivery is counted, to be answered too: at the newest delivery's
     response_url, so its body replaces the one kept."""
-    values = {"key": key, "kind": kind, "body": body, "accepted_at": now,
-              "deliveries": 1, "processed": 0, "attempts": 0}  # fmt: skip
-    connection = session.connection()
-    inserted = connection.execute(_INSERT[connection.dialect.name == "postgresql"], values)
-    if inserted.scalar() is None:
+    values = {"key": key, "kind": kind, "body": body, "accepted_at": now}
+    if session.connection().execute(_ACCEPT, values).scalar() is None:
         session.execute(
             update(InboxRequest)
             .where(InboxRequest.key == key)
