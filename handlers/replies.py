@@ -28,7 +28,8 @@ SORRY = (
 def ack_now(ack: Ack) -> None:
     """Ack without recording the request: for a listener that answers in full before its
     ack returns (opening a modal with the trigger, a read-only refusal). What follows runs
-    in this process, before Slack sees the ack; it must be fast and must not write."""
+    in this process, before Slack sees the ack: it must be fast, never ask Slack for a
+    profile (`People.actor_now`, not `actor_for`), and make no change the person asked for."""
     if isinstance(ack, DurableAck):
         ack.now()
     else:

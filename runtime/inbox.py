@@ -212,10 +212,9 @@ class Inbox:
                 self._write(batch)
         if pending.error is not None:
             raise pending.error
-        if pending.new:
-            self.on_accepted()
-        else:
-            log.info("Slack delivered %s again; it is recorded already", request_key(body))
+        if not pending.new:
+            log.info("Slack delivered %s again; it is answered again", request_key(body))
+        self.on_accepted()
 
     def _write(self, batch: list[_Pending]) -> None:
         try:

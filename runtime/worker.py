@@ -90,8 +90,8 @@ class InboxWorker:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                taken = self._claim_and_start()
                 self._renew_leases()
+                taken = self._claim_and_start()
             except Exception:
                 log.exception("the inbox worker could not claim requests; trying again")
                 taken = 0
@@ -107,7 +107,7 @@ class InboxWorker:
             self._wake.wait(POLL_SECONDS)  # every thread is busy: wait for one to finish
             return 1
         with self.db.reading() as session:
-            waiting = inbox.claimable(session, self.clock(), self.lease)
+            waiting = inbox.claimable(session, self.name, self.clock(), self.lease)
         claimed = []
         if waiting:
             with self.db.transaction() as session:

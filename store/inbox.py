@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from store.models import InboxRequest
@@ -63,19 +63,18 @@ def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: dat
     return True
 
 
-def claimable(session: Session, now: datetime, lease: timedelta) -> bool:
+def claimable(session: Session, worker: str, now: datetime, lease: timedelta) -> bool:
     """Whether `claim` would find anything: a read, so an idle worker never takes the
     write lock (on SQLite, the one every ack needs too)."""
-    return (
-        session.scalar(_claimable(now, lease).with_only_columns(InboxRequest.id).limit(1))
-        is not None
-    )
+    query = _claimable(worker, now, lease).with_only_columns(InboxRequest.id).limit(1)
+    return session.scalar(query) is not None
 
 
-def _claimable(now: datetime, lease: timedelta) -> Select[tuple[InboxRequest]]:
+def _claimable(worker: str, now: datetime, lease: timedelta) -> Select[tuple[InboxRequest]]:
+    # A worker never takes over its own claims: it is alive and still working on them.
+    stale = and_(InboxRequest.claimed_at < now - lease, InboxRequest.claimed_by != worker)
     return select(InboxRequest).where(
-        InboxRequest.finished_at.is_(None),
-        or_(InboxRequest.claimed_at.is_(None), InboxRequest.claimed_at < now - lease),
+        InboxRequest.finished_at.is_(None), or_(InboxRequest.claimed_at.is_(None), stale)
     )
 
 
@@ -90,7 +89,7 @@ def claim(
     happen under one write lock there.
     """
     rows = session.scalars(
-        _claimable(now, lease)
+        _claimable(worker, now, lease)
         .order_by(InboxRequest.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
