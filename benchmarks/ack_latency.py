@@ -131,40 +131,54 @@ def slow_users_info(fake: FakeSlack, delay: float) -> None:
     fake.respond_with("users.info", answer)
 
 
-def burst(fake: FakeSlackProcess, url: str, count: int, concurrency: int, label: str,
-          expect_replies: bool) -> Run:  # fmt: skip
-    """`count` commands in rounds of `concurrency` sent at once; for the bot, each round's
-    replies are awaited before the next round (people type, they do not flood)."""
-    sender = SlackSender(url, SECRET)
-    run = Run(label)
-    sent: dict[str, float] = {}
+class Client:
+    """Signed /visit commands to one app; for the bot, each round's replies are awaited
+    before the next round (people type, they do not flood)."""
 
-    def one(number: int) -> None:
-        response_url = fake.response_url()
+    def __init__(self, fake: FakeSlackProcess, url: str, label: str, replies: bool) -> None:
+        self.fake = fake
+        self.sender = SlackSender(url, SECRET)
+        self.run = Run(label)
+        self.replies = replies
+        self.sent: dict[str, float] = {}
+
+    def send(self, number: int) -> None:
+        response_url = self.fake.response_url()
         start = time.monotonic()
-        sent[response_url] = start
-        response = sender.command(
+        self.sent[response_url] = start
+        response = self.sender.command(
             "/visit", f"Customer {number % 40}: benchmark visit {number}; next: call back friday",
             user_id=USERS[number % len(USERS)], response_url=response_url,
         )  # fmt: skip
-        run.acks.append(time.monotonic() - start)
+        self.run.acks.append(time.monotonic() - start)
         if response.status != 200:
-            raise SystemExit(f"{label}: HTTP {response.status}: {response.body}")
+            raise SystemExit(f"{self.run.label}: HTTP {response.status}: {response.body}")
 
+    def round(self, pool: ThreadPoolExecutor, numbers: range) -> None:
+        list(pool.map(self.send, numbers))
+        deadline = time.monotonic() + 10
+        while self.replies and time.monotonic() < deadline:
+            if set(self.sent) <= self.fake.answered_at().keys():
+                break
+            time.sleep(0.01)
+
+    def result(self) -> Run:
+        if self.replies:
+            answered = self.fake.answered_at()
+            self.run.replies = [answered[u] - t for u, t in self.sent.items() if u in answered]
+            if len(self.run.replies) < len(self.sent):
+                print(f"  {self.run.label}: {len(self.sent) - len(self.run.replies)} unanswered")
+        return self.run
+
+
+def measure(clients: list[Client], count: int, concurrency: int) -> list[Run]:
+    """Rounds of `concurrency` commands sent at once, to each client in turn: the floor and
+    the bot see the same background load (the machine is shared)."""
     with ThreadPoolExecutor(concurrency) as pool:
         for first in range(0, count, concurrency):
-            list(pool.map(one, range(first, min(count, first + concurrency))))
-            deadline = time.monotonic() + 10
-            while expect_replies and time.monotonic() < deadline:
-                if set(sent) <= fake.answered_at().keys():
-                    break
-                time.sleep(0.01)
-    if expect_replies:
-        answered = fake.answered_at()
-        run.replies = [answered[u] - t for u, t in sent.items() if u in answered]
-        if len(run.replies) < len(sent):
-            print(f"  {label}: {len(sent) - len(run.replies)} replies never came")
-    return run
+            for client in clients:
+                client.round(pool, range(first, min(count, first + concurrency)))
+    return [client.result() for client in clients]
 
 
 def seed_pacing_recipients(database_url: str, count: int, today: date) -> None:
@@ -228,16 +242,16 @@ def main() -> None:
           f"{os.cpu_count()} CPUs\n")  # fmt: skip
     try:
         # Warm-up: imports, connections, auth.test, the first profiles.
-        burst(fake, floor_url, 50, 8, "warm-up", expect_replies=False)
-        burst(fake, web.url, 60, 8, "warm-up", expect_replies=True)
+        measure([Client(fake, floor_url, "warm-up", False), Client(fake, web.url, "warm-up", True)],
+                64, 8)  # fmt: skip
         for concurrency in (1, 16):
             count = args.requests // (3 if concurrency == 1 else 1)
-            base = burst(fake, floor_url, count, concurrency, f"floor, concurrency {concurrency}",
-                         expect_replies=False)  # fmt: skip
-            report(base, None)
-            run = burst(fake, web.url, count, concurrency, f"bot, concurrency {concurrency}",
-                        expect_replies=True)  # fmt: skip
-            report(run, base)
+            floor_run, bot_run = measure([
+                Client(fake, floor_url, f"floor, concurrency {concurrency}", False),
+                Client(fake, web.url, f"bot, concurrency {concurrency}", True),
+            ], count, concurrency)  # fmt: skip
+            report(floor_run, None)
+            report(bot_run, floor_run)
         # The worker's scheduler, restarted with the pacing DM due now for every seeded
         # rep, composes and sends them while the web process keeps acking.
         seed_pacing_recipients(database_url, args.recipients, datetime.now(UTC).date())
@@ -246,10 +260,12 @@ def main() -> None:
         worker = BotProcess("worker", {**env, "PACING_TIME": due}, workdir / "worker.log")
         worker.start()
         time.sleep(2)  # into composing
-        base = burst(fake, floor_url, args.requests, 16, "floor, c16, job running", False)
-        report(base, None)
-        run = burst(fake, web.url, args.requests, 16, "bot, c16, job running", True)
-        report(run, base)
+        floor_run, bot_run = measure([
+            Client(fake, floor_url, "floor, c16, job running", False),
+            Client(fake, web.url, "bot, c16, job running", True),
+        ], args.requests, 16)  # fmt: skip
+        report(floor_run, None)
+        report(bot_run, floor_run)
         sent = fake.posts_to("UPACE")
         print(f"\n{sent} of {args.recipients} pacing DMs sent by the end of the measurement "
               "(fewer: the job was still composing throughout)")  # fmt: skip
