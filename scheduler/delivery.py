@@ -356,9 +356,7 @@ class Sender:
         with self.ctx.db.transaction() as session:
             if failure.transient:
                 retry_at = self.ctx.clock() + backoff(send.claim.attempts)
-                deliveries.mark_retry(
-                    session, send.claim.id, failure.code, retry_at, send.channel
-                )
+                deliveries.mark_retry(session, send.claim.id, failure.code, retry_at, send.channel)
             else:
                 deliveries.mark_failed(session, send.claim.id, failure.code, send.channel)
         with self._lock:
