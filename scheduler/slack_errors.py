@@ -27,9 +27,9 @@ WHAT_TO_DO = {
     "not_in_channel": "invite the bot to {channel}: type /invite @salesbot there",
     "channel_not_found": (
         "{channel} no longer exists or is private without the bot: invite the bot, or set "
-        "the team's channel again with /team <team> channel #channel"
+        "the team's channel again with /team NAME channel #channel"
     ),
-    "is_archived": "{channel} is archived: unarchive it, or set another with /team <team> channel",
+    "is_archived": "{channel} is archived: unarchive it, or set another with /team NAME channel",
     "user_not_found": "that person left the workspace: remove them from their team with /team",
     "account_inactive": (
         "that person's account is deactivated: remove them from their team with /team"
