@@ -232,8 +232,9 @@ class Sender:
         self.job = job
         self.owner = sender_id()
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"send-{job}")
-        # At most twice as many claims waiting as threads: claims are made just in time.
-        self._slots = threading.BoundedSemaphore(threads * 2)
+        # No more claims out than threads to send them: a claim is made just in time, and
+        # when Slack turns out to be down, few have been taken.
+        self._slots = threading.BoundedSemaphore(threads)
         self._lock = threading.Lock()
         self._in_flight: set[int] = set()
         self._transient_streak = 0

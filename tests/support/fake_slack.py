@@ -114,6 +114,8 @@ class FakeSlack:
         self._history: dict[str, list[dict[str, Any]]] = {}
         self._outages: dict[str, list[_Outage]] = {}
         self._delays: dict[str, float] = {}
+        self._in_flight: dict[str, int] = {}
+        self._most_in_flight: dict[str, int] = {}
         self._last_ts = 0.0
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -285,6 +287,11 @@ class FakeSlack:
         self._store_message(channel, message)
         return message
 
+    def max_concurrent(self, method: str) -> int:
+        """The most calls to ``method`` the fake was answering at the same time."""
+        with self._lock:
+            return self._most_in_flight.get(method, 0)
+
     def history(self, channel: str) -> list[dict[str, Any]]:
         """The messages kept for ``channel``, oldest first."""
         with self._lock:
@@ -421,6 +428,20 @@ class FakeSlack:
     # Web API ----------------------------------------------------------------
 
     def _handle_api(
+        self, method: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            self._in_flight[method] = self._in_flight.get(method, 0) + 1
+            self._most_in_flight[method] = max(
+                self._most_in_flight.get(method, 0), self._in_flight[method]
+            )
+        try:
+            return self._answer_api(method, params, headers)
+        finally:
+            with self._lock:
+                self._in_flight[method] -= 1
+
+    def _answer_api(
         self, method: str, params: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         problems = self._validate(method, params)
