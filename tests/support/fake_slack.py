@@ -798,6 +798,8 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                     self._send(status, text, "text/plain; charset=utf-8")
                 else:
                     self._send(404, "not found", "text/plain; charset=utf-8")
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client went away (e.g. killed) before its answer: as on Slack
             except Exception as exc:  # surface harness bugs instead of hanging the bot
                 fake._add_problems("fake_slack", [f"error handling {path}: {exc!r}"])
                 self._send(
