@@ -503,7 +503,8 @@ def _claim_and_submit(
         raise
     if claim is None:
         sender.release()
-        telemetry.SENDS.labels(job.name, outcome.name.lower()).inc()
+        if outcome is not Outcome.DONE_BEFORE:
+            telemetry.SENDS.labels(job.name, outcome.name.lower()).inc()
         return outcome
     assert message is not None
     body = dict(message)
