@@ -356,12 +356,18 @@ class Sender:
         telemetry.SLACK_API_ERRORS.labels(method or "unknown", failure.code).inc()
         with self.ctx.db.transaction() as session:
             if failure.transient:
-                retry_at = self.ctx.clock() + backoff(send.claim.attempts)
+                wait = BACKOFF_MAX if failure.is_config else backoff(send.claim.attempts)
+                retry_at = self.ctx.clock() + wait
                 deliveries.mark_retry(session, send.claim.id, failure.code, retry_at, send.channel)
             else:
                 deliveries.mark_failed(session, send.claim.id, failure.code, send.channel)
         with self._lock:
-            self._transient_streak = self._transient_streak + 1 if failure.transient else 0
+            if failure.is_config:  # every other send would fail alike: stop the run now
+                self._transient_streak = max(self._transient_streak, OUTAGE_AFTER)
+            elif failure.transient:
+                self._transient_streak += 1
+            else:
+                self._transient_streak = 0
         if failure.transient:
             log.warning("could not send %s: %s; will try again", send.label, failure.code)
             return Outcome.RETRYING

@@ -22,7 +22,7 @@ from scheduler import telemetry
 from scheduler.delivery import Outcome, RunReport, earliest_send, run_deliveries
 from scheduler.job import Job
 from scheduler.registry import all_jobs
-from scheduler.slack_errors import WHAT_TO_DO_MISSED, what_to_do
+from scheduler.slack_errors import WHAT_TO_DO_MISSED, has_advice, what_to_do
 from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
@@ -220,7 +220,7 @@ def _problems_of(job: str, found: list[deliveries.Problem]) -> list[JobProblem]:
             continue
         if problem.status == deliveries.MISSED:
             advice = WHAT_TO_DO_MISSED
-        elif problem.status == deliveries.RETRY:
+        elif problem.status == deliveries.RETRY and not has_advice(problem.error):
             advice = "Slack was unavailable; the bot keeps trying"
         else:
             advice = what_to_do(problem.error, problem.example)

@@ -22,6 +22,21 @@ TRANSIENT_ERRORS = frozenset(
     }
 )
 
+# The bot's own set-up is wrong (its token, its scopes): every send would fail the same way.
+# The run stops at once and the message waits, retried, until an admin fixes it.
+CONFIG_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "missing_scope",
+        "no_permission",
+        "team_access_not_granted",
+    }
+)
+
 # What an admin can do about each permanent error (`{channel}`: where it was going).
 WHAT_TO_DO = {
     "not_in_channel": "invite the bot to {channel}: type /invite @salesbot there",
@@ -32,7 +47,8 @@ WHAT_TO_DO = {
     "is_archived": "{channel} is archived: unarchive it, or set another with /team NAME channel",
     "user_not_found": "that person left the workspace: remove them from their team with /team",
     "account_inactive": (
-        "that person's account is deactivated: remove them from their team with /team"
+        "the bot token belongs to a deleted user or workspace: reinstall the app and update "
+        "SLACK_BOT_TOKEN"
     ),
     "user_disabled": "that person's account is deactivated: remove them from their team",
     "cannot_dm_bot": "that user is a bot: remove it from its team with /team",
@@ -42,7 +58,8 @@ WHAT_TO_DO = {
     "not_authed": "no bot token was sent: set SLACK_BOT_TOKEN",
     "token_revoked": "the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
     "token_expired": "the bot token expired: reinstall the app and update SLACK_BOT_TOKEN",
-    "account_inactive_token": "the app was uninstalled: reinstall it",
+    "no_permission": "the workspace does not let the app do this: ask a workspace admin",
+    "team_access_not_granted": "the app is not allowed in this workspace: reinstall it",
     "invalid_blocks": "Slack refused the message's layout: a bug; please report it with the log",
     "msg_too_long": "the message was too long for Slack: a bug; please report it with the log",
 }
@@ -55,6 +72,11 @@ WHAT_TO_DO_MISSED = (
 class SendFailure:
     code: str  # Slack's error, "http_503", or the network error's name
     transient: bool
+
+    @property
+    def is_config(self) -> bool:
+        """The bot's token or scopes are wrong: no send can work until an admin acts."""
+        return self.code.split(":", 1)[-1] in CONFIG_ERRORS
 
 
 def classify(error: BaseException) -> SendFailure:
@@ -70,12 +92,16 @@ def classify(error: BaseException) -> SendFailure:
             return SendFailure(code or f"http_{status}", True)
         if code is None:
             return SendFailure(f"http_{status}" if status else "unreadable_response", True)
-        return SendFailure(code, code in TRANSIENT_ERRORS)
+        return SendFailure(code, code in TRANSIENT_ERRORS or code in CONFIG_ERRORS)
     if isinstance(error, TimeoutError | socket.timeout):
         return SendFailure("timeout", True)
     if isinstance(error, URLError | ConnectionError | OSError):
         return SendFailure(type(error).__name__, True)
     return SendFailure(type(error).__name__, False)
+
+
+def has_advice(code: str | None) -> bool:
+    return (code or "").split(":", 1)[-1] in WHAT_TO_DO
 
 
 def what_to_do(code: str | None, where: str) -> str:

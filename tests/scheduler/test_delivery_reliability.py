@@ -226,3 +226,33 @@ def test_a_5xx_after_posting_is_checked_in_history_before_the_retry(
     assert report.count(Outcome.SENT) == 2
     assert len(team.fake.calls("conversations.history")) == 2
     assert len(posts(team)) == 2
+
+
+def test_a_bad_token_stops_the_run_at_once_and_sends_once_it_is_fixed(
+    team: RunningBot, travel: Travel
+) -> None:
+    add_reps(team, 12)
+    travel(WEDNESDAY_0901_NY)
+    team.fake.fail_until(
+        "chat.postMessage", lambda: team.clock.now < fixed, status=200, error="invalid_auth"
+    )
+    fixed = WEDNESDAY_0901_NY + timedelta(minutes=20)
+    report = team.scheduler.run_job("daily_pacing")
+    tried = len(team.fake.calls("chat.postMessage"))
+    assert tried <= SEND_CONCURRENCY  # not one failure per rep
+    assert report.count(Outcome.DEFERRED) == 14 - tried
+    [status] = [s for s in team.scheduler.status() if s.name == "daily_pacing"]
+    [problem] = status.problems
+    assert (problem.kind, problem.error) == ("retrying", "invalid_auth")
+    assert "reinstall the app and update SLACK_BOT_TOKEN" in problem.what_to_do
+    # The admin fixes the token; within the backoff every DM goes out, once.
+    moment = WEDNESDAY_0901_NY
+    while moment < fixed + timedelta(minutes=15):
+        moment += timedelta(minutes=5)
+        travel(moment)
+        team.scheduler.tick()
+    assert (
+        Counter(p["channel"] for p in posts(team) if p["channel"] != MANAGER).most_common(1)[0][1]
+        == 1
+    )
+    assert len({p["channel"] for p in posts(team)} - {MANAGER}) == 14
