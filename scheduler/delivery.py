@@ -181,7 +181,7 @@ def unpack(payload: dict[str, Any]) -> tuple[str, Message, list[ChartFile]]:
 # --- who holds a claim ------------------------------------------------------------------
 
 
-_HOST = socket.gethostname()
+_HOST = socket.gethostname()[:40]  # a claim's holder fits in deliveries.claimed_by
 
 
 def sender_id() -> str:
