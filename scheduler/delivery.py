@@ -68,6 +68,7 @@ class Outcome(Enum):
     DEFERRED = "deferred (Slack unavailable)"
     NOT_DUE = "not due"
     DONE_BEFORE = "sent before"
+    IN_PROGRESS = "being sent by another run"
     SHOWN = "shown (dry run)"
 
 
@@ -430,7 +431,7 @@ def run_deliveries(
 _SETTLED_OUTCOMES = {
     deliveries.SENT: Outcome.DONE_BEFORE,
     deliveries.EMPTY: Outcome.DONE_BEFORE,
-    deliveries.SENDING: Outcome.DONE_BEFORE,
+    deliveries.SENDING: Outcome.IN_PROGRESS,
     deliveries.FAILED: Outcome.FAILED,
     deliveries.MISSED: Outcome.MISSED,
     deliveries.RETRY: Outcome.WAITING,

@@ -152,7 +152,7 @@ def test_a_send_cut_off_before_posting_is_posted_once_its_lease_runs_out(
     travel(WEDNESDAY_0901_NY)
     claim_elsewhere(team, LedgerKey("daily_pacing", "2026-11-18", REP), WEDNESDAY_0901_NY)
     # Someone else's live claim: left alone.
-    assert team.scheduler.run_job("daily_pacing").outcomes[REP] is Outcome.DONE_BEFORE
+    assert team.scheduler.run_job("daily_pacing").outcomes[REP] is Outcome.IN_PROGRESS
     # Its lease is two minutes: not renewed, it was cut off. Slack has no such message.
     travel(WEDNESDAY_0901_NY + deliveries.LEASE + timedelta(seconds=1))
     assert team.scheduler.run_job("daily_pacing").outcomes[REP] is Outcome.SENT
