@@ -57,7 +57,7 @@ from sales.money import format_money, format_totals
 from store.models import Deal
 
 if TYPE_CHECKING:
-    from scheduler.runtime import JobStatus
+    from scheduler.runtime import JobProblem, JobStatus
 
 MAX_VIEW_BLOCKS = 100
 DEALS_PER_STAGE = 5
@@ -426,12 +426,43 @@ def _job_line(job: JobStatus) -> str:
         if job.last_finished
         else "not run yet"
     )
+    if job.last_finished and job.last_retrying:
+        last += f", retrying {job.last_retrying}"
+    if job.last_finished and job.last_missed:
+        last += f", missed {job.last_missed}"
     # Each recipient's next send is in their own zone; Slack shows it in the reader's.
     upcoming = f"next send {moment(job.next_send.astimezone(UTC))}" if job.next_send else "none due"
     line = f"• *{job.name}* · {last} · {upcoming}"
+    for problem in job.problems:
+        line += "\n   " + _problem_line(problem)
     if job.last_error:
         line += f"\n   :warning: last errors: {escape(truncate(job.last_error, 300))}"
     return line
+
+
+_PROBLEM_WORDS = {
+    "failed": ":no_entry: failed, not retried",
+    "missed": ":hourglass: missed",
+    "retrying": ":repeat: retrying",
+}
+
+
+def _problem_line(problem: JobProblem) -> str:
+    """e.g. ":no_entry: failed, not retried: 3 messages (not_in_channel; latest …; e.g. <#C1>).
+    What to do: invite the bot to <#C1>…". Slack renders the ids as names."""
+    where = problem.example
+    example = f"<#{where}>" if where[:1] in ("C", "G") else f"<@{where}>"
+    if where[:1] not in ("C", "G", "U", "W"):
+        example = escape(where)
+    words = _PROBLEM_WORDS.get(problem.kind, problem.kind)
+    error = escape(truncate(problem.error or "unknown error", 80))
+    count = f"{problem.count} message{'s' if problem.count != 1 else ''}"
+    latest = moment(problem.latest.astimezone(UTC))
+    # The advice is the bot's own text, with channel mentions meant to render.
+    return (
+        f"{words}: {count} ({error}; latest {latest}; e.g. {example}). "
+        f"What to do: {problem.what_to_do}"
+    )
 
 
 def listing(title: str, lines: list[str], *, max_blocks: int, more: str) -> list[Block]:

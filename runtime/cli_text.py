@@ -31,10 +31,24 @@ def format_job_list(statuses: list[JobStatus]) -> str:
         waiting = "" if status.next_send else " (no recipients yet)"
         lines.append(f"  next send: {_when(status.next_send)}{waiting}")
         if status.last_finished:
+            extra = "".join(
+                f", {label} {count}"
+                for label, count in (
+                    ("retrying", status.last_retrying),
+                    ("missed", status.last_missed),
+                )
+                if count
+            )
             errors = f", errors: {status.last_error}" if status.last_error else ""
             lines.append(
                 f"  last run:  {_when(status.last_finished)}, sent {status.last_sent}, "
-                f"failed {status.last_failed}{errors}"
+                f"failed {status.last_failed}{extra}{errors}"
+            )
+        for problem in status.problems:
+            lines.append(
+                f"  {problem.kind}: {problem.count} x {problem.error or 'unknown error'} "
+                f"(latest {_when(problem.latest)}, e.g. {problem.example})\n"
+                f"    what to do: {problem.what_to_do}"
             )
     return "\n".join(lines)
 

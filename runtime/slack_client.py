@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 
+from prometheus_client import Counter
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -15,6 +17,12 @@ from slack_sdk.http_retry.state import RetryState
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], None]
+RATE_LIMIT_WAITS = Counter(
+    "salesbot_slack_rate_limit_waits", "HTTP 429 answers waited out, by method", ["method"]
+)
+RATE_LIMIT_WAIT_SECONDS = Counter(
+    "salesbot_slack_rate_limit_wait_seconds", "Seconds spent waiting out HTTP 429s", ["method"]
+)
 
 
 class WaitAsSlackAsks(RateLimitErrorRetryHandler):
@@ -27,6 +35,16 @@ class WaitAsSlackAsks(RateLimitErrorRetryHandler):
     def __init__(self, max_retry_count: int, sleep: Sleep) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
+        self._lock = threading.Lock()
+        self._paused_until = 0.0  # time.monotonic() before which Slack asked for quiet
+
+    def wait_out_pause(self) -> None:
+        """Before a call on another thread: wait what is left of the latest Retry-After, so
+        concurrent senders back off together instead of each meeting its own 429."""
+        with self._lock:
+            left = self._paused_until - time.monotonic()
+        if left > 0:
+            self._sleep(left)
 
     def prepare_for_next_attempt(
         self,
@@ -45,7 +63,12 @@ class WaitAsSlackAsks(RateLimitErrorRetryHandler):
         seconds = float(retry_after) if retry_after.replace(".", "", 1).isdigit() else 1.0
         # A little jitter keeps several bots from retrying in lockstep.
         wait = seconds + random.random() * 0.5
-        log.info("Slack asked us to slow down; retrying in %.1f s", wait)
+        method = request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+        log.info("Slack asked us to slow down (%s); retrying in %.1f s", method, wait)
+        RATE_LIMIT_WAITS.labels(method).inc()
+        RATE_LIMIT_WAIT_SECONDS.labels(method).inc(wait)
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
         self._sleep(wait)
 
 
@@ -53,3 +76,10 @@ def make_client(token: str, base_url: str, sleep: Sleep = time.sleep) -> WebClie
     client = WebClient(token=token, base_url=base_url)
     client.retry_handlers.append(WaitAsSlackAsks(max_retry_count=3, sleep=sleep))
     return client
+
+
+def wait_out_rate_limit(client: WebClient) -> None:
+    """Honour a Retry-After another thread of this client was given (see WaitAsSlackAsks)."""
+    for handler in client.retry_handlers:
+        if isinstance(handler, WaitAsSlackAsks):
+            handler.wait_out_pause()

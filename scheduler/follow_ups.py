@@ -35,6 +35,8 @@ def follow_up_people(ctx: BotContext) -> list[Recipient]:
 
 class DailyFollowUps:
     name = "follow_ups"
+    # Today's follow-ups: not worth sending once the day is over.
+    useful_on_its_day_only = True
 
     def __init__(self, at: time) -> None:
         self._at = at

@@ -62,6 +62,8 @@ def person_paces(
 
 class DailyPacing:
     name = "daily_pacing"
+    # A pacing or follow-up DM is about one day: not worth sending once it is over.
+    useful_on_its_day_only = True
 
     def __init__(self, at: time) -> None:
         self._at = at

@@ -1,10 +1,16 @@
-"""The scheduling runtime: APScheduler ticks every few minutes and runs each job."""
+"""The scheduling runtime: APScheduler ticks every few minutes and runs each job.
+
+Among any number of processes sharing one database, one is the scheduler's leader and
+ticks; the others stand by and take over when it dies (on PostgreSQL, a session-level
+advisory lock held on the leader's own connection). On SQLite every process may tick and
+the delivery ledger alone keeps each send exactly-once.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TextIO
 
@@ -12,15 +18,35 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from scheduler.delivery import Outcome, RunReport, deliver, next_send
+from scheduler import telemetry
+from scheduler.delivery import Outcome, RunReport, earliest_send, run_deliveries
 from scheduler.job import Job
 from scheduler.registry import all_jobs
+from scheduler.slack_errors import WHAT_TO_DO_MISSED, has_advice, what_to_do
 from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
+from store.db import Leadership
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = "salesbot-scheduler"
+
+
+# Health shows what went wrong this long back (permanent errors stay until fixed or older).
+HEALTH_WINDOW = timedelta(days=7)
+PROBLEMS_SHOWN = 3  # per job
+
+
+@dataclass(frozen=True)
+class JobProblem:
+    """Messages of a job stuck for one reason, and what an admin can do about it."""
+
+    kind: str  # "failed" (permanent), "missed", "retrying"
+    error: str | None
+    count: int
+    latest: datetime
+    example: str
+    what_to_do: str
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,9 @@ class JobStatus:
     last_sent: int
     last_failed: int
     last_error: str | None
+    last_retrying: int = 0
+    last_missed: int = 0
+    problems: list[JobProblem] = field(default_factory=list)
 
 
 class Scheduler:
@@ -44,6 +73,7 @@ class Scheduler:
         self.client = client
         self.jobs = {job.name: job for job in jobs}
         self._background: BackgroundScheduler | None = None
+        self._leadership: Leadership = ctx.db.leadership(LEADER_LOCK)
 
     def current(self) -> tuple[BotContext, dict[str, Job]]:
         """The context with the settings in force, and the jobs built from them."""
@@ -75,49 +105,58 @@ class Scheduler:
             log.exception("job %s could not list its recipients", name)
             report.errors.append(f"recipients: {type(error).__name__}")
             recipients = []
-        for recipient in recipients:
-            try:
-                outcome = deliver(ctx, self.client, job, recipient, now, dry_run=dry_run)
-            except Exception as error:  # one recipient's failure never stops the others
-                log.exception("job %s failed for %s", name, recipient.label)
-                report.errors.append(f"{recipient.label}: {type(error).__name__}")
-                outcome = Outcome.FAILED
-            report.outcomes[recipient.label] = outcome
+        try:
+            run_deliveries(ctx, self.client, job, recipients, now, report, dry_run=dry_run)
+        except Exception as error:  # e.g. the database went away mid-run: the next tick resumes
+            log.exception("job %s stopped mid-run", name)
+            report.errors.append(f"run: {type(error).__name__}")
         if dry_run is None:
+            report.next_send = earliest_send(job, recipients, now)
             self._record(report, started)
         return report
 
     def tick(self, now: datetime | None = None) -> list[RunReport]:
-        """Run every job once, if no other bot process is ticking right now."""
-        with self.ctx.db.exclusive(LEADER_LOCK) as leader:
-            if not leader:
-                log.debug("another process runs the scheduler; skipping this tick")
-                return []
-            ctx, jobs = self.current()
-            return [self._run(ctx, job, now) for job in jobs.values()]
+        """Run every job once, if this process is the scheduler's leader."""
+        leader = self._leadership.hold()
+        telemetry.LEADER.set(1 if leader else 0)
+        if not leader:
+            log.debug("another process leads the scheduler; standing by")
+            return []
+        ctx, jobs = self.current()
+        return [self._run(ctx, job, now) for job in jobs.values()]
+
+    @property
+    def is_leader(self) -> bool:
+        return self._leadership.held
 
     def status(self, now: datetime | None = None) -> list[JobStatus]:
+        """Each job's next and last run, counts and latest problems, from the run records and
+        grouped ledger queries. Only a job that never ran lists its recipients to say when
+        it first sends."""
         ctx, jobs = self.current()
         now = now or ctx.clock()
         with ctx.db.reading() as session:
             runs = deliveries.job_runs(session)
+            found = deliveries.problems(session, now - HEALTH_WINDOW)
         statuses = []
         for name, job in jobs.items():
-            upcoming = [
-                when
-                for recipient in job.recipients(ctx)
-                if (when := next_send(job, recipient, now)) is not None
-            ]
             run = runs.get(name)
+            if run is None:
+                upcoming = earliest_send(job, job.recipients(ctx), now)
+            else:
+                upcoming = run.next_send_at
             statuses.append(
                 JobStatus(
                     name=name,
                     summary=job.summary,
-                    next_send=min(upcoming, default=None),
+                    next_send=upcoming,
                     last_finished=run.last_finished_at if run else None,
                     last_sent=run.last_sent if run else 0,
                     last_failed=run.last_failed if run else 0,
                     last_error=run.last_error if run else None,
+                    last_retrying=run.last_retrying if run else 0,
+                    last_missed=run.last_missed if run else 0,
+                    problems=_problems_of(name, found),
                 )
             )
         return statuses
@@ -142,6 +181,7 @@ class Scheduler:
         if self._background is not None:
             self._background.shutdown(wait=True)
             self._background = None
+        self._leadership.release()
 
     def _safe_tick(self) -> None:
         try:
@@ -150,13 +190,48 @@ class Scheduler:
             log.exception("scheduler tick failed; the next tick tries again")
 
     def _record(self, report: RunReport, started: datetime) -> None:
+        counts = deliveries.RunCounts(
+            sent=report.count(Outcome.SENT, Outcome.FOUND),
+            failed=report.count(Outcome.FAILED, Outcome.ERROR),
+            retrying=report.count(Outcome.RETRYING, Outcome.WAITING, Outcome.DEFERRED),
+            missed=report.count(Outcome.MISSED),
+        )
         with self.ctx.db.transaction() as session:
             deliveries.record_run(
                 session,
                 report.job,
                 started=started,
                 finished=self.ctx.clock(),
-                sent=report.count(Outcome.SENT),
-                failed=report.count(Outcome.FAILED),
+                counts=counts,
                 error="; ".join(report.errors) or None,
+                next_send=report.next_send,
             )
+            backlog = deliveries.backlog(session)
+        telemetry.JOB_RUNS.labels(report.job, "errors" if report.errors else "ok").inc()
+        telemetry.LEDGER_BACKLOG.labels("claimed").set(backlog.get(deliveries.SENDING, 0))
+        telemetry.LEDGER_BACKLOG.labels("retry").set(backlog.get(deliveries.RETRY, 0))
+
+
+def _problems_of(job: str, found: list[deliveries.Problem]) -> list[JobProblem]:
+    kinds = {deliveries.FAILED: "failed", deliveries.MISSED: "missed", deliveries.RETRY: "retrying"}
+    problems = []
+    for problem in found:
+        if problem.job != job:
+            continue
+        if problem.status == deliveries.MISSED:
+            advice = WHAT_TO_DO_MISSED
+        elif problem.status == deliveries.RETRY and not has_advice(problem.error):
+            advice = "Slack was unavailable; the bot keeps trying"
+        else:
+            advice = what_to_do(problem.error, problem.example)
+        problems.append(
+            JobProblem(
+                kinds[problem.status],
+                problem.error,
+                problem.count,
+                problem.latest,
+                problem.example,
+                advice,
+            )
+        )
+    return problems[:PROBLEMS_SHOWN]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -93,27 +95,10 @@ class Database:
             row = session.get(HandledRequest, key)
             return None if row is None else row.result
 
-    @contextmanager
-    def exclusive(self, name: str) -> Iterator[bool]:
-        """Hold the lock `name` across every process sharing this database, if it is free.
-
-        Yields whether this process got it. On PostgreSQL it is an advisory lock, released
-        when the block ends (or the connection dies). SQLite has no such lock; there the
-        delivery ledger alone keeps scheduled sends exactly-once.
-        """
-        if self.engine.dialect.name != "postgresql":
-            yield True
-            return
-        key = zlib.crc32(name.encode())
-        with self.engine.connect() as connection:
-            got = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
-            connection.commit()
-            try:
-                yield got
-            finally:
-                if got:
-                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                    connection.commit()
+    def leadership(self, name: str) -> Leadership:
+        """The right to lead `name` (e.g. the scheduler) among every process sharing this
+        database; see `Leadership`."""
+        return Leadership(self.engine, name)
 
     def is_reachable(self) -> bool:
         try:
@@ -138,6 +123,82 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self._urgent_engine.dispose()
+
+
+class Leadership:
+    """One leader at a time among processes sharing a PostgreSQL database, with failover.
+
+    The leader holds a session-level advisory lock on a connection of its own, kept open
+    while it leads. When the leader dies its connection drops, PostgreSQL releases the
+    lock, and the next process to ask gets it. A leader whose connection broke (database
+    restart, network) has lost the lock and asks again like everyone else. SQLite has no
+    such lock; there every process leads, and the delivery ledger keeps sends exactly-once.
+    """
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine = engine
+        self._key = zlib.crc32(name.encode())
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def held(self) -> bool:
+        return self._engine.dialect.name != "postgresql" or self._connection is not None
+
+    def hold(self) -> bool:
+        """Whether this process leads now: it still holds the lock, or just took it."""
+        if self._engine.dialect.name != "postgresql":
+            return True
+        with self._lock:
+            if self._connection is not None and self._still_connected(self._connection):
+                return True
+            self._drop()
+            connection = self._engine.connect()
+            try:
+                got = bool(
+                    connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key})
+                )
+                connection.commit()
+            except SQLAlchemyError:
+                connection.close()
+                raise
+            if got:
+                self._connection = connection
+                log.info("this process now leads the scheduler")
+            else:
+                connection.close()
+            return got
+
+    def release(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is None:
+                return
+            try:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
+                connection.commit()
+            except SQLAlchemyError:
+                log.debug("the leader's connection was already gone", exc_info=True)
+            finally:
+                connection.close()
+
+    def _still_connected(self, connection: Connection) -> bool:
+        try:
+            connection.execute(text("SELECT 1"))
+            connection.commit()
+        except SQLAlchemyError:
+            log.warning("lost the scheduler's leader connection; asking again")
+            return False
+        return True
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            # The connection is broken; let the pool discard it rather than reuse it.
+            with contextlib.suppress(SQLAlchemyError):
+                connection.invalidate()
+            with contextlib.suppress(SQLAlchemyError):
+                connection.close()
 
 
 def record_id(ref: str) -> int:

@@ -220,11 +220,17 @@ class Target(Base):
 class Delivery(Base):
     """The delivery ledger: one row per scheduled message, job, period and recipient.
 
-    The unique key is what makes a send exactly-once: whoever inserts the row sends.
+    The unique key is what makes a send exactly-once: whoever inserts the row sends. A claim
+    holds a lease that its sender renews; a claim whose lease ran out was cut off (crash,
+    kill -9) with its outcome unknown, and Slack's history says whether it went out.
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("job", "period", "recipient"),)
+    __table_args__ = (
+        UniqueConstraint("job", "period", "recipient"),
+        # Health and the backlog are counted by state, never by listing recipients.
+        Index("ix_deliveries_status_job", "status", "job"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(40))
@@ -237,6 +243,15 @@ class Delivery(Base):
     channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # Which sender holds the claim, and until when unless it renews it.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    # After a transient failure: not tried again before this.
+    retry_at: Mapped[datetime | None]
+    # Past this the message is no longer worth sending (None: until sent).
+    useful_until: Mapped[datetime | None]
+    # What was claimed, kept until it is sent, so a late send posts the same message.
+    message: Mapped[dict[str, Any] | None]
 
 
 class JobRun(Base):
@@ -250,6 +265,11 @@ class JobRun(Base):
     last_sent: Mapped[int] = mapped_column(default=0)
     last_failed: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Transient failures the run left to retry, and messages it gave up on as too late.
+    last_retrying: Mapped[int] = mapped_column(default=0)
+    last_missed: Mapped[int] = mapped_column(default=0)
+    # The earliest send the run saw coming, so health never lists recipients to find it.
+    next_send_at: Mapped[datetime | None]
 
 
 class Instalment(Base):

@@ -66,6 +66,8 @@ def test_bot_scopes_cover_what_the_bot_calls(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     # slash commands, messages and DMs, users.info for names and time zones
     assert {"commands", "chat:write", "users:read"} <= scopes
+    # conversations.history in team channels and DMs: finding a cut-off scheduled send
+    assert {"channels:history", "groups:history", "im:history"} <= scopes
 
 
 def test_buttons_modals_and_home_tab_are_switched_on(manifest: dict[str, Any]) -> None:

@@ -250,3 +250,16 @@ def test_no_override_keeps_the_environments_settings_and_jobs(running_bot: Runni
     assert ctx is running_bot.scheduler.ctx
     assert jobs is running_bot.scheduler.jobs
     assert effective_settings(ctx) is running_bot.settings
+
+
+def test_scheduler_health_shows_a_permanent_error_with_what_to_do(home_team: RunningBot) -> None:
+    home_team.ask("/team", "Enterprise channel <#CTEAM01|sales>", user=ADMIN)
+    home_team.fake.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    thursday_0930_ny = datetime(2026, 11, 19, 14, 30, tzinfo=UTC)
+    report = home_team.scheduler.run_job("manager_digest", now=thursday_0930_ny)
+    assert report.count(Outcome.FAILED) == 1
+    shown = text_of(open_home(home_team, ADMIN))
+    assert "• *manager_digest* · last run" in shown
+    assert "sent 0, failed 1" in shown
+    assert ":no_entry: failed, not retried: 1 message (not_in_channel; latest" in shown
+    assert "e.g. <#CTEAM01>). What to do: invite the bot to <#CTEAM01>" in shown

@@ -95,3 +95,24 @@ def test_jobs_run_posts_once_through_the_same_path(
 def test_an_unknown_job_is_named(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert bot.main(["jobs", "run", "nope", "--dry-run"]) == 2
     assert "No job 'nope'" in capsys.readouterr().err
+
+
+def test_jobs_shows_a_permanent_error_and_what_to_do(
+    imported: Path,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    fake_slack.fail_next("chat.postMessage", status=200, error="user_not_found")
+    at = WEDNESDAY_0901_NY.isoformat()
+    assert bot.main(["jobs", "run", "daily_pacing", "--at", at]) == 0
+    assert "1 failed, not retried" in capsys.readouterr().err
+    assert bot.main(["jobs"]) == 0
+    out = capsys.readouterr().out
+    assert "last run:" in out
+    assert "sent 0, failed 1" in out
+    assert "failed: 1 x user_not_found" in out
+    assert "what to do: that person left the workspace" in out

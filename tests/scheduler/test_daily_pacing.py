@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -140,10 +140,13 @@ def test_one_failure_does_not_stop_the_others_and_is_retried(
     team: RunningBot, travel: Travel
 ) -> None:
     travel(WEDNESDAY_0901_NY)
-    team.fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    team.fake.fail_next("chat.postMessage", status=503, error="service_unavailable")
     report = team.scheduler.run_job("daily_pacing")
-    assert report.count(Outcome.FAILED) == 1
+    assert report.count(Outcome.RETRYING) == 1
     assert report.count(Outcome.SENT) == 1
+    # Not hammered again at once: the retry waits its backoff, then goes out.
+    assert team.scheduler.run_job("daily_pacing").count(Outcome.WAITING) == 1
+    travel(WEDNESDAY_0901_NY + timedelta(minutes=5))
     retry = team.scheduler.run_job("daily_pacing")
     assert retry.count(Outcome.SENT) == 1
     assert sorted(p["channel"] for p in posts(team)) == sorted([REP, OTHER_REP])

@@ -48,15 +48,20 @@ def test_daily_digest_goes_to_the_team_channel_when_set(team: RunningBot, travel
     assert [post["channel"] for post in posts(team)] == [CHANNEL]
 
 
-def test_a_channel_the_bot_cannot_post_in_is_retried_next_run(
+def test_a_channel_the_bot_cannot_post_in_stops_at_once_and_says_what_to_do(
     team: RunningBot, travel: Travel
 ) -> None:
     team.ask("/team", f"Enterprise channel <#{CHANNEL}|sales>", user=ADMIN)
     travel(WEDNESDAY_0901_NY)
     team.fake.fail_next("chat.postMessage", status=200, error="not_in_channel")
     assert team.scheduler.run_job("manager_digest").count(Outcome.FAILED) == 1
-    assert team.scheduler.run_job("manager_digest").count(Outcome.SENT) == 1
-    assert len(posts(team, CHANNEL)) == 1
+    # Retrying cannot help until someone invites the bot: not tried again this period.
+    assert team.scheduler.run_job("manager_digest").count(Outcome.FAILED) == 1
+    assert len(team.fake.calls("chat.postMessage")) == 1
+    [status] = [s for s in team.scheduler.status() if s.name == "manager_digest"]
+    [problem] = status.problems
+    assert (problem.kind, problem.error, problem.count) == ("failed", "not_in_channel", 1)
+    assert problem.what_to_do == f"invite the bot to <#{CHANNEL}>: type /invite @salesbot there"
 
 
 def test_weekly_review_on_monday_with_funnel_and_conversion(

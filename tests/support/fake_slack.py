@@ -22,7 +22,13 @@ Usage::
   ``tests.support.block_kit``; problems go to ``fake.problems`` (prefixed with the method) and
   the call is answered ``{"ok": false, "error": "invalid_blocks"}`` like Slack does.
 * ``fake.fail_next(method, ...)`` injects rate limits (HTTP 429 + ``Retry-After``) or other
-  ``{"ok": false}`` errors.
+  ``{"ok": false}`` errors; ``fake.fail_until(method, predicate, ...)`` keeps failing while
+  ``predicate()`` holds (an outage), and ``fake.slow_down(method, seconds)`` delays answers.
+* Message history: every message posted (chat.postMessage) is kept per conversation, with its
+  ``metadata``; chat.update and chat.delete change it. ``conversations.history`` pages
+  through it newest first (``oldest``/``latest``/``limit``/``cursor``; metadata only with
+  ``include_all_metadata``). ``fake.add_history_message(...)`` puts a message there as if
+  posted earlier; ``fake.history(channel)`` reads it.
 """
 
 from __future__ import annotations
@@ -81,6 +87,14 @@ class _Failure:
     times: int
 
 
+@dataclass
+class _Outage:
+    while_: Callable[[], bool]
+    error: str
+    status: int
+    retry_after: int | None
+
+
 class FakeSlack:
     """Fake Slack Web API on ``127.0.0.1:<random port>``, served from a daemon thread."""
 
@@ -97,6 +111,12 @@ class FakeSlack:
         self._response_urls: set[str] = set()
         self._files: dict[str, dict[str, Any]] = {}
         self._home_view_ids: dict[str, str] = {}
+        self._history: dict[str, list[dict[str, Any]]] = {}
+        self._outages: dict[str, list[_Outage]] = {}
+        self._delays: dict[str, float] = {}
+        self._in_flight: dict[str, int] = {}
+        self._most_in_flight: dict[str, int] = {}
+        self._last_ts = 0.0
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -229,6 +249,54 @@ class FakeSlack:
         with self._lock:
             self._responders[method] = responder
 
+    def fail_until(
+        self,
+        method: str,
+        while_: Callable[[], bool],
+        error: str = "internal_error",
+        status: int = 500,
+        retry_after: int | None = 1,
+    ) -> None:
+        """Fail every call to ``method`` while ``while_()`` is true (an outage), answering
+        like ``fail_next``; after that, answer normally again."""
+        with self._lock:
+            self._outages.setdefault(method, []).append(
+                _Outage(while_=while_, error=error, status=status, retry_after=retry_after)
+            )
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Answer every call to ``method`` only after ``seconds`` (work done first)."""
+        with self._lock:
+            self._delays[method] = seconds
+
+    def add_history_message(
+        self,
+        channel: str,
+        text: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        user: str = BOT_USER_ID,
+    ) -> dict[str, Any]:
+        """Put a message in ``channel``'s history as if it had been posted (e.g. by a bot that
+        crashed before it recorded the post). Returns the stored message."""
+        params: dict[str, Any] = {"text": text}
+        if metadata is not None:
+            params["metadata"] = metadata
+        message = self._message(params, self._next_ts())
+        message["user"] = user
+        self._store_message(channel, message)
+        return message
+
+    def max_concurrent(self, method: str) -> int:
+        """The most calls to ``method`` the fake was answering at the same time."""
+        with self._lock:
+            return self._most_in_flight.get(method, 0)
+
+    def history(self, channel: str) -> list[dict[str, Any]]:
+        """The messages kept for ``channel``, oldest first."""
+        with self._lock:
+            return json.loads(json.dumps(self._history.get(channel, [])))
+
     def reset(self) -> None:
         """Forget recorded calls, problems, pending failures and uploads.
 
@@ -238,6 +306,7 @@ class FakeSlack:
             self._calls.clear()
             self.problems.clear()
             self._failures.clear()
+            self._outages.clear()
             self.uploads.clear()
 
     # ------------------------------------------------------------------ queries
@@ -301,13 +370,21 @@ class FakeSlack:
     # ------------------------------------------------------------------ internals
 
     def _next_ts(self) -> str:
-        micros = next(self._counter) * 100
-        return f"{1700000000 + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        # Slack's ts is the post's time: increasing, unique, and comparable with `oldest`.
+        next(self._counter)
+        with self._lock:
+            self._last_ts = max(round(time.time(), 6), round(self._last_ts + 0.000001, 6))
+            return f"{self._last_ts:.6f}"
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._counter):08d}"
 
     def _take_failure(self, method: str) -> _Failure | None:
+        with self._lock:
+            outages = list(self._outages.get(method, []))
+        for outage in outages:
+            if outage.while_():
+                return _Failure(outage.error, outage.status, outage.retry_after, times=1)
         with self._lock:
             queue = self._failures.get(method)
             if not queue:
@@ -353,6 +430,20 @@ class FakeSlack:
     def _handle_api(
         self, method: str, params: dict[str, Any], headers: dict[str, str]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            self._in_flight[method] = self._in_flight.get(method, 0) + 1
+            self._most_in_flight[method] = max(
+                self._most_in_flight.get(method, 0), self._in_flight[method]
+            )
+        try:
+            return self._answer_api(method, params, headers)
+        finally:
+            with self._lock:
+                self._in_flight[method] -= 1
+
+    def _answer_api(
+        self, method: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
         problems = self._validate(method, params)
         failure = self._take_failure(method)
         extra_headers: dict[str, str] = {}
@@ -374,6 +465,10 @@ class FakeSlack:
         else:
             status, body = 200, self._answer(method, params)
         self._record(Call(method, params, headers, status=status, response=body))
+        with self._lock:
+            delay = self._delays.get(method, 0.0)
+        if delay:
+            time.sleep(delay)
         return status, extra_headers, body
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -441,7 +536,9 @@ class FakeSlack:
         if channel[:1] in ("U", "W"):  # posting to a user id lands in the DM
             channel = "D" + channel
         ts = self._next_ts()
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts)}
+        message = self._message(params, ts)
+        self._store_message(channel, message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("channel"):
@@ -458,18 +555,77 @@ class FakeSlack:
         if not params.get("ts"):
             return {"ok": False, "error": "message_not_found"}
         ts = str(params["ts"])
+        message = self._message(params, ts)
+        self._replace_message(str(params["channel"]), ts, message)
         return {
             "ok": True,
             "channel": params["channel"],
             "ts": ts,
             "text": params.get("text", ""),
-            "message": self._message(params, ts),
+            "message": message,
         }
 
     def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("channel") or not params.get("ts"):
             return {"ok": False, "error": "message_not_found"}
+        self._replace_message(str(params["channel"]), str(params["ts"]), None)
         return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
+
+    # Message history -----------------------------------------------------------
+
+    def _store_message(self, channel: str, message: dict[str, Any]) -> None:
+        if channel[:1] in ("U", "W"):  # a user id names their DM
+            channel = "D" + channel
+        with self._lock:
+            self._history.setdefault(channel, []).append(json.loads(json.dumps(message)))
+
+    def _replace_message(self, channel: str, ts: str, message: dict[str, Any] | None) -> None:
+        """chat.update keeps a message's metadata unless it sends new; chat.delete drops it."""
+        if channel[:1] in ("U", "W"):
+            channel = "D" + channel
+        with self._lock:
+            kept = self._history.get(channel, [])
+            for index, old in enumerate(kept):
+                if old["ts"] != ts:
+                    continue
+                if message is None:
+                    del kept[index]
+                else:
+                    new = json.loads(json.dumps(message))
+                    if "metadata" in old and "metadata" not in new:
+                        new["metadata"] = old["metadata"]
+                    kept[index] = new
+                return
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel[:1] in ("U", "W"):  # Slack wants the DM's id, not the user's
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params["latest"]) if params.get("latest") else float("inf")
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        offset = int(params.get("cursor") or 0) if str(params.get("cursor") or "0").isdigit() else 0
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            messages = [
+                json.loads(json.dumps(m))
+                for m in reversed(self._history.get(channel, []))
+                if oldest < float(m["ts"]) < latest
+            ]
+        page = messages[offset : offset + limit]
+        if not with_metadata:
+            for message in page:
+                message.pop("metadata", None)
+        has_more = offset + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": has_more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": str(offset + limit) if has_more else ""},
+        }
 
     def _view_response(self, view: Any, view_id: str) -> dict[str, Any]:
         if not isinstance(view, dict):
@@ -591,6 +747,7 @@ _API_HANDLERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] 
     "auth.test": FakeSlack._auth_test,
     "users.info": FakeSlack._users_info,
     "conversations.open": FakeSlack._conversations_open,
+    "conversations.history": FakeSlack._conversations_history,
     "chat.postMessage": FakeSlack._chat_post_message,
     "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
     "chat.update": FakeSlack._chat_update,
@@ -641,6 +798,8 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                     self._send(status, text, "text/plain; charset=utf-8")
                 else:
                     self._send(404, "not found", "text/plain; charset=utf-8")
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client went away (e.g. killed) before its answer: as on Slack
             except Exception as exc:  # surface harness bugs instead of hanging the bot
                 fake._add_problems("fake_slack", [f"error handling {path}: {exc!r}"])
                 self._send(

@@ -1,0 +1,127 @@
+"""Why a send failed, whether trying again can help, and what a person should do about it."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk.errors import SlackApiError
+
+# Slack's own words for "not now": retried with backoff until the message stops being useful.
+TRANSIENT_ERRORS = frozenset(
+    {
+        "ratelimited",
+        "rate_limited",
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+        "team_added_to_org",
+    }
+)
+
+# The bot's own set-up is wrong (its token, its scopes): every send would fail the same way.
+# The run stops at once and the message waits, retried, until an admin fixes it.
+CONFIG_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "missing_scope",
+        "no_permission",
+        "team_access_not_granted",
+    }
+)
+
+# What an admin can do about each permanent error (`{channel}`: where it was going).
+WHAT_TO_DO = {
+    "not_in_channel": "invite the bot to {channel}: type /invite @salesbot there",
+    "channel_not_found": (
+        "{channel} no longer exists or is private without the bot: invite the bot, or set "
+        "the team's channel again with /team NAME channel #channel"
+    ),
+    "is_archived": "{channel} is archived: unarchive it, or set another with /team NAME channel",
+    "user_not_found": "that person left the workspace: remove them from their team with /team",
+    "account_inactive": (
+        "the bot token belongs to a deleted user or workspace: reinstall the app and update "
+        "SLACK_BOT_TOKEN"
+    ),
+    "user_disabled": "that person's account is deactivated: remove them from their team",
+    "cannot_dm_bot": "that user is a bot: remove it from its team with /team",
+    "restricted_action": "a workspace admin restricted posting in {channel}",
+    "missing_scope": "the app lacks a permission: reinstall it from manifest.yml",
+    "invalid_auth": "the bot token is not valid: reinstall the app and update SLACK_BOT_TOKEN",
+    "not_authed": "no bot token was sent: set SLACK_BOT_TOKEN",
+    "token_revoked": "the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
+    "token_expired": "the bot token expired: reinstall the app and update SLACK_BOT_TOKEN",
+    "no_permission": "the workspace does not let the app do this: ask a workspace admin",
+    "team_access_not_granted": "the app is not allowed in this workspace: reinstall it",
+    "invalid_blocks": "Slack refused the message's layout: a bug; please report it with the log",
+    "msg_too_long": "the message was too long for Slack: a bug; please report it with the log",
+}
+WHAT_TO_DO_MISSED = (
+    "it was still failing when the message stopped being useful; check the errors around it"
+)
+
+
+@dataclass(frozen=True)
+class SendFailure:
+    code: str  # Slack's error, "http_503", or the network error's name
+    transient: bool
+
+    @property
+    def is_config(self) -> bool:
+        """The bot's token or scopes are wrong: no send can work until an admin acts."""
+        return self.code.split(":", 1)[-1] in CONFIG_ERRORS
+
+
+def classify(error: BaseException) -> SendFailure:
+    """Whether trying again later can help: rate limits, Slack's 5xx, timeouts and broken
+    connections can; an error Slack answered deliberately (`not_in_channel`) cannot."""
+    if isinstance(error, SlackApiError):
+        response: Any = error.response
+        status = _status_of(response)
+        code = _error_of(response)
+        if status == 429:
+            return SendFailure("ratelimited", True)
+        if status is not None and status >= 500:
+            return SendFailure(code or f"http_{status}", True)
+        if code is None:
+            return SendFailure(f"http_{status}" if status else "unreadable_response", True)
+        return SendFailure(code, code in TRANSIENT_ERRORS or code in CONFIG_ERRORS)
+    if isinstance(error, TimeoutError | socket.timeout):
+        return SendFailure("timeout", True)
+    if isinstance(error, URLError | ConnectionError | OSError):
+        return SendFailure(type(error).__name__, True)
+    return SendFailure(type(error).__name__, False)
+
+
+def has_advice(code: str | None) -> bool:
+    return (code or "").split(":", 1)[-1] in WHAT_TO_DO
+
+
+def what_to_do(code: str | None, where: str) -> str:
+    """One line for health: the fix for a permanent error, given where the message went."""
+    base = (code or "").split(":", 1)[-1]
+    channel = f"<#{where}>" if where[:1] in ("C", "G") else "the channel"
+    hint = WHAT_TO_DO.get(base)
+    return hint.format(channel=channel) if hint else "see the bot's log for the details"
+
+
+def _status_of(response: Any) -> int | None:
+    status = getattr(response, "status_code", None)
+    if status is None and isinstance(response, dict):
+        status = response.get("status")
+    return int(status) if isinstance(status, int) else None
+
+
+def _error_of(response: Any) -> str | None:
+    try:
+        code = response.get("error")
+    except (AttributeError, TypeError):
+        return None
+    return str(code) if code else None
