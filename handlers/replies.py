@@ -12,7 +12,9 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from blocks.common import Message, notice
+from blocks.common import Message, notice, problem
+from handlers.inputs import MalformedRequest
+from store.guard import TextRefused
 
 log = logging.getLogger(__name__)
 Listener = TypeVar("Listener", bound=Callable[..., Any])
@@ -60,6 +62,25 @@ def apologise(
         log.exception("could not tell the person about the failure")
 
 
+def refuse(
+    refusal: TextRefused | MalformedRequest,
+    body: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+) -> None:
+    """Tell the person what the bot could not take; the transaction has rolled back."""
+    log.info("refused a request: %s", refusal.message)
+    user_id = (body.get("user") or {}).get("id") or body.get("user_id")
+    answer = problem(f"{refusal.message} Nothing was saved.")
+    try:
+        if respond is not None:
+            reply(respond, answer)
+        elif user_id:
+            client.chat_postMessage(channel=user_id, **answer)
+    except Exception:
+        log.exception("could not tell the person about the refusal")
+
+
 def guarded(listener: Listener) -> Listener:
     """Turn a listener's failure into an apology instead of an exception for Bolt.
 
@@ -75,6 +96,9 @@ def guarded(listener: Listener) -> Listener:
     def run(**kwargs: Any) -> Any:
         try:
             return listener(**kwargs)
+        except (TextRefused, MalformedRequest) as refusal:
+            refuse(refusal, kwargs["body"], kwargs["respond"], kwargs["client"])
+            return None
         except Exception as error:
             apologise(error, kwargs["body"], kwargs["respond"], kwargs["client"])
             return None

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.guard import guard_writes
 from store.models import HandledRequest
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class Database:
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        guard_writes(self._sessions)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
