@@ -54,7 +54,7 @@ def apologise(
     log.error("listener failed: %s", error, exc_info=error)
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     try:
-        if respond is not None:
+        if respond is not None and body.get("response_url"):
             reply(respond, notice(SORRY))
         elif user_id:
             client.chat_postMessage(channel=user_id, **notice(SORRY))
@@ -73,7 +73,8 @@ def refuse(
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     answer = problem(f"{refusal.message} Nothing was saved.")
     try:
-        if respond is not None:
+        # Bolt hands every listener a `respond`, usable only when the payload has a URL.
+        if respond is not None and body.get("response_url"):
             reply(respond, answer)
         elif user_id:
             client.chat_postMessage(channel=user_id, **answer)
