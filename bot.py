@@ -86,13 +86,18 @@ def build_bot(
     return Bot(app=app, context=context, scheduler=scheduler)
 
 
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+    """Socket Mode with slack_sdk's built-in WebSocket client (no extra package)."""
+    return SocketModeHandler(app, settings.slack_app_token)
+
+
 def run(settings: Settings, db: Database) -> None:
     bot = build_bot(settings, db)
     bot.scheduler.start(settings.scheduler_tick_minutes)
     try:
         if settings.socket_mode:
             log.info("starting in Socket Mode")
-            SocketModeHandler(bot.app, settings.slack_app_token).start()
+            socket_mode_handler(bot.app, settings).start()
             return
         server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
         log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
