@@ -25,6 +25,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 import handlers
@@ -34,7 +35,7 @@ from runtime.http import http_server, serve_until, wsgi_app
 from runtime.imports import import_targets, import_teams
 from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
-from runtime.slack_client import Sleep, make_client
+from runtime.slack_client import Sleep, make_client, slack_problem
 from sales.localtime import utc_now
 from scheduler.registry import all_jobs
 from scheduler.runtime import Scheduler
@@ -175,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     posts = command == "run" or (command == "jobs" and args.action == "run" and not args.dry_run)
     try:
-        settings = load_settings(os.environ, need_slack=posts)
+        settings = load_settings(os.environ, need_slack=posts, receives_requests=command == "run")
     except SettingsError as error:
         print("salesbot cannot start; fix these settings (see .env.example):", file=sys.stderr)
         for problem in error.problems:
@@ -186,14 +187,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "db" and args.action == "revision":
         db.new_revision(args.message or "schema change")
         return 0
+    where = db.engine.url.render_as_string(hide_password=True)
     try:
-        db.upgrade()
+        before, after = db.upgrade()
     except OperationalError as error:
-        where = db.engine.url.render_as_string(hide_password=True)
         print(f"salesbot cannot reach the database at {where}: {error.orig}", file=sys.stderr)
         return 2
+    if before != after:
+        if before is None:
+            log.info("database %s created (schema %s)", where, after)
+        else:
+            log.info("database %s upgraded from schema %s to %s", where, before, after)
+    if posts:
+        problem = slack_problem(settings.slack_bot_token, settings.slack_api_url)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 2
     if command == "db":
-        print(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")
+        print(f"database is up to date ({where})")
         return 0
     if command == "jobs":
         return jobs_command(args, settings, db)
@@ -207,6 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(settings, db)
     except BoltError as error:
         log.error("Slack refused to start the bot: %s", error)
+        return 1
+    except SlackApiError as error:  # Socket Mode: apps.connections.open said no
+        log.error(
+            "Slack refused to open a Socket Mode connection (%s): check SLACK_APP_TOKEN "
+            "(an app-level token with connections:write).",
+            error.response.get("error"),
+        )
         return 1
     except KeyboardInterrupt:
         log.info("stopped")

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -104,10 +105,13 @@ class Database:
             return False
         return True
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration."""
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Bring the schema to the newest migration: the revisions before and after."""
         with self.engine.begin() as connection:
+            before = MigrationContext.configure(connection).get_current_revision()
             command.upgrade(_alembic_config(connection), "head")
+            after = MigrationContext.configure(connection).get_current_revision()
+        return before, after
 
     def new_revision(self, message: str) -> None:
         """Write a migration for what the models have and the (upgraded) schema lacks."""
