@@ -101,10 +101,10 @@ def run(settings: Settings, db: Database) -> None:
             socket_mode_handler(bot.app, settings).start()
             return
         server = http_server(wsgi_app(bot.app, db.is_reachable), "0.0.0.0", settings.port)
-        log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
+        log.info("listening on port %s (POST /slack/events, GET /healthz)", settings.port)
         serve_until(server, stop)
     finally:
         bot.scheduler.shutdown()

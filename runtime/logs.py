@@ -58,5 +58,7 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Alembic tells of every migration step at INFO; the bot says in one line what changed.
-    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
+    # Alembic tells of every migration step, APScheduler of every tick, at INFO; the bot
+    # says in one line what changed, and the scheduler's health is in `jobs` and the Home.
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
