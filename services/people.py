@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from blocks.common import truncate
+from parsing.text import clean_text
 from sales.permissions import Actor
 from store.db import Database
 from store.models import Person
@@ -18,6 +20,7 @@ from store.teams import managed_person_ids
 
 log = logging.getLogger(__name__)
 PROFILE_MAX_AGE = timedelta(hours=24)
+MAX_NAME_CHARS, MAX_TZ_CHARS, MAX_LOCALE_CHARS = 200, 64, 16  # the people table's columns
 # After users.info fails for someone, their requests go on without asking again for this
 # long: a failing or rate-limited Slack is not asked once per command.
 FAILED_LOOKUP_TTL = timedelta(minutes=5)
@@ -104,7 +107,14 @@ class People:
             or user.get("name")
             or slack_user_id
         )
-        return name, user.get("tz") or "UTC", user.get("locale")
+        # Slack's profile fields are stored as they come: cleaned and held to their columns.
+        tz = clean_text(str(user.get("tz") or "UTC"))
+        locale = clean_text(str(user.get("locale") or "")) or None
+        return (
+            truncate(clean_text(str(name)), MAX_NAME_CHARS),
+            tz if len(tz) <= MAX_TZ_CHARS else "UTC",
+            locale if locale and len(locale) <= MAX_LOCALE_CHARS else None,
+        )
 
     def _failed_recently(self, slack_user_id: str) -> bool:
         with self._lock:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.people import FAILED_LOOKUP_TTL
 from store.guard import TextRefused
 from store.models import Away, Customer, Visit
+from store.people import get_person
 from tests.conftest import REP, RunningBot
 from tests.support.reading import text_of
 from tests.support.snapshots import domain_rows
@@ -167,3 +168,15 @@ def test_the_store_refuses_text_that_does_not_fit_its_column(running_bot: Runnin
         s.add(Customer(name="a\x00b", name_key="ab"))
     with running_bot.db.reading() as session:
         assert list(session.scalars(select(Customer))) == []
+
+
+def test_a_slack_profile_is_cleaned_and_held_to_its_columns(running_bot: RunningBot) -> None:
+    running_bot.fake.add_user(
+        "ULONG01", name="n\x00" + "a" * 300, tz="Mars/" + "x" * 100, locale="en-US-x-" + "y" * 20
+    )
+    assert "Visit logged" in text_of(running_bot.ask("/visit", "Acme: hello", user="ULONG01"))
+    with running_bot.db.reading() as session:
+        person = get_person(session, "ULONG01")
+    assert person is not None
+    assert person.display_name == "n" + "a" * 198 + "…"
+    assert (person.tz, person.locale) == ("UTC", None)
