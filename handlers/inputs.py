@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -16,6 +17,7 @@ from parsing.deal_command import MAX_CUSTOMER_CHARS
 from parsing.text import clean_text, name_too_long
 
 Values = dict[str, Any]
+log = logging.getLogger(__name__)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -115,11 +117,20 @@ def refuse_malformed_values(req: BoltRequest, next_: Callable[[], None]) -> Bolt
     elif body.get("type") == "block_actions":
         refusal = next_problem(_picked_dates(body.get("actions") or []))
         if refusal is not None:
-            if req.context.response_url:
-                req.context.respond(response_type="ephemeral", **problem(refusal, DATE_EXAMPLE))
+            _tell(req, problem(refusal, DATE_EXAMPLE))
             return BoltResponse(status=200, body="")
     next_()
     return None
+
+
+def _tell(req: BoltRequest, answer: dict[str, Any]) -> None:
+    try:
+        if req.context.response_url:
+            req.context.respond(response_type="ephemeral", **answer)
+        elif req.context.user_id:  # a press in a view: no response_url, so by DM
+            req.context.client.chat_postMessage(channel=req.context.user_id, **answer)
+    except Exception:
+        log.exception("could not tell the person why their press was refused")
 
 
 def form_errors(view: dict[str, Any]) -> dict[str, str]:
@@ -153,11 +164,20 @@ def _field_error(state: Any, element: dict[str, Any]) -> str | None:
     if "selected_date" in state:
         return _date_problem(state["selected_date"])
     option = state.get("selected_option")
+    options = state.get("selected_options")
+    if not (option is None or _is_option(option)) or not (
+        options is None or (isinstance(options, list) and all(map(_is_option, options)))
+    ):
+        return "Choose this again."
     if isinstance(option, dict) and state.get("type") == "external_select":
         return name_too_long(
             "The customer's name", str(option.get("value", "")), MAX_CUSTOMER_CHARS
         )
     return None
+
+
+def _is_option(option: object) -> bool:
+    return isinstance(option, dict) and isinstance(option.get("value"), str)
 
 
 def _picked_dates(actions: list[Any]) -> Iterator[str | None]:

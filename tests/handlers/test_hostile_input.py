@@ -180,3 +180,39 @@ def test_a_slack_profile_is_cleaned_and_held_to_its_columns(running_bot: Running
     assert person is not None
     assert person.display_name == "n" + "a" * 198 + "…"
     assert (person.tz, person.locale) == ("UTC", None)
+
+
+def test_a_forged_option_is_refused_under_the_field(running_bot: RunningBot) -> None:
+    bot = known(running_bot)
+    before = domain_rows(bot.db)
+    mark = bot.fake.mark()
+    bot.command("/deal", "")
+    view = bot.fake.wait_for_call("views.open", since=mark).response["view"]
+    values = {
+        "customer": {"customer": "Acme"},
+        "title": {"title": "Renewal"},
+        "amount": {"amount": "5k"},
+        "stage": {"stage": {"type": "static_select", "selected_option": "won"}},
+    }
+    response = bot.slack.view_submission(
+        user_id=REP, callback_id=view["callback_id"], values=values, view=view
+    )
+    assert response.json()["errors"] == {"stage": "Choose this again."}
+    assert domain_rows(bot.db) == before
+
+
+def test_a_malformed_date_picked_in_a_message_gets_an_answer(running_bot: RunningBot) -> None:
+    bot = known(running_bot)
+    before = domain_rows(bot.db)
+    response_url = bot.fake.response_url()
+    response = bot.slack.block_action(
+        user_id=REP,
+        action_id="follow_up_snooze_to_1",
+        response_url=response_url,
+        action={"type": "datepicker", "selected_date": "2026-13-45"},
+    )
+    assert response.status == 200
+    shown = text_of(bot.reply_to(response_url))
+    assert "Pick a date from the calendar, like 2026-12-15." in shown
+    assert "Try: `2026-12-15`" in shown
+    assert domain_rows(bot.db) == before
