@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -117,7 +118,9 @@ def refuse_malformed_values(req: BoltRequest, next_: Callable[[], None]) -> Bolt
     elif body.get("type") == "block_actions":
         refusal = next_problem(_picked_dates(body.get("actions") or []))
         if refusal is not None:
-            _tell(req, problem(refusal, DATE_EXAMPLE))
+            # Answered after the ack, like every listener's reply: acks never wait for Slack.
+            answer = problem(refusal, DATE_EXAMPLE)
+            threading.Thread(target=_tell, args=(req, answer), daemon=True).start()
             return BoltResponse(status=200, body="")
     next_()
     return None

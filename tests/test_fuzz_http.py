@@ -202,6 +202,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         clock = Clock()
         sleeps: list[float] = []
         bot = build_bot(settings_, db, clock, sleep=sleeps.append)
+        # Bolt keeps its listener pool private; counting its work is how a check knows the
+        # bot has finished answering (with a durable inbox, wait for its worker too).
         runner = bot.app._listener_runner
         listeners = TrackingExecutor(runner.listener_executor)
         runner.listener_executor = listeners
