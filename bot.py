@@ -26,6 +26,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 import handlers
@@ -37,7 +38,7 @@ from runtime.inbox import Inbox, SalesbotApp
 from runtime.logs import configure_logging
 from runtime.metrics import watch_inbox
 from runtime.settings import Settings, SettingsError, load_settings
-from runtime.slack_client import Sleep, make_client
+from runtime.slack_client import Sleep, make_client, slack_problem
 from runtime.worker import InboxWorker
 from sales.localtime import utc_now
 from scheduler.registry import all_jobs
@@ -103,6 +104,11 @@ def build_bot(
     return Bot(app=app, context=context, scheduler=scheduler, inbox=inbox, worker=worker)
 
 
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+    """Socket Mode with slack_sdk's built-in WebSocket client (no extra package)."""
+    return SocketModeHandler(app, settings.slack_app_token)
+
+
 def run(settings: Settings, db: Database, role: str = "all") -> None:
     """`all`: everything in this process. `web`: receive, record, ack. `worker`: process
     accepted requests and run the scheduled jobs (any number of each on one PostgreSQL)."""
@@ -125,7 +131,7 @@ def run(settings: Settings, db: Database, role: str = "all") -> None:
             what = "GET /healthz, GET /metrics"
         elif settings.socket_mode:
             log.info("starting in Socket Mode (%s)", role)
-            socket_mode = SocketModeHandler(bot.app, settings.slack_app_token)
+            socket_mode = socket_mode_handler(bot.app, settings)
             socket_mode.connect()
             application = monitoring_app(db.is_reachable)
             what = "GET /healthz, GET /metrics; Slack requests over Socket Mode"
@@ -213,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         command == "jobs" and args.action == "run" and not args.dry_run
     )
     try:
-        settings = load_settings(os.environ, need_slack=posts)
+        settings = load_settings(
+            os.environ, need_slack=posts, receives_requests=command in ("run", "web")
+        )
     except SettingsError as error:
         print("salesbot cannot start; fix these settings (see .env.example):", file=sys.stderr)
         for problem in error.problems:
@@ -224,14 +232,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "db" and args.action == "revision":
         db.new_revision(args.message or "schema change")
         return 0
+    where = db.engine.url.render_as_string(hide_password=True)
     try:
-        db.upgrade()
+        before, after = db.upgrade()
     except OperationalError as error:
-        where = db.engine.url.render_as_string(hide_password=True)
         print(f"salesbot cannot reach the database at {where}: {error.orig}", file=sys.stderr)
         return 2
+    if before != after:
+        if before is None:
+            log.info("database %s created (schema %s)", where, after)
+        else:
+            log.info("database %s upgraded from schema %s to %s", where, before, after)
+    if posts:
+        problem = slack_problem(settings.slack_bot_token, settings.slack_api_url)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 2
     if command == "db":
-        print(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")
+        print(f"database is up to date ({where})")
         return 0
     if command == "jobs":
         return jobs_command(args, settings, db)
@@ -245,6 +263,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(settings, db, {"run": "all"}.get(command, command))
     except BoltError as error:
         log.error("Slack refused to start the bot: %s", error)
+        return 1
+    except SlackApiError as error:  # Socket Mode: apps.connections.open said no
+        log.error(
+            "Slack refused to open a Socket Mode connection (%s): check SLACK_APP_TOKEN "
+            "(an app-level token with connections:write).",
+            error.response.get("error"),
+        )
         return 1
     except KeyboardInterrupt:
         log.info("stopped")

@@ -19,6 +19,7 @@ from handlers import (
     teams,
     visits,
 )
+from handlers.inputs import clean_payload, refuse_malformed_values
 from handlers.replies import apologise
 from services.context import BotContext
 
@@ -26,6 +27,9 @@ FEATURES = (customers, visits, deals, payments, teams, targets, cases, follow_up
 
 
 def register_all(app: App, ctx: BotContext) -> None:
+    # Before any listener: payload strings cleaned, then values no listener could take refused.
+    app.use(clean_payload)
+    app.use(refuse_malformed_values)
     for feature in FEATURES:
         feature.register(app, ctx)
 

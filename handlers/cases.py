@@ -34,7 +34,7 @@ from blocks.cases import (
     tag_text,
 )
 from blocks.common import Message, escape, notice, problem, user
-from handlers.inputs import command_text, selected_value, typed
+from handlers.inputs import command_text, selected_value, typed, whole_id
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.case_command import (
     CaseAway,
@@ -116,7 +116,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         person = ctx.people.known(body["user"]["id"])
         with ctx.db.reading() as session:
-            case = cases.get_case(session, int(action["value"]))
+            case = cases.get_case(session, whole_id(action["value"]))
             if case is None:
                 reply(respond, problem("That case no longer exists."))
                 return
@@ -154,7 +154,7 @@ def register(app: App, ctx: BotContext) -> None:
         actor = ctx.people.actor(person)
         with ctx.db.reading() as session:
             reader = cases.case_reader(session, person.id, is_admin=actor.is_admin)
-            case = cases.get_case(session, int(action["action_id"].rsplit("_", 1)[1]))
+            case = cases.get_case(session, whole_id(action["action_id"].rsplit("_", 1)[1]))
             if case is None:
                 answer = problem("That case no longer exists.")
             elif not reader.may_read(case.author_id, case.team_id):
@@ -304,13 +304,13 @@ class _CaseInput:
         customer_id = deal_id = None
         kind, _, number = (self.about or "").partition(":")
         if number.isdigit() and kind == "deal":
-            deal = cases.get_deal(session, int(number))
+            deal = cases.get_deal(session, whole_id(number))
             kept = keep is not None and keep.deal_id == int(number)
             if deal is not None and (kept or actor.may_see(deal.owner_id)):
                 deal_id, customer_id = deal.id, deal.customer_id
         elif number.isdigit() and kind == "customer":
             kept = keep is not None and keep.customer_id == int(number)
-            if kept or cases.is_their_customer(session, actor.person_id, int(number)):
+            if kept or cases.is_their_customer(session, actor.person_id, whole_id(number)):
                 customer_id = int(number)
         pain_point, strategy, result, lessons = self.texts
         return CaseFields(

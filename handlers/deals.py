@@ -33,6 +33,7 @@ from handlers.inputs import (
     selected_customer,
     selected_value,
     typed,
+    whole_id,
 )
 from handlers.payments import add_instalment, list_payments, record_payment
 from handlers.replies import ack_now, guarded, reply, reply_later
@@ -110,7 +111,7 @@ def register(app: App, ctx: BotContext) -> None:
         if not deal_id.isdigit() or stage is None or stage == LOST:
             reply(respond, problem("That stage can't be chosen here.", "/deal #12 lost <reason>"))
             return
-        ref = DealRef(deal_id=int(deal_id), text=None)
+        ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
         _change(ctx, actor, change, respond, key=key, replace=True)
@@ -123,7 +124,7 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
-        target = _resolve(ctx, actor, DealRef(deal_id=int(action["value"])), "")
+        target = _resolve(ctx, actor, DealRef(deal_id=whole_id(action["value"])), "")
         reply(respond, _card(ctx, actor, target) if isinstance(target, int) else target)
 
     @app.action(MY_DEALS)

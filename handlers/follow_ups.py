@@ -27,6 +27,7 @@ from blocks.follow_ups import (
     all_clear,
 )
 from blocks.visits import ModalContext, visit_modal
+from handlers.inputs import whole_id
 from handlers.replies import ack_now, guarded, reply
 from sales.follow_ups import snooze_problem, snooze_until
 from sales.permissions import Actor, NotAllowed
@@ -49,7 +50,7 @@ def _pattern(prefix: str) -> re.Pattern[str]:
 
 
 def _id_in(action: dict[str, Any]) -> int:
-    return int(str(action["action_id"]).rsplit("_", 1)[1])
+    return whole_id(str(action["action_id"]).rsplit("_", 1)[1])
 
 
 def register(app: App, ctx: BotContext) -> None:

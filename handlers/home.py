@@ -31,7 +31,7 @@ from blocks.home import (
     team_settings_modal,
 )
 from blocks.visits import ModalContext, visit_modal
-from handlers.inputs import checked, selected_value, typed
+from handlers.inputs import checked, selected_value, typed, whole_id
 from handlers.replies import ack_now, guarded
 from runtime.settings import ADJUSTABLE, adjustable_text, format_adjustable, parse_adjustable
 from sales.workdays import is_known_country
@@ -88,7 +88,7 @@ def register(app: App, ctx: BotContext) -> None:
         state = _state_of(body)
         if picked.isdigit():
             # The team is checked against the person's own when the Home is drawn.
-            state = state.with_team(int(picked))
+            state = state.with_team(whole_id(picked))
         publish_home(ctx, client, body["user"]["id"], state)
 
     @app.action(re.compile(rf"^(?:{HOME_DEALS_MORE}|{HOME_DEALS_FIRST})$"))
@@ -113,7 +113,7 @@ def register(app: App, ctx: BotContext) -> None:
             return
         settings = effective_settings(ctx)
         with ctx.db.reading() as session:
-            team = teams.team_by_id(session, int(str(action["action_id"]).rsplit("_", 1)[1]))
+            team = teams.team_by_id(session, whole_id(str(action["action_id"]).rsplit("_", 1)[1]))
             shown = team_settings(team) if team is not None else None
         if shown is None:
             _refuse(client, user_id, TEAM_GONE)

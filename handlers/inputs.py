@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from slack_bolt import BoltRequest, BoltResponse
+
+from blocks.common import problem
+from parsing.dates import date_in_range, out_of_range_message
+from parsing.deal_command import MAX_CUSTOMER_CHARS
+from parsing.text import clean_text, name_too_long
+
 Values = dict[str, Any]
+log = logging.getLogger(__name__)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def command_text(command: dict[str, Any]) -> str:
@@ -28,8 +42,9 @@ def typed(values: Values, block_id: str) -> str | None:
 
 
 def picked_date(values: Values, block_id: str) -> date | None:
+    """The date picked; the middleware has refused malformed ones before any listener."""
     picked = _element(values, block_id).get("selected_date")
-    return date.fromisoformat(picked) if picked else None
+    return _iso_date(picked) if picked else None
 
 
 def selected_value(values: Values, block_id: str) -> str | None:
@@ -48,3 +63,161 @@ def selected_customer(values: Values, block_id: str) -> str | None:
 def checked(values: Values, block_id: str) -> set[str]:
     options = _element(values, block_id).get("selected_options") or []
     return {option["value"] for option in options}
+
+
+# ---------------------------------------------------------------------- hostile input
+
+# Slack's own ceiling for a plain-text input; a field without a max_length gets this one.
+MAX_INPUT_CHARS = 3000
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+DATE_EXAMPLE = "2026-12-15"
+
+
+class MalformedRequest(ValueError):
+    """A button or form value the bot never made (a stale or forged payload)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def whole_id(value: object) -> int:
+    """The record id a button carries, e.g. "12"; MalformedRequest when it is not one."""
+    text = str(value if value is not None else "")
+    if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID:
+        return int(text)
+    raise MalformedRequest("That button is out of date. Run the command again for a fresh one.")
+
+
+def clean_payload(req: BoltRequest, next_: Callable[[], None]) -> None:
+    """Global middleware: every string in the payload without control characters.
+
+    Runs before any listener, so no lookup or write ever sees a NUL byte or a lone surrogate
+    (PostgreSQL refuses both, even in a read-only query).
+    """
+    req.body = _cleaned(req.body)
+    for key, value in list(req.context.items()):
+        if isinstance(value, str):
+            req.context[key] = clean_text(value)
+    next_()
+
+
+def refuse_malformed_values(req: BoltRequest, next_: Callable[[], None]) -> BoltResponse | None:
+    """Global middleware: form fields over their length, and dates that are not dates, are
+    refused with a message under the field (forms) or an ephemeral reply (buttons) before
+    any listener runs, so no listener ever has to survive them."""
+    body = req.body
+    if body.get("type") == "view_submission":
+        errors = form_errors(body.get("view") or {})
+        if errors:
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_action": "errors", "errors": errors}),
+                headers={"content-type": ["application/json;charset=utf-8"]},
+            )
+    elif body.get("type") == "block_actions":
+        refusal = next_problem(_picked_dates(body.get("actions") or []))
+        if refusal is not None:
+            # Answered after the ack, like every listener's reply: acks never wait for Slack.
+            answer = problem(refusal, DATE_EXAMPLE)
+            threading.Thread(target=_tell, args=(req, answer), daemon=True).start()
+            return BoltResponse(status=200, body="")
+    next_()
+    return None
+
+
+def _tell(req: BoltRequest, answer: dict[str, Any]) -> None:
+    try:
+        if req.context.response_url:
+            req.context.respond(response_type="ephemeral", **answer)
+        elif req.context.user_id:  # a press in a view: no response_url, so by DM
+            req.context.client.chat_postMessage(channel=req.context.user_id, **answer)
+    except Exception:
+        log.exception("could not tell the person why their press was refused")
+
+
+def form_errors(view: dict[str, Any]) -> dict[str, str]:
+    """What to show under each field of a submitted form whose value can't be taken."""
+    elements = dict(_input_elements(view))
+    values = ((view.get("state") or {}).get("values")) or {}
+    errors: dict[str, str] = {}
+    for block_id, actions in values.items():
+        for state in (actions or {}).values():
+            error = _field_error(state, elements.get(block_id, {}))
+            if error is not None:
+                errors[block_id] = error
+    return errors
+
+
+def next_problem(problems: Iterable[str | None]) -> str | None:
+    return next((found for found in problems if found is not None), None)
+
+
+def _field_error(state: Any, element: dict[str, Any]) -> str | None:
+    if not isinstance(state, dict):
+        return "Fill this in again."
+    if "value" in state and state["value"] is not None:
+        value = state["value"]
+        if not isinstance(value, str):
+            return "Type this again."
+        declared = element.get("max_length")
+        limit = min(declared, MAX_INPUT_CHARS) if isinstance(declared, int) else MAX_INPUT_CHARS
+        if len(value) > limit:
+            return f"Keep this to {limit:,} characters or fewer; it has {len(value):,}."
+    if "selected_date" in state:
+        return _date_problem(state["selected_date"])
+    option = state.get("selected_option")
+    options = state.get("selected_options")
+    if not (option is None or _is_option(option)) or not (
+        options is None or (isinstance(options, list) and all(map(_is_option, options)))
+    ):
+        return "Choose this again."
+    if isinstance(option, dict) and state.get("type") == "external_select":
+        return name_too_long(
+            "The customer's name", str(option.get("value", "")), MAX_CUSTOMER_CHARS
+        )
+    return None
+
+
+def _is_option(option: object) -> bool:
+    return isinstance(option, dict) and isinstance(option.get("value"), str)
+
+
+def _picked_dates(actions: list[Any]) -> Iterator[str | None]:
+    for action in actions:
+        if isinstance(action, dict) and "selected_date" in action:
+            yield _date_problem(action["selected_date"])
+
+
+def _date_problem(picked: object) -> str | None:
+    if picked is None:
+        return None
+    day = _iso_date(picked)
+    if day is None:
+        return f"Pick a date from the calendar, like {DATE_EXAMPLE}."
+    return None if date_in_range(day) else out_of_range_message(day)
+
+
+def _iso_date(picked: object) -> date | None:
+    if not isinstance(picked, str) or not _ISO_DATE.fullmatch(picked):
+        return None
+    try:
+        return date.fromisoformat(picked)
+    except ValueError:
+        return None
+
+
+def _input_elements(view: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for block in view.get("blocks") or []:
+        if isinstance(block, dict) and isinstance(block.get("element"), dict):
+            yield str(block.get("block_id")), block["element"]
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value

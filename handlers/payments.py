@@ -32,7 +32,7 @@ from blocks.payments import (
     snooze_modal,
     terms_modal,
 )
-from handlers.inputs import picked_date, typed
+from handlers.inputs import picked_date, typed, whole_id
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.deal_command import DealAddInstalment, DealRecordPayment
@@ -75,10 +75,12 @@ def register(app: App, ctx: BotContext) -> None:
         person = ctx.people.known_or_new(body["user"]["id"])
         actor = ctx.people.actor(person)
         today = ctx.today_for(person)
-        meta = PaymentContext(deal_id=int(action["value"]), response_url=body.get("response_url"))
+        meta = PaymentContext(
+            deal_id=whole_id(action["value"]), response_url=body.get("response_url")
+        )
         with ctx.db.reading() as session:
             try:
-                deal = _won_deal(session, int(action["value"]), actor)
+                deal = _won_deal(session, whole_id(action["value"]), actor)
             except NotAllowed as refusal:
                 reply(respond, refused(refusal))
                 return
@@ -640,7 +642,7 @@ def _open_instalment_modal(
     today = ctx.today_for(person)
     container = body.get("container") or {}
     meta = PaymentContext(
-        instalment_id=int(action["value"]),
+        instalment_id=whole_id(action["value"]),
         channel=container.get("channel_id"),
         message_ts=container.get("message_ts"),
         response_url=body.get("response_url"),

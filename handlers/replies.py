@@ -13,9 +13,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from blocks.common import Message, notice
+from blocks.common import Message, notice, problem
+from handlers.inputs import MalformedRequest
 from runtime.inbox import AcceptedForLater, DurableAck, ReplyChannel
 from runtime.metrics import LISTENER_FAILURES
+from store.guard import TextRefused
 
 log = logging.getLogger(__name__)
 Listener = TypeVar("Listener", bound=Callable[..., Any])
@@ -65,16 +67,34 @@ def apologise(
     """Tell the person something failed (never how: that goes to the log)."""
     log.error("listener failed: %s", error, exc_info=error)
     LISTENER_FAILURES.inc()
+    _tell(body, respond, client, notice(SORRY))
+
+
+def refuse(
+    refusal: TextRefused | MalformedRequest,
+    body: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient,
+) -> None:
+    """Tell the person what the bot could not take; the transaction has rolled back."""
+    log.info("refused a request: %s", refusal.message)
+    _tell(body, respond, client, problem(f"{refusal.message} Nothing was saved."))
+
+
+def _tell(
+    body: dict[str, Any], respond: Respond | None, client: WebClient, answer: Message
+) -> None:
+    """An ephemeral answer where the payload has a response_url, else a DM."""
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     try:
         # Bolt hands every listener a `respond`, even when the payload has no response_url
         # (form submissions, Home buttons); only ReplyChannel falls back to a DM itself.
         if isinstance(respond, ReplyChannel) or (respond is not None and respond.response_url):
-            reply(respond, notice(SORRY))
+            reply(respond, answer)
         elif user_id:
-            client.chat_postMessage(channel=user_id, **notice(SORRY))
+            client.chat_postMessage(channel=user_id, **answer)
     except Exception:
-        log.exception("could not tell the person about the failure")
+        log.exception("could not tell the person")
 
 
 def guarded(listener: Listener) -> Listener:
@@ -95,6 +115,12 @@ def guarded(listener: Listener) -> Listener:
         try:
             return listener(**kwargs)
         except AcceptedForLater:
+            return None
+        except (TextRefused, MalformedRequest) as refusal:
+            ack = kwargs.get("ack")
+            if isinstance(ack, Ack) and ack.response is None:
+                ack_now(ack)
+            refuse(refusal, kwargs["body"], kwargs["respond"], kwargs["client"])
             return None
         except Exception as error:
             ack = kwargs.get("ack")

@@ -20,7 +20,14 @@ from blocks.visits import (
     visit_modal,
     visit_removed,
 )
-from handlers.inputs import CUSTOMER_MISSING, command_text, picked_date, selected_customer, typed
+from handlers.inputs import (
+    CUSTOMER_MISSING,
+    command_text,
+    picked_date,
+    selected_customer,
+    typed,
+    whole_id,
+)
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.errors import ParseError
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
@@ -117,7 +124,7 @@ def register(app: App, ctx: BotContext) -> None:
         actor = ctx.people.actor_now(body["user"]["id"])
         with ctx.db.reading() as session:
             try:
-                visit = _changeable_visit(session, int(action["value"]), actor)
+                visit = _changeable_visit(session, whole_id(action["value"]), actor)
             except NotAllowed as refusal:
                 reply(respond, problem(refusal.message))
                 return
@@ -132,7 +139,7 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
-        visit_id = int(action["value"])
+        visit_id = whole_id(action["value"])
         try:
             with ctx.db.transaction() as session:
                 visit = _changeable_visit(session, visit_id, actor)

@@ -65,6 +65,21 @@ _MONTH_DAY_RES: tuple[tuple[re.Pattern[str], str], ...] = (
 # Counts longer than this are certainly past date.max; refusing them early also keeps int()
 # away from Python's limit on converting huge digit strings.
 _MAX_COUNT_DIGITS = 7
+# Dates the bot accepts at all. Far-off dates are typos, and week and period arithmetic on
+# them would run past the calendar Python can hold (year 9999) after the record was saved.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def date_in_range(day: date) -> bool:
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def out_of_range_message(day: date) -> str:
+    return (
+        f"{day:%Y-%m-%d} is too far away: use a date between {EARLIEST_DATE.year} "
+        f"and {LATEST_DATE.year}."
+    )
 
 
 def parse_date(text: str, today: date) -> date:
@@ -86,6 +101,8 @@ def parse_date(text: str, today: date) -> date:
         raise ParseError(f"{quoted(text)} is too far away.", example=DATE_EXAMPLES) from None
     if found is None:
         raise ParseError(f"I couldn't read {quoted(text)} as a date.", example=DATE_EXAMPLES)
+    if not date_in_range(found):
+        raise ParseError(out_of_range_message(found), example=DATE_EXAMPLES)
     return found
 
 

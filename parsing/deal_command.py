@@ -22,6 +22,7 @@ from parsing._common import quoted, squash_spaces
 from parsing.amounts import Amount, parse_amount
 from parsing.dates import parse_date
 from parsing.errors import ParseError
+from parsing.text import name_too_long
 from sales.stages import LOST, WON, Stage, find_stage, stage_names
 
 NEW_DEAL_EXAMPLE = "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
@@ -239,11 +240,9 @@ def _checked_name(text: str, what: str, limit: int) -> str:
     name = squash_spaces(text)
     if not name:
         raise ParseError(f"The {what} is missing.", example=NEW_DEAL_EXAMPLE)
-    if len(name) > limit:
-        raise ParseError(
-            f"The {what} can be at most {limit} characters, but {quoted(name)} has {len(name)}.",
-            example=NEW_DEAL_EXAMPLE,
-        )
+    too_long = name_too_long(f"The {what}", name, limit)
+    if too_long:
+        raise ParseError(too_long, example=NEW_DEAL_EXAMPLE)
     return name
 
 

@@ -28,6 +28,7 @@ from typing import TypeAlias
 
 from parsing._common import quoted, squash_spaces
 from parsing.errors import ParseError
+from parsing.text import name_too_long
 from sales.workdays import is_known_country
 
 MAX_TEAM_NAME_CHARS = 80
@@ -192,12 +193,9 @@ def check_team_name(text: str, *, example: str = CREATE_EXAMPLE) -> str:
         name = squash_spaces(name[1:-1])
     if not name:
         raise ParseError("Give the new team a name.", example=example)
-    if len(name) > MAX_TEAM_NAME_CHARS:
-        raise ParseError(
-            f"A team name can be at most {MAX_TEAM_NAME_CHARS} characters, "
-            f"but {quoted(name)} has {len(name)}.",
-            example=example,
-        )
+    too_long = name_too_long("A team name", name, MAX_TEAM_NAME_CHARS)
+    if too_long:
+        raise ParseError(too_long, example=example)
     if "<" in name or ">" in name:
         raise ParseError(
             "A team name can't contain mentions or channels. Create the team first, then add "

@@ -10,6 +10,7 @@ from typing import TypeAlias
 from parsing._common import quoted, squash_spaces
 from parsing.dates import parse_date
 from parsing.errors import ParseError
+from parsing.text import name_too_long
 
 VISIT_EXAMPLE = "Acme Corp: met the CFO, budget approved; next: send proposal by friday"
 VISIT_EXAMPLES: tuple[str, ...] = (
@@ -79,12 +80,9 @@ def _split_customer(text: str) -> tuple[str, str]:
     customer = squash_spaces(text[:colon])
     if not customer:
         raise ParseError("Start with the customer's name, then a colon.", example=_EXAMPLE)
-    if len(customer) > MAX_CUSTOMER_CHARS:
-        raise ParseError(
-            f"The customer's name can be at most {MAX_CUSTOMER_CHARS} characters, "
-            f"but {quoted(customer)} has {len(customer)}.",
-            example=_EXAMPLE,
-        )
+    too_long = name_too_long("The customer's name", customer, MAX_CUSTOMER_CHARS)
+    if too_long:
+        raise ParseError(too_long, example=_EXAMPLE)
     return customer, text[colon + 1 :]
 
 

@@ -36,10 +36,29 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class ExpectedNoise(logging.Filter):
+    """Library messages about choices the bot makes on purpose, kept for DEBUG only."""
+
+    # Bolt warns when SLACK_BOT_TOKEN is in the environment and a client is passed too;
+    # the bot always passes its own client (SLACK_API_URL, rate-limit handling).
+    _MESSAGES = ("As you gave `client` as well, `token` will be unused.",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() in self._MESSAGES:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ExpectedNoise())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic tells of every migration step, APScheduler of every tick, at INFO; the bot
+    # says in one line what changed, and the scheduler's health is in `jobs` and the Home.
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

@@ -20,6 +20,9 @@ SQLITE_SYNCHRONOUS = ("normal", "full")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
+# Values in .env.example stand for the real ones ("xoxb-your-bot-token"); a file copied and
+# not yet edited must be reported as such, not sent to Slack.
+_PLACEHOLDER = re.compile(r"your[-_]|<[^>]*>|changeme", re.IGNORECASE)
 DEFAULT_STALE_DAYS = {"lead": 14, "qualified": 14, "contacted": 10, "proposal": 7, "negotiation": 7}
 
 
@@ -74,31 +77,47 @@ class Settings:
         return [value for value in values if value]
 
 
-def load_settings(env: Mapping[str, str], *, need_slack: bool = True) -> Settings:
+def load_settings(
+    env: Mapping[str, str], *, need_slack: bool = True, receives_requests: bool | None = None
+) -> Settings:
     """Read and check every setting, reporting all problems at once.
 
-    Commands that never talk to Slack (export, db upgrade) pass `need_slack=False`.
+    Commands that never talk to Slack (export, db upgrade) pass `need_slack=False`; those
+    that post but never receive Slack's requests (`jobs run`) pass `receives_requests=False`,
+    so they need no signing secret.
     """
     problems: list[str] = []
+    receives = need_slack if receives_requests is None else receives_requests
 
     def text(name: str) -> str | None:
         value = env.get(name, "").strip()
         return value or None
 
-    bot_token = text("SLACK_BOT_TOKEN")
+    bot_token = _real(text("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "Bot User OAuth Token", problems)
     if bot_token is None and not need_slack:
         bot_token = NO_TOKEN
     if bot_token is None:
-        problems.append("SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…).")
+        if not _placeholder_reported("SLACK_BOT_TOKEN", problems):
+            problems.append("SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…).")
     elif not bot_token.startswith("xoxb-"):
         problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
 
-    app_token = text("SLACK_APP_TOKEN")
+    # What only receiving requests needs is not checked for commands that never receive.
+    checked = problems if receives else []
+    app_token = _real(text("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "App-Level Token", checked)
     if app_token is not None and not app_token.startswith("xapp-"):
         problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
 
-    signing_secret = text("SLACK_SIGNING_SECRET")
-    if signing_secret is None and app_token is None and need_slack:
+    signing_secret = _real(
+        text("SLACK_SIGNING_SECRET"), "SLACK_SIGNING_SECRET", "Signing Secret", checked
+    )
+    if (
+        signing_secret is None
+        and app_token is None
+        and receives
+        and not _placeholder_reported("SLACK_SIGNING_SECRET", problems)
+        and not _placeholder_reported("SLACK_APP_TOKEN", problems)
+    ):
         problems.append(
             "SLACK_SIGNING_SECRET is missing: HTTP mode needs it (Basic Information → "
             "App Credentials). Or set SLACK_APP_TOKEN to use Socket Mode."
@@ -276,6 +295,21 @@ def with_overrides(settings: Settings, stored: Mapping[str, str]) -> tuple[Setti
             continue
         changes[setting.attribute] = value
     return (replace(settings, **changes) if changes else settings), problems
+
+
+def _real(value: str | None, name: str, what: str, problems: list[str]) -> str | None:
+    """`value`, or None (and a problem) when it is still .env.example's stand-in."""
+    if value is None or not _PLACEHOLDER.search(value):
+        return value
+    problems.append(
+        f"{name} is still the example value {value!r} from .env.example: paste your app's "
+        f"{what} from https://api.slack.com/apps."
+    )
+    return None
+
+
+def _placeholder_reported(name: str, problems: list[str]) -> bool:
+    return any(problem.startswith(f"{name} is still the example value") for problem in problems)
 
 
 def _holiday_country(value: str | None, problems: list[str]) -> str | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from prometheus_client import Counter
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -70,6 +71,32 @@ class WaitAsSlackAsks(RateLimitErrorRetryHandler):
         with self._lock:
             self._paused_until = max(self._paused_until, time.monotonic() + wait)
         self._sleep(wait)
+
+
+def slack_problem(token: str, base_url: str) -> str | None:
+    """Why Slack can't be used with this token at this address, in one line; None if it can.
+
+    Asked once at start, quietly (no retries, nothing logged), so that an unreachable Slack
+    or a wrong token is one clear line instead of a traceback from deep inside Bolt.
+    """
+    quiet = logging.Logger("salesbot.slack_check", logging.CRITICAL)
+    quiet.addHandler(logging.NullHandler())
+    client = WebClient(token=token, base_url=base_url, timeout=15, logger=quiet, retry_handlers=[])
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        return (
+            f"Slack refused SLACK_BOT_TOKEN ({code or error.response.status_code}): copy the "
+            "Bot User OAuth Token again (OAuth & Permissions), and reinstall the app if needed."
+        )
+    except (OSError, ValueError) as error:  # unreachable, refused, timed out, bad URL
+        reason = getattr(error, "reason", None) or error
+        return (
+            f"salesbot cannot reach Slack at {base_url}: {reason}. Check this machine's "
+            "network access to Slack (or SLACK_API_URL, if you use a proxy)."
+        )
+    return None
 
 
 def make_client(token: str, base_url: str, sleep: Sleep = time.sleep) -> WebClient:

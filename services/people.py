@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from blocks.common import truncate
+from parsing.text import clean_text
 from sales.permissions import Actor
 from store.db import Database
 from store.models import Person
@@ -17,6 +20,10 @@ from store.teams import managed_person_ids
 
 log = logging.getLogger(__name__)
 PROFILE_MAX_AGE = timedelta(hours=24)
+MAX_NAME_CHARS, MAX_TZ_CHARS, MAX_LOCALE_CHARS = 200, 64, 16  # the people table's columns
+# After users.info fails for someone, their requests go on without asking again for this
+# long: a failing or rate-limited Slack is not asked once per command.
+FAILED_LOOKUP_TTL = timedelta(minutes=5)
 
 
 class People:
@@ -34,6 +41,8 @@ class People:
         self._client = client
         self._admins = admin_user_ids
         self._clock = clock
+        self._failed_lookups: dict[str, datetime] = {}
+        self._lock = threading.Lock()
 
     def known(self, slack_user_id: str) -> Person | None:
         """The stored person, without asking Slack (fast enough to run before a modal opens)."""
@@ -93,13 +102,20 @@ class People:
         )
 
     def _fetch_profile(self, slack_user_id: str) -> tuple[str, str, str | None] | None:
-        if self._offline:
+        if self._offline or self._failed_recently(slack_user_id):
             return None
         try:
             user = self._client.users_info(user=slack_user_id, include_locale=True)["user"]
         except SlackApiError as error:
             log.warning("users.info failed for %s: %s", slack_user_id, error.response.get("error"))
+            self._remember_failure(slack_user_id)
             return None
+        except OSError as error:  # unreachable, timed out
+            log.warning("users.info failed for %s: %s", slack_user_id, error)
+            self._remember_failure(slack_user_id)
+            return None
+        with self._lock:
+            self._failed_lookups.pop(slack_user_id, None)
         profile = user.get("profile", {})
         name = (
             profile.get("display_name")
@@ -108,4 +124,25 @@ class People:
             or user.get("name")
             or slack_user_id
         )
-        return name, user.get("tz") or "UTC", user.get("locale")
+        # Slack's profile fields are stored as they come: cleaned and held to their columns.
+        tz = clean_text(str(user.get("tz") or "UTC"))
+        locale = clean_text(str(user.get("locale") or "")) or None
+        return (
+            truncate(clean_text(str(name)), MAX_NAME_CHARS),
+            tz if len(tz) <= MAX_TZ_CHARS else "UTC",
+            locale if locale and len(locale) <= MAX_LOCALE_CHARS else None,
+        )
+
+    def _failed_recently(self, slack_user_id: str) -> bool:
+        with self._lock:
+            failed_at = self._failed_lookups.get(slack_user_id)
+        return failed_at is not None and self._clock() - failed_at < FAILED_LOOKUP_TTL
+
+    def _remember_failure(self, slack_user_id: str) -> None:
+        now = self._clock()
+        with self._lock:
+            # Forget expired failures so the map stays as small as the people failing now.
+            for user, failed_at in list(self._failed_lookups.items()):
+                if now - failed_at >= FAILED_LOOKUP_TTL:
+                    del self._failed_lookups[user]
+            self._failed_lookups[slack_user_id] = now

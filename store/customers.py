@@ -4,11 +4,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from parsing.text import match_key
 from store.models import Customer
 
 
 def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return match_key(name)
 
 
 def find_customer(session: Session, name: str) -> Customer | None:

@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.guard import guard_writes
 from store.models import HandledRequest
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class Database:
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        guard_writes(self._sessions)
         # SQLite: urgent writes get their own connections, which poll for the write lock
         # themselves instead of waiting in SQLite's busy handler (see `_begin_promptly`).
         self._urgent_engine = (
@@ -109,10 +112,13 @@ class Database:
             return False
         return True
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration."""
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Bring the schema to the newest migration: the revisions before and after."""
         with self.engine.begin() as connection:
+            before = MigrationContext.configure(connection).get_current_revision()
             command.upgrade(_alembic_config(connection), "head")
+            after = MigrationContext.configure(connection).get_current_revision()
+        return before, after
 
     def new_revision(self, message: str) -> None:
         """Write a migration for what the models have and the (upgraded) schema lacks."""

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot import build_bot
 from runtime.http import http_server, serve_until, wsgi_app
@@ -20,6 +16,7 @@ from runtime.settings import Settings
 from runtime.worker import InboxWorker
 from scheduler.runtime import Scheduler
 from store.db import Database
+from tests.support.databases import fresh_database_url
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import Response, SlackSender
 
@@ -35,22 +32,8 @@ START = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)
 @pytest.fixture
 def database_url(tmp_path: Any) -> Iterator[str]:
     """A fresh, empty database: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set."""
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'salesbot.db'}"
-        return
-    # A schema per test keeps tests apart without creating databases.
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with fresh_database_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,11 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from hypothesis import strategies as st
+
+from parsing.dates import EARLIEST_DATE, LATEST_DATE
 from parsing.errors import ParseError
+from parsing.text import match_key
 
 T = TypeVar("T")
 
@@ -14,3 +18,12 @@ def result_or_error(parse: Callable[..., T], *args: Any) -> T | ParseError:
         return parse(*args)
     except ParseError as error:
         return error
+
+
+# Dates the parsers accept; others are refused as too far away (tested in test_dates).
+SENSIBLE_DATES = st.dates(EARLIEST_DATE, LATEST_DATE)
+
+
+def fits(limit: int) -> Callable[[str], bool]:
+    """Whether a name fits `limit` characters as it is stored and compared (ß is ss)."""
+    return lambda name: len(match_key(name)) <= limit

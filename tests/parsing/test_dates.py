@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsing.dates import DATE_EXAMPLES, parse_date
+from parsing.dates import DATE_EXAMPLES, EARLIEST_DATE, LATEST_DATE, parse_date
 from parsing.errors import ParseError
 from tests.parsing.helpers import result_or_error
 
@@ -14,8 +14,8 @@ SATURDAY = date(2026, 1, 31)
 SUNDAY = date(2026, 2, 1)
 MONDAY = date(2026, 2, 2)
 
-# Leaves room for "in 9999 days"-style arithmetic without running off date.max.
-TODAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(9000, 12, 31))
+# Leaves room for "in 3650 weeks"-style arithmetic within the dates the bot accepts.
+TODAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 WEEKDAY_NAMES = (
     ("monday", "mon"),
     ("tuesday", "tue"),
@@ -241,9 +241,24 @@ def test_date_like_text_gives_a_date_or_a_parse_error(text, today):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dates(), st.dates())
+@given(st.dates(EARLIEST_DATE, LATEST_DATE), st.dates())
 def test_iso_dates_round_trip(day, today):
     assert parse_date(day.isoformat(), today) == day
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dates().filter(lambda day: not EARLIEST_DATE <= day <= LATEST_DATE), st.dates())
+def test_far_off_dates_are_refused_before_anything_is_saved(day, today):
+    with pytest.raises(ParseError, match="is too far away: use a date between 1900 and 2199"):
+        parse_date(day.isoformat(), today)
+
+
+def test_the_last_day_python_knows_is_refused_with_the_range() -> None:
+    with pytest.raises(ParseError) as refused:
+        parse_date("9999-12-31", date(2026, 11, 18))
+    assert refused.value.message == (
+        "9999-12-31 is too far away: use a date between 1900 and 2199."
+    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -15,7 +15,7 @@ from parsing.visit_command import (
     VisitOpenModal,
     parse_visit_command,
 )
-from tests.parsing.helpers import result_or_error
+from tests.parsing.helpers import SENSIBLE_DATES, fits, result_or_error
 
 THURSDAY = date(2026, 1, 29)
 FRIDAY = date(2026, 1, 30)
@@ -183,6 +183,7 @@ customers = (
     st.text(st.characters(exclude_characters=":;", exclude_categories=("Cs",)), max_size=120)
     .map(lambda text: " ".join(text.split()))
     .filter(bool)
+    .filter(fits(120))
 )
 notes_texts = st.text(min_size=1, max_size=300).map(str.strip).filter(bool)
 steps = (
@@ -206,7 +207,7 @@ def test_customer_notes_and_step_round_trip(customer, notes, step):
 
 
 @settings(max_examples=150, deadline=None)
-@given(customers, notes_texts, steps, st.dates(), st.dates())
+@given(customers, notes_texts, steps, SENSIBLE_DATES, SENSIBLE_DATES)
 def test_due_dates_round_trip(customer, notes, step, due, today):
     text = f"{customer}:{notes};next:{step} by {due.isoformat()}"
     assert parse_visit_command(text, today) == VisitLog(customer, notes, step, due)

@@ -117,6 +117,7 @@ class FakeSlack:
         self._in_flight: dict[str, int] = {}
         self._most_in_flight: dict[str, int] = {}
         self._last_ts = 0.0
+        self._socket_mode_url: Callable[[], str] | None = None
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -214,6 +215,10 @@ class FakeSlack:
         with self._lock:
             self._users[user_id] = user
         return user
+
+    def use_socket_mode(self, connection_url: Callable[[], str]) -> None:
+        """Answer apps.connections.open with `connection_url()`, e.g. a FakeSocketMode's."""
+        self._socket_mode_url = connection_url
 
     def response_url(self) -> str:
         """A fresh response_url to put in a slash command / block_actions payload."""
@@ -463,7 +468,7 @@ class FakeSlack:
                 "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]},
             }
         else:
-            status, body = 200, self._answer(method, params)
+            status, body = 200, self._answer(method, params, headers)
         self._record(Call(method, params, headers, status=status, response=body))
         with self._lock:
             delay = self._delays.get(method, 0.0)
@@ -471,11 +476,15 @@ class FakeSlack:
             time.sleep(delay)
         return status, extra_headers, body
 
-    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _answer(
+        self, method: str, params: dict[str, Any], headers: dict[str, str]
+    ) -> dict[str, Any]:
         with self._lock:
             responder = self._responders.get(method)
         if responder is not None:
             return responder(params)
+        if method == "apps.connections.open":  # the one method that looks at the token
+            return self._apps_connections_open(_token(params, headers))
         handler = _API_HANDLERS.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
@@ -668,6 +677,15 @@ class FakeSlack:
             view_id = self._home_view_ids.setdefault(str(user_id), self._next_id("V"))
         return self._view_response(params.get("view"), view_id)
 
+    def _apps_connections_open(self, token: str) -> dict[str, Any]:
+        """Socket Mode: a WebSocket URL for the app, asked for with its app-level (xapp-)
+        token, as Slack requires."""
+        if not token.startswith("xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if self._socket_mode_url is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self._socket_mode_url()}
+
     def _files_get_upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("filename") or not params.get("length"):
             return {"ok": False, "error": "invalid_arguments"}
@@ -857,8 +875,15 @@ def _decode_json_fields(params: dict[str, Any]) -> None:
 
 
 def _has_token(params: dict[str, Any], headers: dict[str, str]) -> bool:
+    return bool(_token(params, headers))
+
+
+def _token(params: dict[str, Any], headers: dict[str, str]) -> str:
+    """The token a call was made with: a `token` field or an `Authorization: Bearer` header."""
+    if params.get("token"):
+        return str(params["token"])
     auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-    return bool(params.get("token")) or (auth.startswith("Bearer ") and len(auth) > len("Bearer "))
+    return auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
 
 
 def _tz_offset(tz: str) -> int:

@@ -1,0 +1,43 @@
+"""Text as it may be stored: no control characters, and lengths measured as they are kept."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 control characters except tab and newline, and lone UTF-16 surrogates (JSON can
+# carry "\ud800"). PostgreSQL refuses NUL in text and no UTF-8 encoder takes a surrogate;
+# the others are invisible in Slack, so dropping them changes nothing a person can see.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters no database should get (carriage returns become
+    newlines, other control characters and lone surrogates are dropped)."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def has_unsafe_characters(text: str) -> bool:
+    return _UNSAFE.search(text) is not None
+
+
+def match_key(text: str) -> str:
+    """How names are compared ("ACME  corp" is "Acme Corp"): spacing squashed, case folded.
+
+    Case folding can lengthen a name ("ß" becomes "ss"), so length limits apply to this key.
+    """
+    return " ".join(text.split()).casefold()
+
+
+def name_too_long(what: str, name: str, limit: int) -> str | None:
+    """Why the name `name` can't be kept in `limit` characters (its key included), if so."""
+    shown, key = " ".join(name.split()), match_key(name)
+    if len(shown) > limit:
+        return f"{what} can be at most {limit} characters, but it has {len(shown)}."
+    if len(key) > limit:
+        return (
+            f"{what} can be at most {limit} characters as names are compared (in lower case, "
+            f"where ß is ss), but it has {len(key)}."
+        )
+    return None
