@@ -6,20 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
-from charts import (
-    Funnel,
-    burn_up_alt_text,
-    burn_up_from,
-    burn_up_png,
-    funnel_alt_text,
-    funnel_png,
-)
+from sales.activity import Activity, Window
 from sales.metrics import METRICS
 from sales.stages import OPEN_STAGES, STAGES, WON
 from sales.workdays import WorkCalendar
-from store import metrics
 from store.models import Target
 
 FUNNEL_WEEKS = 4
@@ -36,7 +26,7 @@ class ChartFile:
 
 
 def burn_up_chart(
-    session: Session,
+    activity: Activity,
     target: Target,
     owner_ids: list[int],
     local_now: datetime,
@@ -46,6 +36,9 @@ def burn_up_chart(
     started_on: date | None = None,
 ) -> ChartFile:
     """Cumulative results on `target` so far against the target and the pro-rated path."""
+    # matplotlib loads on the first chart drawn, not when the bot starts.
+    from charts import burn_up_alt_text, burn_up_from, burn_up_png
+
     metric = METRICS[target.metric]
     today = local_now.date()
     last = min(today, target.period_end)
@@ -53,14 +46,14 @@ def burn_up_chart(
     per_day: dict[date, Decimal] = {}
     previous = Decimal(0)
     day = target.period_start
-    # Cumulative totals day by day, through the same query pacing uses, then the increments.
+    # Cumulative totals day by day, by the same sums pacing uses, then the increments.
     while day <= last:
         end = min(
             datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_now.tzinfo), local_now
         )
-        total = metrics.achieved(
-            session, target.metric, owner_ids, metrics.Window(since, end),
-            (target.period_start, day), target.currency,
+        total = activity.achieved(
+            target.metric, owner_ids, Window(since, end), (target.period_start, day),
+            target.currency,
         )  # fmt: skip
         per_day[day] = total - previous
         previous = total
@@ -86,14 +79,16 @@ def burn_up_chart(
 
 
 def funnel_chart(
-    session: Session, owner_ids: list[int], local_now: datetime, *, who: str
+    activity: Activity, owner_ids: list[int], local_now: datetime, *, who: str
 ) -> ChartFile:
     """Deals reaching each stage over the last four weeks."""
+    from charts import Funnel, funnel_alt_text, funnel_png
+
     today = local_now.date()
     start = datetime.combine(
         today - timedelta(weeks=FUNNEL_WEEKS), time(0), tzinfo=local_now.tzinfo
     )
-    reached = metrics.funnel(session, owner_ids, metrics.Window(start, local_now)).reached
+    reached = activity.funnel(owner_ids, Window(start, local_now)).reached
     order = [stage.key for stage in OPEN_STAGES] + [WON.key]
     data = Funnel(
         title=f"{who} funnel",
