@@ -92,58 +92,11 @@ def snooze(session: Session, visit: Visit, until: date, actor: str) -> bool:
     return True
 
 
-def open_deal_activity(session: Session, owner_id: int) -> list[DealActivity]:
-    """Every open deal of the owner, with when it last changed and was last visited."""
-    deals = list(
-        session.scalars(
-            select(Deal)
-            .where(Deal.owner_id == owner_id, Deal.stage.in_(OPEN_STAGE_KEYS))
-            .order_by(Deal.id)
-        )
-    )
-    if not deals:
-        return []
-    deal_ids = [deal.id for deal in deals]
-    moved = dict(
-        session.execute(
-            select(StageChange.deal_id, func.max(StageChange.changed_at))
-            .where(StageChange.deal_id.in_(deal_ids))
-            .group_by(StageChange.deal_id)
-        )
-        .tuples()
-        .all()
-    )
-    noted = dict(
-        session.execute(
-            select(DealNote.deal_id, func.max(DealNote.created_at))
-            .where(DealNote.deal_id.in_(deal_ids))
-            .group_by(DealNote.deal_id)
-        )
-        .tuples()
-        .all()
-    )
-    visited = dict(
-        session.execute(
-            select(Visit.customer_id, func.max(Visit.visited_on))
-            .where(Visit.rep_id == owner_id, Visit.customer_id.in_({d.customer_id for d in deals}))
-            .group_by(Visit.customer_id)
-        )
-        .tuples()
-        .all()
-    )
-    found = []
-    for deal in deals:
-        times = [deal.updated_at, deal.created_at]
-        times += [_aware(value) for value in (moved.get(deal.id), noted.get(deal.id)) if value]
-        last_visit = visited.get(deal.customer_id)
-        found.append(DealActivity(deal, max(times), _as_date(last_visit)))
-    return found
-
-
 def open_deal_activities(
     session: Session, owner_ids: Collection[int] | None
 ) -> dict[int, list[DealActivity]]:
-    """`open_deal_activity` for many owners at once (None: everyone), in four statements."""
+    """Every open deal of these owners (None: everyone), with when it last changed and was
+    last visited by its owner, in four statements."""
     query = select(Deal).where(Deal.stage.in_(OPEN_STAGE_KEYS)).order_by(Deal.id)
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
@@ -158,14 +111,18 @@ def open_deal_activities(
             select(StageChange.deal_id, func.max(StageChange.changed_at))
             .where(StageChange.deal_id.in_(open_ids))
             .group_by(StageChange.deal_id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     noted = dict(
         session.execute(
             select(DealNote.deal_id, func.max(DealNote.created_at))
             .where(DealNote.deal_id.in_(open_ids))
             .group_by(DealNote.deal_id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     # The owner's latest visit to each customer they have an open deal with.
     visits = (
