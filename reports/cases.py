@@ -51,12 +51,19 @@ class CaseStatus:
             raise KeyError(f"week {week} was not loaded")
 
 
+# A reminder falls on the working day after the prompt: after a long holiday, weeks later.
+WEEKS_BACK = 3
+
+
 def weeks_around(days: tuple[date, date]) -> set[str]:
-    """The weeks of `days` and the weeks before them: every week a case job may ask about."""
+    """The weeks of `days` and a few before them: every week a case job may ask about."""
     found = set()
     day = days[0]
     while day <= days[1]:
-        found |= {week_of(day), previous_week(week_of(day))}
+        week = week_of(day)
+        for _ in range(WEEKS_BACK + 1):
+            found.add(week)
+            week = previous_week(week)
         day += timedelta(days=1)
     return found
 

@@ -16,7 +16,7 @@ from blocks.payments import AlertView, HistoryEntry, alert_message
 from runtime.settings import Settings
 from sales.collections import AlertRules
 from services.context import BotContext
-from store import deliveries, payments
+from store import deliveries, payments, sent
 from store.models import Instalment, InstalmentNote
 
 log = logging.getLogger(__name__)
@@ -83,13 +83,13 @@ def load_alert_book(session: Session, instalment_ids: Collection[int] | None) ->
     for instalment in loaded:
         siblings.setdefault(instalment.deal_id, []).append(instalment)
     # One instalment's history (a redrawn alert) by its periods; many at once, all of it.
-    sent = (
+    alerts = (
         deliveries.sent_in_periods(session, JOB, _prefix(next(iter(instalment_ids))))
         if instalment_ids is not None and len(instalment_ids) == 1
-        else payments.alerts_sent(session, JOB)
+        else sent.sent_by(session, JOB)
     )
     history: dict[int, list[HistoryEntry]] = {}
-    for delivery in sent:
+    for delivery in alerts:
         instalment_id, step = _parse_period(delivery.period)
         if instalment_id is not None and delivery.sent_at is not None:
             history.setdefault(instalment_id, []).append(

@@ -10,10 +10,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from store.audit import record_change, snapshot
-from store.deliveries import SENT
 from store.models import (
     Deal,
-    Delivery,
     Instalment,
     InstalmentNote,
     Payment,
@@ -176,16 +174,6 @@ def notes_of_many(
     for note in session.scalars(query):
         found.setdefault(note.instalment_id, []).append(note)
     return {key: notes[-limit:] for key, notes in found.items()}
-
-
-def alerts_sent(session: Session, job: str) -> list[Delivery]:
-    """Every alert `job` has sent, oldest first: each instalment's history."""
-    query = (
-        select(Delivery)
-        .where(Delivery.job == job, Delivery.status == SENT)
-        .order_by(Delivery.sent_at, Delivery.id)
-    )
-    return list(session.scalars(query))
 
 
 def overdue_instalments(
