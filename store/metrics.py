@@ -100,8 +100,6 @@ def wins_between(
 
 def first_wins(session: Session, customer_ids: Collection[int]) -> dict[int, datetime]:
     """When each customer's first deal (by anyone, won then or still) was won."""
-    if not customer_ids:
-        return {}
     query = (
         select(Deal.customer_id, func.min(StageChange.changed_at))
         .join(StageChange, StageChange.deal_id == Deal.id)
