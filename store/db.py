@@ -7,15 +7,16 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import HandledRequest
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -105,12 +106,16 @@ class Database:
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
         with self.engine.begin() as connection:
+            from alembic import command  # only migrating needs Alembic (a slow import)
+
             command.upgrade(_alembic_config(connection), "head")
 
     def new_revision(self, message: str) -> None:
         """Write a migration for what the models have and the (upgraded) schema lacks."""
         self.upgrade()
         with self.engine.begin() as connection:
+            from alembic import command
+
             command.revision(_alembic_config(connection), message=message, autogenerate=True)
 
     def dispose(self) -> None:
@@ -123,6 +128,8 @@ def record_id(ref: str) -> int:
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
