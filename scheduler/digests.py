@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from blocks.common import Message, context
@@ -16,11 +17,12 @@ from reports.teams import (
     weekly_review,
 )
 from sales.workdays import WorkCalendar
+from scheduler.delivery import due_period
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import team_channels
-from services.charts import CHARTS, burn_up_chart, funnel_chart
+from services.charts import CHARTS, ChartFile, ChartSpec, burn_up_spec, draw_all, funnel_spec
 from services.context import BotContext
-from store import teams
+from store import sent, teams
 from store.models import Team
 
 MAX_BURN_UPS = 3
@@ -46,7 +48,7 @@ def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: dat
         )
 
 
-def load_review_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: datetime) -> Book:
+def load_review_book(ctx: BotContext, rep_ids: Collection[int] | None, now: datetime) -> Book:
     days = local_days_around(now)
     with ctx.db.reading() as session:
         return load_book(
@@ -56,6 +58,28 @@ def load_review_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: dat
             days,
             since=days[0] - CHART_LOOK_BACK,
         )
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """The weekly review's numbers for every team, and the charts of the teams due now,
+    drawn together (on every core when there are many)."""
+
+    book: Book
+    charts: dict[str, list[ChartFile]]  # by ledger recipient
+
+
+def team_charts(
+    book: Book, team: Team, local_now: datetime, calendar: WorkCalendar
+) -> list[ChartSpec]:
+    """The review's charts of one team: its first burn-ups, then its funnel."""
+    rep_ids = [rep.id for rep in teams.members(team)]
+    specs = [
+        burn_up_spec(book.activity, target, rep_ids, local_now, calendar, who=team.name)
+        for target in book.targets.for_team(team.id, local_now.date())[:MAX_BURN_UPS]
+    ]
+    specs.append(funnel_spec(book.activity, rep_ids, local_now, who=team.name))
+    return specs
 
 
 class ManagerDigest:
@@ -109,25 +133,45 @@ class WeeklyReview:
         return f"{year}-W{week:02d}"
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
-        return team_channels(ctx, RunFacts(lambda now: load_review_facts(ctx, None, now)))
+        listed: list[Recipient] = []
+        facts = RunFacts(lambda now: self._load(ctx, listed, now))
+        listed += team_channels(ctx, facts)
+        return listed
+
+    def _load(self, ctx: BotContext, listed: list[Recipient], now: datetime) -> ReviewFacts:
+        """Every team's numbers; the charts of those due now and not yet sent."""
+        book = load_review_book(ctx, None, now)
+        due = {r.key: period for r in listed if (period := due_period(self, r, now)) is not None}
+        with ctx.db.reading() as session:
+            done = sent.sent_to(session, self.name, set(due.values()))
+        wanted = [r for r in listed if r.key in due and (due[r.key], r.key) not in done]
+        specs = {
+            r.key: team_charts(
+                book, _team(book.roster.team(r.team_id or 0)), r.local(now), r.calendar
+            )
+            for r in wanted
+        }
+        drawn = iter(draw_all([spec for team in specs.values() for spec in team]))
+        return ReviewFacts(book, {key: [next(drawn) for _ in team] for key, team in specs.items()})
+
+    @staticmethod
+    def _team_of(book: Book, recipient: Recipient) -> Team:
+        assert recipient.team_id is not None
+        return _team(book.roster.team(recipient.team_id))
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
         team_id = recipient.team_id
         assert team_id is not None
-        book = facts_of(
+        facts = facts_of(
             recipient,
             local_now,
-            lambda now: load_review_facts(ctx, _team_ids(ctx, team_id), now),
+            lambda now: ReviewFacts(load_review_book(ctx, _team_ids(ctx, team_id), now), {}),
         )
-        team = _team(book.roster.team(team_id))
-        rep_ids = [rep.id for rep in teams.members(team)]
-        charts = [
-            burn_up_chart(
-                book.activity, target, rep_ids, local_now, recipient.calendar, who=team.name
-            )
-            for target in book.targets.for_team(team.id, local_now.date())[:MAX_BURN_UPS]
-        ]
-        charts.append(funnel_chart(book.activity, rep_ids, local_now, who=team.name))
+        book = facts.book
+        team = self._team_of(book, recipient)
+        charts = facts.charts.get(recipient.key)
+        if charts is None:
+            charts = draw_all(team_charts(book, team, local_now, recipient.calendar))
         message = weekly_digest_message(weekly_review(book, team, local_now))
         message["blocks"].append(context(":bar_chart: Burn-up and funnel charts in the thread."))
         message[CHARTS] = charts
