@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -81,8 +81,9 @@ def build_bot(
         # API calls hold up every other ack. The work is I/O-bound, so many threads are cheap.
         listener_executor=ThreadPoolExecutor(max_workers=64, thread_name_prefix="listener"),
     )
-    handlers.register_all(app, context)
     scheduler = Scheduler(context, client, all_jobs(settings))
+    context = replace(context, job_statuses=scheduler.status)
+    handlers.register_all(app, context)
     return Bot(app=app, context=context, scheduler=scheduler)
 
 

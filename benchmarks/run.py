@@ -94,9 +94,16 @@ def context_for(url: str, at: datetime, fake_url: str | None) -> tuple[Any, Any,
         weekly_digest_day=at.weekday(),
         case_prompt_weekday=at.weekday(),
     )
+    from dataclasses import replace
+
+    from scheduler.registry import all_jobs
+    from scheduler.runtime import Scheduler
+
     db = Database(url)
     ctx, client = build_context(settings, db, clock=lambda: at)
-    return ctx, client, db
+    # As bot.py wires it: the admin Home shows the scheduler's health.
+    scheduler = Scheduler(ctx, client, all_jobs(settings))
+    return replace(ctx, job_statuses=scheduler.status), client, db
 
 
 def one_job(url: str, name: str, at: datetime, real: bool) -> dict[str, Any]:

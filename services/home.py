@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -55,8 +56,6 @@ from sales.money import totals_by_currency
 from sales.permissions import Actor
 from sales.stages import OPEN_STAGES
 from sales.workdays import WorkCalendar
-from scheduler.registry import all_jobs
-from scheduler.runtime import JobStatus, Scheduler
 from services.context import BotContext
 from services.overrides import effective_context
 from store import cases, deals, teams
@@ -65,7 +64,7 @@ from store.follow_ups import due_follow_ups
 from store.models import Deal, Person, Team
 
 log = logging.getLogger(__name__)
-JobStatuses = Callable[[], list[JobStatus]]
+JobStatuses = Callable[[], list[Any]]
 
 
 # --- gathering -----------------------------------------------------------------------------
@@ -273,10 +272,7 @@ def publish_home(
     if state is None:
         state = last_state(ctx, slack_user_id)
 
-    def job_statuses() -> list[JobStatus]:
-        return Scheduler(ctx, client, all_jobs(ctx.settings)).status()
-
-    home = gather_home(ctx, person, state, job_statuses=job_statuses)
+    home = gather_home(ctx, person, state, job_statuses=ctx.job_statuses)
     client.views_publish(user_id=slack_user_id, view=home_view(home))
     with _shown_lock:
         _shown.setdefault(ctx.db, {})[slack_user_id] = home.state
