@@ -4,7 +4,7 @@ everyone achieved, loaded in a few statements and then asked any number of quest
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -15,17 +15,26 @@ from store import metrics, targets
 from store.models import Target
 
 
-@dataclass(frozen=True)
+@dataclass
 class Targets:
     """Targets in force over a span, each owner's in `store.targets` order."""
 
     all: list[Target]
+    _of_person: dict[int, list[Target]] = field(default_factory=dict)
+    _of_team: dict[int, list[Target]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for target in self.all:
+            if target.person_id is not None:
+                self._of_person.setdefault(target.person_id, []).append(target)
+            if target.team_id is not None:
+                self._of_team.setdefault(target.team_id, []).append(target)
 
     def for_person(self, person_id: int, on: date) -> list[Target]:
-        return [t for t in self.all if t.person_id == person_id and _in_force(t, on)]
+        return [t for t in self._of_person.get(person_id, []) if _in_force(t, on)]
 
     def for_team(self, team_id: int, on: date) -> list[Target]:
-        return [t for t in self.all if t.team_id == team_id and _in_force(t, on)]
+        return [t for t in self._of_team.get(team_id, []) if _in_force(t, on)]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -38,7 +38,7 @@ REVIEW_WEEKS = 4
 LOOK_BACK = timedelta(days=31)
 
 
-@dataclass(frozen=True)
+@dataclass
 class TeamFacts:
     """What every team's digest says, for one instant: a book plus the day's moves, each
     rep's last visit and what is overdue."""
@@ -47,6 +47,24 @@ class TeamFacts:
     moves: list[StageChange]  # of the loaded people's deals, over the span
     last_visits: dict[int, date]
     overdue: list[Instalment]  # owed and due before the span's last day
+    _moves_of: dict[int, list[StageChange]] = field(default_factory=dict)
+    _overdue_of: dict[int, list[Instalment]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for change in self.moves:
+            self._moves_of.setdefault(change.deal.owner_id, []).append(change)
+        for instalment in self.overdue:
+            self._overdue_of.setdefault(instalment.deal.owner_id, []).append(instalment)
+
+    def moves_of(self, owner_ids: Collection[int]) -> list[StageChange]:
+        """These owners' moves, in the order they happened."""
+        found = [change for owner in set(owner_ids) for change in self._moves_of.get(owner, [])]
+        return sorted(found, key=lambda change: (change.changed_at, change.id))
+
+    def overdue_of(self, owner_ids: Collection[int]) -> list[Instalment]:
+        """These owners' overdue instalments, by due date."""
+        found = [item for owner in set(owner_ids) for item in self._overdue_of.get(owner, [])]
+        return sorted(found, key=lambda item: (item.due_on, item.id))
 
 
 def load_team_facts(
@@ -183,11 +201,13 @@ def daily_digest(
                 from_stage=change.from_stage or "",
                 to_stage=change.to_stage,
             )
-            for change in facts.moves
-            if change.deal.owner_id in rep_ids and change.changed_at in window
+            for change in facts.moves_of(rep_ids)
+            if change.changed_at in window
         ],
         quiet=quiet_reps(facts.last_visits, reps, today, calendar),
-        collections=collections_summary(book.activity, facts.overdue, reps, today, paces),
+        collections=collections_summary(
+            book.activity, facts.overdue_of(rep_ids), reps, today, paces
+        ),
     )
 
 

@@ -161,9 +161,8 @@ def _rep_home(
     ]
     overdue = [
         (instalment, owed)
-        for instalment in facts.overdue
-        if instalment.deal.owner_id == person.id
-        and instalment.due_on < today
+        for instalment in facts.overdue_of([person.id])
+        if instalment.due_on < today
         and (owed := outstanding(instalment.amount, instalment.paid_amount))
     ]
     reader = cases.case_reader(session, person.id, is_admin=False)
@@ -235,7 +234,9 @@ def _team_view(
         funnel_since=since,
         reached=funnel.reached,
         conversions=conversion_rates(funnel.reached),
-        collections=collections_summary(book.activity, facts.overdue, reps, today, paces),
+        collections=collections_summary(
+            book.activity, facts.overdue_of(rep_ids), reps, today, paces
+        ),
         week=week,
         written=len(written),
         missing=[rep.slack_user_id for rep in reps if rep.id not in written | away],
