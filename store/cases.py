@@ -79,13 +79,6 @@ def has_case(session: Session, author_id: int, week: str) -> bool:
     return session.scalar(query) is not None
 
 
-def cases_of_week(session: Session, author_ids: Collection[int], week: str) -> list[Case]:
-    if not author_ids:
-        return []
-    query = select(Case).where(Case.author_id.in_(author_ids), Case.week == week)
-    return list(session.scalars(query.order_by(Case.id)))
-
-
 def cases_of_weeks(
     session: Session, author_ids: Collection[int] | None, weeks: Collection[str]
 ) -> list[Case]:
