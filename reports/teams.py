@@ -36,6 +36,8 @@ QUIET_WORKING_DAYS = 3
 REVIEW_WEEKS = 4
 # The daily digest looks back at most this far (the last working day, the quiet reps' days).
 LOOK_BACK = timedelta(days=31)
+# The last working day is never further back than this (the longest holiday runs).
+LAST_DAY_BACK = timedelta(days=14)
 
 
 @dataclass
@@ -76,7 +78,7 @@ def load_team_facts(
     """The team numbers of these people (None: everyone) for local days `days`."""
     since = min(days[0] - LOOK_BACK, month_of(days[0]).start)
     book = load_book(session, default_country, owner_ids, days, since=since)
-    start = datetime.combine(since - timedelta(days=1), time(0), tzinfo=UTC)
+    start = datetime.combine(days[0] - LAST_DAY_BACK, time(0), tzinfo=UTC)
     end = datetime.combine(days[1] + timedelta(days=2), time(0), tzinfo=UTC)
     return TeamFacts(
         book=book,
