@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -96,11 +96,12 @@ def build_bot(
     )
     inbox = Inbox(db)
     app.use(inbox.middleware(client))
+    scheduler = Scheduler(context, client, all_jobs(settings))
+    context = replace(context, job_statuses=scheduler.status)
     handlers.register_all(app, context)
     worker = InboxWorker(app, db, client, lease=timedelta(seconds=settings.inbox_lease_seconds))
     inbox.on_accepted = worker.wake
     watch_inbox(db)
-    scheduler = Scheduler(context, client, all_jobs(settings))
     return Bot(app=app, context=context, scheduler=scheduler, inbox=inbox, worker=worker)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -10,12 +11,11 @@ from slack_sdk import WebClient
 from blocks.charts import SHOW_CHARTS
 from blocks.common import notice, problem
 from handlers.replies import guarded, reply
+from reports.book import load_book
 from sales.localtime import zone
-from scheduler.recipients import person_calendar
-from services.charts import ChartFile, burn_up_chart, funnel_chart
+from services.charts import FUNNEL_WEEKS, ChartFile, burn_up_chart, funnel_chart
 from services.context import BotContext
 from services.uploads import share_charts
-from store import targets, teams
 from store.models import Person
 
 MAX_BURN_UPS = 3
@@ -35,15 +35,23 @@ def register(app: App, ctx: BotContext) -> None:
 
 def _own_charts(ctx: BotContext, person: Person) -> list[ChartFile]:
     local_now = ctx.clock().astimezone(zone(person.tz))
+    today = local_now.date()
     with ctx.db.reading() as session:
-        calendar = person_calendar(ctx, session, person)
-        joined = teams.first_joined(session, person.id)
-        in_force = targets.targets_for_person(session, person.id, local_now.date())
-        who = person.display_name
-        charts = [
-            burn_up_chart(session, target, [person.id], local_now, calendar, who=who,
-                          started_on=joined)
-            for target in in_force[:MAX_BURN_UPS]
-        ]  # fmt: skip
-        charts.append(funnel_chart(session, [person.id], local_now, who=who))
+        book = load_book(
+            session,
+            ctx.settings.holiday_country,
+            [person.id],
+            (today, today),
+            since=today - timedelta(weeks=FUNNEL_WEEKS),
+        )
+    calendar = book.roster.calendar_of(person.id)
+    joined = book.roster.first_joined(person.id)
+    in_force = book.targets.for_person(person.id, today)
+    who = person.display_name
+    charts = [
+        burn_up_chart(book.activity, target, [person.id], local_now, calendar, who=who,
+                      started_on=joined)
+        for target in in_force[:MAX_BURN_UPS]
+    ]  # fmt: skip
+    charts.append(funnel_chart(book.activity, [person.id], local_now, who=who))
     return charts

@@ -4,7 +4,8 @@ reminder fall due. Pure functions of days and a working-day calendar."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 
 from sales.workdays import WorkCalendar
 
@@ -12,6 +13,14 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 _WEEK_RE = re.compile(r"([0-9]{4})-W([0-9]{2})")
 # A working day always comes within this many days (the longest holiday runs are ~10 days).
 _SEARCH_DAYS = 31
+
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    """A weekday (0 = Monday) and a local time: a team's own choice for a weekly message."""
+
+    weekday: int
+    at: time
 
 
 def week_of(day: date) -> str:

@@ -17,6 +17,9 @@ def is_known_country(code: str) -> bool:
     return code.strip().upper() in holidays.list_supported_countries()
 
 
+_SPANS_KEPT = 4096
+
+
 class WorkCalendar:
     """Working days for one country: Monday-Friday minus that country's public holidays.
 
@@ -38,6 +41,9 @@ class WorkCalendar:
         # answers requests on several threads.
         self._lock = threading.Lock()
         self._holidays = holidays.country_holidays(code) if code else None
+        # A day's answer never changes; reports ask about the same days for every rep.
+        self._working: dict[date, bool] = {}
+        self._spans: dict[tuple[date, date], tuple[date, ...]] = {}
 
     def __repr__(self) -> str:
         return f"WorkCalendar({self.country!r})"
@@ -49,18 +55,30 @@ class WorkCalendar:
             return self._holidays.get(day)
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is not None:
+            return known
         if self._holidays is None:
             return day.weekday() < _SATURDAY
         with self._lock:
             is_holiday = day in self._holidays  # loads day.year before the make-up check
             if day.weekday() >= _SATURDAY:
-                return day in self._holidays.weekend_workdays
-            return not is_holiday
+                working = day in self._holidays.weekend_workdays
+            else:
+                working = not is_holiday
+            self._working[day] = working
+        return working
 
     def working_days(self, start: date, end: date) -> list[date]:
         """The working days from `start` to `end`, both included."""
-        days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
-        return [day for day in days if self.is_working_day(day)]
+        known = self._spans.get((start, end))
+        if known is None:
+            days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+            known = tuple(day for day in days if self.is_working_day(day))
+            if len(self._spans) >= _SPANS_KEPT:
+                self._spans.clear()
+            self._spans[start, end] = known
+        return list(known)
 
     def count(self, start: date, end: date) -> int:
         return len(self.working_days(start, end))

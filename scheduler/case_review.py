@@ -8,50 +8,113 @@ jobs use the prompted ISO week as their ledger period, so each is sent once a we
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 
 from blocks.cases import WeekSummary, case_prompt, case_summary
 from blocks.common import Message
+from reports.book import local_days_around
+from reports.cases import CaseStatus, load_case_status, weeks_around
+from reports.roster import Roster, load_roster
 from sales.case_review import WEEKDAY_NAMES, prompt_week, reminder_week, week_monday, week_of
-from sales.workdays import WorkCalendar, calendar_for
-from scheduler.job import Recipient, WeeklySlot
-from scheduler.recipients import reps
-from services.cases import case_slot, is_away_week
+from sales.workdays import WorkCalendar
+from scheduler.job import Recipient, RunFacts, WeeklySlot, facts_of
+from scheduler.recipients import reps, roster
+from services.cases import case_slot
 from services.context import BotContext
-from store import cases, deliveries, teams
+from store import sent, teams
+from store.models import Team
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What every case-review message of one run says: the weeks' cases and aways, and
+    who got the prompt each week."""
+
+    roster: Roster
+    status: CaseStatus
+    prompted: set[tuple[str, str]]  # (week, ledger recipient)
+
+
+def load_case_facts(
+    ctx: BotContext, person_ids: Collection[int] | None, now: datetime
+) -> CaseFacts:
+    weeks = weeks_around(local_days_around(now))
+    with ctx.db.reading() as session:
+        return CaseFacts(
+            roster=load_roster(session, ctx.settings.holiday_country),
+            status=load_case_status(session, person_ids, weeks),
+            prompted=sent.sent_to(session, CasePrompt.name, weeks),
+        )
+
+
+def _facts(ctx: BotContext) -> RunFacts[CaseFacts]:
+    return RunFacts(lambda now: load_case_facts(ctx, None, now))
+
+
+def _alone(ctx: BotContext, recipient: Recipient) -> Callable[[datetime], CaseFacts]:
+    """A hand-made recipient's facts: theirs, or (for a manager) their team's."""
+
+    def load(now: datetime) -> CaseFacts:
+        ids: list[int] = []
+        if recipient.team_id is not None:
+            with ctx.db.reading() as session:
+                team = teams.team_by_id(session, recipient.team_id)
+                ids = [person.id for person in teams.members(team)] if team else []
+        if recipient.person_id is not None:
+            ids.append(recipient.person_id)
+        return load_case_facts(ctx, ids, now)
+
+    return load
 
 
 def case_reps(ctx: BotContext) -> list[Recipient]:
     """Every rep, with the team their cases go to and that team's prompt slot."""
-    recipients = reps(ctx)
-    with ctx.db.reading() as session:
-        found = []
-        for recipient in recipients:
-            assert recipient.person_id is not None
-            team = cases.home_team(session, recipient.person_id)
-            slot = case_slot(team, ctx.settings)
-            found.append(replace(recipient, team_id=team.id if team else None, slot=slot))
-    return found
+    facts = _facts(ctx)
+    found = roster(ctx)
+    recipients = []
+    for recipient in reps(ctx, facts):
+        assert recipient.person_id is not None
+        team = _home_team(found, recipient.person_id)
+        slot = case_slot(team, ctx.settings)
+        recipients.append(replace(recipient, team_id=team.id if team else None, slot=slot))
+    return recipients
+
+
+def _home_team(found: Roster, person_id: int) -> Team | None:
+    """The team a person's cases belong to (as store.cases.home_team says)."""
+    as_member = found.teams_of(person_id, teams.MEMBER)
+    if as_member:
+        return as_member[0]
+    managed = found.teams_of(person_id, teams.MANAGER)
+    return managed[0] if managed else None
 
 
 def team_managers(ctx: BotContext) -> list[Recipient]:
     """Each manager of each team, by DM, with the team's prompt slot."""
-    with ctx.db.reading() as session:
-        wanted = [
-            (team.id, case_slot(team, ctx.settings), team.holiday_country, manager)
-            for team in teams.all_teams(session)
-            for manager in teams.members(team, teams.MANAGER)
-        ]
+    facts = _facts(ctx)
+    found = roster(ctx)
     recipients = []
-    for team_id, slot, country, manager in wanted:
-        # Outside the transaction: refreshing a stale profile asks Slack and writes.
-        tz = ctx.people.person(manager.slack_user_id).tz
-        calendar = calendar_for(country or ctx.settings.holiday_country)
-        key = f"team:{team_id}:{manager.slack_user_id}"
-        recipients.append(
-            Recipient(key, manager.slack_user_id, tz, calendar, manager.id, team_id, slot)
-        )
+    for team in found.teams:
+        slot = case_slot(team, ctx.settings)
+        calendar = found.team_calendar(team)
+        for manager in teams.members(team, teams.MANAGER):
+            # Outside the transaction: refreshing a stale profile asks Slack and writes.
+            tz = ctx.people.fresh(manager).tz
+            key = f"team:{team.id}:{manager.slack_user_id}"
+            recipients.append(
+                Recipient(
+                    key,
+                    manager.slack_user_id,
+                    tz,
+                    calendar,
+                    manager.id,
+                    team.id,
+                    slot,
+                    facts=facts,
+                )
+            )
     return recipients
 
 
@@ -95,13 +158,14 @@ class CasePrompt(_WeeklyCaseJob):
         return case_reps(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
-        assert recipient.person_id is not None
+        person_id = recipient.person_id
+        assert person_id is not None
         week = week_of(local_now.date())
-        with ctx.db.reading() as session:
-            if cases.has_case(session, recipient.person_id, week):
-                return None  # written before being asked
-            if is_away_week(session, recipient.person_id, week):
-                return None
+        facts = facts_of(recipient, local_now, _alone(ctx, recipient))
+        if facts.status.has_case(person_id, week):
+            return None  # written before being asked
+        if facts.status.is_away(person_id, week):
+            return None
         return case_prompt(week)
 
 
@@ -143,17 +207,18 @@ class CaseReminder(_MorningAfterPrompt):
         return case_reps(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
-        assert recipient.person_id is not None
+        person_id = recipient.person_id
+        assert person_id is not None
         week = self._reminder_week(recipient, local_now.date())
         if week is None:
             return None
-        with ctx.db.reading() as session:
-            if not deliveries.was_sent(session, CasePrompt.name, week, recipient.key):
-                return None  # never asked (joined since, away, or had written it already)
-            if cases.has_case(session, recipient.person_id, week):
-                return None
-            if is_away_week(session, recipient.person_id, week):
-                return None
+        facts = facts_of(recipient, local_now, _alone(ctx, recipient))
+        if (week, recipient.key) not in facts.prompted:
+            return None  # never asked (joined since, away, or had written it already)
+        if facts.status.has_case(person_id, week):
+            return None
+        if facts.status.is_away(person_id, week):
+            return None
         return case_prompt(week, reminder=True)
 
 
@@ -178,24 +243,22 @@ class CaseSummary(_MorningAfterPrompt):
         monday = week_monday(week) if week else None
         if week is None or monday is None:
             return None
-        with ctx.db.reading() as session:
-            team = teams.team_by_id(session, recipient.team_id)
-            if team is None:
-                return None
-            members = teams.members(team)
-            if not members:
-                return None
-            ids = [person.id for person in members]
-            written = cases.cases_of_week(session, ids, week)
-            authors = {case.author_id for case in written}
-            away = cases.away_person_ids(session, ids, monday, monday + timedelta(days=6))
-            summary = WeekSummary(
-                team=team.name,
-                week=week,
-                submitted=written,
-                missing=[
-                    p.slack_user_id for p in members if p.id not in authors and p.id not in away
-                ],
-                away=[p.slack_user_id for p in members if p.id in away and p.id not in authors],
-            )
-            return case_summary(summary)
+        facts = facts_of(recipient, local_now, _alone(ctx, recipient))
+        team = facts.roster.team(recipient.team_id)
+        if team is None:
+            return None
+        members = teams.members(team)
+        if not members:
+            return None
+        ids = [person.id for person in members]
+        written = facts.status.submitted(ids, week)
+        authors = {case.author_id for case in written}
+        away = facts.status.away_in(ids, week)
+        summary = WeekSummary(
+            team=team.name,
+            week=week,
+            submitted=written,
+            missing=[p.slack_user_id for p in members if p.id not in authors and p.id not in away],
+            away=[p.slack_user_id for p in members if p.id in away and p.id not in authors],
+        )
+        return case_summary(summary)

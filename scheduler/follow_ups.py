@@ -6,30 +6,40 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from blocks.common import Message
+from reports.book import local_days_around
 from sales.workdays import WorkCalendar, calendar_for
-from scheduler.job import Recipient
+from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
 from services.context import BotContext
-from services.follow_ups import follow_up_digest
+from services.follow_ups import FollowUpBook, load_follow_up_book
 from store import follow_ups
-from store.people import person_by_id
+from store.people import people_by_ids
 
 
 def follow_up_people(ctx: BotContext) -> list[Recipient]:
     """Every rep on a team, and anyone else with a follow-up or an open deal (they live by
     HOLIDAY_COUNTRY's working days)."""
-    recipients = reps(ctx)
+    facts: RunFacts[FollowUpBook] = RunFacts(
+        lambda now: load_follow_up_book(ctx, None, local_days_around(now)[1])
+    )
+    recipients = reps(ctx, facts)
     on_teams = {recipient.person_id for recipient in recipients}
     with ctx.db.reading() as session:
-        others = [
-            person_by_id(session, person_id).slack_user_id
-            for person_id in sorted(follow_ups.people_with_open_items(session) - on_teams)
-        ]
+        others = people_by_ids(session, follow_ups.people_with_open_items(session) - on_teams)
     calendar = calendar_for(ctx.settings.holiday_country)
-    for user_id in others:
+    for person_id in sorted(others):
         # Outside the transaction: refreshing a stale profile asks Slack and writes.
-        person = ctx.people.person(user_id)
-        recipients.append(Recipient(user_id, user_id, person.tz, calendar, person_id=person.id))
+        person = ctx.people.fresh(others[person_id])
+        recipients.append(
+            Recipient(
+                person.slack_user_id,
+                person.slack_user_id,
+                person.tz,
+                calendar,
+                person_id=person.id,
+                facts=facts,
+            )
+        )
     return recipients
 
 
@@ -52,5 +62,10 @@ class DailyFollowUps:
         return follow_up_people(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
-        assert recipient.person_id is not None
-        return follow_up_digest(ctx, recipient.person_id, local_now.date())
+        person_id = recipient.person_id
+        assert person_id is not None
+        today = local_now.date()
+        book = facts_of(
+            recipient, local_now, lambda now: load_follow_up_book(ctx, [person_id], today)
+        )
+        return book.message(person_id, today, ctx.settings.stale_deal_days)

@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Protocol, runtime_checkable
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from blocks.common import Message
+from sales.case_review import WeeklySlot
 from sales.localtime import zone
 from sales.workdays import WorkCalendar
 from services.context import BotContext
 
+__all__ = ["Job", "Recipient", "RunFacts", "WeeklySlot", "facts_of"]
+T = TypeVar("T")
 
-@dataclass(frozen=True)
-class WeeklySlot:
-    """A weekday (0 = Monday) and a local time: a team's own choice for a weekly message."""
 
-    weekday: int
-    at: time
+class RunFacts(Generic[T]):
+    """What a job's messages say, loaded once for all of one run's recipients.
+
+    A job's `recipients()` hands the same RunFacts to every recipient it lists; the first
+    message composed loads the facts for all of them (for that run's instant), and every
+    other message is rendered from them without a query. Each run lists its recipients
+    afresh, so no run sees another's facts.
+    """
+
+    def __init__(self, load: Callable[[datetime], T]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._loaded: tuple[datetime, T] | None = None
+
+    def at(self, local_now: datetime) -> T:
+        now = local_now.astimezone(UTC)
+        with self._lock:
+            if self._loaded is None or self._loaded[0] != now:
+                self._loaded = (now, self._load(now))
+            return self._loaded[1]
+
+
+def facts_of(recipient: Recipient, local_now: datetime, alone: Callable[[datetime], T]) -> T:
+    """The run's facts for `recipient`; `alone` loads them for a recipient listed by hand."""
+    if recipient.facts is not None:
+        return recipient.facts.at(local_now)  # type: ignore[no-any-return]
+    return alone(local_now.astimezone(UTC))
 
 
 @dataclass(frozen=True)
@@ -32,6 +59,8 @@ class Recipient:
     team_id: int | None = None
     # The team's own weekly day and time, for jobs that let a team choose them.
     slot: WeeklySlot | None = None
+    # Shared by every recipient of one run: see RunFacts.
+    facts: RunFacts[Any] | None = field(default=None, compare=False, repr=False)
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(zone(self.tz))

@@ -2,62 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy.orm import Session
-
 from blocks.common import Message
-from blocks.pacing import TargetPace, pacing_message
-from sales.pacing import pace
-from sales.periods import Period
+from blocks.pacing import pacing_message
+from reports.book import Book, load_book, local_days_around
+from reports.pacing import person_paces
 from sales.workdays import WorkCalendar
-from scheduler.job import Recipient
+from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
 from services.context import BotContext
-from store import metrics, targets, teams
-from store.follow_ups import due_follow_ups
-from store.models import Target
-from store.people import person_by_id
+from store import metrics
+from store.follow_ups import is_due, open_follow_ups
+from store.models import Visit
 
 
-def target_pace(
-    session: Session,
-    target: Target,
-    owner_ids: list[int],
-    local_now: datetime,
-    calendar: WorkCalendar,
-    started_on: date | None = None,
-) -> TargetPace:
-    """Where `owner_ids` stand on `target` at `local_now`, counted in the owner's own days."""
-    today = local_now.date()
-    since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
-    got = metrics.achieved(
-        session,
-        target.metric,
-        owner_ids,
-        metrics.Window(since, local_now),
-        (target.period_start, min(today, target.period_end)),
-        target.currency,
-    )
-    period = Period(target.period_start, target.period_end, target.period)
-    return TargetPace(
-        metric=target.metric,
-        period=target.period,
-        currency=target.currency,
-        pace=pace(target.amount, got, period, today, calendar, started_on),
-    )
+@dataclass(frozen=True)
+class PacingFacts:
+    """Everything every rep's pacing DM says, for one run."""
+
+    book: Book
+    visited: dict[tuple[int, date], list[Visit]]  # (rep, day) -> visits logged that day
+    follow_ups: dict[int, list[Visit]]  # rep -> open follow-ups due on some local today
 
 
-def person_paces(
-    session: Session, person_id: int, local_now: datetime, calendar: WorkCalendar
-) -> list[TargetPace]:
-    """Where the person stands on each of their own targets in force today (the pacing DM's
-    and the Home tab's rows), counted from when they first joined a team."""
-    joined = teams.first_joined(session, person_id)
-    return [
-        target_pace(session, target, [person_id], local_now, calendar, joined)
-        for target in targets.targets_for_person(session, person_id, local_now.date())
-    ]
+def load_pacing_facts(
+    ctx: BotContext, rep_ids: Collection[int] | None, now: datetime
+) -> PacingFacts:
+    """The pacing DM's facts for these reps (None: every rep), wherever it is morning."""
+    days = local_days_around(now)
+    with ctx.db.reading() as session:
+        book = load_book(session, ctx.settings.holiday_country, rep_ids, days)
+        calendars = {book.roster.calendar_of(rep) for rep in book.roster.reps()}
+        calendars.add(book.roster.team_calendar_default())
+        last_days = {
+            calendar.previous_working_day(day)
+            for calendar in calendars
+            for day in (days[0], now.date(), days[1])
+        }
+        return PacingFacts(
+            book=book,
+            visited=metrics.visits_on_days(session, rep_ids, last_days),
+            follow_ups=open_follow_ups(session, rep_ids, days[1], since=days[0]),
+        )
 
 
 class DailyPacing:
@@ -76,19 +65,23 @@ class DailyPacing:
         return local_day.isoformat()
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
-        return reps(ctx)
+        return reps(ctx, RunFacts(lambda now: load_pacing_facts(ctx, None, now)))
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
-        assert recipient.person_id is not None
+        person_id = recipient.person_id
+        assert person_id is not None
+        facts = facts_of(recipient, local_now, lambda now: load_pacing_facts(ctx, [person_id], now))
         today = local_now.date()
         calendar = recipient.calendar
-        with ctx.db.reading() as session:
-            person = person_by_id(session, recipient.person_id)
-            rows = person_paces(session, person.id, local_now, calendar)
-            last_day = calendar.previous_working_day(today)
-            visited = metrics.visits_on(session, person.id, last_day)
-            # Done and snoozed follow-ups stay out, as in the follow-up DM.
-            due = [v for v in due_follow_ups(session, person.id, today) if v.follow_up_due == today]
-            if not rows and not visited and not due:
-                return None
-            return pacing_message(today, rows, last_day, visited, due)
+        rows = person_paces(facts.book, person_id, local_now, calendar)
+        last_day = calendar.previous_working_day(today)
+        visited = facts.visited.get((person_id, last_day), [])
+        # Done and snoozed follow-ups stay out, as in the follow-up DM.
+        due = [
+            visit
+            for visit in facts.follow_ups.get(person_id, [])
+            if visit.follow_up_due == today and is_due(visit, today)
+        ]
+        if not rows and not visited and not due:
+            return None
+        return pacing_message(today, rows, last_day, visited, due)

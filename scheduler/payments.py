@@ -15,12 +15,12 @@ from datetime import date, datetime, time
 
 from blocks.common import Message
 from blocks.payments import alert_message
+from reports.roster import load_roster
 from sales.collections import FINANCE, MANAGER, OWNER, AlertRules, steps_for
 from sales.workdays import WorkCalendar
-from scheduler.job import Recipient
-from scheduler.recipients import person_calendar
+from scheduler.job import Recipient, RunFacts, facts_of
 from services.context import BotContext
-from services.payment_alerts import JOB, alert_period, alert_view
+from services.payment_alerts import JOB, AlertBook, alert_period, load_alert_book
 from store import payments, teams
 from store.models import Person
 
@@ -87,42 +87,44 @@ class PaymentAlerts:
         """For each instalment of a won deal still owed: its owner, the owner's managers and
         the finance channel, each with the steps that are theirs."""
         owed: list[_Owed] = []
-        calendars: dict[int, WorkCalendar] = {}
         managers_of: dict[int, list[Person]] = {}
         with ctx.db.reading() as session:
+            found = load_roster(session, ctx.settings.holiday_country)
             for instalment in payments.open_instalments(session):
                 owner = instalment.deal.owner
                 if owner.id not in managers_of:
                     managers = {
                         manager.id: manager
-                        for team in teams.teams_of(session, owner.id, teams.MEMBER)
+                        for team in found.teams_of(owner.id, teams.MEMBER)
                         for manager in teams.members(team, teams.MANAGER)
                         if manager.id != owner.id
                     }
                     managers_of[owner.id] = sorted(
                         managers.values(), key=lambda person: person.display_name.casefold()
                     )
-                ordered = managers_of[owner.id]
-                for person in (owner, *ordered):
-                    if person.id not in calendars:
-                        calendars[person.id] = person_calendar(ctx, session, person)
                 owed.append(
                     _Owed(
-                        instalment.id, instalment.due_on, instalment.snoozed_until, owner, ordered
+                        instalment.id,
+                        instalment.due_on,
+                        instalment.snoozed_until,
+                        owner,
+                        managers_of[owner.id],
                     )
                 )
+        facts: RunFacts[AlertBook] = RunFacts(lambda now: _load_book(ctx, None))
         # Outside the transaction: refreshing a stale profile asks Slack and writes.
         zones: dict[str, str] = {}
 
         def alert(item: _Owed, key: str, person: Person, role: str) -> AlertRecipient:
             if person.slack_user_id not in zones:
-                zones[person.slack_user_id] = ctx.people.person(person.slack_user_id).tz
+                zones[person.slack_user_id] = ctx.people.fresh(person).tz
             return AlertRecipient(
                 key=key,
                 channel=key,
                 tz=zones[person.slack_user_id],
-                calendar=calendars[person.id],
+                calendar=found.calendar_of(person.id),
                 person_id=None if role == FINANCE else person.id,
+                facts=facts,
                 instalment_id=item.instalment_id,
                 due_on=item.due_on,
                 snoozed_until=item.snoozed_until,
@@ -146,12 +148,19 @@ class PaymentAlerts:
         assert isinstance(recipient, AlertRecipient)
         today = local_now.date()
         step = self._rules.reached(recipient.due_on, today)
-        with ctx.db.reading() as session:
-            view = alert_view(session, recipient.instalment_id, today, self._rules, step=step)
-            if view is None:
-                return None
-            instalment = view.instalment
-            # Paid, or the deal left "won", since the run began: nothing to chase.
-            if instalment.deal.stage != "won" or instalment.paid_amount >= instalment.amount:
-                return None
-            return alert_message(view)
+        book = facts_of(
+            recipient, local_now, lambda now: _load_book(ctx, [recipient.instalment_id])
+        )
+        view = book.view(recipient.instalment_id, today, self._rules, step=step)
+        if view is None:
+            return None
+        instalment = view.instalment
+        # Paid, or the deal left "won", since the run began: nothing to chase.
+        if instalment.deal.stage != "won" or instalment.paid_amount >= instalment.amount:
+            return None
+        return alert_message(view)
+
+
+def _load_book(ctx: BotContext, instalment_ids: list[int] | None) -> AlertBook:
+    with ctx.db.reading() as session:
+        return load_alert_book(session, instalment_ids)

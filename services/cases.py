@@ -6,10 +6,9 @@ from datetime import date, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from reports.roster import person_calendar
 from runtime.settings import Settings
-from sales.case_review import case_week, previous_week, week_monday, week_of
-from scheduler.job import WeeklySlot
-from scheduler.recipients import person_calendar
+from sales.case_review import WeeklySlot, case_week, previous_week, week_monday, week_of
 from services.context import BotContext
 from store import cases
 from store.models import Person, Team
@@ -43,4 +42,6 @@ def week_for_new_case(ctx: BotContext, session: Session, person: Person, today: 
     owes = not cases.has_case(session, person.id, last_week) and not is_away_week(
         session, person.id, last_week
     )
-    return case_week(today, slot.weekday, person_calendar(ctx, session, person), owes)
+    return case_week(
+        today, slot.weekday, person_calendar(session, person.id, ctx.settings.holiday_country), owes
+    )

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy.orm import Session
-
-from charts import (
-    Funnel,
-    burn_up_alt_text,
-    burn_up_from,
-    burn_up_png,
-    funnel_alt_text,
-    funnel_png,
-)
+from sales.activity import Activity, Window
 from sales.metrics import METRICS
 from sales.stages import OPEN_STAGES, STAGES, WON
 from sales.workdays import WorkCalendar
-from store import metrics
 from store.models import Target
 
+log = logging.getLogger(__name__)
 FUNNEL_WEEKS = 4
+# Fewer charts than this are drawn right here; more (a weekly review for many teams) are
+# drawn on every core, in worker processes.
+POOLED_FROM = 12
 # The key under which a scheduled message carries its charts (uploaded after it is posted).
 CHARTS = "charts"
 
@@ -35,8 +37,17 @@ class ChartFile:
     alt_text: str
 
 
-def burn_up_chart(
-    session: Session,
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart's numbers, ready to draw anywhere (they pickle, for a worker process)."""
+
+    filename: str
+    title: str
+    data: Any  # charts.BurnUp or charts.Funnel
+
+
+def burn_up_spec(
+    activity: Activity,
     target: Target,
     owner_ids: list[int],
     local_now: datetime,
@@ -44,8 +55,11 @@ def burn_up_chart(
     *,
     who: str,
     started_on: date | None = None,
-) -> ChartFile:
+) -> ChartSpec:
     """Cumulative results on `target` so far against the target and the pro-rated path."""
+    # matplotlib loads on the first chart drawn, not when the bot starts.
+    from charts import burn_up_from
+
     metric = METRICS[target.metric]
     today = local_now.date()
     last = min(today, target.period_end)
@@ -53,14 +67,14 @@ def burn_up_chart(
     per_day: dict[date, Decimal] = {}
     previous = Decimal(0)
     day = target.period_start
-    # Cumulative totals day by day, through the same query pacing uses, then the increments.
+    # Cumulative totals day by day, by the same sums pacing uses, then the increments.
     while day <= last:
         end = min(
             datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_now.tzinfo), local_now
         )
-        total = metrics.achieved(
-            session, target.metric, owner_ids, metrics.Window(since, end),
-            (target.period_start, day), target.currency,
+        total = activity.achieved(
+            target.metric, owner_ids, Window(since, end), (target.period_start, day),
+            target.currency,
         )  # fmt: skip
         per_day[day] = total - previous
         previous = total
@@ -77,32 +91,101 @@ def burn_up_chart(
         period_label=target.period,
         started_on=started_on,
     )
-    return ChartFile(
+    return ChartSpec(
         filename=f"burn-up-{target.metric}-{target.period}.png",
         title=f"{who}: {metric.label} {target.period}",
-        png=burn_up_png(data),
-        alt_text=burn_up_alt_text(data),
+        data=data,
     )
 
 
-def funnel_chart(
-    session: Session, owner_ids: list[int], local_now: datetime, *, who: str
-) -> ChartFile:
+def funnel_spec(
+    activity: Activity, owner_ids: list[int], local_now: datetime, *, who: str
+) -> ChartSpec:
     """Deals reaching each stage over the last four weeks."""
+    from charts import Funnel
+
     today = local_now.date()
     start = datetime.combine(
         today - timedelta(weeks=FUNNEL_WEEKS), time(0), tzinfo=local_now.tzinfo
     )
-    reached = metrics.funnel(session, owner_ids, metrics.Window(start, local_now)).reached
+    reached = activity.funnel(owner_ids, Window(start, local_now)).reached
     order = [stage.key for stage in OPEN_STAGES] + [WON.key]
     data = Funnel(
         title=f"{who} funnel",
         period_label=f"last {FUNNEL_WEEKS} weeks",
         stages=[(STAGES[key].label, reached.get(key, 0)) for key in order],
     )
-    return ChartFile(
-        filename="funnel.png",
-        title=f"{who}: funnel, last {FUNNEL_WEEKS} weeks",
-        png=funnel_png(data),
-        alt_text=funnel_alt_text(data),
+    return ChartSpec(
+        filename="funnel.png", title=f"{who}: funnel, last {FUNNEL_WEEKS} weeks", data=data
     )
+
+
+def draw(spec: ChartSpec) -> ChartFile:
+    """The chart as a PNG with its alt text."""
+    from charts import BurnUp, burn_up_alt_text, burn_up_png, funnel_alt_text, funnel_png
+
+    if isinstance(spec.data, BurnUp):
+        png, alt_text = burn_up_png(spec.data), burn_up_alt_text(spec.data)
+    else:
+        png, alt_text = funnel_png(spec.data), funnel_alt_text(spec.data)
+    return ChartFile(filename=spec.filename, title=spec.title, png=png, alt_text=alt_text)
+
+
+def draw_all(specs: Sequence[ChartSpec]) -> list[ChartFile]:
+    """Every chart, in order: on every core when there are many."""
+    if len(specs) < POOLED_FROM or (os.cpu_count() or 1) < 2:
+        return [draw(spec) for spec in specs]
+    try:
+        return list(_pool().map(draw, specs, chunksize=4))
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): draw here, and start afresh next time.
+        log.exception("chart workers failed; drawing %d charts in this process", len(specs))
+        _reset_pool()
+        return [draw(spec) for spec in specs]
+
+
+def burn_up_chart(
+    activity: Activity,
+    target: Target,
+    owner_ids: list[int],
+    local_now: datetime,
+    calendar: WorkCalendar,
+    *,
+    who: str,
+    started_on: date | None = None,
+) -> ChartFile:
+    return draw(
+        burn_up_spec(
+            activity, target, owner_ids, local_now, calendar, who=who, started_on=started_on
+        )
+    )
+
+
+def funnel_chart(
+    activity: Activity, owner_ids: list[int], local_now: datetime, *, who: str
+) -> ChartFile:
+    return draw(funnel_spec(activity, owner_ids, local_now, who=who))
+
+
+_pool_lock = threading.Lock()
+_executor: Executor | None = None
+
+
+def _pool() -> Executor:
+    """One pool of chart workers per process, started on first use. Workers are spawned,
+    not forked: the bot has threads (and database connections) a fork would copy."""
+    global _executor
+    with _pool_lock:
+        if _executor is None:
+            _executor = ProcessPoolExecutor(
+                max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")
+            )
+        return _executor
+
+
+def _reset_pool() -> None:
+    global _executor
+    with _pool_lock:
+        if _executor is not None:
+            _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from runtime.settings import Settings
 from sales.localtime import local_today
@@ -19,6 +20,9 @@ class BotContext:
     db: Database
     people: People
     clock: Callable[[], datetime]
+    # The scheduler's health for the admin Home (bot.py wires in Scheduler.status), so that
+    # listeners and services need not import the scheduler.
+    job_statuses: Callable[[], list[Any]] = field(default=list, compare=False)
 
     def today_for(self, person: Person | None) -> date:
         """The person's own calendar day (UTC until we know their time zone)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
 from blocks.common import Message
@@ -10,24 +12,52 @@ from sales.follow_ups import idle_days, is_stale
 from sales.localtime import zone
 from services.context import BotContext
 from store import follow_ups
-from store.people import person_by_id
+from store.follow_ups import DealActivity
+from store.models import Person, Visit
+from store.people import people_by_ids
+
+
+@dataclass(frozen=True)
+class FollowUpBook:
+    """Open follow-ups and open deals' activity of many people, loaded at once."""
+
+    people: dict[int, Person]
+    due: dict[int, list[Visit]]  # open follow-ups due by the latest day asked for
+    deals: dict[int, list[DealActivity]]
+
+    def message(
+        self, person_id: int, today: date, stale_days: int, headline: str | None = None
+    ) -> Message | None:
+        """The person's follow-ups due by `today` and their stale deals; None when none."""
+        due = [visit for visit in self.due.get(person_id, []) if follow_ups.is_due(visit, today)]
+        stale = []
+        for activity in self.deals.get(person_id, []):
+            person = self.people[person_id]  # loaded with everyone who has an open deal
+            last = activity.last_change.astimezone(zone(person.tz)).date()
+            if activity.last_visit is not None:
+                last = max(last, activity.last_visit)
+            if is_stale(activity.deal.stage, last, today, stale_days):
+                stale.append(StaleDeal(activity.deal, last, idle_days(last, today)))
+        if not due and not stale:
+            return None
+        stale.sort(key=lambda item: (-item.idle_days, item.deal.id))
+        return follow_ups_message(today, due, stale, headline=headline)
+
+
+def load_follow_up_book(
+    ctx: BotContext, person_ids: Collection[int] | None, until: date
+) -> FollowUpBook:
+    """These people's (None: everyone's) follow-ups due by `until` and open deals."""
+    with ctx.db.reading() as session:
+        due = follow_ups.open_follow_ups(session, person_ids, until)
+        deals = follow_ups.open_deal_activities(session, person_ids)
+        wanted = set(person_ids) if person_ids is not None else set(due) | set(deals)
+        return FollowUpBook(people_by_ids(session, wanted), due, deals)
 
 
 def follow_up_digest(
     ctx: BotContext, person_id: int, today: date, headline: str | None = None
 ) -> Message | None:
     """The person's follow-ups due by `today` and their stale deals; None when there are none."""
-    with ctx.db.reading() as session:
-        person = person_by_id(session, person_id)
-        due = follow_ups.due_follow_ups(session, person_id, today)
-        stale = []
-        for activity in follow_ups.open_deal_activity(session, person_id):
-            last = activity.last_change.astimezone(zone(person.tz)).date()
-            if activity.last_visit is not None:
-                last = max(last, activity.last_visit)
-            if is_stale(activity.deal.stage, last, today, ctx.settings.stale_deal_days):
-                stale.append(StaleDeal(activity.deal, last, idle_days(last, today)))
-        if not due and not stale:
-            return None
-        stale.sort(key=lambda item: (-item.idle_days, item.deal.id))
-        return follow_ups_message(today, due, stale, headline=headline)
+    book = load_follow_up_book(ctx, [person_id], today)
+    return book.message(person_id, today, ctx.settings.stale_deal_days, headline)

@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -42,29 +43,28 @@ from blocks.dashboard import (
 )
 from blocks.deals import deal_name
 from blocks.home import HomeState, SettingValue, TeamSettings
+from reports.book import local_window
+from reports.cases import CaseStatus, load_case_status
+from reports.pacing import person_paces, team_paces
+from reports.teams import REVIEW_WEEKS, TeamFacts, collections_summary, load_team_facts, rep_days
 from runtime.settings import ADJUSTABLE, Settings, adjustable_text
-from sales.case_review import monday_of, week_of
+from sales.case_review import week_of
 from sales.collections import days_overdue, outstanding
 from sales.kpis import conversion_rates
 from sales.localtime import zone
 from sales.money import totals_by_currency
 from sales.permissions import Actor
 from sales.stages import OPEN_STAGES
-from sales.workdays import WorkCalendar, calendar_for
-from scheduler.digests import REVIEW_WEEKS, collections_summary, local_window, rep_day
-from scheduler.pacing import person_paces, target_pace
-from scheduler.recipients import person_calendar
-from scheduler.registry import all_jobs
-from scheduler.runtime import JobStatus, Scheduler
+from sales.workdays import WorkCalendar
 from services.context import BotContext
 from services.overrides import effective_context
-from store import cases, deals, metrics, payments, targets, teams
+from store import cases, deals, teams
 from store.db import Database
 from store.follow_ups import due_follow_ups
 from store.models import Deal, Person, Team
 
 log = logging.getLogger(__name__)
-JobStatuses = Callable[[], list[JobStatus]]
+JobStatuses = Callable[[], list[Any]]
 
 
 # --- gathering -----------------------------------------------------------------------------
@@ -84,14 +84,20 @@ def gather_home(
     actor = ctx.people.actor(person)
     local_now = ctx.clock().astimezone(zone(person.tz))
     with ctx.db.reading() as session:
-        calendar = person_calendar(ctx, session, person)
-        rep, page = _rep_home(session, person, local_now, calendar, state.page)
         choices = _team_choices(session, person, actor)
         team_id = state.team_id if state.team_id in {id_ for id_, _ in choices} else None
         if team_id is None and choices:
             team_id = choices[0][0]
-        view = _team_view(ctx, session, team_id, local_now) if team_id is not None else None
-        admin_teams = _team_settings(session) if actor.is_admin else []
+        team = teams.team_by_id(session, team_id) if team_id is not None else None
+        # One load for the person's own numbers and the team's they look at.
+        owner_ids = {person.id} | {rep.id for rep in teams.members(team)} if team else {person.id}
+        today = local_now.date()
+        facts = load_team_facts(session, ctx.settings.holiday_country, owner_ids, (today, today))
+        week_cases = load_case_status(session, owner_ids, [week_of(today)])
+        calendar = facts.book.roster.calendar_of(person.id)
+        rep, page = _rep_home(session, facts, person, local_now, calendar, state.page)
+        view = _team_view(facts, week_cases, team, local_now) if team is not None else None
+        admin_teams = [team_settings(t) for t in facts.book.roster.teams] if actor.is_admin else []
     manager = ManagerHome(choices, view) if choices else None
     admin = None
     if actor.is_admin:
@@ -126,7 +132,12 @@ def _relevance(deal: Deal) -> tuple[Decimal, date, int]:
 
 
 def _rep_home(
-    session: Session, person: Person, local_now: datetime, calendar: WorkCalendar, page: int
+    session: Session,
+    facts: TeamFacts,
+    person: Person,
+    local_now: datetime,
+    calendar: WorkCalendar,
+    page: int,
 ) -> tuple[RepHome, int]:
     """The person's own dashboard, and the page of open deals it shows (at most the last)."""
     today = local_now.date()
@@ -150,14 +161,15 @@ def _rep_home(
     ]
     overdue = [
         (instalment, owed)
-        for instalment in payments.overdue_instalments(session, [person.id], today)
-        if (owed := outstanding(instalment.amount, instalment.paid_amount))
+        for instalment in facts.overdue_of([person.id])
+        if instalment.due_on < today
+        and (owed := outstanding(instalment.amount, instalment.paid_amount))
     ]
     reader = cases.case_reader(session, person.id, is_admin=False)
     latest, _ = cases.list_cases(session, reader, author_id=person.id, limit=CASES_SHOWN)
     rep = RepHome(
         today=today,
-        paces=person_paces(session, person.id, local_now, calendar),
+        paces=person_paces(facts.book, person.id, local_now, calendar),
         follow_ups=[
             FollowUpRow(visit.customer.name, visit.next_step or "", visit.follow_up_due or today)
             for visit in due[:FOLLOW_UPS_SHOWN]
@@ -196,51 +208,40 @@ def _team_choices(session: Session, person: Person, actor: Actor) -> list[tuple[
 
 
 def _team_view(
-    ctx: BotContext, session: Session, team_id: int, local_now: datetime
-) -> TeamView | None:
+    facts: TeamFacts, week_cases: CaseStatus, team: Team, local_now: datetime
+) -> TeamView:
     """A team as its manager sees it: the daily digest's per-rep pacing and collections, the
     weekly review's funnel (last 4 weeks up to today), and this week's cases."""
-    team = teams.team_by_id(session, team_id)
-    if team is None:
-        return None
+    book = facts.book
     today = local_now.date()
-    calendar = calendar_for(team.holiday_country or ctx.settings.holiday_country)
+    calendar = book.roster.team_calendar(team)
     last_day = calendar.previous_working_day(today)
     reps = teams.members(team)
     rep_ids = [rep.id for rep in reps]
-    visits = metrics.visits_by_rep(session, rep_ids, last_day, last_day) if rep_ids else {}
-    team_paces = [
-        target_pace(session, target, rep_ids, local_now, calendar)
-        for target in targets.targets_for_team(session, team.id, today)
-    ]
+    paces = team_paces(book, team.id, rep_ids, local_now, calendar)
     since = today - timedelta(weeks=REVIEW_WEEKS) + timedelta(days=1)
-    funnel = metrics.funnel(session, rep_ids, local_window(since, today, local_now))
+    funnel = book.activity.funnel(rep_ids, local_window(since, today, local_now))
     week = week_of(today)
-    monday = monday_of(today)
-    written = {case.author_id for case in cases.cases_of_week(session, rep_ids, week)}
-    away = cases.away_person_ids(session, rep_ids, monday, monday + timedelta(days=6))
+    written = {case.author_id for case in week_cases.submitted(rep_ids, week)}
+    away = week_cases.away_in(rep_ids, week)
     return TeamView(
         id=team.id,
         name=team.name,
         today=today,
         last_day=last_day,
-        team_paces=team_paces,
-        reps=[
-            rep_day(session, team, rep, local_now, calendar, visits.get(rep.id, 0)) for rep in reps
-        ],
+        team_paces=paces,
+        reps=rep_days(book, team, reps, local_now, calendar),
         funnel_since=since,
         reached=funnel.reached,
         conversions=conversion_rates(funnel.reached),
-        collections=collections_summary(session, reps, today, team_paces),
+        collections=collections_summary(
+            book.activity, facts.overdue_of(rep_ids), reps, today, paces
+        ),
         week=week,
         written=len(written),
         missing=[rep.slack_user_id for rep in reps if rep.id not in written | away],
         away=[rep.slack_user_id for rep in reps if rep.id in away and rep.id not in written],
     )
-
-
-def _team_settings(session: Session) -> list[TeamSettings]:
-    return [team_settings(team) for team in teams.all_teams(session)]
 
 
 def team_settings(team: Team) -> TeamSettings:
@@ -272,10 +273,7 @@ def publish_home(
     if state is None:
         state = last_state(ctx, slack_user_id)
 
-    def job_statuses() -> list[JobStatus]:
-        return Scheduler(ctx, client, all_jobs(ctx.settings)).status()
-
-    home = gather_home(ctx, person, state, job_statuses=job_statuses)
+    home = gather_home(ctx, person, state, job_statuses=ctx.job_statuses)
     client.views_publish(user_id=slack_user_id, view=home_view(home))
     with _shown_lock:
         _shown.setdefault(ctx.db, {})[slack_user_id] = home.state

@@ -4,6 +4,8 @@ redrawn in place (every copy sent) after someone acts on one."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk import WebClient
@@ -14,7 +16,8 @@ from blocks.payments import AlertView, HistoryEntry, alert_message
 from runtime.settings import Settings
 from sales.collections import AlertRules
 from services.context import BotContext
-from store import deliveries, payments
+from store import deliveries, payments, sent
+from store.models import Instalment, InstalmentNote
 
 log = logging.getLogger(__name__)
 JOB = "payment_alerts"
@@ -36,17 +39,75 @@ def _prefix(instalment_id: int) -> str:
     return f"i{instalment_id}:"
 
 
-def history(session: Session, instalment_id: int) -> list[HistoryEntry]:
-    """Every alert sent about the instalment: when, to whom, which step."""
-    return [
-        HistoryEntry(
-            sent_at=delivery.sent_at,
-            recipient=delivery.recipient,
-            step=delivery.period.removeprefix(_prefix(instalment_id)),
+@dataclass(frozen=True)
+class AlertBook:
+    """What alerts about many instalments show, loaded at once (four statements)."""
+
+    instalments: dict[int, Instalment]  # the loaded ones and their deals' others
+    siblings: dict[int, list[Instalment]]  # deal -> its instalments, by due date
+    history: dict[int, list[HistoryEntry]]
+    notes: dict[int, list[InstalmentNote]]
+
+    def view(
+        self,
+        instalment_id: int,
+        today: date,
+        rules: AlertRules,
+        *,
+        step: str | None = None,
+        headline: str | None = None,
+    ) -> AlertView | None:
+        """What an alert about the instalment shows today; None when it no longer exists."""
+        instalment = self.instalments.get(instalment_id)
+        if instalment is None:
+            return None
+        siblings = self.siblings[instalment.deal_id]
+        number = next(n for n, other in enumerate(siblings, start=1) if other.id == instalment.id)
+        return AlertView(
+            instalment=instalment,
+            number=number,
+            count=len(siblings),
+            today=today,
+            rules=rules,
+            history=self.history.get(instalment.id, []),
+            notes=self.notes.get(instalment.id, []),
+            step=step,
+            headline=headline,
         )
-        for delivery in deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
-        if delivery.sent_at is not None
-    ]
+
+
+def load_alert_book(session: Session, instalment_ids: Collection[int] | None) -> AlertBook:
+    """The alerts' facts for these instalments (None: every open one)."""
+    loaded = payments.instalments_and_siblings(session, instalment_ids)
+    siblings: dict[int, list[Instalment]] = {}
+    for instalment in loaded:
+        siblings.setdefault(instalment.deal_id, []).append(instalment)
+    # One instalment's history (a redrawn alert) by its periods; many at once, all of it.
+    alerts = (
+        deliveries.sent_in_periods(session, JOB, _prefix(next(iter(instalment_ids))))
+        if instalment_ids is not None and len(instalment_ids) == 1
+        else sent.sent_by(session, JOB)
+    )
+    history: dict[int, list[HistoryEntry]] = {}
+    for delivery in alerts:
+        instalment_id, step = _parse_period(delivery.period)
+        if instalment_id is not None and delivery.sent_at is not None:
+            history.setdefault(instalment_id, []).append(
+                HistoryEntry(sent_at=delivery.sent_at, recipient=delivery.recipient, step=step)
+            )
+    return AlertBook(
+        instalments={instalment.id: instalment for instalment in loaded},
+        siblings=siblings,
+        history=history,
+        notes=payments.notes_of_many(session, instalment_ids),
+    )
+
+
+def _parse_period(period: str) -> tuple[int | None, str]:
+    """`i12:tier2` -> (12, "tier2"); (None, "") for a period of no instalment."""
+    head, _, step = period.partition(":")
+    number = head.removeprefix("i")
+    return (int(number), step) if head.startswith("i") and number.isdigit() else (None, "")
 
 
 def alert_view(
@@ -59,22 +120,8 @@ def alert_view(
     headline: str | None = None,
 ) -> AlertView | None:
     """What an alert about the instalment shows today; None when it no longer exists."""
-    instalment = payments.get_instalment(session, instalment_id)
-    if instalment is None:
-        return None
-    siblings = payments.instalments_of(session, instalment.deal_id)
-    number = next(n for n, other in enumerate(siblings, start=1) if other.id == instalment.id)
-    return AlertView(
-        instalment=instalment,
-        number=number,
-        count=len(siblings),
-        today=today,
-        rules=rules,
-        history=history(session, instalment.id),
-        notes=payments.notes_of(session, instalment.id),
-        step=step,
-        headline=headline,
-    )
+    book = load_alert_book(session, [instalment_id])
+    return book.view(instalment_id, today, rules, step=step, headline=headline)
 
 
 def refresh_alerts(

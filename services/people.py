@@ -86,6 +86,14 @@ class People:
                 synced_at=now if profile else None,
             )
 
+    def fresh(self, person: Person) -> Person:
+        """`person` as loaded with others (no query), unless their profile is new or older than
+        a day: then fetched from Slack again, as `person()` does."""
+        synced = person.profile_synced_at
+        if synced is not None and self._clock() - synced < PROFILE_MAX_AGE:
+            return person
+        return self.person(person.slack_user_id)
+
     def actor_for(self, slack_user_id: str) -> Actor:
         """What the person behind a request may do (their profile refreshed when stale)."""
         return self.actor(self.person(slack_user_id))

@@ -79,11 +79,24 @@ def has_case(session: Session, author_id: int, week: str) -> bool:
     return session.scalar(query) is not None
 
 
-def cases_of_week(session: Session, author_ids: Collection[int], week: str) -> list[Case]:
-    if not author_ids:
-        return []
-    query = select(Case).where(Case.author_id.in_(author_ids), Case.week == week)
+def cases_of_weeks(
+    session: Session, author_ids: Collection[int] | None, weeks: Collection[str]
+) -> list[Case]:
+    """Every case of these authors (None: everyone's) for any of `weeks`, by id."""
+    query = select(Case).where(Case.week.in_(weeks))
+    if author_ids is not None:
+        query = query.where(Case.author_id.in_(author_ids))
     return list(session.scalars(query.order_by(Case.id)))
+
+
+def aways_between(
+    session: Session, person_ids: Collection[int] | None, first: date, last: date
+) -> list[Away]:
+    """Every away period of these people (None: everyone's) touching `first`..`last`."""
+    query = select(Away).where(Away.first_day <= last, Away.last_day >= first)
+    if person_ids is not None:
+        query = query.where(Away.person_id.in_(person_ids))
+    return list(session.scalars(query.order_by(Away.id)))
 
 
 def latest_case_of_week(session: Session, author_id: int, week: str) -> Case | None:

@@ -10,17 +10,17 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.guard import guard_writes
 from store.models import HandledRequest
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -115,6 +115,10 @@ class Database:
     def upgrade(self) -> tuple[str | None, str | None]:
         """Bring the schema to the newest migration: the revisions before and after."""
         with self.engine.begin() as connection:
+            # Only migrating needs Alembic (a slow import).
+            from alembic import command
+            from alembic.runtime.migration import MigrationContext
+
             before = MigrationContext.configure(connection).get_current_revision()
             command.upgrade(_alembic_config(connection), "head")
             after = MigrationContext.configure(connection).get_current_revision()
@@ -124,6 +128,8 @@ class Database:
         """Write a migration for what the models have and the (upgraded) schema lacks."""
         self.upgrade()
         with self.engine.begin() as connection:
+            from alembic import command
+
             command.revision(_alembic_config(connection), message=message, autogenerate=True)
 
     def dispose(self) -> None:
@@ -213,6 +219,8 @@ def record_id(ref: str) -> int:
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -40,6 +41,37 @@ def due_follow_ups(session: Session, rep_id: int, today: date) -> list[Visit]:
     return list(session.scalars(query))
 
 
+def is_due(visit: Visit, today: date) -> bool:
+    """An open follow-up (see `open_follow_ups`) is due by `today` unless snoozed past it."""
+    due, snoozed = visit.follow_up_due, visit.follow_up_snoozed_until
+    return due is not None and due <= today and (snoozed is None or snoozed <= today)
+
+
+def open_follow_ups(
+    session: Session, rep_ids: Collection[int] | None, until: date, since: date | None = None
+) -> dict[int, list[Visit]]:
+    """Each rep's follow-ups not done and due by `until` (and from `since`), oldest first;
+    `is_due` tells which are due on a rep's own day (the snoozed are among them)."""
+    query = (
+        select(Visit)
+        .where(
+            Visit.next_step.is_not(None),
+            Visit.follow_up_due.is_not(None),
+            Visit.follow_up_due <= until,
+            Visit.follow_up_done_at.is_(None),
+        )
+        .order_by(Visit.follow_up_due, Visit.id)
+    )
+    if since is not None:
+        query = query.where(Visit.follow_up_due >= since)
+    if rep_ids is not None:
+        query = query.where(Visit.rep_id.in_(rep_ids))
+    found: dict[int, list[Visit]] = {}
+    for visit in session.scalars(query):
+        found.setdefault(visit.rep_id, []).append(visit)
+    return found
+
+
 def mark_done(session: Session, visit: Visit, when: datetime, actor: str) -> bool:
     """Tick the follow-up off; False when it already was."""
     if visit.follow_up_done_at is not None:
@@ -60,22 +92,24 @@ def snooze(session: Session, visit: Visit, until: date, actor: str) -> bool:
     return True
 
 
-def open_deal_activity(session: Session, owner_id: int) -> list[DealActivity]:
-    """Every open deal of the owner, with when it last changed and was last visited."""
-    deals = list(
-        session.scalars(
-            select(Deal)
-            .where(Deal.owner_id == owner_id, Deal.stage.in_(OPEN_STAGE_KEYS))
-            .order_by(Deal.id)
-        )
-    )
+def open_deal_activities(
+    session: Session, owner_ids: Collection[int] | None
+) -> dict[int, list[DealActivity]]:
+    """Every open deal of these owners (None: everyone), with when it last changed and was
+    last visited by its owner, in four statements."""
+    query = select(Deal).where(Deal.stage.in_(OPEN_STAGE_KEYS)).order_by(Deal.id)
+    if owner_ids is not None:
+        query = query.where(Deal.owner_id.in_(owner_ids))
+    deals = list(session.scalars(query))
     if not deals:
-        return []
-    deal_ids = [deal.id for deal in deals]
+        return {}
+    open_ids = select(Deal.id).where(Deal.stage.in_(OPEN_STAGE_KEYS))
+    if owner_ids is not None:
+        open_ids = open_ids.where(Deal.owner_id.in_(owner_ids))
     moved = dict(
         session.execute(
             select(StageChange.deal_id, func.max(StageChange.changed_at))
-            .where(StageChange.deal_id.in_(deal_ids))
+            .where(StageChange.deal_id.in_(open_ids))
             .group_by(StageChange.deal_id)
         )
         .tuples()
@@ -84,27 +118,30 @@ def open_deal_activity(session: Session, owner_id: int) -> list[DealActivity]:
     noted = dict(
         session.execute(
             select(DealNote.deal_id, func.max(DealNote.created_at))
-            .where(DealNote.deal_id.in_(deal_ids))
+            .where(DealNote.deal_id.in_(open_ids))
             .group_by(DealNote.deal_id)
         )
         .tuples()
         .all()
     )
-    visited = dict(
-        session.execute(
-            select(Visit.customer_id, func.max(Visit.visited_on))
-            .where(Visit.rep_id == owner_id, Visit.customer_id.in_({d.customer_id for d in deals}))
-            .group_by(Visit.customer_id)
-        )
-        .tuples()
-        .all()
+    # The owner's latest visit to each customer they have an open deal with.
+    visits = (
+        select(Visit.rep_id, Visit.customer_id, func.max(Visit.visited_on))
+        .join(Deal, (Deal.owner_id == Visit.rep_id) & (Deal.customer_id == Visit.customer_id))
+        .where(Deal.stage.in_(OPEN_STAGE_KEYS))
+        .group_by(Visit.rep_id, Visit.customer_id)
     )
-    found = []
+    if owner_ids is not None:
+        visits = visits.where(Deal.owner_id.in_(owner_ids))
+    visited = {(rep, customer): day for rep, customer, day in session.execute(visits)}
+    found: dict[int, list[DealActivity]] = {}
     for deal in deals:
         times = [deal.updated_at, deal.created_at]
         times += [_aware(value) for value in (moved.get(deal.id), noted.get(deal.id)) if value]
-        last_visit = visited.get(deal.customer_id)
-        found.append(DealActivity(deal, max(times), _as_date(last_visit)))
+        last_visit = visited.get((deal.owner_id, deal.customer_id))
+        found.setdefault(deal.owner_id, []).append(
+            DealActivity(deal, max(times), _as_date(last_visit))
+        )
     return found
 
 

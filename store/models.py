@@ -115,6 +115,11 @@ class StageChange(Base):
     """One move of a deal through the funnel; conversion and aging are computed from these."""
 
     __tablename__ = "stage_changes"
+    # Reports find wins and first arrivals by stage, and a window's moves by time.
+    __table_args__ = (
+        Index("ix_stage_changes_to_stage", "to_stage", "deal_id", "changed_at"),
+        Index("ix_stage_changes_changed_at", "changed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)

@@ -6,11 +6,18 @@ from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from store.audit import record_change, snapshot
-from store.models import Deal, Instalment, InstalmentNote, Payment, PaymentAllocation, Person
+from store.models import (
+    Deal,
+    Instalment,
+    InstalmentNote,
+    Payment,
+    PaymentAllocation,
+    Person,
+)
 
 WON = "won"
 
@@ -130,21 +137,62 @@ def open_instalments(session: Session) -> list[Instalment]:
     return list(session.scalars(query))
 
 
-def overdue_instalments(
-    session: Session, owner_ids: Collection[int], today: date
+def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:
+    """The ids of `instalment_ids`, or (None) of every instalment `open_instalments` lists."""
+    query = select(Instalment.id)
+    if instalment_ids is not None:
+        return query.where(Instalment.id.in_(instalment_ids))
+    return query.join(Deal, Instalment.deal_id == Deal.id).where(
+        Deal.stage == WON, Instalment.paid_amount < Instalment.amount
+    )
+
+
+def instalments_and_siblings(
+    session: Session, instalment_ids: Collection[int] | None
 ) -> list[Instalment]:
-    """Instalments of these people's won deals still owed after their due date."""
-    if not owner_ids:
+    """These instalments (None: the open ones) and every other instalment of their deals,
+    by due date."""
+    deals = select(Instalment.deal_id).where(Instalment.id.in_(_open_or(instalment_ids)))
+    query = (
+        select(Instalment)
+        .where(Instalment.deal_id.in_(deals))
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    return list(session.scalars(query))
+
+
+def notes_of_many(
+    session: Session, instalment_ids: Collection[int] | None, limit: int = 5
+) -> dict[int, list[InstalmentNote]]:
+    """`notes_of` for these instalments (None: the open ones) at once."""
+    query = (
+        select(InstalmentNote)
+        .where(InstalmentNote.instalment_id.in_(_open_or(instalment_ids)))
+        .order_by(InstalmentNote.id)
+    )
+    found: dict[int, list[InstalmentNote]] = {}
+    for note in session.scalars(query):
+        found.setdefault(note.instalment_id, []).append(note)
+    return {key: notes[-limit:] for key, notes in found.items()}
+
+
+def overdue_instalments(
+    session: Session, owner_ids: Collection[int] | None, today: date
+) -> list[Instalment]:
+    """Instalments of these people's (None: everyone's) won deals still owed after their
+    due date."""
+    if owner_ids is not None and not owner_ids:
         return []
     query = (
         select(Instalment)
         .join(Deal, Instalment.deal_id == Deal.id)
         .where(
-            Deal.owner_id.in_(owner_ids),
             Deal.stage == WON,
             Instalment.paid_amount < Instalment.amount,
             Instalment.due_on < today,
         )
         .order_by(Instalment.due_on, Instalment.id)
     )
+    if owner_ids is not None:
+        query = query.where(Deal.owner_id.in_(owner_ids))
     return list(session.scalars(query))

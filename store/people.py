@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -53,3 +53,11 @@ def people_by_slack_id(session: Session, slack_user_ids: Iterable[str]) -> dict[
         query = select(Person).where(Person.slack_user_id.in_(wanted[start : start + 500]))
         found.update((person.slack_user_id, person) for person in session.scalars(query))
     return found
+
+
+def people_by_ids(session: Session, person_ids: Collection[int]) -> dict[int, Person]:
+    """The people with these ids, by id (one statement)."""
+    if not person_ids:
+        return {}
+    query = select(Person).where(Person.id.in_(sorted(person_ids)))
+    return {person.id: person for person in session.scalars(query)}

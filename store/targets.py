@@ -96,6 +96,12 @@ def targets_in_force(session: Session, on: date) -> list[Target]:
     return _ordered(session, _during(select(Target), on))
 
 
+def targets_during(session: Session, first: date, last: date) -> list[Target]:
+    """Every person's and team's target in force on some day from `first` to `last`."""
+    query = select(Target).where(Target.period_start <= last, Target.period_end >= first)
+    return _ordered(session, query)
+
+
 def _during(query: Select[tuple[Target]], on: date | None) -> Select[tuple[Target]]:
     if on is None:
         return query

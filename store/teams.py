@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.audit import record_change, snapshot
@@ -117,14 +117,6 @@ def joined_on(team: Team, person_id: int) -> date | None:
         (m.joined_on for m in team.memberships if m.person_id == person_id and m.role == MEMBER),
         None,
     )
-
-
-def first_joined(session: Session, person_id: int) -> date | None:
-    """When the person first joined any team as a member: pacing starts there."""
-    query = select(func.min(Membership.joined_on)).where(
-        Membership.person_id == person_id, Membership.role == MEMBER
-    )
-    return session.scalar(query)
 
 
 def team_by_id(session: Session, team_id: int) -> Team | None:

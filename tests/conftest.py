@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ START = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def database_url(tmp_path: Any) -> Iterator[str]:
+def database_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set."""
     with fresh_database_url(tmp_path) as url:
         yield url

@@ -1,0 +1,256 @@
+"""Time every scheduled job, the Home tab and start-up on a seeded database.
+
+    .venv/bin/python -m benchmarks.seed --database-url URL --size bench
+    .venv/bin/python -m benchmarks.run --database-url URL [--at 2026-11-17T16:30:00Z]
+        [--jobs daily_pacing,manager_digest] [--no-real] [--no-home] [--no-startup]
+
+Each job runs in a process of its own (so its peak memory is its own), three ways:
+- compose: list its recipients and compose every one's message (what the job itself costs);
+- dry: `Scheduler.run_job(..., dry_run=...)`, the path of `python bot.py jobs run --dry-run`;
+- real: the same, posting to the fake Slack Web API from the tests (this writes the ledger,
+  so a second real run finds everything sent: seed again before repeating it).
+For each: wall and CPU seconds, SQL statements (a SQLAlchemy cursor event) and the process's
+peak resident memory. Then the admin's and a manager's Home tab (gathered, and published to
+the fake Slack), and start-up: importing the bot, and `python bot.py db upgrade` end to end.
+`--at` defaults to the day the data was seeded for, at 16:30 UTC, when reps in New York, London and
+Los Angeles are past their morning send times. The weekly jobs are set due that weekday.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Meter:
+    """Wall time, CPU time and SQL statements of one piece of work."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.statements = 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_: Any) -> None:
+        self.statements += 1
+
+    def measure(self, work: Callable[[], Any]) -> dict[str, Any]:
+        before = self.statements
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        return {
+            "wall": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+            "statements": self.statements - before,
+            "result": result,
+        }
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def seeded_day(url: str) -> datetime:
+    from sqlalchemy import func, select
+
+    from benchmarks.seed import JOINED_BEFORE
+    from store.db import Database
+    from store.models import Membership
+
+    db = Database(url)
+    with db.reading() as session:
+        joined = session.scalar(select(func.max(Membership.joined_on)))
+    db.dispose()
+    assert joined is not None, "seed the database first (python -m benchmarks.seed)"
+    return datetime.combine(joined + JOINED_BEFORE, clock_time(16, 30), tzinfo=UTC)
+
+
+def context_for(url: str, at: datetime, fake_url: str | None) -> tuple[Any, Any, Any]:
+    from bot import build_context
+    from runtime.settings import Settings
+    from store.db import Database
+
+    settings = Settings(
+        slack_bot_token="xoxb-benchmark",
+        slack_signing_secret="benchmark-secret",
+        slack_app_token=None,
+        database_url=url,
+        slack_api_url=fake_url or "http://127.0.0.1:9/api/",
+        admin_user_ids=frozenset({"UM0000000"}),
+        finance_channel="CFINANCE1",
+        weekly_digest_day=at.weekday(),
+        case_prompt_weekday=at.weekday(),
+    )
+    from dataclasses import replace
+
+    from scheduler.registry import all_jobs
+    from scheduler.runtime import Scheduler
+
+    db = Database(url)
+    ctx, client = build_context(settings, db, clock=lambda: at)
+    # As bot.py wires it: the admin Home shows the scheduler's health.
+    scheduler = Scheduler(ctx, client, all_jobs(settings))
+    return replace(ctx, job_statuses=scheduler.status), client, db
+
+
+def one_job(url: str, name: str, at: datetime, real: bool) -> dict[str, Any]:
+    """The three runs of one job, in this (child) process."""
+    from scheduler.delivery import Outcome
+    from scheduler.registry import all_jobs
+    from scheduler.runtime import Scheduler
+    from tests.support.fake_slack import FakeSlack
+
+    fake = FakeSlack(validate=False).start()
+    ctx, client, db = context_for(url, at, fake.api_url)
+    meter = Meter(db.engine)
+    job = next(job for job in all_jobs(ctx.settings) if job.name == name)
+
+    def compose_all() -> dict[str, int]:
+        recipients = job.recipients(ctx)
+        messages = [job.compose(ctx, r, r.local(at)) for r in recipients]
+        return {"recipients": len(recipients), "messages": sum(m is not None for m in messages)}
+
+    found: dict[str, Any] = {"job": name}
+    composed = meter.measure(compose_all)
+    found["compose"] = composed
+    scheduler = Scheduler(ctx, client, all_jobs(ctx.settings))
+    dry = meter.measure(lambda: scheduler.run_job(name, now=at, dry_run=io.StringIO()))
+    dry["result"] = {"shown": dry["result"].count(Outcome.SHOWN)}
+    found["dry"] = dry
+    if real:
+        sent = meter.measure(lambda: scheduler.run_job(name, now=at))
+        report = sent["result"]
+        sent["result"] = {
+            "sent": report.count(Outcome.SENT),
+            "empty": report.count(Outcome.EMPTY),
+            "failed": report.count(Outcome.FAILED),
+        }
+        found["real"] = sent
+    found["peak_rss_mb"] = peak_rss_mb()
+    fake.stop()
+    db.dispose()
+    return found
+
+
+def homes(url: str, at: datetime) -> dict[str, Any]:
+    from blocks.home import HomeState
+    from services.home import gather_home, publish_home
+    from store.people import get_person
+    from tests.support.fake_slack import FakeSlack
+
+    fake = FakeSlack(validate=False).start()
+    ctx, client, db = context_for(url, at, fake.api_url)
+    meter = Meter(db.engine)
+    found: dict[str, Any] = {}
+    for label, user_id in (("admin", "UM0000000"), ("manager", "UM0000001")):
+        with db.reading() as session:
+            person = get_person(session, user_id)
+        assert person is not None
+        gathered = meter.measure(lambda p=person: gather_home(ctx, p, HomeState()))
+        gathered["result"] = None
+        found[f"{label} Home, gathered"] = gathered
+        published = meter.measure(lambda u=user_id: publish_home(ctx, client, u))
+        published["result"] = None
+        found[f"{label} Home, published"] = published
+    found["peak_rss_mb"] = peak_rss_mb()
+    fake.stop()
+    db.dispose()
+    return found
+
+
+def startup(url: str) -> dict[str, float]:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+
+    def timed(arguments: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(arguments, cwd=ROOT, env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    return {
+        "python -c 'import bot'": timed([sys.executable, "-c", "import bot"]),
+        "python bot.py db upgrade": timed([sys.executable, "bot.py", "db", "upgrade"]),
+    }
+
+
+def child(arguments: list[str]) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", *arguments],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark child failed: {result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def row(label: str, run: dict[str, Any]) -> str:
+    return (
+        f"| {label} | {run['wall']:.2f} | {run['cpu']:.2f} | {run['statements']} | "
+        f"{json.dumps(run.get('result') or {})} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--at", type=datetime.fromisoformat)
+    parser.add_argument("--jobs", help="comma-separated job names (default: all)")
+    parser.add_argument("--no-real", action="store_true")
+    parser.add_argument("--no-home", action="store_true")
+    parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--child", choices=["job", "home"], help=argparse.SUPPRESS)
+    parser.add_argument("--name", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    at = args.at or seeded_day(args.database_url)
+    if args.child == "job":
+        print(json.dumps(one_job(args.database_url, args.name, at, not args.no_real), default=str))
+        return
+    if args.child == "home":
+        print(json.dumps(homes(args.database_url, at), default=str))
+        return
+
+    from scheduler.registry import all_jobs
+
+    names = args.jobs.split(",") if args.jobs else None
+    common = ["--database-url", args.database_url, "--at", at.isoformat()]
+    print(f"at {at.isoformat()}\n")
+    print("| job, run | wall s | CPU s | statements | outcome |")
+    print("|---|---|---|---|---|")
+    context, _, _ = context_for(args.database_url, at, None)
+    for job in all_jobs(context.settings):
+        if names and job.name not in names:
+            continue
+        extra = ["--no-real"] if args.no_real else []
+        found = child([*common, "--child", "job", "--name", job.name, *extra])
+        for kind in ("compose", "dry", "real"):
+            if kind in found:
+                print(row(f"{job.name}, {kind}", found[kind]), flush=True)
+        print(f"| {job.name}, peak RSS | {found['peak_rss_mb']:.0f} MB | | | |", flush=True)
+    if not args.no_home:
+        found = child([*common, "--child", "home"])
+        rss = found.pop("peak_rss_mb")
+        for label, run in found.items():
+            print(row(label, run), flush=True)
+        print(f"| Home, peak RSS | {rss:.0f} MB | | | |")
+    if not args.no_startup:
+        for label, seconds in startup(args.database_url).items():
+            print(f"| start-up: {label} | {seconds:.2f} | | | |")
+
+
+if __name__ == "__main__":
+    main()

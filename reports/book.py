@@ -1,0 +1,82 @@
+"""A report's facts for many people at once: the roster, the targets in force and what
+everyone achieved, loaded in a few statements and then asked any number of questions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from reports.roster import Roster, load_roster
+from sales.activity import Activity, Window
+from store import metrics, targets
+from store.models import Target
+
+
+@dataclass
+class Targets:
+    """Targets in force over a span, each owner's in `store.targets` order."""
+
+    all: list[Target]
+    _of_person: dict[int, list[Target]] = field(default_factory=dict)
+    _of_team: dict[int, list[Target]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for target in self.all:
+            if target.person_id is not None:
+                self._of_person.setdefault(target.person_id, []).append(target)
+            if target.team_id is not None:
+                self._of_team.setdefault(target.team_id, []).append(target)
+
+    def for_person(self, person_id: int, on: date) -> list[Target]:
+        return [t for t in self._of_person.get(person_id, []) if _in_force(t, on)]
+
+    def for_team(self, team_id: int, on: date) -> list[Target]:
+        return [t for t in self._of_team.get(team_id, []) if _in_force(t, on)]
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything a report needs about a set of people over a span of local days."""
+
+    roster: Roster
+    targets: Targets
+    activity: Activity
+    first: date  # the first local day whose facts are loaded
+    last: date
+
+
+def load_book(
+    session: Session,
+    default_country: str | None,
+    owner_ids: Collection[int] | None,
+    days: tuple[date, date],
+    since: date | None = None,
+) -> Book:
+    """The roster, the targets in force on `days` and these people's facts (None: everyone's)
+    from the earliest of those targets' starts (or `since`) to the last day."""
+    roster = load_roster(session, default_country)
+    in_force = Targets(targets.targets_during(session, *days))
+    starts = [target.period_start for target in in_force.all] + [since or days[0], days[0]]
+    first = min(starts)
+    activity = metrics.load_activity(session, owner_ids, first, days[1])
+    return Book(roster, in_force, activity, first, days[1])
+
+
+def local_days_around(now: datetime) -> tuple[date, date]:
+    """Every calendar day it is somewhere on Earth at `now` (UTC-12 to UTC+14)."""
+    today = now.date()
+    return today - timedelta(days=1), today + timedelta(days=1)
+
+
+def local_window(first: date, last: date, local_now: datetime) -> Window:
+    """Whole local days `first`..`last` as a UTC window."""
+    start = datetime.combine(first, time(0), tzinfo=local_now.tzinfo)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=local_now.tzinfo)
+    return Window(start, end)
+
+
+def _in_force(target: Target, on: date) -> bool:
+    return target.period_start <= on <= target.period_end

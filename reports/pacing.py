@@ -1,0 +1,63 @@
+"""Pacing: where people stand on their targets, from a book's facts."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, time
+
+from blocks.pacing import TargetPace
+from reports.book import Book
+from sales.activity import Activity, Window
+from sales.pacing import pace
+from sales.periods import Period
+from sales.workdays import WorkCalendar
+from store.models import Target
+
+
+def target_pace(
+    activity: Activity,
+    target: Target,
+    owner_ids: Collection[int],
+    local_now: datetime,
+    calendar: WorkCalendar,
+    started_on: date | None = None,
+) -> TargetPace:
+    """Where `owner_ids` stand on `target` at `local_now`, counted in the owner's own days."""
+    today = local_now.date()
+    since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
+    got = activity.achieved(
+        target.metric,
+        owner_ids,
+        Window(since, local_now),
+        (target.period_start, min(today, target.period_end)),
+        target.currency,
+    )
+    period = Period(target.period_start, target.period_end, target.period)
+    return TargetPace(
+        metric=target.metric,
+        period=target.period,
+        currency=target.currency,
+        pace=pace(target.amount, got, period, today, calendar, started_on),
+    )
+
+
+def person_paces(
+    book: Book, person_id: int, local_now: datetime, calendar: WorkCalendar
+) -> list[TargetPace]:
+    """Where the person stands on each of their own targets in force today (the pacing DM's
+    and the Home tab's rows), counted from when they first joined a team."""
+    joined = book.roster.first_joined(person_id)
+    return [
+        target_pace(book.activity, target, [person_id], local_now, calendar, joined)
+        for target in book.targets.for_person(person_id, local_now.date())
+    ]
+
+
+def team_paces(
+    book: Book, team_id: int, rep_ids: Collection[int], local_now: datetime, calendar: WorkCalendar
+) -> list[TargetPace]:
+    """Where a team's members together stand on the team's targets in force today."""
+    return [
+        target_pace(book.activity, target, rep_ids, local_now, calendar)
+        for target in book.targets.for_team(team_id, local_now.date())
+    ]

@@ -1,0 +1,262 @@
+"""A team as its managers see it: each rep's pacing and visits, the team's targets, stage
+moves, quiet reps and collections (the daily digest and the Home team view), and the
+funnel review (the weekly digest) — for every team from one load."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from blocks.digests import Collections, DailyDigest, Move, RepCollections, RepDay, WeeklyDigest
+from blocks.pacing import TargetPace
+from reports.book import Book, load_book, local_window
+from reports.pacing import target_pace, team_paces
+from sales.activity import Activity
+from sales.collections import aging_bucket, days_overdue, outstanding
+from sales.kpis import (
+    RepConversion,
+    average,
+    below_team_average,
+    conversion_rates,
+    lead_or_conversion_problem,
+    median_days,
+)
+from sales.money import format_money
+from sales.periods import month_of
+from sales.workdays import WorkCalendar
+from store import metrics, payments, teams
+from store.models import Instalment, Person, StageChange, Target, Team
+
+QUIET_WORKING_DAYS = 3
+REVIEW_WEEKS = 4
+# The daily digest looks back at most this far (the last working day, the quiet reps' days).
+LOOK_BACK = timedelta(days=31)
+# The last working day is never further back than this (the longest holiday runs).
+LAST_DAY_BACK = timedelta(days=14)
+
+
+@dataclass
+class TeamFacts:
+    """What every team's digest says, for one instant: a book plus the day's moves, each
+    rep's last visit and what is overdue."""
+
+    book: Book
+    moves: list[StageChange]  # of the loaded people's deals, over the span
+    last_visits: dict[int, date]
+    overdue: list[Instalment]  # owed and due before the span's last day
+    _moves_of: dict[int, list[StageChange]] = field(default_factory=dict)
+    _overdue_of: dict[int, list[Instalment]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for change in self.moves:
+            self._moves_of.setdefault(change.deal.owner_id, []).append(change)
+        for instalment in self.overdue:
+            self._overdue_of.setdefault(instalment.deal.owner_id, []).append(instalment)
+
+    def moves_of(self, owner_ids: Collection[int]) -> list[StageChange]:
+        """These owners' moves, in the order they happened."""
+        found = [change for owner in set(owner_ids) for change in self._moves_of.get(owner, [])]
+        return sorted(found, key=lambda change: (change.changed_at, change.id))
+
+    def overdue_of(self, owner_ids: Collection[int]) -> list[Instalment]:
+        """These owners' overdue instalments, by due date."""
+        found = [item for owner in set(owner_ids) for item in self._overdue_of.get(owner, [])]
+        return sorted(found, key=lambda item: (item.due_on, item.id))
+
+
+def load_team_facts(
+    session: Session,
+    default_country: str | None,
+    owner_ids: Collection[int] | None,
+    days: tuple[date, date],
+) -> TeamFacts:
+    """The team numbers of these people (None: everyone) for local days `days`."""
+    since = min(days[0] - LOOK_BACK, month_of(days[0]).start)
+    book = load_book(session, default_country, owner_ids, days, since=since)
+    start = datetime.combine(days[0] - LAST_DAY_BACK, time(0), tzinfo=UTC)
+    end = datetime.combine(days[1] + timedelta(days=2), time(0), tzinfo=UTC)
+    return TeamFacts(
+        book=book,
+        moves=metrics.moves_between(session, owner_ids, start, end),
+        last_visits=metrics.last_visit_days(session, owner_ids),
+        overdue=payments.overdue_instalments(session, owner_ids, days[1]),
+    )
+
+
+def rep_day(
+    activity: Activity,
+    targets: list[Target],  # the rep's own, in force
+    team: Team,
+    rep: Person,
+    local_now: datetime,
+    calendar: WorkCalendar,
+    visits_last_day: int,
+) -> RepDay:
+    """A rep's line in the digest: pacing on their own targets (counted from when they joined
+    this team), visits on the last working day, and why they are behind."""
+    joined = teams.joined_on(team, rep.id)
+    paces = [
+        target_pace(activity, target, [rep.id], local_now, calendar, joined) for target in targets
+    ]
+    by_metric = {row.metric: row.pace for row in paces}
+
+    def share(metric: str) -> float | None:
+        pace = by_metric.get(metric)
+        return float(pace.achieved / pace.expected) if pace and pace.expected else None
+
+    behind = any(row.pace.gap > 0 for row in paces)
+    cause = lead_or_conversion_problem(share("visits"), share("revenue")) if behind else None
+    return RepDay(rep.slack_user_id, paces, visits_last_day, cause)
+
+
+def rep_days(
+    book: Book, team: Team, reps: list[Person], local_now: datetime, calendar: WorkCalendar
+) -> list[RepDay]:
+    today = local_now.date()
+    last_day = calendar.previous_working_day(today)
+    visits = book.activity.visits_by_rep([rep.id for rep in reps], last_day, last_day)
+    return [
+        rep_day(
+            book.activity,
+            book.targets.for_person(rep.id, today),
+            team,
+            rep,
+            local_now,
+            calendar,
+            visits.get(rep.id, 0),
+        )
+        for rep in reps
+    ]
+
+
+def collections_summary(
+    activity: Activity,
+    overdue_instalments: list[Instalment],
+    reps: list[Person],
+    today: date,
+    paces: list[TargetPace],
+) -> Collections | None:
+    """Cash collected against the team's `collected` target, and what is overdue, aged
+    per rep. None when the team has no collected target, no cash and nothing overdue."""
+    rep_ids = {rep.id for rep in reps}
+    target = next((row for row in paces if row.metric == "collected"), None)
+    month = month_of(today)
+    collected = activity.collected_by_currency(rep_ids, month.start, today)
+    overdue: dict[str, Decimal] = defaultdict(Decimal)
+    aged: dict[int, dict[str, dict[str, Decimal]]] = {}
+    for instalment in overdue_instalments:
+        if instalment.deal.owner_id not in rep_ids or instalment.due_on >= today:
+            continue
+        owed = outstanding(instalment.amount, instalment.paid_amount)
+        bucket = aging_bucket(days_overdue(instalment.due_on, today))
+        if bucket is None or not owed:
+            continue
+        overdue[instalment.currency] += owed
+        by_bucket = aged.setdefault(instalment.deal.owner_id, {})
+        by_currency = by_bucket.setdefault(bucket, defaultdict(Decimal))
+        by_currency[instalment.currency] += owed
+    if target is None and not collected and not overdue:
+        return None
+    return Collections(
+        period=target.period if target else month.label,
+        collected=collected,
+        target=target,
+        overdue=dict(sorted(overdue.items())),
+        reps=[
+            RepCollections(
+                rep.slack_user_id,
+                {bucket: dict(amounts) for bucket, amounts in aged[rep.id].items()},
+            )
+            for rep in reps
+            if rep.id in aged
+        ],
+    )
+
+
+def daily_digest(
+    facts: TeamFacts, team: Team, local_now: datetime, calendar: WorkCalendar
+) -> DailyDigest:
+    """The manager digest's numbers for one team at `local_now`."""
+    today = local_now.date()
+    last_day = calendar.previous_working_day(today)
+    book = facts.book
+    reps = teams.members(team)
+    rep_ids = {rep.id for rep in reps}
+    paces = team_paces(book, team.id, rep_ids, local_now, calendar)
+    window = local_window(last_day, last_day, local_now)
+    return DailyDigest(
+        team=team.name,
+        today=today,
+        last_day=last_day,
+        team_paces=paces,
+        reps=rep_days(book, team, reps, local_now, calendar),
+        moves=[
+            Move(
+                deal_id=change.deal_id,
+                deal=f"{change.deal.customer.name} — {change.deal.title}",
+                owner=change.deal.owner.slack_user_id,
+                from_stage=change.from_stage or "",
+                to_stage=change.to_stage,
+            )
+            for change in facts.moves_of(rep_ids)
+            if change.changed_at in window
+        ],
+        quiet=quiet_reps(facts.last_visits, reps, today, calendar),
+        collections=collections_summary(
+            book.activity, facts.overdue_of(rep_ids), reps, today, paces
+        ),
+    )
+
+
+def quiet_reps(
+    last_visits: dict[int, date], reps: list[Person], today: date, calendar: WorkCalendar
+) -> list[str]:
+    """Reps with no visit in the last few working days."""
+    days = calendar.last_working_days(today, QUIET_WORKING_DAYS)
+    return [
+        rep.slack_user_id
+        for rep in reps
+        if last_visits.get(rep.id) is None or last_visits[rep.id] < days[0]
+    ]
+
+
+def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
+    """The weekly funnel review's numbers: the last four whole weeks before today."""
+    last_day = local_now.date() - timedelta(days=1)
+    first_day = last_day - timedelta(weeks=REVIEW_WEEKS) + timedelta(days=1)
+    reps = teams.members(team)
+    funnel = book.activity.funnel(
+        [rep.id for rep in reps], local_window(first_day, last_day, local_now)
+    )
+    rates = [
+        RepConversion.of(
+            rep.slack_user_id,
+            funnel.proposals_by_rep.get(rep.id, 0),
+            funnel.wins_by_rep.get(rep.id, 0),
+        )
+        for rep in reps
+    ]
+    team_rate, below = below_team_average(rates)
+    currencies = sorted({currency for _, currency in funnel.won_amounts})
+    average_deal = ", ".join(
+        format_money(mean, currency)
+        for currency in currencies
+        if (mean := average([v for v, c in funnel.won_amounts if c == currency])) is not None
+    )
+    return WeeklyDigest(
+        team=team.name,
+        first_day=first_day,
+        last_day=last_day,
+        reached=funnel.reached,
+        conversions=conversion_rates(funnel.reached),
+        won_amounts=funnel.won_amounts,
+        average_deal=average_deal or "—",
+        median_cycle_days=median_days(funnel.cycle_times),
+        team_rate=team_rate,
+        below_average=below,
+    )

@@ -1,0 +1,237 @@
+"""What many people achieved, answered from facts loaded once for all of them.
+
+The store loads a span's facts for a whole set of people in a few grouped queries
+(`store.metrics.load_activity`); everything here answers questions about any subset of
+them and any window inside that span, in memory. Windows are [start, end) instants in UTC;
+callers turn a person's local days into them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sales.stages import STAGES
+
+PROPOSAL_OR_LATER = ("proposal", "negotiation", "won")
+FUNNEL_ORDER = tuple([key for key, stage in STAGES.items() if stage.is_open] + ["won"])
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime  # exclusive
+
+    def __contains__(self, when: object) -> bool:
+        return isinstance(when, datetime) and self.start <= when < self.end
+
+
+@dataclass(frozen=True)
+class Win:
+    """A deal won (and still won), with when it was last won."""
+
+    deal_id: int
+    owner_id: int
+    customer_id: int
+    amount: Decimal
+    currency: str
+    created_at: datetime
+    won_at: datetime
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Cash received on one day for one person's deals, in one currency."""
+
+    owner_id: int
+    day: date
+    currency: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class FunnelWindow:
+    reached: dict[str, int]  # deals that reached each stage (or beyond) in the window
+    won_amounts: list[tuple[Decimal, str]]
+    cycle_times: list[timedelta]  # created -> won, for deals won in the window
+    proposals_by_rep: dict[int, int]
+    wins_by_rep: dict[int, int]
+
+
+@dataclass
+class Activity:
+    """A span's facts for a set of people; every question is answered without a query."""
+
+    # rep -> days with visits (sorted) and the visit counts on them
+    visit_days: dict[int, list[date]] = field(default_factory=dict)
+    visit_counts: dict[int, list[int]] = field(default_factory=dict)
+    wins: dict[int, list[Win]] = field(default_factory=dict)  # by owner, by deal id
+    first_win_of_customer: dict[int, datetime] = field(default_factory=dict)
+    # owner -> deal -> stage -> when the deal first reached it
+    arrivals: dict[int, dict[int, dict[str, datetime]]] = field(default_factory=dict)
+    receipts: dict[int, list[Receipt]] = field(default_factory=dict)  # by owner
+
+    @classmethod
+    def of(
+        cls,
+        visits: Iterable[tuple[int, date, int]],
+        wins: Iterable[Win],
+        first_win_of_customer: dict[int, datetime],
+        arrivals: Iterable[tuple[int, int, str, datetime]],
+        receipts: Iterable[Receipt],
+    ) -> Activity:
+        """From rows: visits (rep, day, count); arrivals (owner, deal, stage, first at)."""
+        activity = cls(first_win_of_customer=dict(first_win_of_customer))
+        by_rep: defaultdict[int, list[tuple[date, int]]] = defaultdict(list)
+        for rep_id, day, count in visits:
+            by_rep[rep_id].append((day, count))
+        for rep_id, rows in by_rep.items():
+            rows.sort()
+            activity.visit_days[rep_id] = [day for day, _ in rows]
+            activity.visit_counts[rep_id] = _running_totals(count for _, count in rows)
+        for win in sorted(wins, key=lambda win: win.deal_id):
+            activity.wins.setdefault(win.owner_id, []).append(win)
+        for owner_id, deal_id, stage, at in arrivals:
+            activity.arrivals.setdefault(owner_id, {}).setdefault(deal_id, {})[stage] = at
+        for receipt in receipts:
+            activity.receipts.setdefault(receipt.owner_id, []).append(receipt)
+        return activity
+
+    # --- questions -------------------------------------------------------------------------
+
+    def visit_count(self, rep_ids: Collection[int], first: date, last: date) -> int:
+        return sum(self._visits(rep_id, first, last) for rep_id in rep_ids)
+
+    def visits_by_rep(self, rep_ids: Collection[int], first: date, last: date) -> dict[int, int]:
+        counts = {rep_id: self._visits(rep_id, first, last) for rep_id in rep_ids}
+        return {rep_id: count for rep_id, count in counts.items() if count}
+
+    def won(self, owner_ids: Collection[int], window: Window) -> list[Win]:
+        """Deals won (and still won) in the window, each once, by deal id."""
+        found = [
+            win
+            for owner_id in set(owner_ids)
+            for win in self.wins.get(owner_id, ())
+            if win.won_at in window
+        ]
+        return sorted(found, key=lambda win: win.deal_id)
+
+    def collected(
+        self, owner_ids: Collection[int], first: date, last: date, currency: str | None
+    ) -> Decimal:
+        """Cash received from `first` to `last` for deals these people own (in `currency`)."""
+        return sum(
+            (
+                receipt.amount
+                for receipt in self._receipts(owner_ids, first, last)
+                if currency is None or receipt.currency == currency
+            ),
+            Decimal("0.00"),
+        )
+
+    def collected_by_currency(
+        self, owner_ids: Collection[int], first: date, last: date
+    ) -> dict[str, Decimal]:
+        totals: defaultdict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for receipt in self._receipts(owner_ids, first, last):
+            totals[receipt.currency] += receipt.amount
+        return dict(sorted(totals.items()))
+
+    def new_customers(self, owner_ids: Collection[int], window: Window) -> set[int]:
+        """Customers whose first won deal (by anyone) was won in the window by one of these
+        owners."""
+        return {
+            win.customer_id
+            for win in self.won(owner_ids, window)
+            if self.first_win_of_customer.get(win.customer_id, win.won_at) in window
+        }
+
+    def first_reached(
+        self, owner_ids: Collection[int], window: Window, stages: Collection[str]
+    ) -> dict[int, int]:
+        """Deals that first reached any of `stages` in the window: deal id -> owner id."""
+        found = {}
+        for owner_id in set(owner_ids):
+            for deal_id, reached in self.arrivals.get(owner_id, {}).items():
+                times = [at for stage, at in reached.items() if stage in stages]
+                if times and min(times) in window:
+                    found[deal_id] = owner_id
+        return found
+
+    def achieved(
+        self,
+        metric: str,
+        owner_ids: Collection[int],
+        window: Window,
+        days: tuple[date, date],
+        currency: str | None,
+    ) -> Decimal:
+        """The amount `owner_ids` reached on `metric` in the window (or, for visits and
+        cash, the days)."""
+        if not owner_ids:
+            return Decimal(0)
+        if metric == "visits":
+            return Decimal(self.visit_count(owner_ids, *days))
+        if metric == "revenue":
+            return sum(
+                (
+                    win.amount
+                    for win in self.won(owner_ids, window)
+                    if currency is None or win.currency == currency
+                ),
+                Decimal(0),
+            )
+        if metric == "collected":
+            return self.collected(owner_ids, *days, currency)
+        if metric == "new_customers":
+            return Decimal(len(self.new_customers(owner_ids, window)))
+        if metric == "proposals":
+            return Decimal(len(self.first_reached(owner_ids, window, PROPOSAL_OR_LATER)))
+        raise ValueError(f"unknown metric {metric!r}")
+
+    def funnel(self, owner_ids: Collection[int], window: Window) -> FunnelWindow:
+        """The weekly data review's numbers for these owners' deals over the window."""
+        reached: Counter[str] = Counter()
+        for index, stage in enumerate(FUNNEL_ORDER):
+            reached[stage] = len(self.first_reached(owner_ids, window, FUNNEL_ORDER[index:]))
+        won = self.won(owner_ids, window)
+        proposals = self.first_reached(owner_ids, window, PROPOSAL_OR_LATER)
+        return FunnelWindow(
+            reached=dict(reached),
+            won_amounts=[(win.amount, win.currency) for win in won],
+            cycle_times=[win.won_at - win.created_at for win in won],
+            proposals_by_rep=dict(Counter(proposals.values())),
+            wins_by_rep=dict(Counter(win.owner_id for win in won)),
+        )
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _visits(self, rep_id: int, first: date, last: date) -> int:
+        days = self.visit_days.get(rep_id)
+        if not days:
+            return 0
+        totals = self.visit_counts[rep_id]
+        low, high = bisect_left(days, first), bisect_right(days, last)
+        if high <= low:
+            return 0
+        return totals[high - 1] - (totals[low - 1] if low else 0)
+
+    def _receipts(self, owner_ids: Collection[int], first: date, last: date) -> list[Receipt]:
+        return [
+            receipt
+            for owner_id in set(owner_ids)
+            for receipt in self.receipts.get(owner_id, ())
+            if first <= receipt.day <= last
+        ]
+
+
+def _running_totals(counts: Iterable[int]) -> list[int]:
+    totals, running = [], 0
+    for count in counts:
+        running += count
+        totals.append(running)
+    return totals

@@ -1,0 +1,37 @@
+"""Start-up stays cheap: the CLI and the listeners import no charting library until a chart
+is drawn (measured by benchmarks/run.py; this guards the shape)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("matplotlib", "alembic")
+
+
+def imported_after(statement: str) -> set[str]:
+    code = f"import sys\n{statement}\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return {name.split(".")[0] for name in result.stdout.split()}
+
+
+def test_importing_the_bot_and_its_listeners_loads_no_charting_or_migration_library() -> None:
+    loaded = imported_after("import bot, handlers")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_drawing_a_chart_loads_matplotlib_on_first_use() -> None:
+    loaded = imported_after(
+        "import bot\n"
+        "assert 'matplotlib' not in sys.modules\n"
+        "from datetime import UTC, datetime\n"
+        "from sales.activity import Activity\n"
+        "from services.charts import funnel_chart\n"
+        "chart = funnel_chart(Activity(), [1], datetime(2026, 11, 17, tzinfo=UTC), who='Rita')\n"
+        "assert chart.png.startswith(b'\\x89PNG')"
+    )
+    assert "matplotlib" in loaded
