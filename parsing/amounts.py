@@ -10,10 +10,10 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from parsing._common import quoted
 from parsing.chinese_numbers import has_chinese_numerals, parse_chinese_number
 from parsing.errors import ParseError
-from translations import text
+from translations import msg
 
 AMOUNT_EXAMPLES = "120000, 120k, 1.2m, $120k or 12万"
-_EXAMPLES = text(AMOUNT_EXAMPLES)
+_EXAMPLES = msg(AMOUNT_EXAMPLES)
 MAX_AMOUNT = Decimal("999999999999.99")
 _CENTS = Decimal("0.01")
 _CEILING = Decimal(10**12)
@@ -93,14 +93,14 @@ def parse_amount(raw: str) -> Amount:
     # NFKC turns full-width digits and punctuation from Chinese keyboards into ASCII.
     normal = unicodedata.normalize("NFKC", raw).strip()
     if not normal:
-        raise ParseError(text("Type an amount, like 120k."), example=_EXAMPLES)
+        raise ParseError(msg("Type an amount, like 120k."), example=_EXAMPLES)
     prefixes, core = _peel_prefixes(normal)
     suffixes, core = _peel_suffixes(core)
     value = _read_number(core, raw)
     markers = prefixes + suffixes
     if any(marker in _MINUS_SIGNS for marker in markers):
         raise ParseError(
-            text("{value} is negative, and amounts can't be below zero.", value=quoted(raw)),
+            msg("{value} is negative, and amounts can't be below zero.", value=quoted(raw)),
             example=_EXAMPLES,
         )
     currency = _single_currency([m for m in markers if m not in _MINUS_SIGNS], raw)
@@ -154,7 +154,7 @@ def _single_currency(markers: list[str], raw: str) -> str | None:
         code = _currency_code(marker)
         if code is None:
             raise ParseError(
-                text(
+                msg(
                     "I don't know the currency {currency} in {value}. "
                     "Use a symbol ($ € £ ¥) or a 3-letter code such as USD, EUR, GBP or CNY.",
                     currency=quoted(marker.upper()),
@@ -166,10 +166,10 @@ def _single_currency(markers: list[str], raw: str) -> str | None:
             codes.append(code)
     if len(codes) > 1:
         raise ParseError(
-            text(
+            msg(
                 "{value} names more than one currency ({currencies}). Use just one.",
                 value=quoted(raw),
-                currencies=text("{items} and {last}", items=", ".join(codes[:-1]), last=codes[-1]),
+                currencies=msg("{items} and {last}", items=", ".join(codes[:-1]), last=codes[-1]),
             ),
             example=_EXAMPLES,
         )
@@ -186,12 +186,12 @@ def _read_number(core: str, raw: str) -> Decimal:
             return value
     if match is None or scale is None:
         raise ParseError(
-            text("I couldn't read {value} as an amount.", value=quoted(raw)), example=_EXAMPLES
+            msg("I couldn't read {value} as an amount.", value=quoted(raw)), example=_EXAMPLES
         )
     number = match["number"]
     if "," in number and not _GROUPED_RE.fullmatch(number):
         raise ParseError(
-            text(
+            msg(
                 "The commas in {value} are in the wrong places. Group digits in threes, "
                 "like 1,200,000, and use a dot for decimals.",
                 value=quoted(raw),
@@ -207,7 +207,7 @@ def _read_number(core: str, raw: str) -> Decimal:
 
 def _to_cents(value: Decimal, raw: str) -> Decimal:
     too_large = ParseError(
-        text(
+        msg(
             "{value} is too large. The most I can record is 999,999,999,999.99.",
             value=quoted(raw),
         ),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 _DIGITS: dict[str, int] = {
     "零": 0,
-    "\u3007": 0,  # the ideographic zero
+    "〇": 0,
     "一": 1,
     "壹": 1,
     "二": 2,
@@ -37,7 +37,7 @@ _DIGITS: dict[str, int] = {
 _SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 # Units that close a group: 万 = 10^4, 亿 = 10^8.
 _GROUP_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-_ZEROS = frozenset("零\u3007")
+_ZEROS = frozenset("零〇")
 _ARABIC_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _CHARS = frozenset(_DIGITS) | frozenset(_SMALL_UNITS) | frozenset(_GROUP_UNITS)
 

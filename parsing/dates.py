@@ -16,11 +16,11 @@ from datetime import MAXYEAR, date, timedelta
 from parsing._common import quoted, squash_spaces
 from parsing.chinese_numbers import CHINESE_NUMERAL_CHARS, parse_chinese_number
 from parsing.errors import ParseError
-from translations import text
+from translations import msg
 
 DATE_EXAMPLES = "2026-12-15, today, tomorrow, friday, in 3 days, next week or end of month"
 # In Chinese the catalog gives Chinese forms (明天, 下周五, 月底…) for the same message.
-_EXAMPLES = text(DATE_EXAMPLES)
+_EXAMPLES = msg(DATE_EXAMPLES)
 
 _FRIDAY = 4
 _DECEMBER = 12
@@ -113,17 +113,17 @@ def parse_date(raw: str, today: date) -> date:
     # stop ("... by friday.") belongs to the prose, not to the date.
     words = squash_spaces(unicodedata.normalize("NFKC", raw).casefold()).rstrip(".").rstrip()
     if not words:
-        raise ParseError(text("Type a date, like tomorrow or 2026-12-15."), example=_EXAMPLES)
+        raise ParseError(msg("Type a date, like tomorrow or 2026-12-15."), example=_EXAMPLES)
     try:
         found = _read(words, today, raw)
     except OverflowError:
         # Calendar arithmetic ran past the years Python's dates can hold (1 to 9999).
         raise ParseError(
-            text("{value} is too far away.", value=quoted(raw)), example=_EXAMPLES
+            msg("{value} is too far away.", value=quoted(raw)), example=_EXAMPLES
         ) from None
     if found is None:
         raise ParseError(
-            text("I couldn't read {value} as a date.", value=quoted(raw)), example=_EXAMPLES
+            msg("I couldn't read {value} as a date.", value=quoted(raw)), example=_EXAMPLES
         )
     return found
 
@@ -195,7 +195,7 @@ def _chinese_weekday(words: str, today: date, raw: str) -> date | None:
     this_week = today + timedelta(days=weekday - today.weekday())
     if this_week < today:
         raise ParseError(
-            text(
+            msg(
                 "{value} has already passed this week. For next week's, write 下{day}.",
                 value=quoted(raw),
                 day=words[match.end("which") :].lstrip("个"),
@@ -224,7 +224,7 @@ def _chinese_count(numerals: str, raw: str) -> int:
     value = parse_chinese_number(numerals)
     if value is None or value != value.to_integral_value():
         raise ParseError(
-            text("I couldn't read {value} as a date.", value=quoted(raw)), example=_EXAMPLES
+            msg("I couldn't read {value} as a date.", value=quoted(raw)), example=_EXAMPLES
         )
     if value >= 10**_MAX_COUNT_DIGITS:
         raise OverflowError(numerals)
@@ -254,7 +254,7 @@ def _month_day(words: str, today: date, raw: str) -> date | None:
             day = int(match["day"])
         if month > _DECEMBER:
             raise ParseError(
-                text(
+                msg(
                     "{value} isn't a real date. I read dates like 12/15 as month/day.",
                     value=quoted(raw),
                 ),
@@ -279,7 +279,7 @@ def _real_date(year: int, month: int, day: int, raw: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ParseError(
-            text("{value} isn't a real date.", value=quoted(raw)), example=_EXAMPLES
+            msg("{value} isn't a real date.", value=quoted(raw)), example=_EXAMPLES
         ) from None
 
 

@@ -6,7 +6,7 @@ is no "current locale" to set or leak between requests.
 
     gettext(language, "Log a visit")                       -> "记录拜访" for "zh"
     ngettext(language, "{n} deal", "{n} deals", n)         -> plural form chosen per language
-    text("I couldn't read {value} as a date.", value=...)  -> a Text, rendered later
+    msg("I couldn't read {value} as a date.", value=...)   -> a Text, rendered later
 
 Messages use `str.format` placeholders by name. A parameter may itself be a Text: it is
 rendered in the same language, so a stage name or a nested error reads as one sentence.
@@ -66,13 +66,13 @@ class Text:
         return self.render(ENGLISH)
 
 
-def text(message: str, /, **params: Any) -> Text:
+def msg(message: str, /, **params: Any) -> Text:
     """`message` with `params`, to be rendered once the reader's language is known."""
     return Text(message, params)
 
 
-def ntext(singular: str, plural: str, count: int, /, **params: Any) -> Text:
-    """The plural-aware `text`; `{n}` in the message is `count`."""
+def nmsg(singular: str, plural: str, count: int, /, **params: Any) -> Text:
+    """The plural-aware `msg`; `{n}` in the message is `count`."""
     return Text(singular, params, plural, count)
 
 
