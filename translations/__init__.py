@@ -10,6 +10,7 @@ is no "current locale" to set or leak between requests.
 
 Messages use `str.format` placeholders by name. A parameter may itself be a Text: it is
 rendered in the same language, so a stage name or a nested error reads as one sentence.
+A `date` parameter is written the language's way (Tue 15 Dec 2026, 2026年12月15日 周二).
 Code that cannot know the reader (the parsers) returns Text; the listener renders it with
 `render(language, ...)` once it knows who is reading.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import gettext as _gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -87,8 +89,14 @@ def ngettext(language: Language, singular: str, plural: str, count: int, /, **pa
 
 
 def render(language: Language, value: Any) -> str:
-    """A Text in `language`; anything else (a customer's name, a number) as it is."""
-    return value.render(language) if isinstance(value, Text) else str(value)
+    """A Text or a date in `language`; anything else (a customer's name, a number) as it is."""
+    if isinstance(value, Text):
+        return value.render(language)
+    if isinstance(value, date):
+        from translations.formats import format_day  # formats needs this module's names
+
+        return format_day(language, value)
+    return str(value)
 
 
 def language_for_person(chosen: str | None, slack_locale: str | None) -> Language:
