@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, context, notice, problem
+from blocks.common import Message, context, notice, parse_problem, problem
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
@@ -171,7 +171,10 @@ def _run_text(
     try:
         command = parse_deal_command(text, ctx.today_for(person))
     except ParseError as error:
-        reply(respond, problem(error.message, error.example))
+        reply(respond, parse_problem(error, ctx.language_for(person)))
+        return
+    if isinstance(command, DealHelp):
+        reply(respond, deal_help(ctx.language_for(person)), replace=replace)
         return
     answer = _answer(ctx, actor, command, text, respond, client, key=key, replace=replace)
     if answer is not None:

@@ -10,9 +10,9 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from parsing._common import quoted
 from parsing.chinese_numbers import has_chinese_numerals, parse_chinese_number
 from parsing.errors import ParseError
-from translations import msg
+from translations import marked, msg
 
-AMOUNT_EXAMPLES = "120000, 120k, 1.2m, $120k or 12万"
+AMOUNT_EXAMPLES = marked("120000, 120k, 1.2m, $120k or 12万")
 _EXAMPLES = msg(AMOUNT_EXAMPLES)
 MAX_AMOUNT = Decimal("999999999999.99")
 _CENTS = Decimal("0.01")

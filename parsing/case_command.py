@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.team_command import user_mention
@@ -110,7 +110,7 @@ def parse_case_command(text: str, today: date) -> CaseCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
+    stripped = fold_punctuation(text).strip()
     if not stripped:
         return CaseOpenModal()
     if stripped.casefold() in _HELP_WORDS:

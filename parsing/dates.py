@@ -16,9 +16,9 @@ from datetime import MAXYEAR, date, timedelta
 from parsing._common import quoted, squash_spaces
 from parsing.chinese_numbers import CHINESE_NUMERAL_CHARS, parse_chinese_number
 from parsing.errors import ParseError
-from translations import msg
+from translations import marked, msg
 
-DATE_EXAMPLES = "2026-12-15, today, tomorrow, friday, in 3 days, next week or end of month"
+DATE_EXAMPLES = marked("2026-12-15, today, tomorrow, friday, in 3 days, next week or end of month")
 # In Chinese the catalog gives Chinese forms (明天, 下周五, 月底…) for the same message.
 _EXAMPLES = msg(DATE_EXAMPLES)
 

@@ -29,24 +29,27 @@ from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.stages import read_stage, stage_list
 from sales.stages import LOST, WON, Stage
-from translations import Text, msg
+from translations import Text, marked, msg
 
-NEW_DEAL_EXAMPLE = "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
+NEW_DEAL_EXAMPLE = marked(
+    "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
+)
 _NEW_EXAMPLE = msg(NEW_DEAL_EXAMPLE)
+# Marked for the catalog: help shows each one in the reader's language.
 DEAL_EXAMPLES: tuple[str, ...] = (
     NEW_DEAL_EXAMPLE,
-    "/deal list",
-    "/deal list all",
-    "/deal #12",
-    "/deal #12 stage negotiation",
-    "/deal #12 amount $150k",
-    "/deal #12 close end of month",
-    "/deal #12 won",
-    "/deal #12 lost chose a competitor",
-    "/deal Acme note the CFO wants a 3-year term",
-    "/deal #12 payment 60k due 2026-12-31",
-    "/deal #12 payments",
-    "/deal #12 paid 20k on yesterday",
+    marked("/deal list"),
+    marked("/deal list all"),
+    marked("/deal #12"),
+    marked("/deal #12 stage negotiation"),
+    marked("/deal #12 amount $150k"),
+    marked("/deal #12 close end of month"),
+    marked("/deal #12 won"),
+    marked("/deal #12 lost chose a competitor"),
+    marked("/deal Acme note the CFO wants a 3-year term"),
+    marked("/deal #12 payment 60k due 2026-12-31"),
+    marked("/deal #12 payments"),
+    marked("/deal #12 paid 20k on yesterday"),
 )
 
 MAX_CUSTOMER_CHARS = 120
@@ -80,7 +83,7 @@ _CHINESE_VERBS: dict[str, str] = {
 }
 # Longest first, so 回款计划 is not read as 回款 followed by 计划.
 _CHINESE_VERBS_BY_LENGTH = sorted(_CHINESE_VERBS, key=len, reverse=True)
-_VERB_LIST = "stage, amount, close, won, lost, note, payment, payments or paid"
+_VERB_LIST = marked("stage, amount, close, won, lost, note, payment, payments or paid")
 _NEW_OPTIONS = ("close", "stage")
 _CHINESE_OPTIONS: dict[str, str] = {"关闭日期": "close", "预计成交": "close", "阶段": "stage"}
 _DUE_WORDS = ("due", "到期", "截止")

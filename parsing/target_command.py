@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.errors import ParseError
 from parsing.periods import PERIOD_EXAMPLES, parse_period
@@ -96,7 +96,7 @@ def parse_target_command(text: str, today: date) -> TargetCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
+    stripped = fold_punctuation(text).strip()
     if not stripped:
         return TargetShow(None)
     if stripped.casefold() in _HELP_WORDS:

@@ -11,6 +11,7 @@
     /team <name> channel #channel | none    (admins and the team's managers)
     /team <name> holidays <country> | none  (admins and the team's managers)
     /team <name> casereview <weekday> [<time>] | none   (admins and the team's managers)
+    /team <name> language zh | en | none    (admins and the team's managers)
 
 The command is sent with escaping on, so people picked from Slack's autocomplete arrive as
 `<@U123ABC|rita>` (or `<@U123ABC>`) and channels as `<#C123ABC|sales>` (or `<#C123ABC>`).
@@ -26,9 +27,10 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.errors import ParseError
 from sales.workdays import is_known_country
+from translations import Language, msg, parse_language
 
 MAX_TEAM_NAME_CHARS = 80
 TEAM_EXAMPLES: tuple[str, ...] = (
@@ -42,12 +44,22 @@ TEAM_EXAMPLES: tuple[str, ...] = (
     "/team Enterprise holidays US",
     "/team Enterprise casereview thursday 15:00",
     "/team Enterprise casereview none",
+    "/team Enterprise language zh",
     "/team Enterprise unmanage @maria",
     "/team Enterprise",
 )
 CREATE_EXAMPLE = "/team create Enterprise"
 
-VERBS = ("manager", "unmanage", "add", "remove", "channel", "holidays", "casereview")
+VERBS = (
+    "manager",
+    "unmanage",
+    "add",
+    "remove",
+    "channel",
+    "holidays",
+    "casereview",
+    "language",
+)
 _VERB_SET = frozenset(VERBS)
 _HELP_WORDS = frozenset({"help", "?"})
 _NO_CHANNEL_WORDS = frozenset({"none", "off", "clear"})
@@ -139,6 +151,14 @@ class TeamSetCaseReview:
     at: time | None
 
 
+@dataclass(frozen=True)
+class TeamSetLanguage:
+    """The language of the team's channel messages; None: the bot's DEFAULT_LANGUAGE."""
+
+    team: str
+    language: Language | None
+
+
 TeamPeopleChange: TypeAlias = TeamAddManagers | TeamUnmanage | TeamAddMembers | TeamRemoveMembers
 TeamCommand: TypeAlias = (
     TeamHelp
@@ -149,6 +169,7 @@ TeamCommand: TypeAlias = (
     | TeamSetChannel
     | TeamSetHolidays
     | TeamSetCaseReview
+    | TeamSetLanguage
 )
 
 
@@ -157,7 +178,7 @@ def parse_team_command(text: str) -> TeamCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
+    stripped = fold_punctuation(text).strip()
     if not stripped:
         return TeamList()
     if stripped.casefold() in _HELP_WORDS:
@@ -175,6 +196,8 @@ def parse_team_command(text: str) -> TeamCommand:
         return TeamSetHolidays(name, _country(args, example_team))
     if verb == "casereview":
         return _case_review(name, args, example_team)
+    if verb == "language":
+        return TeamSetLanguage(name, _language(args, example_team))
     user_ids = read_user_mentions(args, f"/team {example_team} {verb} @rita")
     if verb == "manager":
         return TeamAddManagers(name, user_ids)
@@ -334,6 +357,29 @@ def _country(args: str, team: str) -> str | None:
             example=example,
         )
     return code
+
+
+def _language(args: str, team: str) -> Language | None:
+    example = f"/team {team} language zh"
+    word = squash_spaces(args)
+    if word.casefold() in _NO_CHANNEL_WORDS:
+        return None
+    language = parse_language(word)
+    if language is None:
+        raise ParseError(
+            msg(
+                "Add “zh” (简体中文) or “en” (English) after “language”, "
+                "or “none” to use the bot's default."
+            )
+            if not word
+            else msg(
+                "I don't know the language {value}. Use “zh” (简体中文) or “en” (English), "
+                "or “none” to use the bot's default.",
+                value=quoted(word),
+            ),
+            example=example,
+        )
+    return language
 
 
 def _case_review(name: str, args: str, team: str) -> TeamSetCaseReview:

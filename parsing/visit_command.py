@@ -15,13 +15,17 @@ from typing import TypeAlias
 from parsing._common import quoted, squash_spaces
 from parsing.dates import parse_date
 from parsing.errors import ParseError
-from translations import msg
+from translations import marked, msg
 
 VISIT_EXAMPLE = "Acme Corp: met the CFO, budget approved; next: send proposal by friday"
+_COMMAND_EXAMPLE = marked(
+    "/visit Acme Corp: met the CFO, budget approved; next: send proposal by friday"
+)
+# Marked for the catalog: help shows each one in the reader's language (Chinese ones parse too).
 VISIT_EXAMPLES: tuple[str, ...] = (
-    f"/visit {VISIT_EXAMPLE}",
-    "/visit Globex: demo for the ops team, they want a pilot",
-    "/visit Initech: pricing call with IT; next: send the revised quote by 2026-12-15",
+    _COMMAND_EXAMPLE,
+    marked("/visit Globex: demo for the ops team, they want a pilot"),
+    marked("/visit Initech: pricing call with IT; next: send the revised quote by 2026-12-15"),
 )
 
 MAX_CUSTOMER_CHARS = 120
@@ -30,7 +34,7 @@ MAX_NEXT_STEP_CHARS = 500
 
 _HELP_WORDS = frozenset({"help", "?", "？", "帮助", "帮忙"})
 # The example is a command, but in Chinese the catalog gives a Chinese visit to copy.
-_EXAMPLE = msg(f"/visit {VISIT_EXAMPLE}")
+_EXAMPLE = msg(_COMMAND_EXAMPLE)
 _COLONS = ":："
 _NEXT_RE = re.compile(r"[;；。]\s*(?:next|下一步|下步|待办)\s*[:：]", re.IGNORECASE)
 # "by" as a word of its own, so "nearby" or "bypass" never start a due date; Chinese text

@@ -7,6 +7,7 @@ is no "current locale" to set or leak between requests.
     gettext(language, "Log a visit")                       -> "记录拜访" for "zh"
     ngettext(language, "{n} deal", "{n} deals", n)         -> plural form chosen per language
     msg("I couldn't read {value} as a date.", value=...)   -> a Text, rendered later
+    EXAMPLE = marked("/visit Acme: ...")  ...  gettext(language, EXAMPLE)
 
 Messages use `str.format` placeholders by name. A parameter may itself be a Text: it is
 rendered in the same language, so a stage name or a nested error reads as one sentence.
@@ -76,6 +77,12 @@ def msg(message: str, /, **params: Any) -> Text:
 def nmsg(singular: str, plural: str, count: int, /, **params: Any) -> Text:
     """The plural-aware `msg`; `{n}` in the message is `count`."""
     return Text(singular, params, plural, count)
+
+
+def marked(message: str, /) -> str:
+    """`message` unchanged, marked for the catalog: for constants defined before anyone reads
+    them (examples, option labels), translated later with `gettext(language, CONSTANT)`."""
+    return message
 
 
 def gettext(language: Language, message: str, /, **params: Any) -> str:
