@@ -258,6 +258,7 @@ def deal_create_modal(response_url: str | None, default_currency: str) -> dict[s
 
 def deal_help(language: Language = ENGLISH) -> Message:
     examples = "\n".join(f"• `{escape(gettext(language, example))}`" for example in DEAL_EXAMPLES)
+    # L10N: a section of a message, at most 3000 characters with the examples.
     text = gettext(
         language,
         "*Track deals*\n"

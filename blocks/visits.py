@@ -168,6 +168,7 @@ def visit_modal(
 
 def visit_help(language: Language = ENGLISH) -> Message:
     examples = "\n".join(f"• `{escape(gettext(language, example))}`" for example in VISIT_EXAMPLES)
+    # L10N: a section of a message, at most 3000 characters with the examples.
     text = gettext(
         language,
         "*Log a customer visit*\n"

@@ -29,7 +29,7 @@ from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.stages import read_stage, stage_list
 from sales.stages import LOST, WON, Stage
-from translations import Text, marked, msg
+from translations import Text, marked, msg, nmsg
 
 NEW_DEAL_EXAMPLE = marked(
     "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
@@ -253,7 +253,7 @@ def _parse_list(rest: str) -> DealList:
             "To look up a deal whose name starts with “list”, use its number, like #12.",
             value=quoted(rest),
         ),
-        example="/deal list all",
+        example=msg("/deal list all"),
     )
 
 
@@ -426,7 +426,7 @@ def _parse_id_command(original: str, tokens: list[re.Match[str]], today: date) -
                 ref=ref,
                 verbs=msg(_VERB_LIST),
             ),
-            example=f"/deal {ref} stage proposal",
+            example=msg("/deal {ref} stage proposal", ref=ref),
         )
     return _apply_verb(ref, verb, args, today)
 
@@ -458,7 +458,7 @@ def _apply_verb(ref: DealRef, verb: str, args: str, today: date) -> DealCommand:
 
 
 def _set_stage(ref: DealRef, args: str, _today: date) -> DealCommand:
-    example = f"/deal {_example_ref(ref)} stage proposal"
+    example = msg("/deal {ref} stage proposal", ref=_example_ref(ref))
     if not args:
         raise ParseError(
             msg("Add a stage after “stage”: {stages}.", stages=stage_list()), example=example
@@ -478,7 +478,7 @@ def _set_amount(ref: DealRef, args: str, _today: date) -> DealSetAmount:
     if not args:
         raise ParseError(
             msg("Add the new amount after “amount”."),
-            example=f"/deal {_example_ref(ref)} amount 120k",
+            example=msg("/deal {ref} amount 120k", ref=_example_ref(ref)),
         )
     return DealSetAmount(ref, parse_amount(args))
 
@@ -500,7 +500,7 @@ def _won(ref: DealRef, args: str, _today: date) -> DealWon:
                 "To add a comment, send it as a note.",
                 value=quoted(args),
             ),
-            example=f"/deal {_example_ref(ref)} won",
+            example=msg("/deal {ref} won", ref=_example_ref(ref)),
         )
     return DealWon(ref)
 
@@ -610,11 +610,12 @@ def _split_at_word(args: str, words: tuple[str, ...]) -> tuple[str, str | None]:
 def _within_limit(typed: str, limit: int, what: Text, example: Text | str) -> str:
     if len(typed) > limit:
         raise ParseError(
-            msg(
-                "{what} can be at most {limit} characters; yours has {length}.",
+            nmsg(
+                "{what} can be at most {limit} characters; yours has {n} character.",
+                "{what} can be at most {limit} characters; yours has {n}.",
+                len(typed),
                 what=what,
                 limit=limit,
-                length=len(typed),
             ),
             example=example,
         )

@@ -15,7 +15,7 @@ from typing import TypeAlias
 from parsing._common import quoted, squash_spaces
 from parsing.dates import parse_date
 from parsing.errors import ParseError
-from translations import marked, msg
+from translations import marked, msg, nmsg
 
 VISIT_EXAMPLE = "Acme Corp: met the CFO, budget approved; next: send proposal by friday"
 _COMMAND_EXAMPLE = marked(
@@ -131,11 +131,13 @@ def _checked_notes(text: str) -> str:
         )
     if len(notes) > MAX_NOTES_CHARS:
         raise ParseError(
-            msg(
-                "Visit notes can be at most {limit} characters; yours have {length}. "
+            nmsg(
+                "Visit notes can be at most {limit} characters; yours have {n} character. "
                 "Please shorten them.",
+                "Visit notes can be at most {limit} characters; yours have {n}. "
+                "Please shorten them.",
+                len(notes),
                 limit=MAX_NOTES_CHARS,
-                length=len(notes),
             ),
             example=_EXAMPLE,
         )
@@ -158,10 +160,11 @@ def _read_next_step(part: str, today: date) -> tuple[str, date | None, tuple[str
         due = _due_date(date_text, today)
     if len(step) > MAX_NEXT_STEP_CHARS:
         raise ParseError(
-            msg(
-                "The next step can be at most {limit} characters; yours has {length}.",
+            nmsg(
+                "The next step can be at most {limit} characters; yours has {n} character.",
+                "The next step can be at most {limit} characters; yours has {n}.",
+                len(step),
                 limit=MAX_NEXT_STEP_CHARS,
-                length=len(step),
             ),
             example=_EXAMPLE,
         )
