@@ -24,7 +24,7 @@ def register(app: App, ctx: BotContext) -> None:
     @app.command("/lang")
     @guarded
     def lang_command(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
         ack()
         person = ctx.people.person(command["user_id"])
