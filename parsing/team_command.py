@@ -406,11 +406,20 @@ def _case_review(name: str, args: str, team: str) -> TeamSetCaseReview:
 
 def _workday(word: str, example: str) -> int:
     for number, day in enumerate(_WORKDAY_NAMES):
-        if word in (day, day[:3]):
+        if word in (day, day[:3]) or word in _chinese_weekday_names(number):
             return number
-    if any(word in (day, day[:3]) for day in _WEEKEND_NAMES):
+    weekend = any(word in (day, day[:3]) for day in _WEEKEND_NAMES) or any(
+        word in _chinese_weekday_names(number) for number in (5, 6)
+    )
+    if weekend:
         raise ParseError("Pick a working day, Monday to Friday.", example=example)
     raise ParseError(f"{quoted(word)} isn't a weekday such as friday.", example=example)
+
+
+def _chinese_weekday_names(number: int) -> tuple[str, ...]:
+    """周四, 星期四, 礼拜四 for Thursday (3); 日 and 天 both name Sunday."""
+    days = ("一", "二", "三", "四", "五", "六", "日天")[number]
+    return tuple(prefix + day for prefix in ("周", "星期", "礼拜") for day in days)
 
 
 def _time_of_day(text: str, example: str) -> time:

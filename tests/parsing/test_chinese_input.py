@@ -30,7 +30,7 @@ from parsing.deal_command import (
 )
 from parsing.errors import ParseError
 from parsing.stages import CHINESE_STAGE_WORDS
-from parsing.team_command import TeamSetLanguage, parse_team_command
+from parsing.team_command import TeamSetCaseReview, TeamSetLanguage, parse_team_command
 from parsing.visit_command import VisitHelp, VisitLog, parse_visit_command
 from sales.stages import STAGES
 from tests.parsing.helpers import result_or_error
@@ -394,3 +394,16 @@ def test_team_language_refuses_what_it_does_not_speak() -> None:
     assert isinstance(error, ParseError)
     assert error.message.startswith("I don't know the language “fr”.")
     assert error.example == "/team Enterprise language zh"
+
+
+@pytest.mark.parametrize(("word", "weekday"), [("周四", 3), ("星期一", 0), ("礼拜五", 4)])
+def test_case_review_day_in_chinese(word: str, weekday: int) -> None:
+    parsed = parse_team_command(f"华东 casereview {word} 15:00")
+    assert isinstance(parsed, TeamSetCaseReview)
+    assert parsed.weekday == weekday
+
+
+def test_case_review_refuses_a_chinese_weekend_day() -> None:
+    error = result_or_error(parse_team_command, "华东 casereview 星期天")
+    assert isinstance(error, ParseError)
+    assert error.message == "Pick a working day, Monday to Friday."
