@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, escape, notice, problem, user
+from blocks.common import Message, escape, notice, parse_problem, problem, user
 from blocks.teams import team_card, team_help, team_list
 from handlers.inputs import command_text
 from handlers.replies import guarded, reply
@@ -69,7 +69,7 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             parsed = parse_team_command(command_text(command))
         except ParseError as error:
-            reply(respond, problem(error.message, error.example))
+            reply(respond, parse_problem(error, ctx.language_for(person)))
             return
         key = f"command:{command['trigger_id']}"
         try:
