@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsing.amounts import MAX_AMOUNT, Amount, parse_amount
+from parsing.case_command import CaseAway, parse_case_command
 from parsing.chinese_numbers import parse_chinese_number, to_chinese_numerals
 from parsing.dates import parse_date
 from parsing.deal_command import (
@@ -29,7 +30,9 @@ from parsing.deal_command import (
     parse_deal_command,
 )
 from parsing.errors import ParseError
+from parsing.periods import parse_period
 from parsing.stages import CHINESE_STAGE_WORDS
+from parsing.target_command import TargetSet, parse_target_command
 from parsing.team_command import TeamSetCaseReview, TeamSetLanguage, parse_team_command
 from parsing.visit_command import VisitHelp, VisitLog, parse_visit_command
 from sales.stages import STAGES
@@ -407,3 +410,48 @@ def test_case_review_refuses_a_chinese_weekend_day() -> None:
     error = result_or_error(parse_team_command, "华东 casereview 星期天")
     assert isinstance(error, ParseError)
     assert error.message == "Pick a working day, Monday to Friday."
+
+
+# --- /target and /case ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("本月", "2026-12"),
+        ("下个月", "2027-01"),
+        ("本季度", "2026-Q4"),
+        ("下季度", "2027-Q1"),
+        ("2026年11月", "2026-11"),
+        ("2026年第四季度", "2026-Q4"),
+        ("2026年Q3", "2026-Q3"),
+    ],
+)
+def test_chinese_periods(text: str, label: str) -> None:
+    assert parse_period(text, TUESDAY).label == label
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [("销售额", "revenue"), ("回款额", "collected"), ("拜访次数", "visits"),
+     ("新客户数", "new_customers"), ("方案数", "proposals")],
+)  # fmt: skip
+def test_chinese_metrics(word: str, key: str) -> None:
+    parsed = parse_target_command(f"team 华东 {word} 12万 本季度", TUESDAY)
+    assert isinstance(parsed, TargetSet)
+    assert (parsed.metric.key, parsed.period.label) == (key, "2026-Q4")
+
+
+def test_target_errors_in_chinese() -> None:
+    error = result_or_error(parse_target_command, "team 华东 销售额 十二万 明年", TUESDAY)
+    assert isinstance(error, ParseError)
+    assert error.message_in("zh") == (
+        "我没能把“明年”识别为月份或季度。"
+        "周期的写法：2026-12、2026-Q4、本月、下个月、本季度 或 下季度。"
+    )
+
+
+def test_case_away_next_week_in_chinese() -> None:
+    assert parse_case_command("away 下周", TUESDAY) == CaseAway(
+        date(2026, 12, 7), date(2026, 12, 13)
+    )
