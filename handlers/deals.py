@@ -173,9 +173,6 @@ def _run_text(
     except ParseError as error:
         reply(respond, parse_problem(error, ctx.language_for(person)))
         return
-    if isinstance(command, DealHelp):
-        reply(respond, deal_help(ctx.language_for(person)), replace=replace)
-        return
     answer = _answer(ctx, actor, command, text, respond, client, key=key, replace=replace)
     if answer is not None:
         reply(respond, answer, replace=replace)
@@ -195,7 +192,7 @@ def _answer(
 ) -> Message | None:
     match command:
         case DealHelp():
-            return deal_help()
+            return deal_help(ctx.language_for(ctx.people.known(actor.slack_user_id)))
         case DealOpenCreateModal():
             return notice("Type `/deal new` to open the new-deal form.")
         case DealList(scope=scope):
