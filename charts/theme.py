@@ -21,6 +21,7 @@ others only draw the characters it lacks. Nothing is downloaded.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import unicodedata
@@ -62,6 +63,7 @@ FUNNEL_BOTTOM = "#2677BA"  # white counts stay above 4.5:1 on every shade
 FONT = "DejaVu Sans"
 BUNDLED_CJK_FONT = Path(__file__).parent / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
 BUNDLED_CJK_FAMILY = "Noto Sans CJK SC"
+_BOLD = 700
 # matplotlib falls back glyph by glyph from DejaVu Sans to these, in this order; the bundled
 # one is always there, the others only when installed (e.g. for Japanese kana).
 _CJK_FONTS = (
@@ -101,9 +103,15 @@ def font_families() -> tuple[str, ...]:
 def _register_bundled_font() -> None:
     """Make the bundled font known to matplotlib's font manager (once: font_families is
     cached, and a font already registered from the same file is not added again)."""
-    registered = {Path(entry.fname) for entry in font_manager.fontManager.ttflist}
-    if BUNDLED_CJK_FONT not in registered:
-        font_manager.fontManager.addfont(str(BUNDLED_CJK_FONT))
+    manager = font_manager.fontManager
+    if any(Path(entry.fname) == BUNDLED_CJK_FONT for entry in manager.ttflist):
+        return
+    manager.addfont(str(BUNDLED_CJK_FONT))
+    regular = next(e for e in manager.ttflist if Path(e.fname) == BUNDLED_CJK_FONT)
+    # Only the regular weight is bundled (a bold face would add 9 MB). Listing the same file
+    # as bold lets bold titles use it without matplotlib logging "Failed to find font
+    # weight bold" for every title size; the glyphs drawn are the same either way.
+    manager.ttflist.append(dataclasses.replace(regular, weight=_BOLD))
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from datetime import date, timedelta
 from decimal import Decimal
@@ -53,3 +54,11 @@ def test_latin_text_keeps_dejavu_sans() -> None:
     family = theme.text_style()["fontfamily"]
     found = font_manager.findfont(font_manager.FontProperties(family=family))
     assert found.endswith("DejaVuSans.ttf")
+
+
+def test_bold_chinese_titles_log_no_font_fallback(caplog) -> None:
+    # findfont remembers its answers (and logs only the first time): start afresh.
+    font_manager.fontManager._findfont_cached.cache_clear()
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+        funnel_png(Funnel("华南大区", "2026-12", STAGES_ZH))
+    assert [r.getMessage() for r in caplog.records if "Failed to find" in r.getMessage()] == []
