@@ -36,7 +36,10 @@ _HELP_WORDS = frozenset({"help", "?", "？", "帮助", "帮忙"})
 # The example is a command, but in Chinese the catalog gives a Chinese visit to copy.
 _EXAMPLE = msg(_COMMAND_EXAMPLE)
 _COLONS = ":："
-_NEXT_RE = re.compile(r"[;；。]\s*(?:next|下一步|下步|待办)\s*[:：]", re.IGNORECASE)
+# Chinese writers often run the next step on after a comma: "拜访了采购总监，下一步：发报价".
+_NEXT_RE = re.compile(
+    r"(?:[;；。]\s*(?:next|下一步|下步|待办)|[，,\s]\s*(?:下一步|下步))\s*[:：]", re.IGNORECASE
+)
 # "by" as a word of its own, so "nearby" or "bypass" never start a due date; Chinese text
 # has no spaces, so a Chinese character next to it counts as a word boundary. 截止 is the
 # Chinese "due by".

@@ -455,3 +455,23 @@ def test_case_away_next_week_in_chinese() -> None:
     assert parse_case_command("away 下周", TUESDAY) == CaseAway(
         date(2026, 12, 7), date(2026, 12, 13)
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "华为：拜访了采购总监，下一步：发报价 by 周五",
+        "华为：拜访了采购总监 下一步：发报价 by 周五",
+        "华为：拜访了采购总监。下一步：发报价 by 周五",
+        "华为：拜访了采购总监；下一步：发报价，截止周五",
+    ],
+)
+def test_chinese_next_step_after_a_comma_or_full_stop(text: str) -> None:
+    assert parse_visit_command(text, TUESDAY) == VisitLog(
+        "华为", "拜访了采购总监", "发报价", date(2026, 12, 4)
+    )
+
+
+def test_english_next_still_needs_its_semicolon() -> None:
+    visit = parse_visit_command("Acme: met, next: call", TUESDAY)
+    assert visit == VisitLog("Acme", "met, next: call", None, None)
