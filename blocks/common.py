@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from parsing.errors import ParseError
+from translations import ENGLISH, Language, gettext
+
 Block = dict[str, Any]
 Message = dict[str, Any]
 
@@ -92,12 +95,17 @@ def message(text: str, blocks: list[Block]) -> Message:
     return {"text": truncate(text, 3000), "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
 
 
-def problem(message_text: str, example: str | None = None) -> Message:
+def problem(message_text: str, example: str | None = None, language: Language = ENGLISH) -> Message:
     """A friendly complaint about what someone typed, with a correct example to copy."""
     lines = [f":warning: {escape(message_text)}"]
     if example:
-        lines.append(f"Try: `{escape(example)}`")
+        lines.append(gettext(language, "Try: `{example}`", example=escape(example)))
     return message(message_text, [section("\n".join(lines))])
+
+
+def parse_problem(error: ParseError, language: Language) -> Message:
+    """What was wrong with what the person typed, and an example, in their language."""
+    return problem(error.message_in(language), error.example_in(language), language)
 
 
 def notice(text: str) -> Message:

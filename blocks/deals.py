@@ -29,9 +29,11 @@ from blocks.common import (
 from blocks.visits import CUSTOMER_SELECT, ModalContext, follow_up_text
 from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import DEAL_EXAMPLES
+from parsing.stages import stage_list
 from sales.money import format_money, format_totals, totals_by_currency
-from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES, stage_names
+from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
 from store.models import Deal, DealNote, StageChange, Visit
+from translations import ENGLISH, Language, gettext
 
 MOVE_STAGE = "deal_move_stage"
 PICK_DEAL = "deal_pick"
@@ -254,9 +256,11 @@ def deal_create_modal(response_url: str | None, default_currency: str) -> dict[s
     }
 
 
-def deal_help() -> Message:
-    examples = "\n".join(f"• `{escape(example)}`" for example in DEAL_EXAMPLES)
-    text = (
+def deal_help(language: Language = ENGLISH) -> Message:
+    examples = "\n".join(f"• `{escape(gettext(language, example))}`" for example in DEAL_EXAMPLES)
+    # L10N: a section of a message, at most 3000 characters with the examples.
+    text = gettext(
+        language,
         "*Track deals*\n"
         "• `/deal` or `/deal new` opens a form.\n"
         "• `/deal new <customer>; <title>; <amount>[; close <date>][; stage <stage>]`\n"
@@ -267,9 +271,12 @@ def deal_help() -> Message:
         "`/deal <ref> payments` lists them; `/deal <ref> paid <amount> [on <date>]` records "
         "money received (oldest instalment first).\n"
         "`<ref>` is `#<id>` or part of the customer name or title.\n\n"
-        f"*Examples*\n{examples}\n\n"
-        f"*Stages*: {stage_names()}.\n"
+        "*Examples*\n{examples}\n\n"
+        "*Stages*: {stages}.\n"
         "*Amounts*: 120000, 120,000, 120k, 1.2m, $120k, ¥120,000, 12万.\n"
-        f"*Dates*: {escape(DATE_EXAMPLES)}."
+        "*Dates*: {dates}.",
+        examples=examples,
+        stages=stage_list().render(language),
+        dates=escape(gettext(language, DATE_EXAMPLES)),
     )
-    return message("How to use /deal", [section(text)])
+    return message(gettext(language, "How to use /deal"), [section(text)])

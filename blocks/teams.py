@@ -119,10 +119,13 @@ def team_help() -> Message:
         "_(admins and the team's managers)_.\n"
         "• `/team <name> casereview <weekday> <time>` sets when its reps are asked for the "
         "week's case (each in their own time zone); `casereview none` goes back to the bot's "
-        "default _(admins and the team's managers)_.\n\n"
+        "default _(admins and the team's managers)_.\n"
+        "• `/team <name> language zh` (简体中文) or `language en` sets the language of the "
+        "team's channel messages; `language none` goes back to the bot's default "
+        "_(admins and the team's managers)_.\n\n"
         "Pick people and channels from Slack's autocomplete (type @ or #), so they turn into "
         "mentions. If a team's name contains one of the words manager, unmanage, add, remove, "
-        "channel, holidays or casereview, put the name in quotes: "
+        "channel, holidays, casereview or language, put the name in quotes: "
         '`/team "Sales Channel" add @rita`.\n\n'
         f"*Examples*\n{examples}"
     )

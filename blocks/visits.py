@@ -27,6 +27,7 @@ from blocks.common import (
 from parsing.dates import DATE_EXAMPLES
 from parsing.visit_command import VISIT_EXAMPLES
 from store.models import Visit
+from translations import ENGLISH, Language, gettext
 
 EDIT_VISIT = "visit_edit"
 UNDO_VISIT = "visit_undo"
@@ -165,14 +166,18 @@ def visit_modal(
     }
 
 
-def visit_help() -> Message:
-    examples = "\n".join(f"• `{escape(example)}`" for example in VISIT_EXAMPLES)
-    text = (
+def visit_help(language: Language = ENGLISH) -> Message:
+    examples = "\n".join(f"• `{escape(gettext(language, example))}`" for example in VISIT_EXAMPLES)
+    # L10N: a section of a message, at most 3000 characters with the examples.
+    text = gettext(
+        language,
         "*Log a customer visit*\n"
         "• `/visit` opens a form.\n"
         "• `/visit <customer>: <notes>` logs at once.\n"
         "• Add `; next: <step>` for the follow-up, and `by <date>` for when it is due.\n\n"
-        f"*Examples*\n{examples}\n\n"
-        f"*Dates*: {escape(DATE_EXAMPLES)}."
+        "*Examples*\n{examples}\n\n"
+        "*Dates*: {dates}.",
+        examples=examples,
+        dates=escape(gettext(language, DATE_EXAMPLES)),
     )
-    return message("How to use /visit", [section(text)])
+    return message(gettext(language, "How to use /visit"), [section(text)])

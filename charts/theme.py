@@ -13,18 +13,22 @@ style (solid, dashed, dotted) as well as by colour.
 
 Rendering is matplotlib's object API on the Agg canvas only: no pyplot (global state), no GUI
 backend, no change to `matplotlib.rcParams`, so charts can be drawn on several threads at once.
-Fonts are matplotlib's bundled DejaVu Sans, plus any CJK font installed on the machine (for
-team and stage names in Chinese or Japanese); nothing is downloaded.
+Fonts are matplotlib's bundled DejaVu Sans, then the Noto Sans CJK SC subset shipped in
+`charts/fonts/` (OFL, so Chinese team, rep and stage names draw on a fresh install), then any
+other CJK font the machine has. DejaVu Sans comes first so Latin text keeps its look; the
+others only draw the characters it lacks. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from matplotlib import font_manager
@@ -57,9 +61,13 @@ FUNNEL_TOP = "#0B4F8A"
 FUNNEL_BOTTOM = "#2677BA"  # white counts stay above 4.5:1 on every shade
 
 FONT = "DejaVu Sans"
-# Used only when installed; matplotlib falls back glyph by glyph from DejaVu Sans to these.
+BUNDLED_CJK_FONT = Path(__file__).parent / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
+BUNDLED_CJK_FAMILY = "Noto Sans CJK SC"
+_BOLD = 700
+# matplotlib falls back glyph by glyph from DejaVu Sans to these, in this order; the bundled
+# one is always there, the others only when installed (e.g. for Japanese kana).
 _CJK_FONTS = (
-    "Noto Sans CJK SC",
+    BUNDLED_CJK_FAMILY,
     "Noto Sans CJK JP",
     "Noto Sans CJK TC",
     "Source Han Sans SC",
@@ -86,9 +94,24 @@ NO_DATA = "No data yet"
 
 @lru_cache(maxsize=1)
 def font_families() -> tuple[str, ...]:
-    """DejaVu Sans first, then whichever known CJK fonts this machine has."""
+    """DejaVu Sans first, then the bundled CJK font, then other known CJK fonts installed."""
+    _register_bundled_font()
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     return (FONT, *(name for name in _CJK_FONTS if name in installed))
+
+
+def _register_bundled_font() -> None:
+    """Make the bundled font known to matplotlib's font manager (once: font_families is
+    cached, and a font already registered from the same file is not added again)."""
+    manager = font_manager.fontManager
+    if any(Path(entry.fname) == BUNDLED_CJK_FONT for entry in manager.ttflist):
+        return
+    manager.addfont(str(BUNDLED_CJK_FONT))
+    regular = next(e for e in manager.ttflist if Path(e.fname) == BUNDLED_CJK_FONT)
+    # Only the regular weight is bundled (a bold face would add 9 MB). Listing the same file
+    # as bold lets bold titles use it without matplotlib logging "Failed to find font
+    # weight bold" for every title size; the glyphs drawn are the same either way.
+    manager.ttflist.append(dataclasses.replace(regular, weight=_BOLD))
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from handlers import (
     deals,
     follow_ups,
     home,
+    language,
     payments,
     targets,
     teams,
@@ -23,7 +24,19 @@ from handlers.inputs import clean_payload, refuse_malformed_values
 from handlers.replies import apologise
 from services.context import BotContext
 
-FEATURES = (customers, visits, deals, payments, teams, targets, cases, follow_ups, charts, home)
+FEATURES = (
+    customers,
+    visits,
+    deals,
+    payments,
+    teams,
+    targets,
+    cases,
+    follow_ups,
+    charts,
+    home,
+    language,
+)
 
 
 def register_all(app: App, ctx: BotContext) -> None:

@@ -33,7 +33,7 @@ from blocks.cases import (
     case_results,
     tag_text,
 )
-from blocks.common import Message, escape, notice, problem, user
+from blocks.common import Message, escape, notice, parse_problem, problem, user
 from handlers.inputs import command_text, selected_value, typed, whole_id
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.case_command import (
@@ -83,7 +83,7 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             parsed = parse_case_command(text, today)
         except ParseError as error:
-            reply(respond, problem(error.message, error.example))
+            reply(respond, parse_problem(error, ctx.language_for(person)))
             return
         if isinstance(parsed, CaseOpenModal):
             _open_form(ctx, client, user_id, command["trigger_id"], command.get("response_url"))

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, context, notice, problem
+from blocks.common import Message, context, notice, parse_problem, problem
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
@@ -173,7 +173,7 @@ def _run_text(
     try:
         command = parse_deal_command(text, ctx.today_for(person))
     except ParseError as error:
-        reply(respond, problem(error.message, error.example))
+        reply(respond, parse_problem(error, ctx.language_for(person)))
         return
     answer = _answer(ctx, actor, command, text, respond, client, key=key, replace=replace)
     if answer is not None:
@@ -194,7 +194,7 @@ def _answer(
 ) -> Message | None:
     match command:
         case DealHelp():
-            return deal_help()
+            return deal_help(ctx.language_for(ctx.people.known(actor.slack_user_id)))
         case DealOpenCreateModal():
             return notice("Type `/deal new` to open the new-deal form.")
         case DealList(scope=scope):

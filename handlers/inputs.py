@@ -16,6 +16,7 @@ from blocks.common import problem
 from parsing.dates import date_in_range, out_of_range_message
 from parsing.deal_command import MAX_CUSTOMER_CHARS
 from parsing.text import clean_text, name_too_long
+from translations import msg
 
 Values = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -173,9 +174,10 @@ def _field_error(state: Any, element: dict[str, Any]) -> str | None:
     ):
         return "Choose this again."
     if isinstance(option, dict) and state.get("type") == "external_select":
-        return name_too_long(
-            "The customer's name", str(option.get("value", "")), MAX_CUSTOMER_CHARS
+        too_long = name_too_long(
+            msg("The customer's name"), str(option.get("value", "")), MAX_CUSTOMER_CHARS
         )
+        return None if too_long is None else str(too_long)
     return None
 
 
@@ -195,7 +197,7 @@ def _date_problem(picked: object) -> str | None:
     day = _iso_date(picked)
     if day is None:
         return f"Pick a date from the calendar, like {DATE_EXAMPLE}."
-    return None if date_in_range(day) else out_of_range_message(day)
+    return None if date_in_range(day) else str(out_of_range_message(day))
 
 
 def _iso_date(picked: object) -> date | None:

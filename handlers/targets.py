@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, escape, problem, user
+from blocks.common import Message, escape, parse_problem, user
 from blocks.targets import TargetGroup, amount_text, target_help, target_list
 from handlers.inputs import command_text
 from handlers.replies import guarded, reply
@@ -50,7 +50,7 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             parsed = parse_target_command(command_text(command), today)
         except ParseError as error:
-            reply(respond, problem(error.message, error.example))
+            reply(respond, parse_problem(error, ctx.language_for(person)))
             return
         try:
             match parsed:

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, escape, notice, problem, user
+from blocks.common import Message, escape, notice, parse_problem, problem, user
 from blocks.teams import team_card, team_help, team_list
 from handlers.inputs import command_text
 from handlers.replies import guarded, reply
@@ -27,6 +27,7 @@ from parsing.team_command import (
     TeamSetCaseReview,
     TeamSetChannel,
     TeamSetHolidays,
+    TeamSetLanguage,
     TeamShow,
     TeamUnmanage,
     parse_team_command,
@@ -41,8 +42,9 @@ from services.overrides import effective_settings
 from store import teams
 from store.db import record_id
 from store.models import Person, Team
+from translations import LANGUAGE_NAMES, Language, language_for_team
 
-TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview
+TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage
 TeamChange = TeamPeopleChange | TeamSetting
 ALREADY_DONE = "This change was already made."
 
@@ -67,7 +69,7 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             parsed = parse_team_command(command_text(command))
         except ParseError as error:
-            reply(respond, problem(error.message, error.example))
+            reply(respond, parse_problem(error, ctx.language_for(person)))
             return
         key = f"command:{command['trigger_id']}"
         try:
@@ -152,6 +154,8 @@ def _change(
             headline, notes = _set_holidays(session, team, command.country, actor)
         elif isinstance(command, TeamSetCaseReview):
             headline, notes = _set_case_review(session, team, command, actor, settings)
+        elif isinstance(command, TeamSetLanguage):
+            headline, notes = _set_language(ctx, session, team, command.language, actor)
         else:
             ids = [p.id for p in people]
             headline, notes = _change_people(session, team, command, ids, today, actor)
@@ -174,6 +178,7 @@ def _require(actor: Actor, team: Team, command: TeamChange) -> None:
             TeamSetChannel: "channel",
             TeamSetHolidays: "holidays",
             TeamSetCaseReview: "case-review time",
+            TeamSetLanguage: "language",
         }.get(type(command), "members")
         raise NotAllowed(f"Only {team.name}'s managers or an admin can change its {what}.")
 
@@ -246,6 +251,23 @@ def _set_holidays(
     if country is None:
         return f"{name} now follows the bot's default public holidays.", ()
     return f":calendar: {name}'s working days now skip {country} public holidays.", ()
+
+
+def _set_language(
+    ctx: BotContext, session: Session, team: Team, language: Language | None, actor: Actor
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    shown = LANGUAGE_NAMES[language_for_team(language, ctx.settings.default_language)]
+    if team.language == language:
+        return f"Nothing changed: {name} already posts in {shown}.", ()
+    teams.set_language(session, team, language, actor.slack_user_id)
+    if language is None:
+        return f"{name} now posts in the bot's default language, {shown}.", ()
+    return (
+        f":speech_balloon: {name}'s channel messages (digests, case cards, alerts) are now "
+        f"in {shown}.",
+        ("People still get their own DMs in their own language (`/lang`).",),
+    )
 
 
 def _set_case_review(

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import notice, problem
+from blocks.common import notice, parse_problem, problem
 from blocks.visits import (
     EDIT_VISIT,
     UNDO_VISIT,
@@ -56,13 +56,14 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         person = ctx.people.person(user_id)
         today = ctx.today_for(person)
+        language = ctx.language_for(person)
         try:
             parsed = parse_visit_command(text, today)
         except ParseError as error:
-            reply(respond, problem(error.message, error.example))
+            reply(respond, parse_problem(error, language))
             return
         if isinstance(parsed, VisitHelp):
-            reply(respond, visit_help())
+            reply(respond, visit_help(language))
             return
         if isinstance(parsed, VisitOpenModal):  # pragma: no cover - empty text handled above
             return

@@ -17,3 +17,12 @@ def quoted(text: str) -> str:
     if len(shown) > _QUOTE_LIMIT:
         shown = shown[: _QUOTE_LIMIT - 1].rstrip() + "…"
     return f"“{shown}”"
+
+
+# The full-width forms Chinese keyboards type by default, read as the half-width ones.
+_HALF_WIDTH = str.maketrans("：；，（）＃＠", ":;,()#@")
+
+
+def fold_punctuation(text: str) -> str:
+    """`text` with full-width `：；，（）＃＠` turned into `:;,()#@` (same length, same places)."""
+    return text.translate(_HALF_WIDTH)

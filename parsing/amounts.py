@@ -1,4 +1,4 @@
-"""Money amounts as salespeople type them: 120k, $1.2m, 12万, USD 120,000."""
+"""Money amounts as salespeople type them: 120k, $1.2m, 12万, 一百二十万元, USD 120,000."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from parsing._common import quoted
+from parsing.chinese_numbers import has_chinese_numerals, parse_chinese_number
 from parsing.errors import ParseError
+from translations import marked, msg
 
-AMOUNT_EXAMPLES = "120000, 120k, 1.2m, $120k or 12万"
+AMOUNT_EXAMPLES = marked("120000, 120k, 1.2m, $120k or 12万")
+_EXAMPLES = msg(AMOUNT_EXAMPLES)
 MAX_AMOUNT = Decimal("999999999999.99")
 _CENTS = Decimal("0.01")
 _CEILING = Decimal(10**12)
@@ -19,6 +22,19 @@ _CEILING = Decimal(10**12)
 # Full-width yen and dollar signs need no entry: NFKC folds them into ¥ and $ before we look.
 _SYMBOLS: dict[str, str] = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "元": "CNY"}
 _ALIASES: dict[str, str] = {"RMB": "CNY"}
+# Currency words of Chinese speakers (块 is the spoken yuan: 5万块).
+_CHINESE_WORDS: dict[str, str] = {
+    "人民币": "CNY",
+    "块钱": "CNY",
+    "块": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "欧元": "EUR",
+    "港币": "HKD",
+    "港元": "HKD",
+    "英镑": "GBP",
+    "日元": "JPY",
+}
 _MINUS_SIGNS = frozenset("-\u2212")  # ASCII hyphen-minus and the typographic minus
 
 # Active ISO 4217 codes. A closed list, so that a stray three-letter word is not taken as money.
@@ -53,9 +69,12 @@ _SCALES: dict[str, int] = {
 }
 
 _SYMBOL_CHARS = re.escape("".join(_SYMBOLS))
+_CHINESE_WORD_RE = "|".join(sorted(_CHINESE_WORDS, key=len, reverse=True))
 # A leading currency word must end at a non-letter so "USDX" is not read as USD.
-_PREFIX_RE = re.compile(rf"(?P<marker>[A-Za-z]{{3}}(?![A-Za-z])|[{_SYMBOL_CHARS}]|[-\u2212])\s*")
-_SUFFIX_RE = re.compile(rf"(?P<marker>[A-Za-z]{{3}}|[{_SYMBOL_CHARS}])$")
+_PREFIX_RE = re.compile(
+    rf"(?P<marker>{_CHINESE_WORD_RE}|[A-Za-z]{{3}}(?![A-Za-z])|[{_SYMBOL_CHARS}]|[-\u2212])\s*"
+)
+_SUFFIX_RE = re.compile(rf"(?P<marker>{_CHINESE_WORD_RE}|[A-Za-z]{{3}}|[{_SYMBOL_CHARS}])$")
 _NUMBER_RE = re.compile(r"(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<scale>[^\s0-9.,]*)")
 _GROUPED_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
@@ -66,26 +85,26 @@ class Amount:
     currency: str | None  # ISO 4217 code when the text named one, else None
 
 
-def parse_amount(text: str) -> Amount:
-    """Read an amount such as `120k`, `$1.2m`, `USD 120,000` or `12万`.
+def parse_amount(raw: str) -> Amount:
+    """Read an amount such as `120k`, `$1.2m`, `USD 120,000`, `12万` or `一百二十万元`.
 
     Raises ParseError, worded for the person who typed `text`, when it is not one.
     """
     # NFKC turns full-width digits and punctuation from Chinese keyboards into ASCII.
-    normal = unicodedata.normalize("NFKC", text).strip()
+    normal = unicodedata.normalize("NFKC", raw).strip()
     if not normal:
-        raise ParseError("Type an amount, like 120k.", example=AMOUNT_EXAMPLES)
+        raise ParseError(msg("Type an amount, like 120k."), example=_EXAMPLES)
     prefixes, core = _peel_prefixes(normal)
     suffixes, core = _peel_suffixes(core)
-    value = _read_number(core, text)
+    value = _read_number(core, raw)
     markers = prefixes + suffixes
     if any(marker in _MINUS_SIGNS for marker in markers):
         raise ParseError(
-            f"{quoted(text)} is negative, and amounts can't be below zero.",
-            example=AMOUNT_EXAMPLES,
+            msg("{value} is negative, and amounts can't be below zero.", value=quoted(raw)),
+            example=_EXAMPLES,
         )
-    currency = _single_currency([m for m in markers if m not in _MINUS_SIGNS], text)
-    return Amount(_to_cents(value, text), currency)
+    currency = _single_currency([m for m in markers if m not in _MINUS_SIGNS], raw)
+    return Amount(_to_cents(value, raw), currency)
 
 
 def _peel_prefixes(text: str) -> tuple[list[str], str]:
@@ -121,48 +140,63 @@ def _is_currency_suffix(match: re.Match[str], text: str) -> bool:
 def _currency_code(marker: str) -> str | None:
     if marker in _SYMBOLS:
         return _SYMBOLS[marker]
+    if marker in _CHINESE_WORDS:
+        return _CHINESE_WORDS[marker]
     code = marker.upper()
     if code in _ALIASES:
         return _ALIASES[code]
     return code if code in _ISO_CODES else None
 
 
-def _single_currency(markers: list[str], text: str) -> str | None:
+def _single_currency(markers: list[str], raw: str) -> str | None:
     codes: list[str] = []
     for marker in markers:
         code = _currency_code(marker)
         if code is None:
             raise ParseError(
-                f"I don't know the currency {quoted(marker.upper())} in {quoted(text)}. "
-                "Use a symbol ($ € £ ¥) or a 3-letter code such as USD, EUR, GBP or CNY.",
-                example=AMOUNT_EXAMPLES,
+                msg(
+                    "I don't know the currency {currency} in {value}. "
+                    "Use a symbol ($ € £ ¥) or a 3-letter code such as USD, EUR, GBP or CNY.",
+                    currency=quoted(marker.upper()),
+                    value=quoted(raw),
+                ),
+                example=_EXAMPLES,
             )
         if code not in codes:
             codes.append(code)
     if len(codes) > 1:
         raise ParseError(
-            f"{quoted(text)} names more than one currency ({_and_list(codes)}). Use just one.",
-            example=AMOUNT_EXAMPLES,
+            msg(
+                "{value} names more than one currency ({currencies}). Use just one.",
+                value=quoted(raw),
+                currencies=msg("{items} and {last}", items=", ".join(codes[:-1]), last=codes[-1]),
+            ),
+            example=_EXAMPLES,
         )
     return codes[0] if codes else None
 
 
-def _and_list(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _read_number(core: str, text: str) -> Decimal:
+def _read_number(core: str, raw: str) -> Decimal:
     """The exact value of `core` (digits plus an optional k/m/b/万/亿 scale), unrounded."""
     match = _NUMBER_RE.fullmatch(core)
     scale = _SCALES.get(match["scale"].casefold()) if match else None
+    if (match is None or scale is None) and has_chinese_numerals(core):
+        value = parse_chinese_number(core.replace(",", "").replace(" ", ""))
+        if value is not None:
+            return value
     if match is None or scale is None:
-        raise ParseError(f"I couldn't read {quoted(text)} as an amount.", example=AMOUNT_EXAMPLES)
+        raise ParseError(
+            msg("I couldn't read {value} as an amount.", value=quoted(raw)), example=_EXAMPLES
+        )
     number = match["number"]
     if "," in number and not _GROUPED_RE.fullmatch(number):
         raise ParseError(
-            f"The commas in {quoted(text)} are in the wrong places. Group digits in threes, "
-            "like 1,200,000, and use a dot for decimals.",
-            example=AMOUNT_EXAMPLES,
+            msg(
+                "The commas in {value} are in the wrong places. Group digits in threes, "
+                "like 1,200,000, and use a dot for decimals.",
+                value=quoted(raw),
+            ),
+            example=_EXAMPLES,
         )
     digits = number.replace(",", "")
     # Enough precision that scaling is exact: rounding must happen once, to cents, not twice.
@@ -171,10 +205,13 @@ def _read_number(core: str, text: str) -> Decimal:
         return Decimal(digits) * scale
 
 
-def _to_cents(value: Decimal, text: str) -> Decimal:
+def _to_cents(value: Decimal, raw: str) -> Decimal:
     too_large = ParseError(
-        f"{quoted(text)} is too large. The most I can record is 999,999,999,999.99.",
-        example=AMOUNT_EXAMPLES,
+        msg(
+            "{value} is too large. The most I can record is 999,999,999,999.99.",
+            value=quoted(raw),
+        ),
+        example=_EXAMPLES,
     )
     # Checked before rounding too, so quantize never meets a number too long for its context.
     if value >= _CEILING:

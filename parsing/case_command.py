@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.team_command import user_mention
+from translations import msg
 
 CASE_EXAMPLES: tuple[str, ...] = (
     "/case",
@@ -52,6 +53,7 @@ _CLEAR_WORDS = frozenset({"clear", "none", "off", "back"})
 _SLACK_ENTITY_RE = re.compile(r"<[^<>]*>")
 _CHANNEL_RE = re.compile(r"<#([CG][A-Z0-9]{2,})(?:\|([^<>]*))?>")
 _TOKEN_RE = re.compile(r"<[^<>]*>|<|[^\s,<]+")
+_CHINESE_WEEKS = {"本周": "this week", "这周": "this week", "下周": "next week"}
 _RANGE_RE = re.compile(
     r"\s+(?:to|until|till|through|thru)\s+|\s*[\u2013\u2014~至到]\s*|\s+-\s+",
     re.IGNORECASE,
@@ -110,7 +112,7 @@ def parse_case_command(text: str, today: date) -> CaseCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
+    stripped = fold_punctuation(text).strip()
     if not stripped:
         return CaseOpenModal()
     if stripped.casefold() in _HELP_WORDS:
@@ -121,7 +123,8 @@ def parse_case_command(text: str, today: date) -> CaseCommand:
     if verb in ("new", "write"):
         if rest:
             raise ParseError(
-                f"“/case {first}” takes nothing after it: it opens the form.", example="/case"
+                msg("“/case {word}” takes nothing after it: it opens the form.", word=first),
+                example="/case",
             )
         return CaseOpenModal()
     if verb == "list":
@@ -131,8 +134,11 @@ def parse_case_command(text: str, today: date) -> CaseCommand:
     if verb == "away":
         return _away(rest, today)
     raise ParseError(
-        f"I don't know what {quoted(first)} means here. Use list, search or away, "
-        "or “/case” alone to write a case.",
+        msg(
+            "I don't know what {value} means here. Use list, search or away, "
+            "or “/case” alone to write a case.",
+            value=quoted(first),
+        ),
         example=LIST_EXAMPLE,
     )
 
@@ -146,10 +152,13 @@ def search_words(text: str) -> tuple[str, ...]:
         if word and word not in words:
             words.append(word[:MAX_WORD_CHARS])
     if not words:
-        raise ParseError("Add the words to look for after “search”.", example=SEARCH_EXAMPLE)
+        raise ParseError(msg("Add the words to look for after “search”."), example=SEARCH_EXAMPLE)
     if len(words) > MAX_SEARCH_WORDS:
         raise ParseError(
-            f"Search with at most {MAX_SEARCH_WORDS} words; every word must match.",
+            msg(
+                "Search with at most {limit} words; every word must match.",
+                limit=MAX_SEARCH_WORDS,
+            ),
             example=SEARCH_EXAMPLE,
         )
     return tuple(words)
@@ -166,19 +175,25 @@ def normalize_tags(text: str) -> tuple[str, ...]:
         tags.append(_checked_tag(tag))
     unique = tuple(dict.fromkeys(tags))
     if len(unique) > MAX_TAGS:
-        raise ParseError(f"Use at most {MAX_TAGS} tags.", example="pricing, competitor, cfo")
+        raise ParseError(
+            msg("Use at most {limit} tags.", limit=MAX_TAGS), example="pricing, competitor, cfo"
+        )
     return unique
 
 
 def _checked_tag(tag: str) -> str:
     if not _TAG_CHARS_RE.fullmatch(tag):
         raise ParseError(
-            f"The tag {quoted(tag)} can only have letters, digits, - and _.",
+            msg("The tag {value} can only have letters, digits, - and _.", value=quoted(tag)),
             example="pricing, competitor, cfo",
         )
     if len(tag) > MAX_TAG_CHARS:
         raise ParseError(
-            f"A tag can be at most {MAX_TAG_CHARS} characters; {quoted(tag)} is longer.",
+            msg(
+                "A tag can be at most {limit} characters; {value} is longer.",
+                limit=MAX_TAG_CHARS,
+                value=quoted(tag),
+            ),
             example="pricing, competitor, cfo",
         )
     return tag
@@ -201,29 +216,34 @@ def _list(rest: str) -> CaseList:
             user_id = user_mention(token, LIST_EXAMPLE)
             if author not in (None, user_id):
                 raise ParseError(
-                    "List one person's cases at a time, or nobody's for the whole team.",
+                    msg("List one person's cases at a time, or nobody's for the whole team."),
                     example=LIST_EXAMPLE,
                 )
             author = user_id
         else:
             raise ParseError(
-                f"I don't know what {quoted(token)} means after “list”. Mention a person "
-                "(@rita) or a tag (#pricing); to look for words, use “/case search”.",
+                msg(
+                    "I don't know what {value} means after “list”. Mention a person "
+                    "(@rita) or a tag (#pricing); to look for words, use “/case search”.",
+                    value=quoted(token),
+                ),
                 example=LIST_EXAMPLE,
             )
     if mine and author is not None:
-        raise ParseError("Use “mine” or a person, not both.", example=LIST_EXAMPLE)
+        raise ParseError(msg("Use “mine” or a person, not both."), example=LIST_EXAMPLE)
     return CaseList(author_id=author, mine=mine, tags=tuple(dict.fromkeys(tags)))
 
 
 def _list_tag(name: str, token: str) -> str:
     tag = name.strip().lstrip("#").lower()
     if not tag:
-        raise ParseError(f"{quoted(token)} has no tag after the #.", example=LIST_EXAMPLE)
+        raise ParseError(
+            msg("{value} has no tag after the #.", value=quoted(token)), example=LIST_EXAMPLE
+        )
     try:
         return _checked_tag(tag)
     except ParseError as error:
-        raise ParseError(error.message, example=LIST_EXAMPLE) from None
+        raise ParseError(error.text, example=LIST_EXAMPLE) from None
 
 
 def _away(rest: str, today: date) -> CaseCommand:
@@ -234,6 +254,7 @@ def _away(rest: str, today: date) -> CaseCommand:
     if folded in _CLEAR_WORDS:
         return CaseAwayClear()
     folded = folded.removeprefix("from ").strip()
+    folded = _CHINESE_WEEKS.get(folded, folded)
     if folded in ("this week", "next week"):
         monday = today - timedelta(days=today.weekday())
         try:
@@ -241,7 +262,7 @@ def _away(rest: str, today: date) -> CaseCommand:
                 monday += timedelta(weeks=1)
             return CaseAway(monday, monday + timedelta(days=6))
         except OverflowError:
-            raise ParseError("That week is too far away.", example=AWAY_EXAMPLE) from None
+            raise ParseError(msg("That week is too far away."), example=AWAY_EXAMPLE) from None
     parts = _RANGE_RE.split(folded, maxsplit=1)
     first = _away_date(parts[0], today)
     last = first
@@ -251,19 +272,22 @@ def _away(rest: str, today: date) -> CaseCommand:
             # "friday to monday": the end is read from the first day on.
             last = _away_date(parts[1], first)
     if last < first:
-        raise ParseError("The last day away can't be before the first.", example=AWAY_EXAMPLE)
+        raise ParseError(msg("The last day away can't be before the first."), example=AWAY_EXAMPLE)
     if (last - first).days >= MAX_AWAY_DAYS:
-        raise ParseError(f"Mark at most {MAX_AWAY_DAYS} days away at a time.", example=AWAY_EXAMPLE)
+        raise ParseError(
+            msg("Mark at most {limit} days away at a time.", limit=MAX_AWAY_DAYS),
+            example=AWAY_EXAMPLE,
+        )
     return CaseAway(first, last)
 
 
 def _away_date(text: str, today: date) -> date:
     if not text.strip():
-        raise ParseError("Give the first and the last day away.", example=AWAY_EXAMPLE)
+        raise ParseError(msg("Give the first and the last day away."), example=AWAY_EXAMPLE)
     try:
         return parse_date(text, today)
     except ParseError as error:
-        raise ParseError(error.message, example=AWAY_EXAMPLE) from None
+        raise ParseError(error.text, example=AWAY_EXAMPLE) from None
 
 
 def _entity_label(entity: str) -> str:

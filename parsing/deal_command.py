@@ -8,6 +8,11 @@
     /deal <ref> paid <amount> [on <date>]        record money received (default: today)
 
 `<ref>` is `#<id>` or a piece of the customer's name or the deal's title.
+
+Chinese command words work as the English ones, whatever the person's language: 帮助, 新建,
+列表 [我的|全部], 阶段, 金额, 关闭日期, 赢单/成交, 输单/丢单, 备注, 计划 (an instalment,
+`计划 6万 到期 月底`), 回款计划 (the instalments) and 回款 (money received); stage names such
+as 谈判 or 赢单; and full-width punctuation (`；`, `＃`).
 """
 
 from __future__ import annotations
@@ -18,28 +23,34 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.amounts import Amount, parse_amount
 from parsing.dates import parse_date
 from parsing.errors import ParseError
+from parsing.stages import read_stage, stage_list
 from parsing.text import name_too_long
-from sales.stages import LOST, WON, Stage, find_stage, stage_names
+from sales.stages import LOST, WON, Stage
+from translations import Text, marked, msg, nmsg
 
-NEW_DEAL_EXAMPLE = "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
+NEW_DEAL_EXAMPLE = marked(
+    "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
+)
+_NEW_EXAMPLE = msg(NEW_DEAL_EXAMPLE)
+# Marked for the catalog: help shows each one in the reader's language.
 DEAL_EXAMPLES: tuple[str, ...] = (
     NEW_DEAL_EXAMPLE,
-    "/deal list",
-    "/deal list all",
-    "/deal #12",
-    "/deal #12 stage negotiation",
-    "/deal #12 amount $150k",
-    "/deal #12 close end of month",
-    "/deal #12 won",
-    "/deal #12 lost chose a competitor",
-    "/deal Acme note the CFO wants a 3-year term",
-    "/deal #12 payment 60k due 2026-12-31",
-    "/deal #12 payments",
-    "/deal #12 paid 20k on yesterday",
+    marked("/deal list"),
+    marked("/deal list all"),
+    marked("/deal #12"),
+    marked("/deal #12 stage negotiation"),
+    marked("/deal #12 amount $150k"),
+    marked("/deal #12 close end of month"),
+    marked("/deal #12 won"),
+    marked("/deal #12 lost chose a competitor"),
+    marked("/deal Acme note the CFO wants a 3-year term"),
+    marked("/deal #12 payment 60k due 2026-12-31"),
+    marked("/deal #12 payments"),
+    marked("/deal #12 paid 20k on yesterday"),
 )
 
 MAX_CUSTOMER_CHARS = 120
@@ -49,12 +60,35 @@ MAX_REASON_CHARS = 500
 # Deal ids are database BIGINTs; a larger number could only ever be a typo.
 MAX_DEAL_ID = 2**63 - 1
 
-_HELP_WORDS = frozenset({"help", "?"})
+_HELP_WORDS = frozenset({"help", "?", "帮助", "帮忙"})
+_NEW_WORDS = frozenset({"new", "新建", "新增"})
+_LIST_WORDS = frozenset({"list", "列表"})
+_MINE_WORDS = frozenset({"", "mine", "我的"})
+_ALL_WORDS = frozenset({"all", "全部", "所有"})
 _VERBS = frozenset(
     {"stage", "amount", "close", "won", "lost", "note", "payment", "payments", "paid"}
 )
-_VERB_LIST = "stage, amount, close, won, lost, note, payment, payments or paid"
+_CHINESE_VERBS: dict[str, str] = {
+    "阶段": "stage",
+    "金额": "amount",
+    "关闭日期": "close",
+    "预计成交": "close",
+    "赢单": "won",
+    "成交": "won",
+    "输单": "lost",
+    "丢单": "lost",
+    "备注": "note",
+    "回款计划": "payments",
+    "计划": "payment",
+    "回款": "paid",
+}
+# Longest first, so 回款计划 is not read as 回款 followed by 计划.
+_CHINESE_VERBS_BY_LENGTH = sorted(_CHINESE_VERBS, key=len, reverse=True)
+_VERB_LIST = marked("stage, amount, close, won, lost, note, payment, payments or paid")
 _NEW_OPTIONS = ("close", "stage")
+_CHINESE_OPTIONS: dict[str, str] = {"关闭日期": "close", "预计成交": "close", "阶段": "stage"}
+_DUE_WORDS = ("due", "到期", "截止")
+_ON_WORDS = ("on", "于")
 _DEAL_ID_RE = re.compile(r"#([0-9]+)")
 _TOKEN_RE = re.compile(r"\S+")
 # Free-text refs can be long pastes; examples built from them should stay readable.
@@ -182,17 +216,24 @@ def parse_deal_command(text: str, today: date) -> DealCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
-    if not stripped:
+    original = text.strip()
+    # The structure is read from the half-width form; what the person wrote (names, notes)
+    # is taken from the original at the same places, punctuation and all.
+    folded = fold_punctuation(original)
+    if not folded:
         return DealOpenCreateModal()
-    if stripped.casefold() in _HELP_WORDS:
+    if folded.casefold() in _HELP_WORDS:
         return DealHelp()
-    keyword, rest = _first_word(stripped)
-    if keyword == "new":
-        return _parse_new(rest, today) if rest else DealOpenCreateModal()
-    if keyword == "list":
+    keyword, rest = _first_word(folded)
+    if keyword in _NEW_WORDS:
+        return (
+            _parse_new(rest, original[len(original) - len(rest) :], today)
+            if rest
+            else (DealOpenCreateModal())
+        )
+    if keyword in _LIST_WORDS:
         return _parse_list(rest)
-    return _parse_ref_command(stripped, today)
+    return _parse_ref_command(folded, original, today)
 
 
 def _first_word(text: str) -> tuple[str, str]:
@@ -203,32 +244,39 @@ def _first_word(text: str) -> tuple[str, str]:
 
 def _parse_list(rest: str) -> DealList:
     scope = squash_spaces(rest).casefold()
-    if scope in ("", "mine"):
+    if scope in _MINE_WORDS:
         return DealList("mine")
-    if scope == "all":
+    if scope in _ALL_WORDS:
         return DealList("all")
     raise ParseError(
-        f"I can list your deals (list mine) or everyone's (list all), but not {quoted(rest)}. "
-        "To look up a deal whose name starts with “list”, use its number, like #12.",
-        example="/deal list all",
+        msg(
+            "I can list your deals (list mine) or everyone's (list all), but not {value}. "
+            "To look up a deal whose name starts with “list”, use its number, like #12.",
+            value=quoted(rest),
+        ),
+        example=msg("/deal list all"),
     )
 
 
 # --- /deal new ---------------------------------------------------------------------------
 
 
-def _parse_new(rest: str, today: date) -> DealCreate:
-    parts = [part.strip() for part in rest.split(";")]
+def _parse_new(rest: str, original: str, today: date) -> DealCreate:
+    parts = _semicolon_parts(rest, original)
     if len(parts) < 3:
-        hint = "" if ";" in rest else " To look up a deal named “new …”, use its number, like #12."
-        raise ParseError(
-            "A new deal needs a customer, a title and an amount, separated by semicolons." + hint,
-            example=NEW_DEAL_EXAMPLE,
+        problem = msg(
+            "A new deal needs a customer, a title and an amount, separated by semicolons."
         )
-    customer = _checked_name(parts[0], "customer's name", MAX_CUSTOMER_CHARS)
-    title = _checked_name(parts[1], "deal's title", MAX_TITLE_CHARS)
+        if ";" not in rest:
+            problem = msg(
+                "{problem} To look up a deal named “new …”, use its number, like #12.",
+                problem=problem,
+            )
+        raise ParseError(problem, example=_NEW_EXAMPLE)
+    customer = _checked_name(parts[0], msg("The customer's name"), MAX_CUSTOMER_CHARS)
+    title = _checked_name(parts[1], msg("The deal's title"), MAX_TITLE_CHARS)
     if not parts[2]:
-        raise ParseError("The deal's amount is missing.", example=NEW_DEAL_EXAMPLE)
+        raise ParseError(msg("The deal's amount is missing."), example=_NEW_EXAMPLE)
     amount = parse_amount(parts[2])
     options = _new_options(parts[3:])
     close = parse_date(options["close"], today) if "close" in options else None
@@ -236,13 +284,25 @@ def _parse_new(rest: str, today: date) -> DealCreate:
     return DealCreate(customer, title, amount, close, stage)
 
 
-def _checked_name(text: str, what: str, limit: int) -> str:
-    name = squash_spaces(text)
+def _semicolon_parts(folded: str, original: str) -> list[str]:
+    """The parts of `original` between the semicolons of `folded` (its half-width form)."""
+    parts: list[str] = []
+    start = 0
+    for at, char in enumerate(folded):
+        if char == ";":
+            parts.append(original[start:at].strip())
+            start = at + 1
+    parts.append(original[start:].strip())
+    return parts
+
+
+def _checked_name(typed: str, what: Text, limit: int) -> str:
+    name = squash_spaces(typed)
     if not name:
-        raise ParseError(f"The {what} is missing.", example=NEW_DEAL_EXAMPLE)
-    too_long = name_too_long(f"The {what}", name, limit)
+        raise ParseError(msg("{what} is missing.", what=what), example=_NEW_EXAMPLE)
+    too_long = name_too_long(what, name, limit)
     if too_long:
-        raise ParseError(too_long, example=NEW_DEAL_EXAMPLE)
+        raise ParseError(too_long, example=_NEW_EXAMPLE)
     return name
 
 
@@ -251,38 +311,60 @@ def _new_options(parts: list[str]) -> dict[str, str]:
     options: dict[str, str] = {}
     # Empty parts come from a trailing or doubled semicolon, which is harmless.
     for part in filter(None, parts):
-        name, value = _first_word(part)
+        typed, name, value = _option(part)
         if name not in _NEW_OPTIONS:
             raise ParseError(
-                f"I don't understand {quoted(part)}. After the amount you can add "
-                "“close <date>” and “stage <stage>”.",
-                example=NEW_DEAL_EXAMPLE,
+                msg(
+                    "I don't understand {value}. After the amount you can add "
+                    "“close <date>” and “stage <stage>”.",
+                    value=quoted(part),
+                ),
+                example=_NEW_EXAMPLE,
             )
         if name in options:
-            raise ParseError(f"You gave “{name}” twice; give it once.", example=NEW_DEAL_EXAMPLE)
+            raise ParseError(
+                msg("You gave “{word}” twice; give it once.", word=typed), example=_NEW_EXAMPLE
+            )
         if not value:
-            what = "date" if name == "close" else "stage"
-            raise ParseError(f"Add a {what} after “{name}”.", example=NEW_DEAL_EXAMPLE)
+            problem = (
+                msg("Add a date after “{word}”.", word=typed)
+                if name == "close"
+                else msg("Add a stage after “{word}”.", word=typed)
+            )
+            raise ParseError(problem, example=_NEW_EXAMPLE)
         options[name] = value
     return options
 
 
+def _option(part: str) -> tuple[str, str, str]:
+    """The option word as typed, its English name, and its value (`关闭日期 月底` too)."""
+    for word, name in _CHINESE_OPTIONS.items():
+        if part.startswith(word):
+            return word, name, part[len(word) :].strip()
+    name, value = _first_word(part)
+    return name, name, value
+
+
 def _new_deal_stage(text: str) -> Stage:
-    stage = _known_stage(text, example=NEW_DEAL_EXAMPLE)
+    stage = _known_stage(text, example=_NEW_EXAMPLE)
     # A lost deal needs a reason, and a new deal has nowhere to put one.
     if stage == LOST:
         raise ParseError(
-            "A new deal can't start as lost. Create it, then use “/deal #<id> lost <reason>”.",
-            example=NEW_DEAL_EXAMPLE,
+            msg("A new deal can't start as lost. Create it, then use “/deal #<id> lost <reason>”."),
+            example=_NEW_EXAMPLE,
         )
     return stage
 
 
-def _known_stage(text: str, example: str) -> Stage:
-    stage = find_stage(text)
+def _known_stage(typed: str, example: Text | str) -> Stage:
+    stage = read_stage(typed)
     if stage is None:
         raise ParseError(
-            f"I don't know the stage {quoted(text)}. The stages are: {stage_names()}.",
+            msg(
+                "I don't know the stage {value}. The stages are: {stages}.",
+                value=quoted(typed),
+                stages=stage_list(),
+            ),
             example=example,
         )
     return stage
@@ -291,40 +373,66 @@ def _known_stage(text: str, example: str) -> Stage:
 # --- /deal <ref> [<verb> <args>] -----------------------------------------------------------
 
 
-def _parse_ref_command(text: str, today: date) -> DealCommand:
-    tokens = list(_TOKEN_RE.finditer(text))
+def _parse_ref_command(command: str, original: str, today: date) -> DealCommand:
+    tokens = list(_TOKEN_RE.finditer(command))
     if tokens[0][0].startswith("#"):
-        return _parse_id_command(text, tokens, today)
+        return _parse_id_command(original, tokens, today)
     verb_at = next(
-        (i for i, token in enumerate(tokens) if i > 0 and token[0].casefold() in _VERBS), None
+        (i for i, token in enumerate(tokens) if i > 0 and _verb(token[0]) is not None), None
     )
     if verb_at is None:
-        return DealShow(DealRef(text=squash_spaces(text)))
+        return DealShow(DealRef(text=squash_spaces(original)))
     verb = tokens[verb_at]
-    ref = DealRef(text=squash_spaces(text[: verb.start()]))
+    ref = DealRef(text=squash_spaces(original[: verb.start()]))
     try:
-        return _apply_verb(ref, verb[0].casefold(), text[verb.end() :].strip(), today)
+        return _apply_verb(ref, _verb(verb[0]) or "", original[verb.end() :].strip(), today)
     except ParseError as error:
         # The verb may really have been part of the name ("Close Brothers", "Note Ltd").
         raise ParseError(
-            f"{error.message} If “{verb[0]}” is part of the deal's name, "
-            "use the deal's number instead, like #12.",
-            example=error.example,
+            msg(
+                "{problem} If “{word}” is part of the deal's name, "
+                "use the deal's number instead, like #12.",
+                problem=error.text,
+                word=verb[0],
+            ),
+            example=error.example_text,
         ) from error
 
 
-def _parse_id_command(text: str, tokens: list[re.Match[str]], today: date) -> DealCommand:
+def _verb(token: str) -> str | None:
+    """The English verb `token` is (`stage`, or its Chinese 阶段), or None."""
+    word = token.casefold()
+    return word if word in _VERBS else _CHINESE_VERBS.get(token)
+
+
+def _parse_id_command(original: str, tokens: list[re.Match[str]], today: date) -> DealCommand:
     ref = DealRef(deal_id=_deal_id(tokens[0][0]))
     if len(tokens) == 1:
         return DealShow(ref)
-    verb = tokens[1][0].casefold()
-    if verb not in _VERBS:
+    rest = original[tokens[1].start() :]
+    verb, args = _id_verb(tokens[1][0], rest)
+    if verb is None:
         raise ParseError(
-            f"I don't know what {quoted(tokens[1][0])} means after {ref}. "
-            f"You can use {_VERB_LIST}.",
-            example=f"/deal {ref} stage proposal",
+            msg(
+                "I don't know what {value} means after {ref}. You can use {verbs}.",
+                value=quoted(tokens[1][0]),
+                ref=ref,
+                verbs=msg(_VERB_LIST),
+            ),
+            example=msg("/deal {ref} stage proposal", ref=ref),
         )
-    return _apply_verb(ref, verb, text[tokens[1].end() :].strip(), today)
+    return _apply_verb(ref, verb, args, today)
+
+
+def _id_verb(token: str, rest: str) -> tuple[str | None, str]:
+    """The verb after `#12` and its arguments; a Chinese verb may run into them (阶段谈判)."""
+    verb = _verb(token)
+    if verb is not None:
+        return verb, rest[len(token) :].strip()
+    for word in _CHINESE_VERBS_BY_LENGTH:
+        if rest.startswith(word):
+            return _CHINESE_VERBS[word], rest[len(word) :].strip()
+    return None, rest
 
 
 def _deal_id(token: str) -> int:
@@ -332,7 +440,7 @@ def _deal_id(token: str) -> int:
     deal_id = int(match[1]) if match and len(match[1]) <= len(str(MAX_DEAL_ID)) else 0
     if not 0 < deal_id <= MAX_DEAL_ID:
         raise ParseError(
-            f"{quoted(token)} isn't a deal number. Deal numbers look like #12.",
+            msg("{value} isn't a deal number. Deal numbers look like #12.", value=quoted(token)),
             example="/deal #12",
         )
     return deal_id
@@ -343,15 +451,17 @@ def _apply_verb(ref: DealRef, verb: str, args: str, today: date) -> DealCommand:
 
 
 def _set_stage(ref: DealRef, args: str, _today: date) -> DealCommand:
-    example = f"/deal {_example_ref(ref)} stage proposal"
+    example = msg("/deal {ref} stage proposal", ref=_example_ref(ref))
     if not args:
-        raise ParseError(f"Add a stage after “stage”: {stage_names()}.", example=example)
+        raise ParseError(
+            msg("Add a stage after “stage”: {stages}.", stages=stage_list()), example=example
+        )
     stage = _known_stage(args, example=example)
     if stage == WON:
         return DealWon(ref)
     if stage == LOST:
         raise ParseError(
-            "To mark a deal lost, say why with “lost <reason>” instead of “stage lost”.",
+            msg("To mark a deal lost, say why with “lost <reason>” instead of “stage lost”."),
             example=_lost_example(ref),
         )
     return DealSetStage(ref, stage)
@@ -360,7 +470,8 @@ def _set_stage(ref: DealRef, args: str, _today: date) -> DealCommand:
 def _set_amount(ref: DealRef, args: str, _today: date) -> DealSetAmount:
     if not args:
         raise ParseError(
-            "Add the new amount after “amount”.", example=f"/deal {_example_ref(ref)} amount 120k"
+            msg("Add the new amount after “amount”."),
+            example=msg("/deal {ref} amount 120k", ref=_example_ref(ref)),
         )
     return DealSetAmount(ref, parse_amount(args))
 
@@ -368,8 +479,8 @@ def _set_amount(ref: DealRef, args: str, _today: date) -> DealSetAmount:
 def _set_close(ref: DealRef, args: str, today: date) -> DealSetClose:
     if not args:
         raise ParseError(
-            "Add the expected close date after “close”.",
-            example=f"/deal {_example_ref(ref)} close end of month",
+            msg("Add the expected close date after “close”."),
+            example=msg("/deal {ref} close end of month", ref=_example_ref(ref)),
         )
     return DealSetClose(ref, parse_date(args, today))
 
@@ -377,9 +488,12 @@ def _set_close(ref: DealRef, args: str, today: date) -> DealSetClose:
 def _won(ref: DealRef, args: str, _today: date) -> DealWon:
     if args:
         raise ParseError(
-            f"“won” doesn't take anything after it, but I got {quoted(args)}. "
-            "To add a comment, send it as a note.",
-            example=f"/deal {_example_ref(ref)} won",
+            msg(
+                "“won” doesn't take anything after it, but I got {value}. "
+                "To add a comment, send it as a note.",
+                value=quoted(args),
+            ),
+            example=msg("/deal {ref} won", ref=_example_ref(ref)),
         )
     return DealWon(ref)
 
@@ -387,96 +501,126 @@ def _won(ref: DealRef, args: str, _today: date) -> DealWon:
 def _lost(ref: DealRef, args: str, _today: date) -> DealLost:
     example = _lost_example(ref)
     if not args:
-        raise ParseError("Say why the deal was lost: add a reason after “lost”.", example=example)
-    return DealLost(ref, _within_limit(args, MAX_REASON_CHARS, "The reason", example))
+        raise ParseError(
+            msg("Say why the deal was lost: add a reason after “lost”."), example=example
+        )
+    return DealLost(ref, _within_limit(args, MAX_REASON_CHARS, msg("The reason"), example))
 
 
 def _add_note(ref: DealRef, args: str, _today: date) -> DealAddNote:
-    example = f"/deal {_example_ref(ref)} note the CFO wants a 3-year term"
+    example = msg("/deal {ref} note the CFO wants a 3-year term", ref=_example_ref(ref))
     if not args:
-        raise ParseError("Write the note after “note”.", example=example)
-    return DealAddNote(ref, _within_limit(args, MAX_NOTE_CHARS, "A note", example))
+        raise ParseError(msg("Write the note after “note”."), example=example)
+    return DealAddNote(ref, _within_limit(args, MAX_NOTE_CHARS, msg("A note"), example))
 
 
 def _add_instalment(ref: DealRef, args: str, today: date) -> DealAddInstalment:
-    example = f"/deal {_example_ref(ref)} payment 60k due 2026-12-31"
+    example = _instalment_example(ref)
     if not args:
         raise ParseError(
-            "Add the instalment's amount and due date after “payment”.", example=example
+            msg("Add the instalment's amount and due date after “payment”."), example=example
         )
-    amount_text, due_text = _split_at_word(args, "due")
+    amount_text, due_text = _split_at_word(args, _DUE_WORDS)
     if due_text is None:
         raise ParseError(
-            f"Say when {quoted(args)} is due: add “due <date>” after the amount.", example=example
+            msg("Say when {value} is due: add “due <date>” after the amount.", value=quoted(args)),
+            example=example,
         )
     if not amount_text:
-        raise ParseError("Add the instalment's amount before “due”.", example=example)
+        raise ParseError(msg("Add the instalment's amount before “due”."), example=example)
     if not due_text:
-        raise ParseError("Add the due date after “due”.", example=example)
+        raise ParseError(msg("Add the due date after “due”."), example=example)
     amount = parse_amount(amount_text)
     if amount.value == 0:
-        raise ParseError("An instalment must be more than zero.", example=example)
+        raise ParseError(msg("An instalment must be more than zero."), example=example)
     return DealAddInstalment(ref, amount, parse_date(due_text, today))
 
 
 def _payments(ref: DealRef, args: str, _today: date) -> DealPayments:
     if args:
         raise ParseError(
-            f"“payments” doesn't take anything after it, but I got {quoted(args)}. "
-            "To add an instalment, use “payment <amount> due <date>”.",
-            example=f"/deal {_example_ref(ref)} payment 60k due 2026-12-31",
+            msg(
+                "“payments” doesn't take anything after it, but I got {value}. "
+                "To add an instalment, use “payment <amount> due <date>”.",
+                value=quoted(args),
+            ),
+            example=_instalment_example(ref),
         )
     return DealPayments(ref)
 
 
 def _record_payment(ref: DealRef, args: str, today: date) -> DealRecordPayment:
-    example = f"/deal {_example_ref(ref)} paid 20k on yesterday"
+    example = msg("/deal {ref} paid 20k on yesterday", ref=_example_ref(ref))
     if not args:
-        raise ParseError("Add the amount received after “paid”.", example=example)
-    amount_text, on_text = _split_at_word(args, "on")
+        raise ParseError(msg("Add the amount received after “paid”."), example=example)
+    amount_text, on_text = _split_at_word(args, _ON_WORDS)
     if on_text == "":
-        raise ParseError("Add the date the money came in after “on”.", example=example)
+        raise ParseError(msg("Add the date the money came in after “on”."), example=example)
     if not amount_text:
-        raise ParseError("Add the amount received before “on”.", example=example)
+        raise ParseError(msg("Add the amount received before “on”."), example=example)
     try:
         amount = parse_amount(amount_text)
     except ParseError as error:
         if on_text is None and len(amount_text.split()) > 1:
             raise ParseError(
-                f"I couldn't read {quoted(amount_text)} as an amount. Write the amount, then "
-                "“on <date>” if the money didn't come in today.",
+                msg(
+                    "I couldn't read {value} as an amount. Write the amount, then "
+                    "“on <date>” if the money didn't come in today.",
+                    value=quoted(amount_text),
+                ),
                 example=example,
             ) from error
         raise
     if amount.value == 0:
-        raise ParseError("A payment must be more than zero.", example=example)
+        raise ParseError(msg("A payment must be more than zero."), example=example)
     received_on = parse_date(on_text, today) if on_text else today
     if received_on > today:
         raise ParseError(
-            f"{received_on:%a %-d %b %Y} is in the future. Record a payment once the money is in.",
+            msg(
+                "{day} is in the future. Record a payment once the money is in.",
+                day=received_on,
+            ),
             example=example,
         )
     return DealRecordPayment(ref, amount, received_on)
 
 
-def _split_at_word(text: str, word: str) -> tuple[str, str | None]:
-    """`text` before and after the first `word` standing on its own (None: no such word)."""
-    for token in _TOKEN_RE.finditer(text):
-        if token[0].casefold() == word:
-            return text[: token.start()].strip(), text[token.end() :].strip()
-    return text.strip(), None
+def _split_at_word(args: str, words: tuple[str, ...]) -> tuple[str, str | None]:
+    """`args` before and after the first of `words` standing on its own (None: none there).
+
+    A Chinese word may run into what follows it (`6万到期月底`), as Chinese has no spaces.
+    """
+    for token in _TOKEN_RE.finditer(args):
+        if token[0].casefold() in words:
+            return args[: token.start()].strip(), args[token.end() :].strip()
+    for word in words:
+        if not word.isascii() and word in args:
+            at = args.index(word)
+            return args[:at].strip(), args[at + len(word) :].strip()
+    return args.strip(), None
 
 
-def _within_limit(text: str, limit: int, what: str, example: str) -> str:
-    if len(text) > limit:
+def _within_limit(typed: str, limit: int, what: Text, example: Text | str) -> str:
+    if len(typed) > limit:
         raise ParseError(
-            f"{what} can be at most {limit} characters; yours has {len(text)}.", example=example
+            nmsg(
+                "{what} can be at most {limit} characters; yours has {n} character.",
+                "{what} can be at most {limit} characters; yours has {n}.",
+                len(typed),
+                what=what,
+                limit=limit,
+            ),
+            example=example,
         )
-    return text
+    return typed
 
 
-def _lost_example(ref: DealRef) -> str:
-    return f"/deal {_example_ref(ref)} lost chose a competitor"
+def _instalment_example(ref: DealRef) -> Text:
+    return msg("/deal {ref} payment 60k due 2026-12-31", ref=_example_ref(ref))
+
+
+def _lost_example(ref: DealRef) -> Text:
+    return msg("/deal {ref} lost chose a competitor", ref=_example_ref(ref))
 
 
 def _example_ref(ref: DealRef) -> str:

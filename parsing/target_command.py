@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.errors import ParseError
 from parsing.periods import PERIOD_EXAMPLES, parse_period
 from parsing.team_command import split_team_name, team_ref, user_mention
 from sales.metrics import METRICS, Metric
 from sales.periods import Period, month_of
+from translations import Text, marked, msg
 
 PERSON_EXAMPLE = "/target @rita revenue 120k 2026-12"
 TEAM_EXAMPLE = "/target team Enterprise revenue 1.5m 2026-Q4"
@@ -50,10 +51,29 @@ METRIC_WORDS: dict[str, Metric] = {
     "new-customers": METRICS["new_customers"],
     "newcustomers": METRICS["new_customers"],
     "new_customer": METRICS["new_customers"],
+    # The shared glossary's terms, for Chinese-speaking teams.
+    "销售额": METRICS["revenue"],
+    "回款额": METRICS["collected"],
+    "回款": METRICS["collected"],
+    "拜访": METRICS["visits"],
+    "拜访次数": METRICS["visits"],
+    "新客户": METRICS["new_customers"],
+    "新客户数": METRICS["new_customers"],
+    "方案": METRICS["proposals"],
+    "方案数": METRICS["proposals"],
+    "报价数": METRICS["proposals"],
 }
 _NEW_CUSTOMER_WORDS = frozenset({"customers", "customer"})
 _QUOTE_CHARS = frozenset('"“”')
-METRIC_NAMES = "revenue, collected, visits, new customers, proposals"
+METRIC_NAMES = marked("revenue, collected, visits, new customers, proposals")
+# What each metric is called inside a sentence, per language.
+_METRIC_IN_TEXT: dict[str, Text] = {
+    "revenue": msg("revenue"),
+    "collected": msg("collected"),
+    "visits": msg("visits"),
+    "new_customers": msg("new customers"),
+    "proposals": msg("proposals"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +116,7 @@ def parse_target_command(text: str, today: date) -> TargetCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
+    stripped = fold_punctuation(text).strip()
     if not stripped:
         return TargetShow(None)
     if stripped.casefold() in _HELP_WORDS:
@@ -108,8 +128,11 @@ def parse_target_command(text: str, today: date) -> TargetCommand:
     first = tokens[0][0]
     if not first.startswith(("<", "@", "#")):
         raise ParseError(
-            f"I don't understand {quoted(first)}. Start with the person (picked from Slack's "
-            "@ list) or with “team” and the team's name.",
+            msg(
+                "I don't understand {value}. Start with the person (picked from Slack's "
+                "@ list) or with “team” and the team's name.",
+                value=quoted(first),
+            ),
             example=PERSON_EXAMPLE,
         )
     owner = PersonOwner(user_mention(first, PERSON_EXAMPLE))
@@ -122,7 +145,7 @@ def parse_target_command(text: str, today: date) -> TargetCommand:
 
 def _parse_team(text: str, today: date) -> TargetCommand:
     if not text.strip():
-        raise ParseError("Name the team after “team”.", example=TEAM_EXAMPLE)
+        raise ParseError(msg("Name the team after “team”."), example=TEAM_EXAMPLE)
     name, metric, after = _split_at_metric(text)
     if metric is None:
         _reject_missing_metric(name)
@@ -168,7 +191,11 @@ def _reject_missing_metric(name: str) -> None:
     except ParseError:
         return
     raise ParseError(
-        f"I couldn't find a metric in {quoted(name)}. The metrics are: {METRIC_NAMES}.",
+        msg(
+            "I couldn't find a metric in {value}. The metrics are: {metrics}.",
+            value=quoted(name),
+            metrics=msg(METRIC_NAMES),
+        ),
         example=TEAM_EXAMPLE,
     )
 
@@ -182,7 +209,11 @@ def _metric_first(text: str, example: str) -> tuple[Metric, str]:
     if word in METRIC_WORDS:
         return METRIC_WORDS[word], rest
     raise ParseError(
-        f"I don't know the metric {quoted(typed)}. The metrics are: {METRIC_NAMES}.",
+        msg(
+            "I don't know the metric {value}. The metrics are: {metrics}.",
+            value=quoted(typed),
+            metrics=msg(METRIC_NAMES),
+        ),
         example=example,
     )
 
@@ -190,7 +221,10 @@ def _metric_first(text: str, example: str) -> tuple[Metric, str]:
 def _target(owner: Owner, metric: Metric, text: str, today: date, example: str) -> TargetSet:
     words = text.split()
     if not words:
-        raise ParseError(f"Add the target amount after “{_metric_word(metric)}”.", example=example)
+        raise ParseError(
+            msg("Add the target amount after “{metric}”.", metric=_metric_word(metric)),
+            example=example,
+        )
     amount, period = _amount_and_period(words, today, example)
     if not metric.is_money:
         amount = _count(amount, metric, example)
@@ -220,7 +254,14 @@ def _amount(text: str, example: str) -> Amount:
     try:
         return parse_amount(text)
     except ParseError as error:
-        raise ParseError(f"{error.message} Amounts look like {AMOUNT_EXAMPLES}.", example) from None
+        raise ParseError(
+            msg(
+                "{problem} Amounts look like {examples}.",
+                problem=error.text,
+                examples=msg(AMOUNT_EXAMPLES),
+            ),
+            example,
+        ) from None
 
 
 def _reads_as_amount(text: str) -> bool:
@@ -235,18 +276,30 @@ def _period(text: str, today: date, example: str) -> Period:
     try:
         return parse_period(text, today)
     except ParseError as error:
-        raise ParseError(f"{error.message} Periods look like {PERIOD_EXAMPLES}.", example) from None
+        raise ParseError(
+            msg(
+                "{problem} Periods look like {examples}.",
+                problem=error.text,
+                examples=msg(PERIOD_EXAMPLES),
+            ),
+            example,
+        ) from None
 
 
 def _count(amount: Amount, metric: Metric, example: str) -> Amount:
-    name = metric.label.lower()
+    name = _METRIC_IN_TEXT.get(metric.key, metric.label.lower())
     if amount.currency is not None:
         raise ParseError(
-            f"{metric.label} are counted, not money: leave out the currency.", example=example
+            msg("{metric} are counted, not money: leave out the currency.", metric=name),
+            example=example,
         )
     if amount.value != amount.value.to_integral_value():
         raise ParseError(
-            f"A target for {name} must be a whole number, not {amount.value.normalize():f}.",
+            msg(
+                "A target for {metric} must be a whole number, not {value}.",
+                metric=name,
+                value=f"{amount.value.normalize():f}",
+            ),
             example=example,
         )
     return amount

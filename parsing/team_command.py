@@ -11,6 +11,7 @@
     /team <name> channel #channel | none    (admins and the team's managers)
     /team <name> holidays <country> | none  (admins and the team's managers)
     /team <name> casereview <weekday> [<time>] | none   (admins and the team's managers)
+    /team <name> language zh | en | none    (admins and the team's managers)
 
 The command is sent with escaping on, so people picked from Slack's autocomplete arrive as
 `<@U123ABC|rita>` (or `<@U123ABC>`) and channels as `<#C123ABC|sales>` (or `<#C123ABC>`).
@@ -26,10 +27,11 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TypeAlias
 
-from parsing._common import quoted, squash_spaces
+from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.errors import ParseError
 from parsing.text import name_too_long
 from sales.workdays import is_known_country
+from translations import Language, msg, parse_language
 
 MAX_TEAM_NAME_CHARS = 80
 TEAM_EXAMPLES: tuple[str, ...] = (
@@ -43,12 +45,22 @@ TEAM_EXAMPLES: tuple[str, ...] = (
     "/team Enterprise holidays US",
     "/team Enterprise casereview thursday 15:00",
     "/team Enterprise casereview none",
+    "/team Enterprise language zh",
     "/team Enterprise unmanage @maria",
     "/team Enterprise",
 )
 CREATE_EXAMPLE = "/team create Enterprise"
 
-VERBS = ("manager", "unmanage", "add", "remove", "channel", "holidays", "casereview")
+VERBS = (
+    "manager",
+    "unmanage",
+    "add",
+    "remove",
+    "channel",
+    "holidays",
+    "casereview",
+    "language",
+)
 _VERB_SET = frozenset(VERBS)
 _HELP_WORDS = frozenset({"help", "?"})
 _NO_CHANNEL_WORDS = frozenset({"none", "off", "clear"})
@@ -63,11 +75,11 @@ _WORKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday")
 _WEEKEND_NAMES = ("saturday", "sunday")
 _TIME_RE = re.compile(r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?", re.IGNORECASE)
 
-PICK_PERSON_HINT = (
+PICK_PERSON_HINT = msg(
     "Pick each person from the list Slack shows when you type @, so their name turns into a "
     "mention, then send the command again."
 )
-PICK_CHANNEL_HINT = (
+PICK_CHANNEL_HINT = msg(
     "Pick the channel from the list Slack shows when you type #, so it turns into a link, "
     "then send the command again."
 )
@@ -140,6 +152,14 @@ class TeamSetCaseReview:
     at: time | None
 
 
+@dataclass(frozen=True)
+class TeamSetLanguage:
+    """The language of the team's channel messages; None: the bot's DEFAULT_LANGUAGE."""
+
+    team: str
+    language: Language | None
+
+
 TeamPeopleChange: TypeAlias = TeamAddManagers | TeamUnmanage | TeamAddMembers | TeamRemoveMembers
 TeamCommand: TypeAlias = (
     TeamHelp
@@ -150,6 +170,7 @@ TeamCommand: TypeAlias = (
     | TeamSetChannel
     | TeamSetHolidays
     | TeamSetCaseReview
+    | TeamSetLanguage
 )
 
 
@@ -158,7 +179,7 @@ def parse_team_command(text: str) -> TeamCommand:
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
-    stripped = text.strip()
+    stripped = fold_punctuation(text).strip()
     if not stripped:
         return TeamList()
     if stripped.casefold() in _HELP_WORDS:
@@ -176,6 +197,8 @@ def parse_team_command(text: str) -> TeamCommand:
         return TeamSetHolidays(name, _country(args, example_team))
     if verb == "casereview":
         return _case_review(name, args, example_team)
+    if verb == "language":
+        return TeamSetLanguage(name, _language(args, example_team))
     user_ids = read_user_mentions(args, f"/team {example_team} {verb} @rita")
     if verb == "manager":
         return TeamAddManagers(name, user_ids)
@@ -192,20 +215,24 @@ def check_team_name(text: str, *, example: str = CREATE_EXAMPLE) -> str:
     if _starts_quoted(name) and len(name) > 1 and name[-1] in _QUOTES.values():
         name = squash_spaces(name[1:-1])
     if not name:
-        raise ParseError("Give the new team a name.", example=example)
-    too_long = name_too_long("A team name", name, MAX_TEAM_NAME_CHARS)
+        raise ParseError(msg("Give the new team a name."), example=example)
+    too_long = name_too_long(msg("A team name"), name, MAX_TEAM_NAME_CHARS)
     if too_long:
         raise ParseError(too_long, example=example)
     if "<" in name or ">" in name:
         raise ParseError(
-            "A team name can't contain mentions or channels. Create the team first, then add "
-            "people with “/team <name> add @person”.",
+            msg(
+                "A team name can't contain mentions or channels. Create the team first, then "
+                "add people with “/team <name> add @person”."
+            ),
             example=example,
         )
     if any(char in name for char in _QUOTES):
-        raise ParseError("A team name can't contain quotation marks.", example=example)
+        raise ParseError(msg("A team name can't contain quotation marks."), example=example)
     if name.casefold() in _HELP_WORDS:
-        raise ParseError(f"{quoted(name)} can't be a team name; pick another.", example=example)
+        raise ParseError(
+            msg("{name} can't be a team name; pick another.", name=quoted(name)), example=example
+        )
     return name
 
 
@@ -230,17 +257,21 @@ def split_team_name(
         closing = _QUOTES[text[0]]
         end = text.find(closing, 1)
         if end < 0:
-            raise ParseError("The team name's closing quotation mark is missing.", example=example)
+            raise ParseError(
+                msg("The team name's closing quotation mark is missing."), example=example
+            )
         name = squash_spaces(text[1:end])
         if not name:
-            raise ParseError("The team name between the quotation marks is empty.", example=example)
+            raise ParseError(
+                msg("The team name between the quotation marks is empty."), example=example
+            )
         after = text[end + 1 :].strip()
         if not after:
             return name, None, ""
         keyword, typed, rest = _first_word(after)
         if keyword not in keywords:
             raise ParseError(
-                f"I don't know what {quoted(typed)} means after the team's name.",
+                msg("I don't know what {value} means after the team's name.", value=quoted(typed)),
                 example=example,
             )
         return name, keyword, rest
@@ -262,7 +293,9 @@ def read_user_mentions(text: str, example: str) -> tuple[str, ...]:
             continue
         user_ids.append(user_mention(token, example))
     if not user_ids:
-        raise ParseError("Mention the people, picking each from Slack's @ list.", example=example)
+        raise ParseError(
+            msg("Mention the people, picking each from Slack's @ list."), example=example
+        )
     return tuple(dict.fromkeys(user_ids))
 
 
@@ -272,21 +305,34 @@ def user_mention(token: str, example: str) -> str:
         return match[1]
     if _CHANNEL_RE.fullmatch(token) or token.startswith("#"):
         raise ParseError(
-            f"{quoted(_shown(token))} is a channel, not a person. {PICK_PERSON_HINT}",
+            msg(
+                "{value} is a channel, not a person. {hint}",
+                value=quoted(_shown(token)),
+                hint=PICK_PERSON_HINT,
+            ),
             example=example,
         )
     if token.startswith(("<!", "<@S")):
         raise ParseError(
-            f"I can't use {quoted(_shown(token))} here: a group or @here isn't one person. "
-            "Mention each person instead.",
+            msg(
+                "I can't use {value} here: a group or @here isn't one person. "
+                "Mention each person instead.",
+                value=quoted(_shown(token)),
+            ),
             example=example,
         )
     if token.startswith("@"):
         raise ParseError(
-            f"I can't tell who {quoted(token)} is. {PICK_PERSON_HINT}", example=example
+            msg("I can't tell who {value} is. {hint}", value=quoted(token), hint=PICK_PERSON_HINT),
+            example=example,
         )
     raise ParseError(
-        f"{quoted(_shown(token))} isn't a mention of a person. {PICK_PERSON_HINT}", example=example
+        msg(
+            "{value} isn't a mention of a person. {hint}",
+            value=quoted(_shown(token)),
+            hint=PICK_PERSON_HINT,
+        ),
+        example=example,
     )
 
 
@@ -295,21 +341,30 @@ def _channel(args: str, team: str) -> str | None:
     tokens = [match[0] for match in _TOKEN_RE.finditer(args)]
     if not tokens:
         raise ParseError(
-            "Add the channel after “channel”, or “none” to stop using one.", example=example
+            msg("Add the channel after “channel”, or “none” to stop using one."), example=example
         )
     if len(tokens) > 1:
-        raise ParseError("A team has one channel; name just one.", example=example)
+        raise ParseError(msg("A team has one channel; name just one."), example=example)
     token = tokens[0]
     if token.casefold() in _NO_CHANNEL_WORDS:
         return None
     if match := _CHANNEL_RE.fullmatch(token):
         return match[1]
     if token.startswith("#"):
-        raise ParseError(f"I can't tell which channel {quoted(token)} is. {PICK_CHANNEL_HINT}",
-                         example=example)  # fmt: skip
+        raise ParseError(
+            msg(
+                "I can't tell which channel {value} is. {hint}",
+                value=quoted(token),
+                hint=PICK_CHANNEL_HINT,
+            ),
+            example=example,
+        )
     raise ParseError(
-        f"{quoted(_shown(token))} isn't a channel. {PICK_CHANNEL_HINT} "
-        "Use “none” to stop using a channel.",
+        msg(
+            "{value} isn't a channel. {hint} Use “none” to stop using a channel.",
+            value=quoted(_shown(token)),
+            hint=PICK_CHANNEL_HINT,
+        ),
         example=example,
     )
 
@@ -319,7 +374,7 @@ def _country(args: str, team: str) -> str | None:
     words = args.split()
     if len(words) != 1:
         raise ParseError(
-            "Add one country code after “holidays”, or “none” to use the bot's default.",
+            msg("Add one country code after “holidays”, or “none” to use the bot's default."),
             example=example,
         )
     if words[0].casefold() in _NO_CHANNEL_WORDS:
@@ -327,11 +382,37 @@ def _country(args: str, team: str) -> str | None:
     code = words[0].upper()
     if len(code) > 8 or not is_known_country(code):
         raise ParseError(
-            f"I don't know the country {quoted(words[0])}. Use a country code such as "
-            "US, CN, GB or DE, or “none” to use the bot's default.",
+            msg(
+                "I don't know the country {value}. Use a country code such as "
+                "US, CN, GB or DE, or “none” to use the bot's default.",
+                value=quoted(words[0]),
+            ),
             example=example,
         )
     return code
+
+
+def _language(args: str, team: str) -> Language | None:
+    example = f"/team {team} language zh"
+    word = squash_spaces(args)
+    if word.casefold() in _NO_CHANNEL_WORDS:
+        return None
+    language = parse_language(word)
+    if language is None:
+        raise ParseError(
+            msg(
+                "Add “zh” (简体中文) or “en” (English) after “language”, "
+                "or “none” to use the bot's default."
+            )
+            if not word
+            else msg(
+                "I don't know the language {value}. Use “zh” (简体中文) or “en” (English), "
+                "or “none” to use the bot's default.",
+                value=quoted(word),
+            ),
+            example=example,
+        )
+    return language
 
 
 def _case_review(name: str, args: str, team: str) -> TeamSetCaseReview:
@@ -341,8 +422,10 @@ def _case_review(name: str, args: str, team: str) -> TeamSetCaseReview:
         return TeamSetCaseReview(name, None, None)
     if not words or len(words) > 3:
         raise ParseError(
-            "Add the weekday and the time of the case-review prompt, or “none” for the "
-            "bot's default.",
+            msg(
+                "Add the weekday and the time of the case-review prompt, or “none” for the "
+                "bot's default."
+            ),
             example=example,
         )
     weekday: int | None = None
@@ -358,24 +441,40 @@ def _case_review(name: str, args: str, team: str) -> TeamSetCaseReview:
 
 def _workday(word: str, example: str) -> int:
     for number, day in enumerate(_WORKDAY_NAMES):
-        if word in (day, day[:3]):
+        if word in (day, day[:3]) or word in _chinese_weekday_names(number):
             return number
-    if any(word in (day, day[:3]) for day in _WEEKEND_NAMES):
-        raise ParseError("Pick a working day, Monday to Friday.", example=example)
-    raise ParseError(f"{quoted(word)} isn't a weekday such as friday.", example=example)
+    weekend = any(word in (day, day[:3]) for day in _WEEKEND_NAMES) or any(
+        word in _chinese_weekday_names(number) for number in (5, 6)
+    )
+    if weekend:
+        raise ParseError(msg("Pick a working day, Monday to Friday."), example=example)
+    raise ParseError(
+        msg("{value} isn't a weekday such as friday.", value=quoted(word)), example=example
+    )
+
+
+def _chinese_weekday_names(number: int) -> tuple[str, ...]:
+    """周四, 星期四, 礼拜四 for Thursday (3); 日 and 天 both name Sunday."""
+    days = ("一", "二", "三", "四", "五", "六", "日天")[number]
+    return tuple(prefix + day for prefix in ("周", "星期", "礼拜") for day in days)
 
 
 def _time_of_day(text: str, example: str) -> time:
     match = _TIME_RE.fullmatch(text.strip())
     if match is None:
-        raise ParseError(f"{quoted(text)} isn't a time such as 16:00 or 4pm.", example=example)
+        raise ParseError(
+            msg("{value} isn't a time such as 16:00 or 4pm.", value=quoted(text)),
+            example=example,
+        )
     hour, minute = int(match[1]), int(match[2] or 0)
     if match[3]:
         if not 1 <= hour <= 12:
-            raise ParseError(f"{quoted(text)} isn't a time of day.", example=example)
+            raise ParseError(
+                msg("{value} isn't a time of day.", value=quoted(text)), example=example
+            )
         hour = hour % 12 + (12 if match[3].casefold() == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ParseError(f"{quoted(text)} isn't a time of day.", example=example)
+        raise ParseError(msg("{value} isn't a time of day.", value=quoted(text)), example=example)
     return time(hour, minute)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from parsing._common import quoted
+from translations import Text, msg
+
 # C0 and C1 control characters except tab and newline, and lone UTF-16 surrogates (JSON can
 # carry "\ud800"). PostgreSQL refuses NUL in text and no UTF-8 encoder takes a surrogate;
 # the others are invisible in Slack, so dropping them changes nothing a person can see.
@@ -30,14 +33,23 @@ def match_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def name_too_long(what: str, name: str, limit: int) -> str | None:
+def name_too_long(what: Text, name: str, limit: int) -> Text | None:
     """Why the name `name` can't be kept in `limit` characters (its key included), if so."""
     shown, key = " ".join(name.split()), match_key(name)
     if len(shown) > limit:
-        return f"{what} can be at most {limit} characters, but it has {len(shown)}."
+        return msg(
+            "{what} can be at most {limit} characters, but {name} has {length}.",
+            what=what,
+            limit=limit,
+            name=quoted(shown),
+            length=len(shown),
+        )
     if len(key) > limit:
-        return (
-            f"{what} can be at most {limit} characters as names are compared (in lower case, "
-            f"where ß is ss), but it has {len(key)}."
+        return msg(
+            "{what} can be at most {limit} characters as names are compared (in lower case, "
+            "where ß is ss), but it has {length}.",
+            what=what,
+            limit=limit,
+            length=len(key),
         )
     return None

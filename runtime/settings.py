@@ -11,6 +11,8 @@ import holidays
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from translations import ENGLISH, Language, parse_language
+
 DEFAULT_DATABASE_URL = "sqlite:///salesbot.db"
 # Stands in for the bot token in commands that never talk to Slack.
 NO_TOKEN = "xoxb-not-needed"
@@ -44,6 +46,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
     default_currency: str = "USD"
+    default_language: Language = ENGLISH  # of teams' channel messages; people get their own
     log_level: str = "INFO"
     holiday_country: str | None = None
     pacing_time: time = time(9, 0)
@@ -152,6 +155,10 @@ def load_settings(
     if not _CURRENCY.match(currency):
         problems.append("DEFAULT_CURRENCY must be a three-letter ISO 4217 code such as USD or CNY.")
 
+    default_language = parse_language(text("DEFAULT_LANGUAGE") or "en")
+    if default_language is None:
+        problems.append("DEFAULT_LANGUAGE must be en (English) or zh (简体中文).")
+
     log_level = (text("LOG_LEVEL") or "INFO").upper()
     if log_level not in LOG_LEVELS:
         problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
@@ -197,6 +204,7 @@ def load_settings(
         slack_api_url=api_url,
         admin_user_ids=admins,
         default_currency=currency,
+        default_language=default_language or ENGLISH,
         log_level=log_level,
         holiday_country=holiday_country,
         pacing_time=pacing_time,

@@ -11,7 +11,8 @@ from runtime.settings import Settings
 from sales.localtime import local_today
 from services.people import People
 from store.db import Database
-from store.models import Person
+from store.models import Person, Team
+from translations import Language, language_for_person, language_for_team
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,13 @@ class BotContext:
     def today_for(self, person: Person | None) -> date:
         """The person's own calendar day (UTC until we know their time zone)."""
         return local_today(person.tz if person else "UTC", self.clock())
+
+    def language_for(self, person: Person | None) -> Language:
+        """The language to write to this person in: their `/lang` choice, else their Slack's."""
+        if person is None:
+            return language_for_person(None, None)
+        return language_for_person(person.language, person.locale)
+
+    def team_language(self, team: Team) -> Language:
+        """The language of the team's channel messages: its own, else DEFAULT_LANGUAGE."""
+        return language_for_team(team.language, self.settings.default_language)

@@ -30,6 +30,8 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The person's own choice (`/lang`, "en" or "zh"); None: follow their Slack locale.
+    language: Mapped[str | None] = mapped_column(String(8))
     role: Mapped[str] = mapped_column(String(16), default="rep")
     profile_synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -174,6 +176,8 @@ class Team(Base):
     # When the weekly case-review prompt goes out (overrides CASE_PROMPT_DAY/TIME).
     case_prompt_weekday: Mapped[int | None]
     case_prompt_time: Mapped[str | None] = mapped_column(String(5))
+    # Language of the team's channel messages ("en" or "zh"); None: DEFAULT_LANGUAGE.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

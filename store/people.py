@@ -41,6 +41,13 @@ def save_profile(
     return person
 
 
+def set_language(session: Session, person_id: int, language: str | None) -> Person:
+    """The person's own language choice; None: follow their Slack locale again."""
+    person = session.get_one(Person, person_id)
+    person.language = language
+    return person
+
+
 def person_by_id(session: Session, person_id: int) -> Person:
     return session.get_one(Person, person_id)
 

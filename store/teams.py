@@ -42,6 +42,13 @@ def set_holiday_country(session: Session, team: Team, country: str | None, actor
     record_change(session, actor=actor, record=team, action="update", before=before)
 
 
+def set_language(session: Session, team: Team, language: str | None, actor: str) -> None:
+    """The language of the team's channel messages; None: the bot's DEFAULT_LANGUAGE."""
+    before = snapshot(team)
+    team.language = language
+    record_change(session, actor=actor, record=team, action="update", before=before)
+
+
 def set_case_review(
     session: Session, team: Team, weekday: int | None, at: str | None, actor: str
 ) -> None:

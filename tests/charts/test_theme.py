@@ -69,9 +69,15 @@ def test_text_is_made_safe_to_draw() -> None:
     assert theme.clean("Q4 $ push") == "Q4 $ push"
 
 
-@pytest.mark.skipif(len(theme.font_families()) > 1, reason="a CJK font is installed")
 def test_characters_no_font_has_become_question_marks() -> None:
-    assert theme.clean("华东 team 🚀") == "?? team ?"
+    # Chinese is drawn with the bundled font; the emoji no font here has becomes "?".
+    assert theme.clean("华东 team 🚀") == "华东 team ?"
+
+
+def test_the_bundled_cjk_font_comes_right_after_dejavu_sans() -> None:
+    assert theme.font_families()[:2] == ("DejaVu Sans", "Noto Sans CJK SC")
+    assert theme.BUNDLED_CJK_FONT.is_file()
+    assert (theme.BUNDLED_CJK_FONT.parent / "OFL.txt").is_file()
 
 
 def test_fonts_are_the_bundled_dejavu_sans_first() -> None:

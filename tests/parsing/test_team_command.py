@@ -210,7 +210,7 @@ def test_case_review_like_text_gives_a_command_or_a_parse_error(text):
 def test_a_plain_at_name_asks_for_slacks_autocomplete():
     error = fails("Enterprise add @rita")
     assert "“@rita”" in error.message
-    assert PICK_PERSON_HINT in error.message
+    assert str(PICK_PERSON_HINT) in error.message
     assert error.example == "/team Enterprise add @rita"
 
 
@@ -226,7 +226,7 @@ def test_a_plain_at_name_asks_for_slacks_autocomplete():
         ("Enterprise manager <!subteam^S0123|@sales-team>", "isn't one person"),
         ("Enterprise add <!here>", "isn't one person"),
         ("Enterprise channel", "Add the channel"),
-        ("Enterprise channel #sales", PICK_CHANNEL_HINT),
+        ("Enterprise channel #sales", str(PICK_CHANNEL_HINT)),
         ("Enterprise channel sales", "isn't a channel"),
         ("Enterprise channel <#C1AB|a> <#C2AB|b>", "name just one"),
         (f"Enterprise channel {RITA}", "isn't a channel"),

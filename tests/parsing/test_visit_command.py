@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsing.dates import DATE_EXAMPLES
 from parsing.errors import ParseError
 from parsing.visit_command import (
     VISIT_EXAMPLE,
@@ -91,21 +92,23 @@ def test_visit_logs(text, expected):
 
 
 @pytest.mark.parametrize(
-    ("text", "step", "date_text"),
+    ("text", "problem"),
     [
-        ("Acme: a; next: call by fridy", "call by fridy", "fridy"),
-        ("Acme: a; next: sign by the CFO", "sign by the CFO", "the CFO"),
-        ("Acme: a; next: sign by 2026-02-30", "sign by 2026-02-30", "2026-02-30"),
+        ("Acme: a; next: call by fridy", "I couldn't read “fridy” as a date."),
+        ("Acme: a; next: sign by the CFO", "I couldn't read “the CFO” as a date."),
+        ("Acme: a; next: sign by 2026-02-30", "“2026-02-30” isn't a real date."),
+        ("美团: 拜访了CEO；next: 发合同 by 12月32号", "“12月32号” isn't a real date."),
+        ("华为：拜访了采购总监；下一步：发报价截止下下周", "I couldn't read “下下周” as a date."),
     ],
 )
-def test_unreadable_due_date_keeps_the_step_and_warns(text, step, date_text):
-    assert visit(text) == VisitLog(
-        "Acme",
-        "a",
-        step,
-        None,
-        (f"I couldn't read “{date_text}” as a date, so no due date was set.",),
+def test_unreadable_due_date_is_refused_with_an_example(text, problem):
+    # A step kept without its date would never be reminded, so the visit is refused whole.
+    error = result_or_error(parse_visit_command, text, THURSDAY)
+    assert isinstance(error, ParseError)
+    assert error.message == (
+        f"{problem} Put the next step's due date after “by”, or leave “by” out."
     )
+    assert error.example == DATE_EXAMPLES
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,64 @@
+"""Charts draw Chinese on a fresh install: the bundled font, and no missing-glyph warnings."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import date, timedelta
+from decimal import Decimal
+
+from matplotlib import font_manager
+
+from charts import BurnUp, Funnel, burn_up_png, funnel_figure, funnel_png, theme
+from tests.charts.helpers import texts
+from tests.charts.png import read_png
+
+STAGES_ZH = [
+    ("线索", 148),
+    ("已筛选", 96),
+    ("已接触", 71),
+    ("方案", 38),
+    ("谈判", 22),
+    ("赢单", 13),
+]
+
+
+def test_a_chart_titled_in_chinese_draws_every_glyph() -> None:
+    with warnings.catch_warnings():
+        # matplotlib warns "Glyph ... missing from font(s)" for each character it cannot draw.
+        warnings.simplefilter("error")
+        png = funnel_png(Funnel("华东销售", "最近 4 周", STAGES_ZH))
+    assert read_png(png).text["Title"] == "华东销售 — 最近 4 周"
+
+
+def test_chinese_labels_are_kept_not_replaced() -> None:
+    shown = texts(funnel_figure(Funnel("华东销售", "2026-11", STAGES_ZH)))
+    assert "赢单" in shown
+    assert not any("?" in text for text in shown)
+
+
+def test_a_burn_up_in_chinese_draws_every_glyph() -> None:
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(30)]
+    actual: list[Decimal | None] = [Decimal(i * 4000) for i in range(18)] + [None] * 12
+    expected = [Decimal(i * 4000) for i in range(30)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = burn_up_png(
+            BurnUp("华东销售 — 销售额", "2026-11", "¥", days, actual, Decimal(120_000), expected)
+        )
+    assert read_png(png).width == 1200
+
+
+def test_latin_text_keeps_dejavu_sans() -> None:
+    # The CJK font is only the fallback: a Latin title is still drawn in DejaVu Sans.
+    family = theme.text_style()["fontfamily"]
+    found = font_manager.findfont(font_manager.FontProperties(family=family))
+    assert found.endswith("DejaVuSans.ttf")
+
+
+def test_bold_chinese_titles_log_no_font_fallback(caplog) -> None:
+    # findfont remembers its answers (and logs only the first time): start afresh.
+    font_manager.fontManager._findfont_cached.cache_clear()
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+        funnel_png(Funnel("华南大区", "2026-12", STAGES_ZH))
+    assert [r.getMessage() for r in caplog.records if "Failed to find" in r.getMessage()] == []

@@ -1,0 +1,61 @@
+"""Numbers, money and dates as each language writes them, through Babel's CLDR data.
+
+format_money("zh", Decimal("1200000"), "CNY")        -> "¥1,200,000"
+format_money_short("zh", Decimal("1200000"), "CNY")  -> "¥120万"
+format_money("en", Decimal("84500"), "USD")          -> "$84,500"
+format_day("zh", date(2026, 12, 15))                 -> "2026年12月15日 周二"
+format_day("en", date(2026, 12, 15))                 -> "Tue 15 Dec 2026"
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_compact_currency, format_currency, format_decimal
+
+from translations import FORMAT_LOCALES, Language
+
+# Whole amounts are shown without ".00": salespeople read "$84,500", not "$84,500.00".
+_WHOLE_MONEY = "¤#,##0"
+_FIRST_COMPACT_UNIT: dict[Language, int] = {"en": 1_000, "zh": 10_000}
+_DAY_PATTERNS: dict[Language, str] = {"en": "EEE d MMM y", "zh": "y年M月d日 EEE"}
+_SHORT_DAY_PATTERNS: dict[Language, str] = {"en": "EEE d MMM", "zh": "M月d日 EEE"}
+
+
+def format_number(language: Language, value: Decimal | int) -> str:
+    """`value` with the language's grouping and decimal signs: 1,234.5."""
+    return format_decimal(value, locale=FORMAT_LOCALES[language])
+
+
+def format_money(language: Language, amount: Decimal, currency: str) -> str:
+    """The exact amount, for tables and confirmations: ¥1,200,000 or $84,500.50."""
+    locale = FORMAT_LOCALES[language]
+    if amount == amount.to_integral_value():
+        return format_currency(
+            amount, currency, format=_WHOLE_MONEY, locale=locale, currency_digits=False
+        )
+    return format_currency(amount, currency, locale=locale)
+
+
+def format_money_short(language: Language, amount: Decimal, currency: str) -> str:
+    """The amount rounded to the language's large units, for headlines: ¥120万, $1.2M.
+
+    Amounts below the first such unit (万 in Chinese, thousand in English) are shown exactly.
+    """
+    if abs(amount) < _FIRST_COMPACT_UNIT[language]:
+        return format_money(language, amount, currency)
+    return format_compact_currency(
+        amount, currency, locale=FORMAT_LOCALES[language], fraction_digits=1
+    )
+
+
+def format_day(language: Language, day: date) -> str:
+    """A date with its weekday: 2026年12月15日 周二, Tue 15 Dec 2026."""
+    return format_date(day, _DAY_PATTERNS[language], locale=FORMAT_LOCALES[language])
+
+
+def format_short_day(language: Language, day: date) -> str:
+    """A date in the coming months, without the year: 12月15日 周二, Tue 15 Dec."""
+    return format_date(day, _SHORT_DAY_PATTERNS[language], locale=FORMAT_LOCALES[language])
