@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from parsing.amounts import MAX_AMOUNT, Amount, parse_amount
 from parsing.case_command import CaseAway, parse_case_command
 from parsing.chinese_numbers import parse_chinese_number, to_chinese_numerals
-from parsing.dates import parse_date
+from parsing.dates import EARLIEST_DATE, LATEST_DATE, parse_date
 from parsing.deal_command import (
     DealAddInstalment,
     DealAddNote,
@@ -40,8 +40,11 @@ from tests.parsing.helpers import result_or_error
 
 TUESDAY = date(2026, 12, 1)
 DEC_31 = date(2026, 12, 31)
-TODAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(9000, 12, 31))
-DATES = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
+# Dates the bot keeps (parsing.dates refuses others), with room for "999 days from now".
+TODAYS = st.dates(
+    min_value=EARLIEST_DATE + timedelta(days=1), max_value=LATEST_DATE - timedelta(days=3 * 366)
+)
+DATES = st.dates(min_value=EARLIEST_DATE, max_value=LATEST_DATE)
 WEEKDAY_NAMES = "一二三四五六日"
 WEEK_WORDS = ("周", "星期", "礼拜")
 DEAL_12 = DealRef(deal_id=12)
@@ -274,7 +277,7 @@ def test_visit_notes_keep_their_own_punctuation() -> None:
     customer=CJK_TEXT,
     notes=CJK_TEXT,
     step=CJK_TEXT.filter(lambda s: "by" not in s.casefold()),
-    due=st.dates(min_value=date(2000, 1, 1), max_value=date(9999, 12, 31)),
+    due=st.dates(min_value=date(2000, 1, 1), max_value=LATEST_DATE),
     colon=st.sampled_from(":："),
     semicolon=st.sampled_from(";；"),
     marker=st.sampled_from(["next", "下一步", "NEXT"]),

@@ -1,14 +1,14 @@
 """report indexes: stage changes by stage and by time, for reports over many people
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """languages: a person's own choice (/lang) and a team's channel language
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
