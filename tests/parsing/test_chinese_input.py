@@ -40,9 +40,9 @@ from tests.parsing.helpers import result_or_error
 
 TUESDAY = date(2026, 12, 1)
 DEC_31 = date(2026, 12, 31)
-# Dates the bot keeps (parsing.dates refuses others), with room for "999 days from now".
+# Dates the bot keeps (parsing.dates refuses others), with room for "999 weeks from now".
 TODAYS = st.dates(
-    min_value=EARLIEST_DATE + timedelta(days=1), max_value=LATEST_DATE - timedelta(days=3 * 366)
+    min_value=EARLIEST_DATE + timedelta(days=1), max_value=LATEST_DATE - timedelta(days=20 * 366)
 )
 DATES = st.dates(min_value=EARLIEST_DATE, max_value=LATEST_DATE)
 WEEKDAY_NAMES = "一二三四五六日"
