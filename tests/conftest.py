@@ -6,6 +6,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,12 +32,12 @@ OTHER_REP = "UREP002"
 START = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def database_url(tmp_path: Any) -> Iterator[str]:
+@contextmanager
+def fresh_database_url(folder: Any, name: str = "salesbot") -> Iterator[str]:
     """A fresh, empty database: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set."""
     server_url = os.environ.get("TEST_DATABASE_URL")
     if not server_url:
-        yield f"sqlite:///{tmp_path / 'salesbot.db'}"
+        yield f"sqlite:///{folder / f'{name}.db'}"
         return
     # A schema per test keeps tests apart without creating databases.
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -50,6 +51,12 @@ def database_url(tmp_path: Any) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> Iterator[str]:
+    with fresh_database_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
