@@ -38,7 +38,7 @@ from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.deal_command import DealAddInstalment, DealRecordPayment
 from parsing.errors import ParseError
 from sales.collections import OpenInstalment, Overpayment, PaymentRefused, allocate, outstanding
-from sales.money import format_money
+from sales.money import format_money, typed_amount
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
 from services.home import refresh_home_soon
@@ -338,7 +338,6 @@ def _save_and_redraw(
         ctx,
         client,
         meta.instalment_id,
-        ctx.today_for(ctx.people.known(user_id)),
         also=(meta.channel, meta.message_ts),
         headline=headline(first),
     )
@@ -423,7 +422,6 @@ def record_payment(
         ref, first = ctx.db.run_once(key, save)
     except NotAllowed as refusal:
         return refused(refusal)
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         payment = payments.get_payment(session, record_id(ref))
         numbers = {
@@ -441,7 +439,7 @@ def record_payment(
         money = format_money(payment.amount, payment.currency) if payment else ""
     if first:
         for instalment_id in touched:
-            refresh_alerts(ctx, client, instalment_id, today)
+            refresh_alerts(ctx, client, instalment_id)
     headline = (
         f":moneybag: Recorded {money} received {day(command.received_on)} for deal "
         f"#{deal_id}: {'; '.join(settled)}."
@@ -536,7 +534,7 @@ def _within_deal(session: Session, deal: Deal, adding: Decimal) -> None:
             f"That would schedule {money(scheduled + adding)}, more than deal #{deal.id}'s "
             f"{money(deal.amount)}: at most {money(left)} is left to schedule. If the deal grew, "
             "change its amount first.",
-            example=f"/deal #{deal.id} amount {deal.amount + adding:f}",
+            example=f"/deal #{deal.id} amount {typed_amount(scheduled + adding)}",
         )
 
 

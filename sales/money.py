@@ -17,6 +17,18 @@ def format_money(value: Decimal, currency: str) -> str:
     return f"{symbol}{number}" if symbol else f"{currency} {number}"
 
 
+def typed_amount(value: Decimal) -> str:
+    """An amount as a person types it in a command, for examples to copy: `100k`, `1.5m`,
+    `120,500`, `99.50`. No currency: the command keeps the record's own."""
+    for size, suffix in ((Decimal(1_000_000), "m"), (Decimal(1000), "k")):
+        scaled = value / size
+        # At most one decimal place ("1.5m"); finer than that reads better in full.
+        if value >= size and scaled == scaled.quantize(Decimal("0.1")):
+            return f"{scaled.normalize():f}{suffix}"
+    places = 0 if value == value.to_integral_value() else 2
+    return f"{value:,.{places}f}"
+
+
 def totals_by_currency(amounts: Iterable[tuple[Decimal, str]]) -> dict[str, Decimal]:
     """Sums kept apart per currency: adding dollars to yuan means nothing."""
     totals: dict[str, Decimal] = defaultdict(Decimal)

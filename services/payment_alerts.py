@@ -4,7 +4,7 @@ redrawn in place (every copy sent) after someone acts on one."""
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from blocks.payments import AlertView, HistoryEntry, alert_message
 from runtime.settings import Settings
 from sales.collections import AlertRules
+from sales.localtime import local_today
 from services.context import BotContext
 from store import deliveries, payments
 
@@ -52,16 +53,21 @@ def history(session: Session, instalment_id: int) -> list[HistoryEntry]:
 def alert_view(
     session: Session,
     instalment_id: int,
-    today: date,
+    now: datetime,
     rules: AlertRules,
     *,
     step: str | None = None,
     headline: str | None = None,
 ) -> AlertView | None:
-    """What an alert about the instalment shows today; None when it no longer exists."""
+    """What an alert about the instalment shows at `now`; None when it no longer exists.
+
+    Days overdue are counted on one calendar, the deal owner's, so the owner's, the
+    manager's and the finance channel's copies agree wherever each reader is.
+    """
     instalment = payments.get_instalment(session, instalment_id)
     if instalment is None:
         return None
+    today = local_today(instalment.deal.owner.tz, now)
     siblings = payments.instalments_of(session, instalment.deal_id)
     number = next(n for n, other in enumerate(siblings, start=1) if other.id == instalment.id)
     return AlertView(
@@ -81,7 +87,6 @@ def refresh_alerts(
     ctx: BotContext,
     client: WebClient,
     instalment_id: int,
-    today: date,
     *,
     also: tuple[str | None, str | None] = (None, None),
     headline: str | None = None,
@@ -89,7 +94,9 @@ def refresh_alerts(
     """Redraw every alert sent about the instalment (and the message `also` names, a
     channel and ts), so nobody acts on a stale one. How many were updated."""
     with ctx.db.reading() as session:
-        view = alert_view(session, instalment_id, today, rules_of(ctx.settings), headline=headline)
+        view = alert_view(
+            session, instalment_id, ctx.clock(), rules_of(ctx.settings), headline=headline
+        )
         sent = deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
         targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
     if view is None:
