@@ -435,7 +435,7 @@ def _payments(ref: DealRef, args: str, _today: date) -> DealPayments | DealCance
         return DealCancelSchedule(ref)
     if args:
         raise ParseError(
-            f"“payments” takes nothing after it but “cancel”, and I got {quoted(args)}. "
+            f"“payments” doesn't take anything after it (but “cancel”), and I got {quoted(args)}. "
             "To add an instalment, use “payment <amount> due <date>”.",
             example=f"/deal {_example_ref(ref)} payment 60k due 2026-12-31",
         )

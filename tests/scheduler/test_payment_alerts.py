@@ -413,3 +413,22 @@ def test_collected_counts_in_pacing_and_the_digest_shows_collections(
     assert "*Overdue*: $75,000" in digest
     assert f"<@{REP}> · $70,000 overdue · 31-60 days $70,000" in digest
     assert f"<@{OTHER_REP}> · $5,000 overdue · 1-30 days $5,000" in digest
+
+
+def test_every_copy_counts_days_overdue_on_the_owners_calendar(
+    team: RunningBot, travel: Travel
+) -> None:
+    # Oscar (the owner) lives in Shanghai, Mia (his manager) in New York. At 02:00 UTC on
+    # Friday 20 November it is Friday 10:00 for Oscar and still Thursday 21:00 for Mia.
+    owed(team, amount="5k", due=date(2027, 1, 29))  # Rita's: instalment ids and numbers differ
+    owed(team, due=date(2026, 11, 12), user=OTHER_REP)
+    travel(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    run(team)
+    owner_copy = text_of(alerts(team, OTHER_REP)[-1].params)
+    manager_copy = text_of(alerts(team, MANAGER)[-1].params)
+    for copy in (owner_copy, manager_copy):
+        assert "Payment 8 days overdue" in copy
+        assert "*Days overdue*\n8" in copy
+        # The footer numbers the instalment as the card does, never by its internal id.
+        assert "Instalment 1 of 1 · days overdue as of Fri 20 Nov 2026 in the owner's" in copy
+        assert "Instalment #" not in copy
