@@ -429,6 +429,7 @@ def test_every_copy_counts_days_overdue_on_the_owners_calendar(
     for copy in (owner_copy, manager_copy):
         assert "Payment 8 days overdue" in copy
         assert "*Days overdue*\n8" in copy
+    for copy in (owner_copy, manager_copy):
         # The footer numbers the instalment as the card does, never by its internal id.
         assert "Instalment 1 of 1 · days overdue as of Fri 20 Nov 2026 in the owner's" in copy
         assert "Instalment #" not in copy
