@@ -128,6 +128,9 @@ def main() -> None:
         print(f"filled {url.split('@')[-1]} with {args.visits:,} visits "
               f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
         env = {**os.environ, "DATABASE_URL": url}
+        # What any bot.py command costs before it reads a row: the floor under every export.
+        base, _, _ = peak_mb(["db", "upgrade"], env)
+        print(f"bot.py db upgrade (no rows read) peak RSS {base:6.1f} MB")
         worst = 0.0
         runs = [[kind] for kind in KINDS if kind != "exchange_rates"]
         runs.append(["all", "--output", str(Path(folder) / "all")])
