@@ -12,6 +12,8 @@ from sqlalchemy import select
 from store import deals, payments
 from store.models import AuditEntry
 from tests.conftest import OTHER_REP, REP, RunningBot
+from tests.handlers.conftest import open_home
+from tests.handlers.test_payments import open_terms, submit_terms
 from tests.support.reading import action_ids, element, text_of
 
 # The bot's clock: Wednesday 18 Nov 2026, 15:00 in New York (Rita's day).
@@ -121,6 +123,8 @@ def test_reopening_asks_first_and_keeping_the_schedule_keeps_it_chased(
     assert (stage, len(schedule)) == ("lead", 2)
     assert overdue_of_rita(running_bot) == [Decimal("45000.00")]
     assert audit(running_bot, "deals")[-1] == (REP, "update", 1)
+    home = text_of(open_home(running_bot, REP))
+    assert "*Overdue payments* (1) · $45,000" in home
     # Alerts still go out for it.
     running_bot.scheduler.run_job("payment_alerts")
     [alert] = [c for c in running_bot.fake.calls("chat.postMessage") if c.params["channel"] == REP]
@@ -221,3 +225,19 @@ def test_past_due_and_close_dates_are_taken_with_a_warning(running_bot: RunningB
     assert "has already passed" not in text_of(
         running_bot.ask("/deal", "new Initech; Pilot; 5k; close 2026-12-30")
     )
+
+
+def test_past_due_dates_in_the_terms_form_are_taken_with_a_warning(
+    running_bot: RunningBot,
+) -> None:
+    running_bot.ask("/deal", "new Acme Corp; Renewal 2027; 120k; stage negotiation")
+    card = running_bot.ask("/deal", "#1 won")
+    view, url = open_terms(running_bot, card)
+    assert view is not None
+    response = submit_terms(
+        running_bot, view, amount_1="70k", due_1="2026-11-02", amount_2="50k", due_2="2027-01-18"
+    )
+    assert (response.status, response.body) == (200, "")
+    shown = text_of(running_bot.reply_to(url))
+    assert "Payment terms saved for deal #1: 2 instalments." in shown
+    assert ":warning: Mon 2 Nov 2026 has already passed" in shown
