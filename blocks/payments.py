@@ -534,3 +534,23 @@ def cancelled_text(cancelled: list[Cancelled]) -> str:
         for item in cancelled
     ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def cancelled_alert(item: Cancelled, deal: Deal, headline: str) -> Message:
+    """What an alert about an instalment becomes once its unpaid part is cancelled: no
+    buttons left to press."""
+    owed = format_money(item.amount, item.currency)
+    blocks: list[Block] = [
+        header(":no_entry_sign: Payment cancelled"),
+        section(headline),
+        fields_section(
+            [
+                f"*Customer*\n{escape(deal.customer.name)}",
+                f"*Deal*\n`#{deal.id}` {escape(deal.title)}",
+                f"*Instalment*\n{item.number} of {item.of}, due {day(item.due_on)}",
+                f"*Cancelled*\n{owed} not yet paid",
+            ]
+        ),
+        actions(f"instalment_{item.instalment_id}", button("Open deal", OPEN_DEAL, str(deal.id))),
+    ]
+    return message(f"Payment cancelled: {deal.customer.name} — {deal.title}, {owed}", blocks)

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, context, day, notice, problem
+from blocks.common import Message, context, day, notice, problem, user
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
@@ -76,12 +76,13 @@ from parsing.deal_command import (
     parse_deal_command,
 )
 from parsing.errors import ParseError
-from sales.collections import outstanding
+from sales.collections import Cancelled, outstanding
 from sales.money import format_money, typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
 from services.home import refresh_home_soon
+from services.payment_alerts import redraw_cancelled
 from store import deals, payments, visits
 from store.db import record_id
 from store.deals import NewDeal
@@ -220,7 +221,8 @@ def _leave_won_pressed(
 ) -> None:
     actor = ctx.people.actor_for(body["user"]["id"])
     key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-    answer = _leave_won(ctx, actor, LeaveWon.load(action["value"]), cancel=cancel, key=key)
+    ask = LeaveWon.load(action["value"])
+    answer = _leave_won(ctx, client, actor, ask, cancel=cancel, key=key)
     reply(respond, answer, replace=True)
     refresh_home_soon(ctx, client, actor.slack_user_id)
 
@@ -394,7 +396,9 @@ def _leave_won_prompt(
         return leave_won_prompt(deal, ask, stage.label, schedule, today)
 
 
-def _leave_won(ctx: BotContext, actor: Actor, ask: LeaveWon, *, cancel: bool, key: str) -> Message:
+def _leave_won(
+    ctx: BotContext, client: WebClient, actor: Actor, ask: LeaveWon, *, cancel: bool, key: str
+) -> Message:
     """Carry out the choice pressed on the prompt: move the deal, and cancel what is unpaid
     if asked (always, for lost). Checked again now: who pressed, and that it is still won."""
     stage = find_stage(ask.stage)
@@ -402,9 +406,10 @@ def _leave_won(ctx: BotContext, actor: Actor, ask: LeaveWon, *, cancel: bool, ke
         return problem("That stage can't be chosen here.", "/deal #12 stage lead")
     cancel = cancel or stage == LOST
     headline = "This change was already made."
+    cancelled: list[Cancelled] = []
 
     def apply(session: Session) -> str:
-        nonlocal headline
+        nonlocal headline, cancelled
         deal = _changeable_deal(session, actor, ask.deal_id)
         if deal.stage != WON.key:
             raise Refused(
@@ -435,9 +440,18 @@ def _leave_won(ctx: BotContext, actor: Actor, ask: LeaveWon, *, cancel: bool, ke
         return f"deal:{deal.id}"
 
     try:
-        ctx.db.run_once(key, apply)
+        _, first = ctx.db.run_once(key, apply)
     except NotAllowed as refusal:
         return refused(refusal)
+    if first and cancelled:
+        what = "marked it lost" if stage == LOST else f"moved it to {stage.label}"
+        redraw_cancelled(
+            ctx,
+            client,
+            ask.deal_id,
+            cancelled,
+            f"{user(actor.slack_user_id)} {what} and cancelled what was not yet paid.",
+        )
     return _card(ctx, actor, ask.deal_id, headline=headline)
 
 
@@ -509,8 +523,8 @@ def _within_schedule(session: Session, deal: Deal, command: DealSetAmount) -> No
     new = money(command.amount.value)
     if command.amount.value < paid:
         raise Refused(
-            f"{money(paid)} of deal #{deal.id} is already paid, so it can't be worth {new}. "
-            "If money was recorded by mistake, an admin can correct it.",
+            f"{money(paid)} of deal #{deal.id} is already paid, so it can't be worth {new}: "
+            "a deal is worth at least what was received for it.",
         )
     raise Refused(
         f"Deal #{deal.id} has {money(scheduled)} scheduled in its payment terms, more than "

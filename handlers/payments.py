@@ -38,12 +38,19 @@ from handlers.replies import guarded, reply, reply_later
 from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.deal_command import DealAddInstalment, DealRecordPayment
 from parsing.errors import ParseError
-from sales.collections import OpenInstalment, Overpayment, PaymentRefused, allocate, outstanding
+from sales.collections import (
+    Cancelled,
+    OpenInstalment,
+    Overpayment,
+    PaymentRefused,
+    allocate,
+    outstanding,
+)
 from sales.money import format_money, typed_amount
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
 from services.home import refresh_home_soon
-from services.payment_alerts import refresh_alerts
+from services.payment_alerts import redraw_cancelled, refresh_alerts
 from store import deals, payments
 from store.db import record_id
 from store.models import Deal, Instalment
@@ -484,11 +491,11 @@ def cancel_schedule(
     ctx: BotContext, client: WebClient, actor: Actor, deal_id: int, key: str
 ) -> Message:
     """`/deal <ref> payments cancel`: what is not yet paid of the terms is cancelled
-    (audited); what was paid stays recorded."""
-    summary = ""
+    (audited); what was paid stays recorded. Alerts already sent about it say so."""
+    cancelled: list[Cancelled] = []
 
     def save(session: Session) -> str:
-        nonlocal summary
+        nonlocal cancelled
         deal = _changeable_deal(session, deal_id, actor)
         cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id)
         if not cancelled:
@@ -496,18 +503,26 @@ def cancel_schedule(
                 f"Deal #{deal.id} has nothing scheduled that is not yet paid: nothing to cancel.",
                 example=f"/deal #{deal.id} payments",
             )
-        summary = cancelled_text(cancelled)
         return f"deal:{deal.id}"
 
     try:
         _, first = ctx.db.run_once(key, save)
     except NotAllowed as refusal:
         return refused(refusal)
+    if not first:
+        return _payments_answer(
+            ctx, actor, deal_id, headline="This schedule was already cancelled."
+        )
+    redraw_cancelled(
+        ctx,
+        client,
+        deal_id,
+        cancelled,
+        f"{user(actor.slack_user_id)} cancelled what was not yet paid of deal #{deal_id}.",
+    )
     headline = (
         f":wastebasket: Cancelled what was not yet paid of deal #{deal_id}'s payment terms: "
-        f"{summary}. Payments already received stay recorded."
-        if first
-        else "This schedule was already cancelled."
+        f"{cancelled_text(cancelled)}. Payments already received stay recorded."
     )
     return _payments_answer(ctx, actor, deal_id, headline=headline)
 

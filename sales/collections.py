@@ -207,6 +207,7 @@ def steps_for(role: str, *, has_manager: bool, has_finance: bool) -> frozenset[s
 class Cancelled:
     """The unpaid part of an instalment that was cancelled, numbered as people saw it."""
 
+    instalment_id: int
     number: int
     of: int
     amount: Decimal

@@ -10,12 +10,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from blocks.payments import AlertView, HistoryEntry, alert_message
+from blocks.common import Message
+from blocks.payments import AlertView, HistoryEntry, alert_message, cancelled_alert
 from runtime.settings import Settings
-from sales.collections import AlertRules
+from sales.collections import AlertRules, Cancelled
 from sales.localtime import local_today
 from services.context import BotContext
-from store import deliveries, payments
+from store import deals, deliveries, payments
 
 log = logging.getLogger(__name__)
 JOB = "payment_alerts"
@@ -104,7 +105,30 @@ def refresh_alerts(
     channel, ts = also
     if channel and ts:
         targets.add((channel, ts))
-    answer = alert_message(view)
+    return _update_all(client, targets, alert_message(view))
+
+
+def redraw_cancelled(
+    ctx: BotContext, client: WebClient, deal_id: int, cancelled: list[Cancelled], headline: str
+) -> int:
+    """After the unpaid part of instalments was cancelled, every alert sent about them says
+    so (a partly paid one shows what was paid), and none offers Mark paid any more."""
+    updated = 0
+    for item in cancelled:
+        with ctx.db.reading() as session:
+            still_there = payments.get_instalment(session, item.instalment_id) is not None
+            sent = deliveries.sent_in_periods(session, JOB, _prefix(item.instalment_id))
+            targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
+            deal = deals.get_deal(session, deal_id)
+            answer = cancelled_alert(item, deal, headline) if deal is not None else None
+        if still_there:
+            updated += refresh_alerts(ctx, client, item.instalment_id, headline=headline)
+        elif answer is not None:
+            updated += _update_all(client, targets, answer)
+    return updated
+
+
+def _update_all(client: WebClient, targets: set[tuple[str, str]], answer: Message) -> int:
     updated = 0
     for channel, ts in sorted(targets):
         try:

@@ -140,7 +140,9 @@ def cancel_unpaid(session: Session, deal: Deal, actor: str) -> list[Cancelled]:
         if owed <= 0:
             continue
         cancelled.append(
-            Cancelled(number, len(schedule), owed, instalment.currency, instalment.due_on)
+            Cancelled(
+                instalment.id, number, len(schedule), owed, instalment.currency, instalment.due_on
+            )
         )
         before = snapshot(instalment)
         if instalment.paid_amount == 0:

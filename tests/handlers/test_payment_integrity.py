@@ -241,3 +241,23 @@ def test_past_due_dates_in_the_terms_form_are_taken_with_a_warning(
     shown = text_of(running_bot.reply_to(url))
     assert "Payment terms saved for deal #1: 2 instalments." in shown
     assert ":warning: Mon 2 Nov 2026 has already passed" in shown
+
+
+def test_alerts_already_sent_say_the_payment_was_cancelled(running_bot: RunningBot) -> None:
+    won_with_schedule(running_bot)
+    running_bot.scheduler.run_job("payment_alerts")
+    [alert] = [c for c in running_bot.fake.calls("chat.postMessage") if c.params["channel"] == REP]
+    assert "payment_mark_paid" in action_ids(alert.params)
+    prompt = running_bot.ask("/deal", "#1 lost went bankrupt")
+    mark = running_bot.fake.mark()
+    press(running_bot, prompt, CANCEL)
+    update = running_bot.fake.wait_for_call("chat.update", since=mark)
+    assert (update.params["channel"], update.params["ts"]) == (
+        alert.response["channel"],
+        alert.response["ts"],
+    )
+    shown = text_of(update.params)
+    assert "Payment cancelled" in shown
+    assert f"<@{REP}> marked it lost and cancelled what was not yet paid." in shown
+    assert "*Instalment*\n1 of 2, due Tue 10 Nov 2026" in shown
+    assert action_ids(update.params) == ["payment_open_deal"]
