@@ -76,7 +76,7 @@ from parsing.deal_command import (
     parse_deal_command,
 )
 from parsing.errors import ParseError
-from sales.collections import Cancelled, outstanding
+from sales.collections import Cancelled
 from sales.money import format_money, typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
@@ -388,9 +388,9 @@ def _leave_won_prompt(
             return None
         if stage == WON:
             return None
-        schedule = payments.instalments_of(session, deal.id)
-        if not any(outstanding(item.amount, item.paid_amount) for item in schedule):
+        if not payments.owed_on(session, deal):
             return None
+        schedule = payments.instalments_of(session, deal.id)
         reason = command.reason if isinstance(command, DealLost) else None
         ask = LeaveWon(deal_id=deal.id, stage=stage.key, reason=reason)
         return leave_won_prompt(deal, ask, stage.label, schedule, today)
@@ -430,10 +430,9 @@ def _leave_won(
         if cancelled:
             headline = f"{moved} Cancelled what was not yet paid: {cancelled_text(cancelled)}."
         else:
-            left = payments.instalments_of(session, deal.id)
-            owed = sum((outstanding(i.amount, i.paid_amount) for i in left), Decimal(0))
+            owed = format_money(payments.owed_on(session, deal), deal.currency)
             headline = (
-                f"{moved} Its payment schedule stays: {format_money(owed, deal.currency)} still "
+                f"{moved} Its payment schedule stays: {owed} still "
                 "owed, still in payment alerts, the digest and Home. To cancel it: "
                 f"`/deal #{deal.id} payments cancel`."
             )

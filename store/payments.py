@@ -130,6 +130,18 @@ def scheduled(session: Session, deal: Deal) -> Decimal:
     )
 
 
+def owed_on(session: Session, deal: Deal) -> Decimal:
+    """What is scheduled and not yet paid on the deal, in the deal's currency."""
+    return sum(
+        (
+            i.amount - i.paid_amount
+            for i in instalments_of(session, deal.id)
+            if i.currency == deal.currency and i.paid_amount < i.amount
+        ),
+        Decimal(0),
+    )
+
+
 def cancel_unpaid(session: Session, deal: Deal, actor: str) -> list[Cancelled]:
     """Cancel what is not yet paid of the deal's instalments, audited: one nothing was paid
     on goes; a partly paid one shrinks to what was paid, so its payments stay settled."""
