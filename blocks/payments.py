@@ -38,7 +38,7 @@ from sales.collections import (
     outstanding,
     status,
 )
-from sales.money import format_money, format_totals, totals_by_currency
+from sales.money import format_money, format_totals, totals_by_currency, typed_amount
 from store.models import Deal, Instalment, InstalmentNote, Payment
 
 MARK_PAID = "payment_mark_paid"
@@ -86,11 +86,6 @@ class PaymentContext:
         if not isinstance(data, dict):
             return cls()
         return cls(**{field.name: data.get(field.name) for field in fields(cls)})
-
-
-def money_input(value: Decimal) -> str:
-    """An amount as a form pre-fills it: `30,000.00`, read back by parse_amount."""
-    return f"{value:,.2f}"
 
 
 def recipient_mention(key: str) -> str:
@@ -363,7 +358,7 @@ def mark_paid_modal(instalment: Instalment, today: date, meta: PaymentContext) -
             input_block(
                 "amount",
                 "Amount received",
-                text_input("amount", money_input(owed), max_length=40),
+                text_input("amount", typed_amount(owed), max_length=40),
                 hint=f"In {instalment.currency} unless you type another currency. Part of it is "
                 "fine: the rest stays open.",
             ),
@@ -428,7 +423,7 @@ def terms_modal(
                 f"amount_{row}",
                 f"Instalment {row}: amount",
                 text_input(
-                    f"amount_{row}", money_input(left) if first and left else None, max_length=40
+                    f"amount_{row}", typed_amount(left) if first and left else None, max_length=40
                 ),
                 optional=not first,
                 hint=f"In {deal.currency} unless you type another currency." if first else None,
