@@ -346,7 +346,7 @@ def _change(
         return
     today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     if isinstance(command, DealSetStage | DealLost):
-        prompt = _leave_won_prompt(ctx, actor, target, command, today)
+        prompt = _leave_won_prompt(ctx, actor, target, command)
         if prompt is not None:
             reply(respond, prompt, replace=replace)
             return
@@ -377,7 +377,7 @@ def _changeable_deal(session: Session, actor: Actor, deal_id: int) -> Deal:
 
 
 def _leave_won_prompt(
-    ctx: BotContext, actor: Actor, deal_id: int, command: DealSetStage | DealLost, today: date
+    ctx: BotContext, actor: Actor, deal_id: int, command: DealSetStage | DealLost
 ) -> Message | None:
     """The question to ask before a won deal with money still owed leaves "won"; None
     when there is nothing to ask (the change then goes ahead, or is refused, as usual)."""
@@ -393,7 +393,7 @@ def _leave_won_prompt(
         schedule = payments.instalments_of(session, deal.id)
         reason = command.reason if isinstance(command, DealLost) else None
         ask = LeaveWon(deal_id=deal.id, stage=stage.key, reason=reason)
-        return leave_won_prompt(deal, ask, stage.label, schedule, today)
+        return leave_won_prompt(deal, ask, stage.label, schedule, ctx.today_for(deal.owner))
 
 
 def _leave_won(
@@ -565,11 +565,12 @@ def _rest_after_ref(text: str, ref: DealRef) -> str:
 
 
 def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = None) -> Message:
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
             return notice(f"Deal #{deal_id} no longer exists.")
+        # Overdue on the owner's calendar, as the alerts count it, whoever asks.
+        today = ctx.today_for(deal.owner)
         instalments = payments.instalments_of(session, deal.id)
         summary = (
             payments_summary(instalments, payments.payments_of(session, deal.id), today)

@@ -472,7 +472,6 @@ def _settled_text(number: int, instalment: Instalment, applied: Decimal) -> str:
 def _payments_answer(
     ctx: BotContext, actor: Actor, deal_id: int, *, headline: str | None = None
 ) -> Message:
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
@@ -481,7 +480,8 @@ def _payments_answer(
             deal,
             payments.instalments_of(session, deal.id),
             payments.payments_of(session, deal.id),
-            today,
+            # Overdue on the owner's calendar, as the alerts count it, whoever asks.
+            ctx.today_for(deal.owner),
             may_change=actor.may_change(deal.owner_id),
             headline=headline,
         )

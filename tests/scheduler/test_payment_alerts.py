@@ -433,3 +433,7 @@ def test_every_copy_counts_days_overdue_on_the_owners_calendar(
         # The footer numbers the instalment as the card does, never by its internal id.
         assert "Instalment 1 of 1 · days overdue as of Fri 20 Nov 2026 in the owner's" in copy
         assert "Instalment #" not in copy
+    # So does the deal's payments list, whoever asks.
+    for reader in (OTHER_REP, MANAGER):
+        listed = text_of(team.ask("/deal", "#2 payments", user=reader))
+        assert "1. $30,000 due Thu 12 Nov 2026 · :warning: overdue 8 days" in listed
