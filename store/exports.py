@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from store.models import (
     AuditEntry,
     Away,
+    Base,
     Case,
     Customer,
     Deal,
@@ -46,20 +47,33 @@ class NoSuchTable(Exception):
 @dataclass(frozen=True)
 class Kind:
     name: str
-    # None: every column of the table `name`, read from the database's own schema.
+    # The columns people read first, in order; every other column of `model`'s table
+    # follows, so a field added to the model is exported without anyone remembering to.
     query: Callable[[], Select[Any]] | None
+    # None: every column of the table `name`, read from the database's own schema.
+    model: type[Base] | None = None
+
+    def select(self) -> Select[Any]:
+        assert self.query is not None
+        assert self.model is not None
+        query = self.query()
+        table = self.model.__table__
+        taken = {
+            base.name
+            for column in query.selected_columns
+            if getattr(base := getattr(column, "element", column), "table", None) is table
+        }
+        return query.add_columns(*(c for c in table.columns if c.name not in taken))
 
 
 def columns_of(name: str) -> list[str]:
     """The columns an export of `name` has (for a kind with a fixed query)."""
-    query = KINDS[name].query
-    assert query is not None
-    return [column.name for column in query().selected_columns]
+    return [column.name for column in KINDS[name].select().selected_columns]
 
 
 def stream(session: Session, kind: Kind) -> tuple[list[str], Iterator[Row]]:
     """The kind's column names and its rows, fetched `BATCH` at a time."""
-    query = kind.query() if kind.query is not None else _whole_table(session, kind.name)
+    query = kind.select() if kind.query is not None else _whole_table(session, kind.name)
     columns = [column.name for column in query.selected_columns]
     result = session.execute(query, execution_options={"yield_per": BATCH})
     return columns, (row for row in result.mappings())
@@ -355,21 +369,21 @@ def _whole_table(session: Session, name: str) -> Select[Any]:
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("visits", _visits),
-        Kind("deals", _deals),
-        Kind("stage_history", _stage_history),
-        Kind("deal_notes", _deal_notes),
-        Kind("instalments", _instalments),
-        Kind("instalment_notes", _instalment_notes),
-        Kind("payments", _payments),
-        Kind("payment_allocations", _payment_allocations),
-        Kind("targets", _targets),
-        Kind("teams", _teams),
-        Kind("cases", _cases),
-        Kind("away", _away),
+        Kind("visits", _visits, Visit),
+        Kind("deals", _deals, Deal),
+        Kind("stage_history", _stage_history, StageChange),
+        Kind("deal_notes", _deal_notes, DealNote),
+        Kind("instalments", _instalments, Instalment),
+        Kind("instalment_notes", _instalment_notes, InstalmentNote),
+        Kind("payments", _payments, Payment),
+        Kind("payment_allocations", _payment_allocations, PaymentAllocation),
+        Kind("targets", _targets, Target),
+        Kind("teams", _teams, Team),
+        Kind("cases", _cases, Case),
+        Kind("away", _away, Away),
         Kind(EXCHANGE_RATES_TABLE, None),
-        Kind("audit_log", _audit_log),
-        Kind("customers", _customers),
-        Kind("people", _people),
+        Kind("audit_log", _audit_log, AuditEntry),
+        Kind("customers", _customers, Customer),
+        Kind("people", _people, Person),
     )
 }

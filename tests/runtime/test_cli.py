@@ -22,12 +22,12 @@ pytestmark = pytest.mark.usefixtures("empty_environment", "restore_root_logger")
 VISIT_FIELDS = [
     "id", "customer_id", "customer", "rep_slack_id", "rep", "visited_on", "notes", "outcome",
     "next_step", "follow_up_due", "follow_up_done_at", "follow_up_snoozed_until", "created_at",
-    "updated_at",
+    "updated_at", "rep_id",
 ]  # fmt: skip
 DEAL_FIELDS = [
     "id", "customer_id", "customer", "title", "amount", "currency", "stage", "expected_close",
     "owner_slack_id", "owner", "bant_budget", "bant_authority", "bant_need", "bant_timeline",
-    "lost_reason", "created_at", "updated_at",
+    "lost_reason", "created_at", "updated_at", "owner_id",
 ]  # fmt: skip
 
 

@@ -12,13 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import bot
 from runtime.export import csv_cell, neutralised
 from store import payments
 from store.db import Database
-from store.exports import KINDS
+from store.exports import KINDS, Kind
 from store.models import Away, Case, Person
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot, fresh_database_url
 from tests.handlers.test_team_command import MANAGER, at
@@ -307,3 +307,25 @@ def test_backup_on_postgresql_says_to_use_pg_dump(
     assert "pg_dump --format=custom --file=salesbot.dump" in err
     assert "postgresql://sales:***@127.0.0.1:1/salesbot" in err
     assert "hunter2" not in out + err
+
+
+def test_a_column_the_query_leaves_out_is_exported_anyway() -> None:
+    # As when a feature adds a field to a model and nobody remembers the export.
+    kind = Kind("people", lambda: select(Person.id, Person.display_name.label("name")), Person)
+    assert [column.name for column in kind.select().selected_columns] == [
+        "id", "name", "slack_user_id", "tz", "locale", "role", "profile_synced_at", "created_at",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+def test_every_field_of_every_kind_is_exported(kind: str) -> None:
+    model = KINDS[kind].model
+    assert model is not None
+    exported = KINDS[kind].select().selected_columns
+    underlying = {
+        base.name
+        for column in exported
+        if getattr(base := getattr(column, "element", column), "table", None) is model.__table__
+    }
+    assert underlying == {column.name for column in model.__table__.columns}
+    assert len({column.name for column in exported}) == len(exported)  # no name twice
