@@ -33,7 +33,7 @@ from sqlalchemy.exc import OperationalError
 
 import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
-from runtime.export import FORMATS, ExportError, export, export_all
+from runtime.export import FORMATS, ExportError, check_exportable, export, export_all
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.imports import import_targets, import_teams
 from runtime.logs import configure_logging
@@ -157,6 +157,7 @@ def export_command(args: argparse.Namespace, db: Database) -> int:
         print(f"{len(counts)} files written to {args.output}", file=sys.stderr)
         return 0
     try:
+        check_exportable(db, args.kind)
         with _output(args.output) as out:
             count = export(db, args.kind, args.format, out, bom=bom)
     except ExportError as error:

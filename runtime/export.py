@@ -33,6 +33,17 @@ class ExportError(Exception):
     """What to tell the operator instead of exporting."""
 
 
+def check_exportable(db: Database, kind: str) -> None:
+    """Raise ExportError, before any file is opened, when this database has no `kind`."""
+    with db.reading() as session:
+        try:
+            stream(session, KINDS[kind])
+        except NoSuchTable as missing:
+            raise ExportError(
+                f"this database has no {missing} table, so there are no {kind} to export"
+            ) from missing
+
+
 def export(db: Database, kind: str, fmt: str, out: TextIO, *, bom: bool = True) -> int:
     """Write every record of `kind` to `out` in `fmt`; the number written is returned."""
     with db.reading() as session:

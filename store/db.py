@@ -140,8 +140,11 @@ class Database:
                 source.backup(target)
             # A backup copies the source's WAL mode; one file is easier to move about.
             target.execute("PRAGMA journal_mode=DELETE")
-        finally:
+        except BaseException:
             target.close()
+            partial.unlink(missing_ok=True)
+            raise
+        target.close()
         partial.replace(path)
 
     def database_file(self) -> Path | None:

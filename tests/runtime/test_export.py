@@ -205,12 +205,15 @@ def test_export_all_writes_a_file_per_kind(
 
 def test_exchange_rates_are_exported_once_the_table_exists(
     db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
 ) -> None:  # fmt: skip
     monkeypatch.setenv("DATABASE_URL", database_url)
     code, out, err = run(capsys, "export", "exchange_rates")
     assert (code, out) == (2, "")
     assert "no exchange_rates table" in err
+    nowhere = tmp_path / "rates.csv"
+    assert run(capsys, "export", "exchange_rates", "--output", str(nowhere))[0] == 2
+    assert not nowhere.exists()  # no empty file left behind
     with db.engine.begin() as connection:  # as the currency feature's migration would make it
         connection.execute(
             text(
