@@ -16,7 +16,7 @@ from store import deliveries, payments
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.scheduler.conftest import MANAGER, Travel
 from tests.support.fake_slack import Call
-from tests.support.reading import action_ids, text_of
+from tests.support.reading import action_ids, element, text_of
 
 FINANCE = "CFIN001"
 JOB = "payment_alerts"
@@ -437,3 +437,24 @@ def test_every_copy_counts_days_overdue_on_the_owners_calendar(
     for reader in (OTHER_REP, MANAGER):
         listed = text_of(team.ask("/deal", "#2 payments", user=reader))
         assert "1. $30,000 due Thu 12 Nov 2026 · :warning: overdue 8 days" in listed
+
+
+def test_a_deal_reopened_with_its_schedule_kept_stays_in_the_digest(
+    team: RunningBot, travel: Travel
+) -> None:
+    owed(team, amount="30k", due=date(2026, 11, 10))
+    prompt = team.ask("/deal", "#1 stage negotiation")
+    keep = element(prompt, "deal_reopen_keep_schedule")
+    url = team.fake.response_url()
+    team.slack.block_action(
+        user_id=REP, action_id=keep["action_id"], value=keep["value"], response_url=url,
+        message=prompt,
+    )  # fmt: skip
+    assert "Its payment schedule stays" in text_of(team.reply_to(url))
+    travel(ny_0901(date(2026, 11, 18)))
+    team.scheduler.run_job("manager_digest")
+    digest = text_of(
+        next(c.params for c in team.fake.calls("chat.postMessage")
+             if c.params["channel"] == MANAGER and "digest" in c.params["text"])
+    )  # fmt: skip
+    assert f"<@{REP}> · $30,000 overdue" in digest
