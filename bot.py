@@ -4,22 +4,26 @@ python bot.py                          run the bot (Socket Mode if SLACK_APP_TOK
 python bot.py web                      only receive, record and ack Slack requests
 python bot.py worker                   only process accepted requests and run scheduled jobs
 python bot.py db upgrade               create or upgrade the database schema
-python bot.py export visits|deals      write every record to stdout (--format csv|json)
+python bot.py export KIND|all          write every record of a kind (--format csv|jsonl|json)
+python bot.py backup FILE              a consistent copy of a SQLite database, while it runs
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
 from dotenv import load_dotenv
 from slack_bolt import App
@@ -31,7 +35,7 @@ from sqlalchemy.exc import OperationalError
 
 import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
-from runtime.export import export
+from runtime.export import FORMATS, ExportError, check_exportable, export, export_all
 from runtime.http import http_server, monitoring_app, serve_until, wsgi_app
 from runtime.imports import import_targets, import_teams
 from runtime.inbox import Inbox, SalesbotApp
@@ -46,6 +50,7 @@ from scheduler.runtime import Scheduler
 from services.context import BotContext
 from services.people import People
 from store.db import Database
+from store.exports import KINDS
 
 log = logging.getLogger("salesbot")
 WORKER_NICENESS = 5
@@ -185,6 +190,72 @@ def import_command(args: argparse.Namespace, settings: Settings, db: Database) -
     return 0
 
 
+def export_command(args: argparse.Namespace, db: Database) -> int:
+    """Every record of a kind to stdout (or --output), or every kind into a folder."""
+    bom = not args.no_bom
+    if args.kind == "all":
+        if args.output is None:
+            print("export all writes a file per kind: give a folder with --output", file=sys.stderr)
+            return 2
+        counts = export_all(db, args.format, args.output, bom=bom)
+        for kind, count in counts.items():
+            print(f"exported {count} {kind}", file=sys.stderr)
+        print(f"{len(counts)} files written to {args.output}", file=sys.stderr)
+        return 0
+    try:
+        check_exportable(db, args.kind)
+        with _output(args.output) as out:
+            count = export(db, args.kind, args.format, out, bom=bom)
+    except ExportError as error:
+        print(f"nothing exported: {error}", file=sys.stderr)
+        return 2
+    print(f"exported {count} {args.kind}", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """UTF-8 whatever the terminal's encoding (a Windows console would mangle 华为), with
+    no newline translation: CSV writes its own line ends."""
+    if path is not None:
+        with path.open("w", encoding="utf-8", newline="") as file:
+            yield file
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()  # leave sys.stdout open
+
+
+def backup_command(args: argparse.Namespace, db: Database) -> int:
+    if not db.is_sqlite:
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
+        print(
+            "This database is PostgreSQL: back it up with pg_dump, which takes a consistent "
+            "snapshot while the bot runs, e.g.\n"
+            f"  pg_dump --format=custom --file=salesbot.dump '{url}'\n"
+            "(restore with pg_restore; see README, Data).",
+            file=sys.stderr,
+        )
+        return 2
+    source = db.database_file()
+    if source is None:
+        print("An in-memory database has nothing to back up.", file=sys.stderr)
+        return 2
+    if args.file.resolve() == source:
+        print(f"{args.file} is the database itself: pick another file.", file=sys.stderr)
+        return 2
+    if not args.file.parent.is_dir():
+        print(f"No folder {args.file.parent} to write the backup in.", file=sys.stderr)
+        return 2
+    db.backup_to(args.file)
+    print(f"backed up {source} to {args.file}", file=sys.stderr)
+    return 0
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bot.py", description="salesbot, a Slack bot for sales teams"
@@ -196,9 +267,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     db_parser = commands.add_parser("db", help="database schema")
     db_parser.add_argument("action", choices=["upgrade", "revision"])
     db_parser.add_argument("-m", "--message", help="what a new revision changes")
-    export_parser = commands.add_parser("export", help="write every record to stdout")
-    export_parser.add_argument("kind", choices=["visits", "deals"])
-    export_parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    export_parser = commands.add_parser(
+        "export", help="write every record of a kind (admins: it includes personal data)"
+    )
+    export_parser.add_argument("kind", choices=[*KINDS, "all"])
+    export_parser.add_argument(
+        "--format", choices=FORMATS, default="csv", help="jsonl: one JSON object per line"
+    )
+    export_parser.add_argument(
+        "--no-bom", action="store_true", help="CSV without the byte-order mark Excel needs"
+    )
+    export_parser.add_argument(
+        "-o", "--output", type=Path, help="a file (the default is stdout); with all, a folder"
+    )
+    backup_parser = commands.add_parser("backup", help="copy a SQLite database while it runs")
+    backup_parser.add_argument("file", type=Path)
     import_parser = commands.add_parser("import", help="set up teams or targets from a CSV file")
     import_parser.add_argument("kind", choices=["teams", "targets"])
     import_parser.add_argument("file", type=Path)
@@ -230,6 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level, settings.secrets())
     db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    if command == "backup":
+        # Before any upgrade: a backup copies the database as it is.
+        return backup_command(args, db)
     if command == "db" and args.action == "revision":
         db.new_revision(args.message or "schema change")
         return 0
@@ -257,9 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "import":
         return import_command(args, settings, db)
     if command == "export":
-        count = export(db, args.kind, args.format, sys.stdout)
-        print(f"exported {count} {args.kind}", file=sys.stderr)
-        return 0
+        return export_command(args, db)
     try:
         run(settings, db, {"run": "all"}.get(command, command))
     except BoltError as error:

@@ -32,12 +32,13 @@ from blocks.deals import ADD_PAYMENT_TERMS, deal_name
 from sales.collections import (
     REMINDER,
     AlertRules,
+    Cancelled,
     Status,
     days_overdue,
     outstanding,
     status,
 )
-from sales.money import format_money, format_totals, totals_by_currency
+from sales.money import format_money, format_totals, totals_by_currency, typed_amount
 from store.models import Deal, Instalment, InstalmentNote, Payment
 
 MARK_PAID = "payment_mark_paid"
@@ -85,11 +86,6 @@ class PaymentContext:
         if not isinstance(data, dict):
             return cls()
         return cls(**{field.name: data.get(field.name) for field in fields(cls)})
-
-
-def money_input(value: Decimal) -> str:
-    """An amount as a form pre-fills it: `30,000.00`, read back by parse_amount."""
-    return f"{value:,.2f}"
 
 
 def recipient_mention(key: str) -> str:
@@ -232,7 +228,7 @@ class AlertView:
     instalment: Instalment
     number: int  # its place among the deal's instalments, by due date
     count: int
-    today: date  # the reader's day
+    today: date  # the deal owner's day: every copy counts days overdue alike
     rules: AlertRules
     history: list[HistoryEntry]
     notes: list[InstalmentNote]
@@ -312,7 +308,8 @@ def alert_message(view: AlertView) -> Message:
     first, second, third = view.rules.escalation_days
     blocks.append(
         context(
-            f"Instalment #{instalment.id} · escalation: day {first} the owner, day {second} "
+            f"Instalment {view.number} of {view.count} · days overdue as of {day(view.today)} "
+            f"in the owner's time zone · escalation: day {first} the owner, day {second} "
             f"the owner and their manager, day {third} the manager and finance."
         )
     )
@@ -361,7 +358,7 @@ def mark_paid_modal(instalment: Instalment, today: date, meta: PaymentContext) -
             input_block(
                 "amount",
                 "Amount received",
-                text_input("amount", money_input(owed), max_length=40),
+                text_input("amount", typed_amount(owed), max_length=40),
                 hint=f"In {instalment.currency} unless you type another currency. Part of it is "
                 "fine: the rest stays open.",
             ),
@@ -426,7 +423,7 @@ def terms_modal(
                 f"amount_{row}",
                 f"Instalment {row}: amount",
                 text_input(
-                    f"amount_{row}", money_input(left) if first and left else None, max_length=40
+                    f"amount_{row}", typed_amount(left) if first and left else None, max_length=40
                 ),
                 optional=not first,
                 hint=f"In {deal.currency} unless you type another currency." if first else None,
@@ -441,3 +438,114 @@ def terms_modal(
             )
         )
     return _modal(TERMS_MODAL, "Payment terms", "Save", meta, blocks)
+
+
+# --- leaving "won" with money still owed -----------------------------------------------------
+
+REOPEN_KEEP = "deal_reopen_keep_schedule"
+CANCEL_UNPAID = "deal_leave_won_cancel_unpaid"
+STAY_WON = "deal_stay_won"
+
+
+@dataclass(frozen=True)
+class LeaveWon:
+    """What a person asked for (move a won deal to `stage`), carried on the prompt's buttons."""
+
+    deal_id: int
+    stage: str
+    reason: str | None = None  # for "lost"
+
+    def dump(self) -> str:
+        return json.dumps({"deal": self.deal_id, "stage": self.stage, "reason": self.reason})
+
+    @classmethod
+    def load(cls, value: str) -> LeaveWon:
+        data = json.loads(value)
+        return cls(deal_id=int(data["deal"]), stage=str(data["stage"]), reason=data.get("reason"))
+
+
+def leave_won_prompt(
+    deal: Deal, ask: LeaveWon, stage_name: str, instalments: list[Instalment], today: date
+) -> Message:
+    """Before a won deal with money still owed leaves "won": what happens to its schedule,
+    and buttons to choose."""
+    owed = [
+        (number, item)
+        for number, item in enumerate(instalments, start=1)
+        if outstanding(item.amount, item.paid_amount) > 0
+    ]
+    unpaid = format_totals(
+        totals_by_currency((outstanding(i.amount, i.paid_amount), i.currency) for _, i in owed)
+    )
+    paid = totals_by_currency((i.paid_amount, i.currency) for i in instalments if i.paid_amount)
+    paid_text = f" The {format_totals(paid)} already paid stays recorded." if paid else ""
+    lines = "\n".join(instalment_line(item, number, today) for number, item in owed)
+    value = ask.dump()
+    losing = ask.stage == "lost"
+    blocks: list[Block] = [
+        section(
+            f":warning: *Deal #{deal.id} {escape(deal_name(deal))}* is won, and {unpaid} of its "
+            f"payment schedule is not paid yet:\n{lines}"
+        )
+    ]
+    if losing:
+        blocks.append(
+            section(
+                f"Marking it lost ({escape(ask.reason or '')}) cancels the {unpaid} not yet "
+                f"paid: no more alerts, and it leaves the overdue totals.{paid_text}"
+            )
+        )
+        buttons = [
+            button(f"Mark lost, cancel {unpaid}", CANCEL_UNPAID, value, style="danger"),
+            button("Keep it won", STAY_WON, value),
+        ]
+    else:
+        blocks.append(
+            section(
+                f"*Keep the schedule*: the deal moves to {stage_name} and its instalments stay "
+                "on it, still chased: payment alerts, the digest's overdue totals and Home keep "
+                f"counting them.\n*Cancel the unpaid*: the {unpaid} not yet paid is cancelled."
+                f"{paid_text}"
+            )
+        )
+        buttons = [
+            button(f"Move to {stage_name}, keep the schedule", REOPEN_KEEP, value,
+                   style="primary"),
+            button(f"Move to {stage_name}, cancel {unpaid}", CANCEL_UNPAID, value,
+                   style="danger"),
+            button("Keep it won", STAY_WON, value),
+        ]  # fmt: skip
+    blocks.append(actions(f"leave_won_{deal.id}", *buttons))
+    blocks.append(context("Either way, the change is recorded in the deal's audit log."))
+    text = f"Deal #{deal.id} is won with {unpaid} not yet paid: what should happen?"
+    return message(text, blocks)
+
+
+def cancelled_text(cancelled: list[Cancelled]) -> str:
+    """`instalment 1 of 2 ($45,000 due Tue 10 Nov 2026) and instalment 2 of 2 (…)`."""
+    parts = [
+        f"instalment {item.number} of {item.of} ({format_money(item.amount, item.currency)} "
+        f"due {day(item.due_on)})"
+        for item in cancelled
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def cancelled_alert(item: Cancelled, deal: Deal, headline: str) -> Message:
+    """What an alert about an instalment becomes once its unpaid part is cancelled: no
+    buttons left to press."""
+    owed = format_money(item.amount, item.currency)
+    blocks: list[Block] = [
+        header(":no_entry_sign: Payment cancelled"),
+        section(headline),
+        fields_section(
+            [
+                f"*Customer*\n{escape(deal.customer.name)}",
+                f"*Deal*\n`#{deal.id}` {escape(deal.title)}",
+                f"*Instalment*\n{item.number} of {item.of}, due {day(item.due_on)}",
+                f"*Cancelled*\n{owed} not yet paid",
+            ]
+        ),
+        actions(f"instalment_{item.instalment_id}", button("Open deal", OPEN_DEAL, str(deal.id))),
+    ]
+    return message(f"Payment cancelled: {deal.customer.name} — {deal.title}, {owed}", blocks)

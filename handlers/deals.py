@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, context, notice, parse_problem, problem
+from blocks.common import Message, context, day, notice, parse_problem, problem, user
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
@@ -23,7 +25,16 @@ from blocks.deals import (
     stage_label,
 )
 from blocks.pacing import MY_DEALS
-from blocks.payments import OPEN_DEAL, payments_summary
+from blocks.payments import (
+    CANCEL_UNPAID,
+    OPEN_DEAL,
+    REOPEN_KEEP,
+    STAY_WON,
+    LeaveWon,
+    cancelled_text,
+    leave_won_prompt,
+    payments_summary,
+)
 from blocks.visits import ModalContext
 from handlers.inputs import (
     CUSTOMER_MISSING,
@@ -35,12 +46,20 @@ from handlers.inputs import (
     typed,
     whole_id,
 )
-from handlers.payments import add_instalment, list_payments, record_payment
+from handlers.payments import (
+    Refused,
+    add_instalment,
+    cancel_schedule,
+    list_payments,
+    record_payment,
+    refused,
+)
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
     DealAddInstalment,
     DealAddNote,
+    DealCancelSchedule,
     DealCommand,
     DealCreate,
     DealHelp,
@@ -58,11 +77,13 @@ from parsing.deal_command import (
     parse_deal_command,
 )
 from parsing.errors import ParseError
-from sales.money import format_money
+from sales.collections import Cancelled
+from sales.money import format_money, typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
 from services.home import refresh_home_soon
+from services.payment_alerts import redraw_cancelled
 from store import deals, payments, visits
 from store.db import record_id
 from store.deals import NewDeal
@@ -117,6 +138,37 @@ def register(app: App, ctx: BotContext) -> None:
         _change(ctx, actor, change, respond, key=key, replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
+    @app.action(REOPEN_KEEP)
+    @guarded
+    def keep_schedule_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _leave_won_pressed(ctx, body, action, respond, client, cancel=False)
+
+    @app.action(CANCEL_UNPAID)
+    @guarded
+    def cancel_unpaid_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _leave_won_pressed(ctx, body, action, respond, client, cancel=True)
+
+    @app.action(STAY_WON)
+    @guarded
+    def stay_won_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor_for(body["user"]["id"])
+        deal_id = LeaveWon.load(action["value"]).deal_id
+        target = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
+        if not isinstance(target, int):
+            reply(respond, target)
+            return
+        headline = f"Nothing changed: deal #{deal_id} stays won, with its payment schedule."
+        reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
+
     @app.action(OPEN_DEAL)
     @guarded
     def open_deal_pressed(
@@ -153,9 +205,28 @@ def register(app: App, ctx: BotContext) -> None:
             f"view:{view['id']}",
             lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
         )
-        answer = _card(ctx, actor, record_id(ref), headline=":sparkles: Deal created.")
+        today = ctx.today_for(ctx.people.known(user_id))
+        headline = ":sparkles: Deal created." + past_close_warning(new.expected_close, today)
+        answer = _card(ctx, actor, record_id(ref), headline=headline)
         reply_later(client, user_id, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
+
+
+def _leave_won_pressed(
+    ctx: BotContext,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    *,
+    cancel: bool,
+) -> None:
+    actor = ctx.people.actor_for(body["user"]["id"])
+    key = f"action:{actor.slack_user_id}:{action['action_ts']}"
+    ask = LeaveWon.load(action["value"])
+    answer = _leave_won(ctx, client, actor, ask, cancel=cancel, key=key)
+    reply(respond, answer, replace=True)
+    refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def _run_text(
@@ -204,10 +275,17 @@ def _answer(
         case DealShow(ref=ref):
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             return _card(ctx, actor, target) if isinstance(target, int) else target
-        case DealPayments(ref=ref) | DealAddInstalment(ref=ref) | DealRecordPayment(ref=ref):
+        case (
+            DealPayments(ref=ref)
+            | DealAddInstalment(ref=ref)
+            | DealRecordPayment(ref=ref)
+            | DealCancelSchedule(ref=ref)
+        ):
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             if not isinstance(target, int):
                 return target
+            if isinstance(command, DealCancelSchedule):
+                return cancel_schedule(ctx, client, actor, target, key)
             if isinstance(command, DealAddInstalment):
                 return add_instalment(ctx, actor, target, command, key)
             if isinstance(command, DealRecordPayment):
@@ -245,7 +323,12 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
     ref, first = ctx.db.run_once(
         key, lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}"
     )
-    headline = ":sparkles: Deal created." if first else "This deal was already created."
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    headline = (
+        ":sparkles: Deal created." + past_close_warning(command.close, today)
+        if first
+        else "This deal was already created."
+    )
     return _card(ctx, actor, record_id(ref), headline=headline)
 
 
@@ -263,28 +346,119 @@ def _change(
     if not isinstance(target, int):
         reply(respond, target)
         return
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    if isinstance(command, DealSetStage | DealLost):
+        prompt = _leave_won_prompt(ctx, actor, target, command)
+        if prompt is not None:
+            reply(respond, prompt, replace=replace)
+            return
     headline = "This change was already made."
 
     def apply(session: Session) -> str:
         nonlocal headline
-        deal = deals.get_deal(session, target)
-        if deal is None or not actor.may_change(deal.owner_id):
-            raise NotAllowed(
-                f"Deal #{target} belongs to someone else: only its owner, their manager or an "
-                "admin can change it."
-            )
-        headline = _apply_change(session, deal, command, actor)
+        deal = _changeable_deal(session, actor, target)
+        headline = _apply_change(session, deal, command, actor, today)
         return f"deal:{deal.id}"
 
     try:
         ctx.db.run_once(key, apply)
     except NotAllowed as refusal:
-        reply(respond, problem(refusal.message))
+        reply(respond, refused(refusal))
         return
     reply(respond, _card(ctx, actor, target, headline=headline), replace=replace)
 
 
-def _apply_change(session: Session, deal: Deal, command: DealChange, actor: Actor) -> str:
+def _changeable_deal(session: Session, actor: Actor, deal_id: int) -> Deal:
+    deal = deals.get_deal(session, deal_id)
+    if deal is None or not actor.may_change(deal.owner_id):
+        raise NotAllowed(
+            f"Deal #{deal_id} belongs to someone else: only its owner, their manager or an "
+            "admin can change it."
+        )
+    return deal
+
+
+def _leave_won_prompt(
+    ctx: BotContext, actor: Actor, deal_id: int, command: DealSetStage | DealLost
+) -> Message | None:
+    """The question to ask before a won deal with money still owed leaves "won"; None
+    when there is nothing to ask (the change then goes ahead, or is refused, as usual)."""
+    stage = LOST if isinstance(command, DealLost) else command.stage
+    with ctx.db.reading() as session:
+        deal = deals.get_deal(session, deal_id)
+        if deal is None or not actor.may_change(deal.owner_id) or deal.stage != WON.key:
+            return None
+        if stage == WON:
+            return None
+        if not payments.owed_on(session, deal):
+            return None
+        schedule = payments.instalments_of(session, deal.id)
+        reason = command.reason if isinstance(command, DealLost) else None
+        ask = LeaveWon(deal_id=deal.id, stage=stage.key, reason=reason)
+        return leave_won_prompt(deal, ask, stage.label, schedule, ctx.today_for(deal.owner))
+
+
+def _leave_won(
+    ctx: BotContext, client: WebClient, actor: Actor, ask: LeaveWon, *, cancel: bool, key: str
+) -> Message:
+    """Carry out the choice pressed on the prompt: move the deal, and cancel what is unpaid
+    if asked (always, for lost). Checked again now: who pressed, and that it is still won."""
+    stage = find_stage(ask.stage)
+    if stage is None or stage == WON:
+        return problem("That stage can't be chosen here.", "/deal #12 stage lead")
+    cancel = cancel or stage == LOST
+    headline = "This change was already made."
+    cancelled: list[Cancelled] = []
+
+    def apply(session: Session) -> str:
+        nonlocal headline, cancelled
+        deal = _changeable_deal(session, actor, ask.deal_id)
+        if deal.stage != WON.key:
+            raise Refused(
+                f"Deal #{deal.id} is no longer won (it is {stage_label(deal.stage)} now), so "
+                "nothing was changed.",
+                example=f"/deal #{deal.id}",
+            )
+        me = person_by_id(session, actor.person_id)
+        reason = (ask.reason or "no reason given") if stage == LOST else None
+        deals.change_stage(session, deal, stage.key, me, lost_reason=reason)
+        cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id) if cancel else []
+        moved = (
+            f"Deal #{deal.id} marked lost: {reason}."
+            if stage == LOST
+            else f":arrow_right: Deal #{deal.id} moved from {stage_label(WON.key)} to "
+            f"{stage_label(stage.key)}."
+        )
+        if cancelled:
+            headline = f"{moved} Cancelled what was not yet paid: {cancelled_text(cancelled)}."
+        else:
+            owed = format_money(payments.owed_on(session, deal), deal.currency)
+            headline = (
+                f"{moved} Its payment schedule stays: {owed} still "
+                "owed, still in payment alerts, the digest and Home. To cancel it: "
+                f"`/deal #{deal.id} payments cancel`."
+            )
+        return f"deal:{deal.id}"
+
+    try:
+        _, first = ctx.db.run_once(key, apply)
+    except NotAllowed as refusal:
+        return refused(refusal)
+    if first and cancelled:
+        what = "marked it lost" if stage == LOST else f"moved it to {stage.label}"
+        redraw_cancelled(
+            ctx,
+            client,
+            ask.deal_id,
+            cancelled,
+            f"{user(actor.slack_user_id)} {what} and cancelled what was not yet paid.",
+        )
+    return _card(ctx, actor, ask.deal_id, headline=headline)
+
+
+def _apply_change(
+    session: Session, deal: Deal, command: DealChange, actor: Actor, today: date
+) -> str:
     """Make the change and say what happened, in one line."""
     me = person_by_id(session, actor.person_id)
     name = f"Deal #{deal.id}"
@@ -300,6 +474,7 @@ def _apply_change(session: Session, deal: Deal, command: DealChange, actor: Acto
         deals.change_stage(session, deal, LOST.key, me, lost_reason=command.reason)
         return f"{name} marked lost: {command.reason}"
     if isinstance(command, DealSetAmount):
+        _within_schedule(session, deal, command)
         was = format_money(deal.amount, deal.currency)
         deals.update_deal(
             session, deal, me, amount=command.amount.value, currency=command.amount.currency
@@ -307,9 +482,59 @@ def _apply_change(session: Session, deal: Deal, command: DealChange, actor: Acto
         return f"{name} amount set to {format_money(deal.amount, deal.currency)} (was {was})."
     if isinstance(command, DealSetClose):
         deals.update_deal(session, deal, me, expected_close=command.close)
-        return f"{name} expected close set to {command.close:%a %-d %b %Y}."
+        return f"{name} expected close set to {day(command.close)}." + past_close_warning(
+            command.close, today
+        )
     deals.add_note(session, deal, me, command.text)
     return f":memo: Note added to {name}."
+
+
+def past_close_warning(close: date | None, today: date) -> str:
+    """A date that has passed is kept (a rep may be catching up), but never silently."""
+    if close is None or close >= today:
+        return ""
+    return (
+        f"\n:warning: {day(close)} has already passed, so the deal counts as overdue to close. "
+        "If that was a typo, set the date again."
+    )
+
+
+def _within_schedule(session: Session, deal: Deal, command: DealSetAmount) -> None:
+    """A deal is never worth less than its payment terms, nor in another currency."""
+    schedule = payments.instalments_of(session, deal.id)
+    if not schedule:
+        return
+    example = f"/deal #{deal.id} payments cancel"
+    currency = command.amount.currency or deal.currency
+    scheduled = payments.scheduled(session, deal)
+
+    def money(value: Decimal) -> str:
+        return format_money(value, deal.currency)
+
+    if currency != deal.currency:
+        raise Refused(
+            f"Deal #{deal.id} has payment terms in {deal.currency} ({money(scheduled)}), so its "
+            f"amount stays in {deal.currency}. Change the schedule first: cancel what is not yet "
+            "paid, then set the amount and add new instalments.",
+            example=example,
+        )
+    if command.amount.value >= scheduled:
+        return
+    paid = sum((item.paid_amount for item in schedule), Decimal(0))
+    new = money(command.amount.value)
+    if command.amount.value < paid:
+        raise Refused(
+            f"{money(paid)} of deal #{deal.id} is already paid, so it can't be worth {new}: "
+            "a deal is worth at least what was received for it.",
+        )
+    raise Refused(
+        f"Deal #{deal.id} has {money(scheduled)} scheduled in its payment terms, more than "
+        f"{new}. Change the schedule first: `/deal #{deal.id} payments cancel` cancels what is "
+        f"not yet paid ({money(scheduled - paid)}); then set the amount "
+        f"(`/deal #{deal.id} amount {typed_amount(command.amount.value)}`) and add the new "
+        f"instalments (`/deal #{deal.id} payment <amount> due <date>`).",
+        example=example,
+    )
 
 
 def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Message:
@@ -342,11 +567,12 @@ def _rest_after_ref(text: str, ref: DealRef) -> str:
 
 
 def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = None) -> Message:
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
             return notice(f"Deal #{deal_id} no longer exists.")
+        # Overdue on the owner's calendar, as the alerts count it, whoever asks.
+        today = ctx.today_for(deal.owner)
         instalments = payments.instalments_of(session, deal.id)
         summary = (
             payments_summary(instalments, payments.payments_of(session, deal.id), today)

@@ -35,7 +35,7 @@ from sales.stages import STAGES, WON
 from services.context import BotContext
 from services.follow_ups import follow_up_digest
 from services.home import refresh_home_soon
-from store import deals, follow_ups, visits
+from store import deals, follow_ups, payments, visits
 from store.db import record_id
 from store.models import Visit
 from store.people import person_by_id
@@ -106,6 +106,13 @@ def register(app: App, ctx: BotContext) -> None:
                 raise NotAllowed(f"Deal #{deal_id} no longer exists.")
             if not actor.may_change(deal.owner_id):
                 raise NotAllowed("Only the deal's owner, their manager or an admin can change it.")
+            if deal.stage == WON.key and stage != WON and payments.owed_on(session, deal):
+                # Won since this reminder: its schedule needs the choice /deal asks for.
+                raise NotAllowed(
+                    f"Deal #{deal.id} was won since this reminder and has payments not yet "
+                    f"received. To reopen it, type `/deal #{deal.id} stage {stage.key}`: you'll "
+                    "be asked what happens to its payment schedule."
+                )
             me = person_by_id(session, actor.person_id)
             if not deals.change_stage(session, deal, stage.key, me):
                 return f"Deal #{deal.id} already is {stage_label(stage.key)}.", deal.owner_id

@@ -26,6 +26,7 @@ from blocks.payments import (
     TERMS_MODAL,
     TERMS_ROWS,
     PaymentContext,
+    cancelled_text,
     mark_paid_modal,
     note_modal,
     payments_message,
@@ -37,12 +38,19 @@ from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import AMOUNT_EXAMPLES, Amount, parse_amount
 from parsing.deal_command import DealAddInstalment, DealRecordPayment
 from parsing.errors import ParseError
-from sales.collections import OpenInstalment, Overpayment, PaymentRefused, allocate, outstanding
-from sales.money import format_money
+from sales.collections import (
+    Cancelled,
+    OpenInstalment,
+    Overpayment,
+    PaymentRefused,
+    allocate,
+    outstanding,
+)
+from sales.money import format_money, typed_amount
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
 from services.home import refresh_home_soon
-from services.payment_alerts import refresh_alerts
+from services.payment_alerts import redraw_cancelled, refresh_alerts
 from store import deals, payments
 from store.db import record_id
 from store.models import Deal, Instalment
@@ -84,7 +92,7 @@ def register(app: App, ctx: BotContext) -> None:
             except NotAllowed as refusal:
                 reply(respond, refused(refusal))
                 return
-            scheduled = _scheduled(session, deal)
+            scheduled = payments.scheduled(session, deal)
             view = terms_modal(deal, scheduled, today + timedelta(days=DEFAULT_TERMS_DAYS), meta)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -135,6 +143,8 @@ def register(app: App, ctx: BotContext) -> None:
         headline = (
             f":calendar: Payment terms saved for deal #{meta.deal_id}: {count} "
             f"instalment{'s' if count != 1 else ''}."
+        ) + past_due_warning(
+            [due_on for _, due_on in rows], ctx.today_for(ctx.people.known(user_id)), meta.deal_id
         )
         answer = _payments_answer(ctx, actor, meta.deal_id, headline=headline)
         reply_later(client, user_id, meta.response_url, answer)
@@ -340,7 +350,6 @@ def _save_and_redraw(
         ctx,
         client,
         meta.instalment_id,
-        ctx.today_for(ctx.people.known(user_id)),
         also=(meta.channel, meta.message_ts),
         headline=headline(first),
     )
@@ -372,8 +381,10 @@ def add_instalment(
     except NotAllowed as refusal:
         return refused(refusal)
     amount = ref.split(":", 2)[2]
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     headline = (
         f":calendar: Instalment added to deal #{deal_id}: {amount} due {day(command.due)}."
+        + past_due_warning([command.due], today, deal_id)
         if first
         else "This instalment was already added."
     )
@@ -395,7 +406,7 @@ def record_payment(
     """Money received: it settles the oldest open instalments first."""
 
     def save(session: Session) -> str:
-        deal = _won_deal(session, deal_id, actor)
+        deal = _payable_deal(session, deal_id, actor)
         example = f"/deal #{deal.id} paid 20k on yesterday"
         _same_currency(deal, command.amount, example)
         open_items = [
@@ -425,7 +436,6 @@ def record_payment(
         ref, first = ctx.db.run_once(key, save)
     except NotAllowed as refusal:
         return refused(refusal)
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         payment = payments.get_payment(session, record_id(ref))
         numbers = {
@@ -443,7 +453,7 @@ def record_payment(
         money = format_money(payment.amount, payment.currency) if payment else ""
     if first:
         for instalment_id in touched:
-            refresh_alerts(ctx, client, instalment_id, today)
+            refresh_alerts(ctx, client, instalment_id)
     headline = (
         f":moneybag: Recorded {money} received {day(command.received_on)} for deal "
         f"#{deal_id}: {'; '.join(settled)}."
@@ -464,7 +474,6 @@ def _settled_text(number: int, instalment: Instalment, applied: Decimal) -> str:
 def _payments_answer(
     ctx: BotContext, actor: Actor, deal_id: int, *, headline: str | None = None
 ) -> Message:
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
@@ -473,10 +482,65 @@ def _payments_answer(
             deal,
             payments.instalments_of(session, deal.id),
             payments.payments_of(session, deal.id),
-            today,
+            # Overdue on the owner's calendar, as the alerts count it, whoever asks.
+            ctx.today_for(deal.owner),
             may_change=actor.may_change(deal.owner_id),
             headline=headline,
         )
+
+
+def cancel_schedule(
+    ctx: BotContext, client: WebClient, actor: Actor, deal_id: int, key: str
+) -> Message:
+    """`/deal <ref> payments cancel`: what is not yet paid of the terms is cancelled
+    (audited); what was paid stays recorded. Alerts already sent about it say so."""
+    cancelled: list[Cancelled] = []
+
+    def save(session: Session) -> str:
+        nonlocal cancelled
+        deal = _changeable_deal(session, deal_id, actor)
+        cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id)
+        if not cancelled:
+            raise Refused(
+                f"Deal #{deal.id} has nothing scheduled that is not yet paid: nothing to cancel.",
+                example=f"/deal #{deal.id} payments",
+            )
+        return f"deal:{deal.id}"
+
+    try:
+        _, first = ctx.db.run_once(key, save)
+    except NotAllowed as refusal:
+        return refused(refusal)
+    if not first:
+        return _payments_answer(
+            ctx, actor, deal_id, headline="This schedule was already cancelled."
+        )
+    redraw_cancelled(
+        ctx,
+        client,
+        deal_id,
+        cancelled,
+        f"{user(actor.slack_user_id)} cancelled what was not yet paid of deal #{deal_id}.",
+    )
+    headline = (
+        f":wastebasket: Cancelled what was not yet paid of deal #{deal_id}'s payment terms: "
+        f"{cancelled_text(cancelled)}. Payments already received stay recorded."
+    )
+    return _payments_answer(ctx, actor, deal_id, headline=headline)
+
+
+def past_due_warning(due_dates: list[date], today: date, deal_id: int) -> str:
+    """A due date that has passed is kept (terms agreed earlier, entered late), but never
+    silently: the instalment is overdue at once, and its alerts start."""
+    passed = sorted(due for due in due_dates if due < today)
+    if not passed:
+        return ""
+    when = ", ".join(day(due) for due in passed)
+    return (
+        f"\n:warning: {when} has already passed, so that instalment is overdue from today and "
+        f"its payment alerts start. If that was a typo, cancel it (`/deal #{deal_id} payments "
+        "cancel`) and add it again."
+    )
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -488,7 +552,7 @@ def _known_actor(ctx: BotContext, slack_user_id: str) -> Actor | None:
     return ctx.people.actor(person) if person is not None else None
 
 
-def _won_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
+def _changeable_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
     deal = deals.get_deal(session, deal_id) if deal_id is not None else None
     if deal is None:
         raise Refused(f"There is no deal #{deal_id}.", example="/deal list")
@@ -497,23 +561,25 @@ def _won_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Dea
             f"Deal #{deal.id} belongs to someone else: only its owner, their manager or an "
             "admin can change its payments."
         )
+    return deal
+
+
+def _payable_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
+    """A deal money can come in for: won, or reopened from won with its schedule kept."""
+    deal = _changeable_deal(session, deal_id, actor)
+    if deal.stage != "lost" and payments.instalments_of(session, deal.id):
+        return deal
+    return _won_deal(session, deal_id, actor)
+
+
+def _won_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
+    deal = _changeable_deal(session, deal_id, actor)
     if deal.stage != "won":
         raise Refused(
             f"Deal #{deal.id} isn't won yet: payment terms and payments belong to won deals.",
             example=f"/deal #{deal.id} won",
         )
     return deal
-
-
-def _scheduled(session: Session, deal: Deal) -> Decimal:
-    return sum(
-        (
-            i.amount
-            for i in payments.instalments_of(session, deal.id)
-            if i.currency == deal.currency
-        ),
-        Decimal(0),
-    )
 
 
 def _same_currency(deal: Deal, amount: Amount, example: str) -> None:
@@ -527,7 +593,7 @@ def _same_currency(deal: Deal, amount: Amount, example: str) -> None:
 
 def _within_deal(session: Session, deal: Deal, adding: Decimal) -> None:
     """Instalments never add up to more than the deal is worth."""
-    scheduled = _scheduled(session, deal)
+    scheduled = payments.scheduled(session, deal)
     if scheduled + adding > deal.amount:
         left = max(deal.amount - scheduled, Decimal(0))
 
@@ -538,7 +604,7 @@ def _within_deal(session: Session, deal: Deal, adding: Decimal) -> None:
             f"That would schedule {money(scheduled + adding)}, more than deal #{deal.id}'s "
             f"{money(deal.amount)}: at most {money(left)} is left to schedule. If the deal grew, "
             "change its amount first.",
-            example=f"/deal #{deal.id} amount {deal.amount + adding:f}",
+            example=f"/deal #{deal.id} amount {typed_amount(scheduled + adding)}",
         )
 
 

@@ -5,6 +5,7 @@
     /deal <ref> [stage <stage> | amount <amount> | close <date> | won | lost <reason> | note <text>]
     /deal <ref> payment <amount> due <date>      add an instalment to the payment terms
     /deal <ref> payments                         list the instalments and what is outstanding
+    /deal <ref> payments cancel                  cancel what is not yet paid of the schedule
     /deal <ref> paid <amount> [on <date>]        record money received (default: today)
 
 `<ref>` is `#<id>` or a piece of the customer's name or the deal's title.
@@ -50,6 +51,7 @@ DEAL_EXAMPLES: tuple[str, ...] = (
     marked("/deal Acme note the CFO wants a 3-year term"),
     marked("/deal #12 payment 60k due 2026-12-31"),
     marked("/deal #12 payments"),
+    marked("/deal #12 payments cancel"),
     marked("/deal #12 paid 20k on yesterday"),
 )
 
@@ -187,6 +189,13 @@ class DealPayments:
 
 
 @dataclass(frozen=True)
+class DealCancelSchedule:
+    """Cancel what is not yet paid of the deal's payment terms."""
+
+    ref: DealRef
+
+
+@dataclass(frozen=True)
 class DealRecordPayment:
     ref: DealRef
     amount: Amount  # more than zero; currency None: the deal's
@@ -207,6 +216,7 @@ DealCommand: TypeAlias = (
     | DealAddNote
     | DealAddInstalment
     | DealPayments
+    | DealCancelSchedule
     | DealRecordPayment
 )
 
@@ -536,11 +546,13 @@ def _add_instalment(ref: DealRef, args: str, today: date) -> DealAddInstalment:
     return DealAddInstalment(ref, amount, parse_date(due_text, today))
 
 
-def _payments(ref: DealRef, args: str, _today: date) -> DealPayments:
+def _payments(ref: DealRef, args: str, _today: date) -> DealPayments | DealCancelSchedule:
+    if args.casefold() in ("cancel", "取消"):
+        return DealCancelSchedule(ref)
     if args:
         raise ParseError(
             msg(
-                "“payments” doesn't take anything after it, but I got {value}. "
+                "“payments” doesn't take anything after it (but “cancel”), and I got {value}. "
                 "To add an instalment, use “payment <amount> due <date>”.",
                 value=quoted(args),
             ),

@@ -5,7 +5,7 @@ reported as "line N: what is wrong"; otherwise the whole file is written in one 
 audited as the actor "csv-import". Importing the same file twice changes nothing the second
 time.
 
-teams.csv     team,slack_user_id,role[,channel_id]
+teams.csv     team,slack_user_id,role[,channel_id]   (a row with only a team creates it)
 targets.csv   scope,who,metric,amount,period[,currency]
 """
 
@@ -31,6 +31,7 @@ from sales.periods import Period
 from store import targets, teams
 from store.customers import name_key
 from store.db import Database
+from store.exports import columns_of
 from store.models import Person, Team
 from store.people import people_by_slack_id
 
@@ -43,6 +44,12 @@ TARGET_COLUMNS = ("scope", "who", "metric", "amount", "period")
 TARGET_OPTIONAL = ("currency",)
 ROLES = (teams.MEMBER, teams.MANAGER)
 SCOPES = ("person", "team")
+# What `bot.py export teams|targets` writes besides the columns above: read past, so an
+# export imports back.
+TEAM_IGNORED = tuple(c for c in columns_of("teams") if c not in TEAM_COLUMNS + TEAM_OPTIONAL)
+TARGET_IGNORED = tuple(
+    c for c in columns_of("targets") if c not in TARGET_COLUMNS + TARGET_OPTIONAL
+)
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,31}")
 
@@ -103,7 +110,7 @@ def import_teams(
     id of each person whose profile was never fetched, so names and time zones are filled in
     right away; its failures are logged and don't undo the import.
     """
-    rows, count, problems = _read(path, TEAM_COLUMNS, TEAM_OPTIONAL)
+    rows, count, problems = _read(path, TEAM_COLUMNS, TEAM_OPTIONAL, TEAM_IGNORED)
     result = ImportResult(rows=count)
     memberships = _check_memberships(rows, problems)
     if problems:
@@ -117,9 +124,12 @@ def import_teams(
             team = known_teams.get(key) or teams.get_team(session, entry.team)
             if team is None:
                 team = teams.create_team(session, entry.team, ACTOR)
+                result.changed += not entry.slack_user_id
             known_teams[key] = team
             if entry.channel_id and team.channel_id != entry.channel_id:
                 teams.set_channel(session, team, entry.channel_id, ACTOR)
+            if not entry.slack_user_id:
+                continue  # a team nobody is on yet
             person, _ = teams.ensure_person_stub(session, entry.slack_user_id, actor=ACTOR)
             if teams.add_to_team(session, team, person.id, entry.role, today, ACTOR):
                 result.changed += 1
@@ -143,12 +153,6 @@ def _check_memberships(rows: list[tuple[int, Row]], problems: _Problems) -> list
     for line, row in rows:
         before = len(problems)
         team = _team_name(row["team"], line, problems)
-        slack_user_id = _slack_user_id(row["slack_user_id"], line, problems)
-        role = row["role"].casefold()
-        if not role:
-            problems.add(line, "role is empty; it is member or manager")
-        elif role not in ROLES:
-            problems.add(line, f"role must be member or manager, not “{row['role']}”")
         channel_id = row.get("channel_id") or None
         if channel_id and not SLACK_CHANNEL_ID.fullmatch(channel_id):
             problems.add(
@@ -156,6 +160,17 @@ def _check_memberships(rows: list[tuple[int, Row]], problems: _Problems) -> list
                 f"channel_id “{channel_id}” isn't a Slack channel id (they look like C0123ABCD); "
                 "leave it empty for no channel",
             )
+        if not row["slack_user_id"] and not row["role"]:
+            # Only a team (as `export teams` writes one nobody is on yet): it is created.
+            if len(problems) == before:
+                memberships.append(_Membership(line, team, "", "", channel_id))
+            continue
+        slack_user_id = _slack_user_id(row["slack_user_id"], line, problems)
+        role = row["role"].casefold()
+        if not role:
+            problems.add(line, "role is empty; it is member or manager")
+        elif role not in ROLES:
+            problems.add(line, f"role must be member or manager, not “{row['role']}”")
         if len(problems) > before:
             continue
         key = (name_key(team), slack_user_id, role)
@@ -221,7 +236,7 @@ def import_targets(
     must exist. A revenue row without a currency uses `default_currency`; without one either,
     the row is an error.
     """
-    rows, count, problems = _read(path, TARGET_COLUMNS, TARGET_OPTIONAL)
+    rows, count, problems = _read(path, TARGET_COLUMNS, TARGET_OPTIONAL, TARGET_IGNORED)
     result = ImportResult(rows=count)
     with db.transaction() as session:
         checked = _check_targets(session, rows, today, default_currency, problems)
@@ -336,21 +351,15 @@ def _currency(
     line: int,
     problems: _Problems,
 ) -> str | None:
-    if metric is None or amount is None:
+    # The code is checked on its own first, so a row with a bad amount and a bad currency
+    # hears about both.
+    typed = _currency_code(value, line, problems) if value else None
+    if metric is None or amount is None or (value and typed is None):
         return None
     if not metric.is_money:
         if value:
             problems.add(line, f"{metric.label.lower()} are counted: leave currency empty")
         return None
-    typed = None
-    if value:
-        try:
-            typed = parse_amount(f"1 {value}").currency
-        except ParseError:
-            typed = None
-        if typed is None or len(value) != 3:
-            problems.add(line, f"currency “{value}” isn't a currency code such as USD, EUR or CNY")
-            return None
     if typed and amount.currency and typed != amount.currency:
         problems.add(line, f"the amount is in {amount.currency} but currency says {typed}")
         return None
@@ -358,6 +367,17 @@ def _currency(
     if currency is None:
         problems.add(line, "say the currency, in the currency column or the amount ($120k)")
     return currency
+
+
+def _currency_code(value: str, line: int, problems: _Problems) -> str | None:
+    try:
+        typed = parse_amount(f"1 {value}").currency
+    except ParseError:
+        typed = None
+    if typed is None or len(value) != 3:
+        problems.add(line, f"currency “{value}” isn't a currency code such as USD, EUR or CNY")
+        return None
+    return typed
 
 
 def _period(value: str, today: date, line: int, problems: _Problems) -> Period | None:
@@ -374,10 +394,16 @@ def _period(value: str, today: date, line: int, problems: _Problems) -> Period |
 
 
 def _read(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    ignored: tuple[str, ...] = (),
 ) -> tuple[list[tuple[int, Row]], int, _Problems]:
     """The well-formed data rows, each with its line number and its values by column; how many
-    data rows there are; and the problems with the file itself or the shape of a row."""
+    data rows there are; and the problems with the file itself or the shape of a row.
+
+    `ignored` columns (what `bot.py export` adds: ids, names, dates) may be there and are
+    not read, so an export can be imported back."""
     problems = _Problems()
     columns_text = ",".join(required) + "".join(f"[,{column}]" for column in optional)
     try:
@@ -395,8 +421,19 @@ def _read(
         problems.add(1, f"the header row is missing; it should be {columns_text}")
         return [], max(len(lines) - 1, 0), problems
     header = [cell.strip().casefold() for cell in lines[0][1]]
+    separator = _other_separator(header, required)
+    if separator is not None:
+        problems.add(
+            1,
+            f"this file separates its values with {separator} instead of commas (spreadsheets "
+            "set to some regions do that); save it as “CSV UTF-8 (comma delimited)”, with "
+            f"the columns {columns_text}",
+        )
+        return [], len(lines) - 1, problems
     allowed = required + optional
     for column in dict.fromkeys(header):
+        if column in ignored:
+            continue
         if column not in allowed:
             problems.add(1, f"unknown column “{column}”; the columns are {columns_text}")
         elif header.count(column) > 1:
@@ -415,6 +452,21 @@ def _read(
         row = dict(zip(header, values, strict=True))
         rows.append((line, {column: row.get(column, "") for column in allowed}))
     return rows, len(lines) - 1, problems
+
+
+SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
+
+
+def _other_separator(header: list[str], required: tuple[str, ...]) -> str | None:
+    """How the values are separated, when it is not by commas: a header that reads as the
+    expected columns once split on ";" (or a tab, or "|")."""
+    if len(header) > 1:
+        return None
+    for separator, name in SEPARATORS.items():
+        cells = [cell.strip() for cell in (header[0] if header else "").split(separator)]
+        if len(cells) > 1 and set(required) & set(cells):
+            return name
+    return None
 
 
 def _lines(path: Path) -> list[tuple[int, list[str]]]:

@@ -201,3 +201,15 @@ def steps_for(role: str, *, has_manager: bool, has_finance: bool) -> frozenset[s
         for step in STEPS
         if role in audience(step, has_manager=has_manager, has_finance=has_finance)
     )
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The unpaid part of an instalment that was cancelled, numbered as people saw it."""
+
+    instalment_id: int
+    number: int
+    of: int
+    amount: Decimal
+    currency: str
+    due_on: date

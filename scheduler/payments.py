@@ -84,8 +84,8 @@ class PaymentAlerts:
         return alert_period(recipient.instalment_id, step)
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
-        """For each instalment of a won deal still owed: its owner, the owner's managers and
-        the finance channel, each with the steps that are theirs."""
+        """For each instalment still owed (of a won or reopened deal): its owner, the owner's
+        managers and the finance channel, each with the steps that are theirs."""
         owed: list[_Owed] = []
         managers_of: dict[int, list[Person]] = {}
         with ctx.db.reading() as session:
@@ -151,12 +151,13 @@ class PaymentAlerts:
         book = facts_of(
             recipient, local_now, lambda now: _load_book(ctx, [recipient.instalment_id])
         )
-        view = book.view(recipient.instalment_id, today, self._rules, step=step)
+        view = book.view(recipient.instalment_id, local_now, self._rules, step=step)
         if view is None:
             return None
         instalment = view.instalment
-        # Paid, or the deal left "won", since the run began: nothing to chase.
-        if instalment.deal.stage != "won" or instalment.paid_amount >= instalment.amount:
+        # Paid, or the deal lost, since the run began: nothing to chase. (A deal reopened
+        # from won keeps its schedule, and its alerts.)
+        if instalment.deal.stage == "lost" or instalment.paid_amount >= instalment.amount:
             return None
         return alert_message(view)
 

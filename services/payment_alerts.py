@@ -6,17 +6,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from blocks.payments import AlertView, HistoryEntry, alert_message
+from blocks.common import Message
+from blocks.payments import AlertView, HistoryEntry, alert_message, cancelled_alert
 from runtime.settings import Settings
-from sales.collections import AlertRules
+from sales.collections import AlertRules, Cancelled
+from sales.localtime import local_today
 from services.context import BotContext
-from store import deliveries, payments, sent
+from store import deals, deliveries, payments, sent
 from store.models import Instalment, InstalmentNote
 
 log = logging.getLogger(__name__)
@@ -51,16 +53,21 @@ class AlertBook:
     def view(
         self,
         instalment_id: int,
-        today: date,
+        now: datetime,
         rules: AlertRules,
         *,
         step: str | None = None,
         headline: str | None = None,
     ) -> AlertView | None:
-        """What an alert about the instalment shows today; None when it no longer exists."""
+        """What an alert about the instalment shows at `now`; None when it no longer exists.
+
+        Days overdue are counted on one calendar, the deal owner's, so the owner's, the
+        manager's and the finance channel's copies agree wherever each reader is.
+        """
         instalment = self.instalments.get(instalment_id)
         if instalment is None:
             return None
+        today = local_today(instalment.deal.owner.tz, now)
         siblings = self.siblings[instalment.deal_id]
         number = next(n for n, other in enumerate(siblings, start=1) if other.id == instalment.id)
         return AlertView(
@@ -113,22 +120,21 @@ def _parse_period(period: str) -> tuple[int | None, str]:
 def alert_view(
     session: Session,
     instalment_id: int,
-    today: date,
+    now: datetime,
     rules: AlertRules,
     *,
     step: str | None = None,
     headline: str | None = None,
 ) -> AlertView | None:
-    """What an alert about the instalment shows today; None when it no longer exists."""
+    """What an alert about the instalment shows at `now`; None when it no longer exists."""
     book = load_alert_book(session, [instalment_id])
-    return book.view(instalment_id, today, rules, step=step, headline=headline)
+    return book.view(instalment_id, now, rules, step=step, headline=headline)
 
 
 def refresh_alerts(
     ctx: BotContext,
     client: WebClient,
     instalment_id: int,
-    today: date,
     *,
     also: tuple[str | None, str | None] = (None, None),
     headline: str | None = None,
@@ -136,7 +142,9 @@ def refresh_alerts(
     """Redraw every alert sent about the instalment (and the message `also` names, a
     channel and ts), so nobody acts on a stale one. How many were updated."""
     with ctx.db.reading() as session:
-        view = alert_view(session, instalment_id, today, rules_of(ctx.settings), headline=headline)
+        view = alert_view(
+            session, instalment_id, ctx.clock(), rules_of(ctx.settings), headline=headline
+        )
         sent = deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
         targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
     if view is None:
@@ -144,7 +152,30 @@ def refresh_alerts(
     channel, ts = also
     if channel and ts:
         targets.add((channel, ts))
-    answer = alert_message(view)
+    return _update_all(client, targets, alert_message(view))
+
+
+def redraw_cancelled(
+    ctx: BotContext, client: WebClient, deal_id: int, cancelled: list[Cancelled], headline: str
+) -> int:
+    """After the unpaid part of instalments was cancelled, every alert sent about them says
+    so (a partly paid one shows what was paid), and none offers Mark paid any more."""
+    updated = 0
+    for item in cancelled:
+        with ctx.db.reading() as session:
+            still_there = payments.get_instalment(session, item.instalment_id) is not None
+            sent = deliveries.sent_in_periods(session, JOB, _prefix(item.instalment_id))
+            targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
+            deal = deals.get_deal(session, deal_id)
+            answer = cancelled_alert(item, deal, headline) if deal is not None else None
+        if still_there:
+            updated += refresh_alerts(ctx, client, item.instalment_id, headline=headline)
+        elif answer is not None:
+            updated += _update_all(client, targets, answer)
+    return updated
+
+
+def _update_all(client: WebClient, targets: set[tuple[str, str]], answer: Message) -> int:
     updated = 0
     for channel, ts in sorted(targets):
         try:

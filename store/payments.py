@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from sales.collections import Cancelled
 from store.audit import record_change, snapshot
 from store.models import (
     Deal,
@@ -19,7 +20,9 @@ from store.models import (
     Person,
 )
 
-WON = "won"
+# A deal reopened from won keeps its schedule, and it is still chased; a lost deal's unpaid
+# instalments are cancelled when it is lost.
+LOST = "lost"
 
 
 def add_instalment(
@@ -126,12 +129,57 @@ def notes_of(session: Session, instalment_id: int, limit: int = 5) -> list[Insta
     return list(session.scalars(query))[::-1]
 
 
+def scheduled(session: Session, deal: Deal) -> Decimal:
+    """What the deal's payment terms add up to, in the deal's currency."""
+    return sum(
+        (i.amount for i in instalments_of(session, deal.id) if i.currency == deal.currency),
+        Decimal(0),
+    )
+
+
+def owed_on(session: Session, deal: Deal) -> Decimal:
+    """What is scheduled and not yet paid on the deal, in the deal's currency."""
+    return sum(
+        (
+            i.amount - i.paid_amount
+            for i in instalments_of(session, deal.id)
+            if i.currency == deal.currency and i.paid_amount < i.amount
+        ),
+        Decimal(0),
+    )
+
+
+def cancel_unpaid(session: Session, deal: Deal, actor: str) -> list[Cancelled]:
+    """Cancel what is not yet paid of the deal's instalments, audited: one nothing was paid
+    on goes; a partly paid one shrinks to what was paid, so its payments stay settled."""
+    schedule = instalments_of(session, deal.id)
+    cancelled: list[Cancelled] = []
+    for number, instalment in enumerate(schedule, start=1):
+        owed = instalment.amount - instalment.paid_amount
+        if owed <= 0:
+            continue
+        cancelled.append(
+            Cancelled(
+                instalment.id, number, len(schedule), owed, instalment.currency, instalment.due_on
+            )
+        )
+        before = snapshot(instalment)
+        if instalment.paid_amount == 0:
+            record_change(session, actor=actor, record=instalment, action="delete", before=before)
+            session.delete(instalment)
+        else:
+            instalment.amount = instalment.paid_amount
+            record_change(session, actor=actor, record=instalment, action="update", before=before)
+    session.flush()
+    return cancelled
+
+
 def open_instalments(session: Session) -> list[Instalment]:
-    """Instalments of won deals with money still owed, by due date."""
+    """Instalments still owed (of won deals, and of deals reopened from won), by due date."""
     query = (
         select(Instalment)
         .join(Deal, Instalment.deal_id == Deal.id)
-        .where(Deal.stage == WON, Instalment.paid_amount < Instalment.amount)
+        .where(Deal.stage != LOST, Instalment.paid_amount < Instalment.amount)
         .order_by(Instalment.due_on, Instalment.id)
     )
     return list(session.scalars(query))
@@ -143,7 +191,7 @@ def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:
     if instalment_ids is not None:
         return query.where(Instalment.id.in_(instalment_ids))
     return query.join(Deal, Instalment.deal_id == Deal.id).where(
-        Deal.stage == WON, Instalment.paid_amount < Instalment.amount
+        Deal.stage != LOST, Instalment.paid_amount < Instalment.amount
     )
 
 
@@ -179,15 +227,15 @@ def notes_of_many(
 def overdue_instalments(
     session: Session, owner_ids: Collection[int] | None, today: date
 ) -> list[Instalment]:
-    """Instalments of these people's (None: everyone's) won deals still owed after their
-    due date."""
+    """Instalments of these people's (None: everyone's) deals, won or reopened, still owed
+    after their due date."""
     if owner_ids is not None and not owner_ids:
         return []
     query = (
         select(Instalment)
         .join(Deal, Instalment.deal_id == Deal.id)
         .where(
-            Deal.stage == WON,
+            Deal.stage != LOST,
             Instalment.paid_amount < Instalment.amount,
             Instalment.due_on < today,
         )

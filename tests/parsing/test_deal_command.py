@@ -514,8 +514,9 @@ def test_payments_round_trip_and_are_never_in_the_future(deal_id, value, receive
 # Chinese command words may run into what follows them (`#12 阶段谈判`), so a free-text
 # reference can't contain one anywhere.
 CHINESE_WORDS = (
-    "阶段 金额 关闭日期 预计成交 赢单 成交 输单 丢单 备注 回款 计划 帮助 帮忙 新建 新增 列表"
-).split()
+    "阶段", "金额", "关闭日期", "预计成交", "赢单", "成交", "输单", "丢单",
+    "备注", "回款", "计划", "帮助", "帮忙", "新建", "新增", "列表",
+)  # fmt: skip
 ref_words = st.text(
     st.characters(exclude_categories=("Cs", "Z", "Cc")), min_size=1, max_size=12
 ).filter(

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,12 +21,13 @@ pytestmark = pytest.mark.usefixtures("empty_environment", "restore_root_logger")
 
 VISIT_FIELDS = [
     "id", "customer_id", "customer", "rep_slack_id", "rep", "visited_on", "notes", "outcome",
-    "next_step", "follow_up_due", "created_at", "updated_at",
+    "next_step", "follow_up_due", "follow_up_done_at", "follow_up_snoozed_until", "created_at",
+    "updated_at", "rep_id",
 ]  # fmt: skip
 DEAL_FIELDS = [
     "id", "customer_id", "customer", "title", "amount", "currency", "stage", "expected_close",
     "owner_slack_id", "owner", "bant_budget", "bant_authority", "bant_need", "bant_timeline",
-    "lost_reason", "created_at", "updated_at",
+    "lost_reason", "created_at", "updated_at", "owner_id",
 ]  # fmt: skip
 
 
@@ -83,9 +85,11 @@ def test_empty_exports(
     code, out, err = run(capsys, "export", kind, "--format", "json")
     assert (code, json.loads(out)) == (0, [])
     assert f"exported 0 {kind}" in err
-    code, out, _ = run(capsys, "export", kind, "--format", "csv")
+    code, out, _ = run(capsys, "export", kind, "--format", "csv", "--no-bom")
     assert code == 0
     assert list(csv.reader(io.StringIO(out))) == [fields]
+    code, out, _ = run(capsys, "export", kind, "--format", "jsonl")
+    assert (code, out) == (0, "")
 
 
 def seed_visits(bot_: RunningBot) -> None:
@@ -180,7 +184,8 @@ def test_export_deals_as_csv_and_json(
     code, out, err = run(capsys, "export", "deals", "--format", "csv")
     assert code == 0, err
     assert "exported 2 deals" in err
-    reader = csv.DictReader(io.StringIO(out))
+    assert out.startswith("\ufeffid,")  # the byte-order mark Excel needs for UTF-8
+    reader = csv.DictReader(io.StringIO(out.removeprefix("\ufeff")))
     assert reader.fieldnames == DEAL_FIELDS
     acme, globex = list(reader)
     assert {key: acme[key] for key in DEAL_FIELDS[:15]} == {
@@ -210,12 +215,13 @@ def test_export_deals_as_csv_and_json(
 
     code, out, _ = run(capsys, "export", "deals", "--format", "json")
     assert code == 0
-    acme_json, globex_json = json.loads(out)
+    acme_json, globex_json = json.loads(out, parse_float=Decimal)
     assert [list(acme_json), list(globex_json)] == [DEAL_FIELDS, DEAL_FIELDS]
-    # Amounts are JSON numbers, not strings; cents survive.
-    assert acme_json["amount"] == 120000
-    assert isinstance(acme_json["amount"], int)
-    assert globex_json["amount"] == 1234.56
+    # Amounts are exact decimal literals, as stored: never through a binary float.
+    assert '"amount": 120000.00,' in out
+    assert '"amount": 1234.56,' in out
+    assert acme_json["amount"] == Decimal("120000.00")
+    assert globex_json["amount"] == Decimal("1234.56")
     assert acme_json["bant_budget"] is False
     assert date.fromisoformat(acme_json["expected_close"]) == date(2026, 12, 15)
     assert globex_json["expected_close"] is None

@@ -113,7 +113,7 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
         "Enterprise,UREP002,boss\n"
         ",UREP003,member\n"
         "Enterprise,UREP004,member,C0ENT001\n"
-        "Enterprise,,\n"
+        "Enterprise,,member\n"
         '"Big <@U1> team",UREP005,member\n'
         "Enterprise,UREP006,member\n"
     )
@@ -126,7 +126,6 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(
         "line 6: team is empty",
         "line 7: 4 values, but the header has 3 columns",
         "line 8: slack_user_id is empty",
-        "line 8: role is empty; it is member or manager",
         "line 9: team: A team name can't contain mentions or channels. Create the team first, "
         "then add people with “/team <name> add @person”.",
     ]
@@ -328,3 +327,67 @@ def test_the_targets_header_is_checked(db: Database, tmp_path: Path) -> None:
         "line 1: column “period” is missing; the columns are "
         "scope,who,metric,amount,period[,currency]"
     ]
+
+
+# --- honest reports ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("importer", "text"),
+    [
+        ("teams", "team;slack_user_id;role\nEnterprise;UREP001;member\n"),
+        ("targets", "scope;who;metric;amount;period\nperson;UREP001;visits;20;2026-12\n"),
+    ],
+)
+def test_a_semicolon_separated_file_is_called_that(
+    db: Database, tmp_path: Path, importer: str, text: str
+) -> None:
+    path = write(tmp_path, text)
+    if importer == "teams":
+        result = import_teams(db, None, path, TODAY)
+    else:
+        result = import_targets(db, path, TODAY, default_currency="USD")
+    [error] = result.errors
+    assert error.startswith("line 1: this file separates its values with semicolons (;)")
+    assert "CSV UTF-8 (comma delimited)" in error
+    assert "missing" not in error
+    assert nothing_written(db)
+
+
+def test_a_row_with_a_bad_amount_and_a_bad_currency_reports_both(
+    db: Database, tmp_path: Path
+) -> None:
+    import_teams(db, None, write(tmp_path, TEAMS_CSV, "teams.csv"), TODAY)
+    text = (
+        "scope,who,metric,amount,period,currency\n"
+        "person,UREP001,revenue,lots,2026-12,DOLLARS\n"
+        "person,UREP001,revnue,5k,2026-12,XX\n"
+    )
+    result = import_targets(db, write(tmp_path, text), TODAY, default_currency="USD")
+    assert result.errors == [
+        "line 2: amount: I couldn't read “lots” as an amount.",
+        "line 2: currency “DOLLARS” isn't a currency code such as USD, EUR or CNY",
+        "line 3: metric must be one of revenue, collected, visits, new customers, proposals, "
+        "not “revnue”",
+        "line 3: currency “XX” isn't a currency code such as USD, EUR or CNY",
+    ]
+
+
+def test_a_row_with_only_a_team_creates_the_team(db: Database, tmp_path: Path) -> None:
+    text = "team,slack_user_id,role,channel_id\nNew Team,,,C0NEW001\nBad,,,not-a-channel\n"
+    result = import_teams(db, None, write(tmp_path, text), TODAY)
+    assert result.errors == [
+        "line 3: channel_id “not-a-channel” isn't a Slack channel id (they look like "
+        "C0123ABCD); leave it empty for no channel"
+    ]
+    result = import_teams(
+        db,
+        None,
+        write(tmp_path, text.splitlines(keepends=True)[0] + text.splitlines(keepends=True)[1]),
+        TODAY,
+    )
+    assert (result.errors, result.changed) == ([], 1)
+    with db.transaction() as session:
+        team = teams.get_team(session, "new team")
+        assert team is not None
+        assert (team.name, team.channel_id, team.memberships) == ("New Team", "C0NEW001", [])

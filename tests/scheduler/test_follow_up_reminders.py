@@ -245,3 +245,23 @@ def test_log_visit_on_a_stale_deal_opens_the_form_and_the_visit_freshens_it(
     assert morning(team, travel, datetime(2026, 11, 25, 14, 1, tzinfo=UTC)).outcomes[REP] == (
         Outcome.EMPTY
     )
+
+
+def test_a_stale_deal_won_since_the_reminder_is_not_reopened_from_it(
+    team: RunningBot, travel: Travel
+) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 40k; stage proposal")
+    morning(team, travel, datetime(2026, 11, 24, 14, 1, tzinfo=UTC))
+    message = dm(team)
+    team.ask("/deal", "#1 won")
+    team.ask("/deal", "#1 payment 40k due 2026-12-24")
+    lead = {"text": {"type": "plain_text", "text": "Lead"}, "value": "lead"}
+    url = team.fake.response_url()
+    team.slack.block_action(
+        user_id=REP, action_id="stale_deal_stage_1", response_url=url, message=message,
+        channel_id=message["channel"], selected_option=lead,
+    )  # fmt: skip
+    refused = text_of(team.reply_to(url))
+    assert "Deal #1 was won since this reminder and has payments not yet received" in refused
+    assert "`/deal #1 stage lead`" in refused
+    assert ":trophy: Won" in text_of(team.ask("/deal", "#1"))

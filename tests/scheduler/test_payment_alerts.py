@@ -16,7 +16,7 @@ from store import deliveries, payments
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.scheduler.conftest import MANAGER, Travel
 from tests.support.fake_slack import Call
-from tests.support.reading import action_ids, text_of
+from tests.support.reading import action_ids, element, text_of
 
 FINANCE = "CFIN001"
 JOB = "payment_alerts"
@@ -261,7 +261,7 @@ def test_mark_paid_settles_the_instalment_and_stops_the_alerts(
     alert = overdue_alert(team, travel)
     view = modal_after(team, alert, "payment_mark_paid")
     amount = next(b for b in view["blocks"] if b.get("block_id") == "amount")
-    assert amount["element"]["initial_value"] == "30,000.00"
+    assert amount["element"]["initial_value"] == "30k"  # as people type it
     received = next(b for b in view["blocks"] if b.get("block_id") == "received_on")
     assert received["element"]["initial_date"] == "2026-11-24"
     response = submit(team, view, amount="30,000.00", received_on="2026-11-23")
@@ -413,3 +413,48 @@ def test_collected_counts_in_pacing_and_the_digest_shows_collections(
     assert "*Overdue*: $75,000" in digest
     assert f"<@{REP}> · $70,000 overdue · 31-60 days $70,000" in digest
     assert f"<@{OTHER_REP}> · $5,000 overdue · 1-30 days $5,000" in digest
+
+
+def test_every_copy_counts_days_overdue_on_the_owners_calendar(
+    team: RunningBot, travel: Travel
+) -> None:
+    # Oscar (the owner) lives in Shanghai, Mia (his manager) in New York. At 02:00 UTC on
+    # Friday 20 November it is Friday 10:00 for Oscar and still Thursday 21:00 for Mia.
+    owed(team, amount="5k", due=date(2027, 1, 29))  # Rita's: instalment ids and numbers differ
+    owed(team, due=date(2026, 11, 12), user=OTHER_REP)
+    travel(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    run(team)
+    owner_copy = text_of(alerts(team, OTHER_REP)[-1].params)
+    manager_copy = text_of(alerts(team, MANAGER)[-1].params)
+    for copy in (owner_copy, manager_copy):
+        assert "Payment 8 days overdue" in copy
+        assert "*Days overdue*\n8" in copy
+    for copy in (owner_copy, manager_copy):
+        # The footer numbers the instalment as the card does, never by its internal id.
+        assert "Instalment 1 of 1 · days overdue as of Fri 20 Nov 2026 in the owner's" in copy
+        assert "Instalment #" not in copy
+    # So does the deal's payments list, whoever asks.
+    for reader in (OTHER_REP, MANAGER):
+        listed = text_of(team.ask("/deal", "#2 payments", user=reader))
+        assert "1. $30,000 due Thu 12 Nov 2026 · :warning: overdue 8 days" in listed
+
+
+def test_a_deal_reopened_with_its_schedule_kept_stays_in_the_digest(
+    team: RunningBot, travel: Travel
+) -> None:
+    owed(team, amount="30k", due=date(2026, 11, 10))
+    prompt = team.ask("/deal", "#1 stage negotiation")
+    keep = element(prompt, "deal_reopen_keep_schedule")
+    url = team.fake.response_url()
+    team.slack.block_action(
+        user_id=REP, action_id=keep["action_id"], value=keep["value"], response_url=url,
+        message=prompt,
+    )  # fmt: skip
+    assert "Its payment schedule stays" in text_of(team.reply_to(url))
+    travel(ny_0901(date(2026, 11, 18)))
+    team.scheduler.run_job("manager_digest")
+    digest = text_of(
+        next(c.params for c in team.fake.calls("chat.postMessage")
+             if c.params["channel"] == MANAGER and "digest" in c.params["text"])
+    )  # fmt: skip
+    assert f"<@{REP}> · $30,000 overdue" in digest

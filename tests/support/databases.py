@@ -14,10 +14,10 @@ from sqlalchemy.engine import make_url
 
 
 @contextmanager
-def fresh_database_url(directory: Path) -> Iterator[str]:
+def fresh_database_url(directory: Path, name: str = "salesbot") -> Iterator[str]:
     server_url = os.environ.get("TEST_DATABASE_URL")
     if not server_url:
-        yield f"sqlite:///{directory / 'salesbot.db'}"
+        yield f"sqlite:///{directory / f'{name}.db'}"
         return
     # A schema per test keeps tests apart without creating databases.
     schema = f"t_{uuid.uuid4().hex[:12]}"
