@@ -137,6 +137,41 @@ class Database:
         self.engine.dispose()
         self._urgent_engine.dispose()
 
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of this SQLite database at `path`, taken while the bot runs.
+
+        SQLite's online backup copies one snapshot of the database; in WAL mode the bot
+        keeps writing meanwhile. The copy is written beside `path` and renamed into place,
+        so `path` is never a half-written file.
+        """
+        if not self.is_sqlite:
+            raise ValueError("only a SQLite database can be copied this way; use pg_dump")
+        partial = path.with_name(f".{path.name}.partial")
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(partial)
+        try:
+            with self.engine.connect() as connection:
+                source = connection.connection.driver_connection
+                assert isinstance(source, sqlite3.Connection)
+                source.backup(target)
+            # A backup copies the source's WAL mode; one file is easier to move about.
+            target.execute("PRAGMA journal_mode=DELETE")
+        except BaseException:
+            target.close()
+            partial.unlink(missing_ok=True)
+            raise
+        target.close()
+        partial.replace(path)
+
+    def database_file(self) -> Path | None:
+        """The SQLite database's file (None in memory or on another database)."""
+        name = self.engine.url.database
+        return Path(name).resolve() if self.is_sqlite and name and name != ":memory:" else None
+
 
 class Leadership:
     """One leader at a time among processes sharing a PostgreSQL database, with failover.
@@ -212,41 +247,6 @@ class Leadership:
                 connection.invalidate()
             with contextlib.suppress(SQLAlchemyError):
                 connection.close()
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
-    def backup_to(self, path: Path) -> None:
-        """A consistent copy of this SQLite database at `path`, taken while the bot runs.
-
-        SQLite's online backup copies one snapshot of the database; in WAL mode the bot
-        keeps writing meanwhile. The copy is written beside `path` and renamed into place,
-        so `path` is never a half-written file.
-        """
-        if not self.is_sqlite:
-            raise ValueError("only a SQLite database can be copied this way; use pg_dump")
-        partial = path.with_name(f".{path.name}.partial")
-        partial.unlink(missing_ok=True)
-        target = sqlite3.connect(partial)
-        try:
-            with self.engine.connect() as connection:
-                source = connection.connection.driver_connection
-                assert isinstance(source, sqlite3.Connection)
-                source.backup(target)
-            # A backup copies the source's WAL mode; one file is easier to move about.
-            target.execute("PRAGMA journal_mode=DELETE")
-        except BaseException:
-            target.close()
-            partial.unlink(missing_ok=True)
-            raise
-        target.close()
-        partial.replace(path)
-
-    def database_file(self) -> Path | None:
-        """The SQLite database's file (None in memory or on another database)."""
-        name = self.engine.url.database
-        return Path(name).resolve() if self.is_sqlite and name and name != ":memory:" else None
 
 
 def record_id(ref: str) -> int:

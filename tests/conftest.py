@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from runtime.http import http_server, serve_until, wsgi_app
 from runtime.settings import Settings
 from runtime.worker import InboxWorker
 from scheduler.runtime import Scheduler
+from store import inbox
 from store.db import Database
 from tests.support.databases import fresh_database_url
 from tests.support.fake_slack import Call, FakeSlack
@@ -101,6 +103,16 @@ class RunningBot:
         response, response_url = self.command(command, text, user)
         assert response.status == 200, response.body
         return self.reply_to(response_url)
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the worker has processed every request the bot accepted."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.db.reading() as session:
+                if inbox.waiting(session) == 0:
+                    return
+            assert time.monotonic() < deadline, "accepted requests were not processed in time"
+            time.sleep(0.01)
 
 
 @pytest.fixture

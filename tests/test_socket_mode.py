@@ -42,6 +42,7 @@ def socket_bot(
     settings = dataclasses.replace(settings, slack_app_token=APP_TOKEN, slack_signing_secret=None)
     sleeps: list[float] = []
     bot = build_bot(settings, db, clock, sleep=sleeps.append)
+    bot.worker.start()
     handler = socket_mode_handler(bot.app, settings)
     handler.connect()
     socket_mode.wait_connected()
@@ -54,8 +55,10 @@ def socket_bot(
         settings=settings,
         scheduler=bot.scheduler,
         sleeps=sleeps,
+        worker=bot.worker,
     )
     handler.close()
+    bot.worker.stop()
     assert socket_mode.unacknowledged() == []
 
 
