@@ -200,8 +200,8 @@ def test_a_bot_killed_mid_burst_loses_and_repeats_nothing_it_acknowledged(
     bot = BotProcess(None, env, tmp_path / "bot.log").start()
     burst = Burst(fake)
     try:
-        burst.run(bot.url, 300, kill_after=100, kill=bot.kill)
-        assert 100 <= len(burst.acked) < 300, "the kill came too late to test anything"
+        burst.run(bot.url, 200, kill_after=60, kill=bot.kill)
+        assert 60 <= len(burst.acked) < 200, "the kill came too late to test anything"
         bot = BotProcess(None, env, tmp_path / "bot.log", port=bot.port).start()
         replies = burst.wait_until_answered()
         assert_exactly_once(burst, database_url, replies)

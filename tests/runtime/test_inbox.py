@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_bolt import BoltRequest
 
 import bot as bot_module
 from blocks.pacing import MY_DEALS
@@ -169,3 +170,15 @@ def test_only_worker_roles_run_the_scheduler_and_the_inbox(
     monkeypatch.setattr(bot_module, "serve_until", lambda *_: None)
     bot_module.run(settings, db, role)
     assert started == (["worker", "scheduler"] if works else [])
+
+
+def test_a_socket_mode_request_is_recorded_before_its_ack(running_bot: RunningBot) -> None:
+    """SocketModeHandler hands each envelope to App.dispatch and acks with what it returns."""
+    running_bot.worker.stop()
+    command = {**body(9), "text": "Acme Corp: met the CFO", "response_url": "x", "team_id": "T1"}
+    response = running_bot.worker.app.dispatch(BoltRequest(body=command, mode="socket_mode"))
+    assert response.status == 200
+    with running_bot.db.reading() as session:
+        [row] = inbox.all_requests(session)
+        assert row.key == "command:t9"
+        assert row.finished_at is None
