@@ -29,7 +29,7 @@ FEATURES = (customers, visits, deals, payments, teams, targets, cases, follow_up
 def register_all(app: App, ctx: BotContext) -> None:
     # Before any listener: payload strings cleaned, then values no listener could take refused.
     app.use(clean_payload)
-    app.use(refuse_malformed_values)
+    app.use(refuse_malformed_values(app))
     for feature in FEATURES:
         feature.register(app, ctx)
 

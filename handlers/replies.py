@@ -52,14 +52,7 @@ def apologise(
 ) -> None:
     """Tell the person something failed (never how: that goes to the log)."""
     log.error("listener failed: %s", error, exc_info=error)
-    user_id = (body.get("user") or {}).get("id") or body.get("user_id")
-    try:
-        if respond is not None and body.get("response_url"):
-            reply(respond, notice(SORRY))
-        elif user_id:
-            client.chat_postMessage(channel=user_id, **notice(SORRY))
-    except Exception:
-        log.exception("could not tell the person about the failure")
+    tell(body, respond, client, notice(SORRY))
 
 
 def refuse(
@@ -70,16 +63,21 @@ def refuse(
 ) -> None:
     """Tell the person what the bot could not take; the transaction has rolled back."""
     log.info("refused a request: %s", refusal.message)
+    tell(body, respond, client, problem(f"{refusal.message} Nothing was saved."))
+
+
+def tell(body: dict[str, Any], respond: Respond | None, client: WebClient, answer: Message) -> None:
+    """An ephemeral answer where the payload allows one, else a DM; never raises."""
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
-    answer = problem(f"{refusal.message} Nothing was saved.")
     try:
-        # Bolt hands every listener a `respond`, usable only when the payload has a URL.
+        # Bolt hands every listener a `respond`, usable only when the payload has a URL
+        # (form submissions and presses in the Home tab have none).
         if respond is not None and body.get("response_url"):
             reply(respond, answer)
         elif user_id:
             client.chat_postMessage(channel=user_id, **answer)
     except Exception:
-        log.exception("could not tell the person about the refusal")
+        log.exception("could not tell the person")
 
 
 def guarded(listener: Listener) -> Listener:
