@@ -42,7 +42,7 @@ FEATURES = (
 def register_all(app: App, ctx: BotContext) -> None:
     # Before any listener: payload strings cleaned, then values no listener could take refused.
     app.use(clean_payload)
-    app.use(refuse_malformed_values)
+    app.use(refuse_malformed_values(app))
     for feature in FEATURES:
         feature.register(app, ctx)
 

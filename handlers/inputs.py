@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from blocks.common import problem
 from parsing.dates import date_in_range, out_of_range_message
@@ -103,28 +102,32 @@ def clean_payload(req: BoltRequest, next_: Callable[[], None]) -> None:
     next_()
 
 
-def refuse_malformed_values(req: BoltRequest, next_: Callable[[], None]) -> BoltResponse | None:
-    """Global middleware: form fields over their length, and dates that are not dates, are
-    refused with a message under the field (forms) or an ephemeral reply (buttons) before
-    any listener runs, so no listener ever has to survive them."""
-    body = req.body
-    if body.get("type") == "view_submission":
-        errors = form_errors(body.get("view") or {})
-        if errors:
-            return BoltResponse(
-                status=200,
-                body=json.dumps({"response_action": "errors", "errors": errors}),
-                headers={"content-type": ["application/json;charset=utf-8"]},
-            )
-    elif body.get("type") == "block_actions":
-        refusal = next_problem(_picked_dates(body.get("actions") or []))
-        if refusal is not None:
-            # Answered after the ack, like every listener's reply: acks never wait for Slack.
-            answer = problem(refusal, DATE_EXAMPLE)
-            threading.Thread(target=_tell, args=(req, answer), daemon=True).start()
-            return BoltResponse(status=200, body="")
-    next_()
-    return None
+def refuse_malformed_values(app: App) -> Callable[..., BoltResponse | None]:
+    """A global middleware: form fields over their length, and dates that are not dates,
+    are refused with a message under the field (forms) or an ephemeral reply (buttons)
+    before any listener runs, so no listener ever has to survive them."""
+
+    def refuse(req: BoltRequest, next_: Callable[[], None]) -> BoltResponse | None:
+        body = req.body
+        if body.get("type") == "view_submission":
+            errors = form_errors(body.get("view") or {})
+            if errors:
+                return BoltResponse(
+                    status=200,
+                    body=json.dumps({"response_action": "errors", "errors": errors}),
+                    headers={"content-type": ["application/json;charset=utf-8"]},
+                )
+        elif body.get("type") == "block_actions":
+            refusal = next_problem(_picked_dates(body.get("actions") or []))
+            if refusal is not None:
+                # Answered on the listeners' pool, after the ack, like every listener's reply.
+                answer = problem(refusal, DATE_EXAMPLE)
+                app.listener_runner.listener_executor.submit(_tell, req, answer)
+                return BoltResponse(status=200, body="")
+        next_()
+        return None
+
+    return refuse
 
 
 def _tell(req: BoltRequest, answer: dict[str, Any]) -> None:

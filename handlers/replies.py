@@ -67,7 +67,7 @@ def apologise(
     """Tell the person something failed (never how: that goes to the log)."""
     log.error("listener failed: %s", error, exc_info=error)
     LISTENER_FAILURES.inc()
-    _tell(body, respond, client, notice(SORRY))
+    tell(body, respond, client, notice(SORRY))
 
 
 def refuse(
@@ -78,13 +78,11 @@ def refuse(
 ) -> None:
     """Tell the person what the bot could not take; the transaction has rolled back."""
     log.info("refused a request: %s", refusal.message)
-    _tell(body, respond, client, problem(f"{refusal.message} Nothing was saved."))
+    tell(body, respond, client, problem(f"{refusal.message} Nothing was saved."))
 
 
-def _tell(
-    body: dict[str, Any], respond: Respond | None, client: WebClient, answer: Message
-) -> None:
-    """An ephemeral answer where the payload has a response_url, else a DM."""
+def tell(body: dict[str, Any], respond: Respond | None, client: WebClient, answer: Message) -> None:
+    """An ephemeral answer where the payload allows one, else a DM; never raises."""
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
     try:
         # Bolt hands every listener a `respond`, even when the payload has no response_url

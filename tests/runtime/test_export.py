@@ -317,7 +317,8 @@ def test_a_column_the_query_leaves_out_is_exported_anyway() -> None:
     # As when a feature adds a field to a model and nobody remembers the export.
     kind = Kind("people", lambda: select(Person.id, Person.display_name.label("name")), Person)
     assert [column.name for column in kind.select().selected_columns] == [
-        "id", "name", "slack_user_id", "tz", "locale", "language", "role", "profile_synced_at", "created_at",
+        "id", "name", "slack_user_id", "tz", "locale", "language", "role", "profile_synced_at",
+        "created_at",
     ]  # fmt: skip
 
 
