@@ -20,6 +20,7 @@ from bot import build_bot
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.settings import Settings
 from scheduler.runtime import Scheduler
+from services.home import wait_for_refreshes
 from store.db import Database
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import Response, SlackSender
@@ -165,5 +166,8 @@ def running_bot(
         scheduler=bot.scheduler,
         sleeps=sleeps,
     )
+    # Home refreshes run in the background after a change: let them finish before the
+    # database goes away.
+    wait_for_refreshes()
     stop.set()
     thread.join(timeout=5)
