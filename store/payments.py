@@ -126,15 +126,19 @@ def notes_of(session: Session, instalment_id: int, limit: int = 5) -> list[Insta
     return list(session.scalars(query))[::-1]
 
 
-def open_instalments(session: Session) -> list[Instalment]:
-    """Instalments of won deals with money still owed, by due date."""
+def open_instalments(session: Session) -> list[tuple[int, date, date | None, int]]:
+    """Instalments of won deals with money still owed, by due date: (id, due on, snoozed
+    until, owner id), as plain rows (a run lists them all)."""
     query = (
-        select(Instalment)
+        select(Instalment.id, Instalment.due_on, Instalment.snoozed_until, Deal.owner_id)
         .join(Deal, Instalment.deal_id == Deal.id)
         .where(Deal.stage == WON, Instalment.paid_amount < Instalment.amount)
         .order_by(Instalment.due_on, Instalment.id)
     )
-    return list(session.scalars(query))
+    return [
+        (instalment_id, due_on, snoozed_until, owner_id)
+        for instalment_id, due_on, snoozed_until, owner_id in session.execute(query)
+    ]
 
 
 def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:
