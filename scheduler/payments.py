@@ -23,6 +23,7 @@ from services.context import BotContext
 from services.payment_alerts import JOB, AlertBook, alert_period, load_alert_book
 from store import payments, teams
 from store.models import Person
+from store.people import people_by_ids
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,8 +91,10 @@ class PaymentAlerts:
         managers_of: dict[int, list[Person]] = {}
         with ctx.db.reading() as session:
             found = load_roster(session, ctx.settings.holiday_country)
-            for instalment in payments.open_instalments(session):
-                owner = instalment.deal.owner
+            owed_rows = payments.open_instalments(session)
+            owners = people_by_ids(session, {row[3] for row in owed_rows})
+            for instalment_id, due_on, snoozed_until, owner_id in owed_rows:
+                owner = owners[owner_id]
                 if owner.id not in managers_of:
                     managers = {
                         manager.id: manager
@@ -103,13 +106,7 @@ class PaymentAlerts:
                         managers.values(), key=lambda person: person.display_name.casefold()
                     )
                 owed.append(
-                    _Owed(
-                        instalment.id,
-                        instalment.due_on,
-                        instalment.snoozed_until,
-                        owner,
-                        managers_of[owner.id],
-                    )
+                    _Owed(instalment_id, due_on, snoozed_until, owner, managers_of[owner.id])
                 )
         facts: RunFacts[AlertBook] = RunFacts(lambda now: _load_book(ctx, None))
         # Outside the transaction: refreshing a stale profile asks Slack and writes.

@@ -174,15 +174,19 @@ def cancel_unpaid(session: Session, deal: Deal, actor: str) -> list[Cancelled]:
     return cancelled
 
 
-def open_instalments(session: Session) -> list[Instalment]:
-    """Instalments still owed (of won deals, and of deals reopened from won), by due date."""
+def open_instalments(session: Session) -> list[tuple[int, date, date | None, int]]:
+    """Instalments still owed (of won deals, and of deals reopened from won), by due date:
+    (id, due on, snoozed until, owner id), as plain rows (a run lists them all)."""
     query = (
-        select(Instalment)
+        select(Instalment.id, Instalment.due_on, Instalment.snoozed_until, Deal.owner_id)
         .join(Deal, Instalment.deal_id == Deal.id)
         .where(Deal.stage != LOST, Instalment.paid_amount < Instalment.amount)
         .order_by(Instalment.due_on, Instalment.id)
     )
-    return list(session.scalars(query))
+    return [
+        (instalment_id, due_on, snoozed_until, owner_id)
+        for instalment_id, due_on, snoozed_until, owner_id in session.execute(query)
+    ]
 
 
 def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:

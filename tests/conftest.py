@@ -17,6 +17,7 @@ from runtime.http import http_server, serve_until, wsgi_app
 from runtime.settings import Settings
 from runtime.worker import InboxWorker
 from scheduler.runtime import Scheduler
+from services.home import wait_for_refreshes
 from store import inbox
 from store.db import Database
 from tests.support.databases import fresh_database_url
@@ -159,6 +160,9 @@ def running_bot(
         sleeps=sleeps,
         worker=bot.worker,
     )
+    # Home refreshes run in the background after a change: let them finish before the
+    # database goes away.
+    wait_for_refreshes()
     stop.set()
     thread.join(timeout=5)
     bot.worker.stop()
