@@ -26,8 +26,9 @@ from blocks.common import Message
 from bot import build_context
 from runtime.settings import Settings
 from sales.workdays import WorkCalendar, calendar_for
-from scheduler.delivery import SEND_CONCURRENCY, Outcome, RunReport, run_deliveries
+from scheduler.delivery import Outcome, RunReport, run_deliveries
 from scheduler.job import Recipient
+from scheduler.sender import SEND_CONCURRENCY
 from services.context import BotContext
 from store.db import Database
 from tests.support.fake_slack import FakeSlack

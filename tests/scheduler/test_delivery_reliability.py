@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scheduler.delivery import EVENT_TYPE, OUTAGE_AFTER, SEND_CONCURRENCY, Outcome, pack
+from scheduler.delivery import Outcome, pack
+from scheduler.sender import EVENT_TYPE, OUTAGE_AFTER, SEND_CONCURRENCY
 from store import deliveries
 from store.deliveries import LedgerKey
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
