@@ -7,7 +7,6 @@ import logging
 import sqlite3
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,6 +172,11 @@ class Database:
         return Path(name).resolve() if self.is_sqlite and name and name != ":memory:" else None
 
 
+# The lock is named within the schema, so installations (or test runs) sharing one
+# PostgreSQL database in different schemas never take each other's lock.
+_LOCK_KEY = "(('x' || left(md5(current_schema() || ':' || :name), 8))::bit(32)::int & 2147483647)"
+
+
 class Leadership:
     """One leader at a time among processes sharing a PostgreSQL database, with failover.
 
@@ -185,9 +189,13 @@ class Leadership:
 
     def __init__(self, engine: Engine, name: str) -> None:
         self._engine = engine
-        self._key = zlib.crc32(name.encode())
+        self._name = name
         self._connection: Connection | None = None
         self._lock = threading.Lock()
+
+    def key(self, connection: Connection) -> int:
+        """The advisory lock's key, as PostgreSQL works it out for this name and schema."""
+        return int(connection.scalar(text(f"SELECT {_LOCK_KEY}"), {"name": self._name}))
 
     @property
     def held(self) -> bool:
@@ -204,7 +212,9 @@ class Leadership:
             connection = self._engine.connect()
             try:
                 got = bool(
-                    connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key})
+                    connection.scalar(
+                        text(f"SELECT pg_try_advisory_lock({_LOCK_KEY})"), {"name": self._name}
+                    )
                 )
                 connection.commit()
             except SQLAlchemyError:
@@ -223,7 +233,9 @@ class Leadership:
             if connection is None:
                 return
             try:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
+                connection.execute(
+                    text(f"SELECT pg_advisory_unlock({_LOCK_KEY})"), {"name": self._name}
+                )
                 connection.commit()
             except SQLAlchemyError:
                 log.debug("the leader's connection was already gone", exc_info=True)

@@ -3,8 +3,6 @@ dies. (On SQLite every process ticks; the ledger's tests cover that.)"""
 
 from __future__ import annotations
 
-import zlib
-
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -22,16 +20,18 @@ def _postgresql_only(database_url: str) -> None:
         pytest.skip("leader election needs PostgreSQL's advisory locks")
 
 
-def kill_leader_connection(database_url: str) -> None:
+def kill_leader_connection(database_url: str, db: Database) -> None:
     """Do to the leader's connection what a crash (kill -9, a lost machine) does."""
+    with db.engine.connect() as connection:
+        key = db.leadership(LEADER_LOCK).key(connection)
     engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         killed = connection.scalar(
             text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
-                " WHERE locktype = 'advisory' AND objid = :key AND granted"
+                " WHERE locktype = 'advisory' AND classid = 0 AND objid = (:key)::oid AND granted"
             ),
-            {"key": zlib.crc32(LEADER_LOCK.encode())},
+            {"key": key},
         )
     engine.dispose()
     assert killed == 1
@@ -60,7 +60,7 @@ def test_a_standby_takes_over_when_the_leader_dies(
         standby = build_bot(team.settings, standby_db, team.clock).scheduler
         assert team.scheduler.tick(), "the first to ask leads"
         assert standby.tick() == []
-        kill_leader_connection(database_url)
+        kill_leader_connection(database_url, standby_db)
         travel(WEDNESDAY_0901_NY)
         before = len(posts(team))
         reports = standby.tick()
