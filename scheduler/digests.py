@@ -24,6 +24,7 @@ from services.charts import CHARTS, ChartFile, ChartSpec, burn_up_spec, draw_all
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
+from translations import gettext
 
 MAX_BURN_UPS = 3
 # The weekly review's charts look back this far: four weeks, and a target's whole period.
@@ -107,7 +108,9 @@ class ManagerDigest:
             lambda now: load_digest_facts(ctx, _team_ids(ctx, team_id), now),
         )
         team = _team(facts.book.roster.team(team_id))
-        return daily_digest_message(daily_digest(facts, team, local_now, recipient.calendar))
+        return daily_digest_message(
+            recipient.language, daily_digest(facts, team, local_now, recipient.calendar)
+        )
 
 
 class WeeklyReview:
@@ -172,7 +175,10 @@ class WeeklyReview:
         charts = facts.charts.get(recipient.key)
         if charts is None:
             charts = draw_all(team_charts(book, team, local_now, recipient.calendar))
-        message = weekly_digest_message(weekly_review(book, team, local_now))
-        message["blocks"].append(context(":bar_chart: Burn-up and funnel charts in the thread."))
+        language = recipient.language
+        message = weekly_digest_message(language, weekly_review(book, team, local_now))
+        message["blocks"].append(
+            context(gettext(language, ":bar_chart: Burn-up and funnel charts in the thread."))
+        )
         message[CHARTS] = charts
         return message

@@ -84,4 +84,4 @@ class DailyPacing:
         ]
         if not rows and not visited and not due:
             return None
-        return pacing_message(today, rows, last_day, visited, due)
+        return pacing_message(recipient.language, today, rows, last_day, visited, due)
