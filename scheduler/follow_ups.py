@@ -38,6 +38,7 @@ def follow_up_people(ctx: BotContext) -> list[Recipient]:
                 calendar,
                 person_id=person.id,
                 facts=facts,
+                language=ctx.language_for(person),
             )
         )
     return recipients
@@ -68,4 +69,4 @@ class DailyFollowUps:
         book = facts_of(
             recipient, local_now, lambda now: load_follow_up_book(ctx, [person_id], today)
         )
-        return book.message(person_id, today, ctx.settings.stale_deal_days)
+        return book.message(recipient.language, person_id, today, ctx.settings.stale_deal_days)
