@@ -1,0 +1,66 @@
+"""The Home tab in each person's language, and its language picker (the same as /lang)."""
+
+from __future__ import annotations
+
+from store.people import get_person
+from tests.conftest import OTHER_REP, REP, RunningBot
+from tests.handlers.conftest import open_home, press, published_since
+from tests.support.block_kit import problems_in_view
+from tests.support.reading import element, text_of
+
+
+def test_a_zh_reps_home_is_chinese_and_an_en_reps_english(home_team: RunningBot) -> None:
+    home_team.ask("/lang", "zh", user=OTHER_REP)
+    chinese = open_home(home_team, OTHER_REP)
+    english = open_home(home_team, REP)
+    shown = text_of(chinese)
+    assert "你好，oscar :wave:" in shown
+    assert "记录拜访" in shown
+    assert "新建商机" in shown
+    assert "*你的进度*" in shown
+    assert "*到期跟进*：无。" in shown
+    assert "*逾期回款*：无。" in shown
+    for english_text in ("Hi oscar", "Log a visit", "Your pacing", "Only you can see"):
+        assert english_text not in shown
+    assert "Hi rita :wave:" in text_of(english)
+    assert "*Revenue* · 2026-11" in text_of(english)
+    for view in (chinese, english):
+        assert problems_in_view(view) == []
+    picker = element(chinese, "home_pick_language")
+    assert picker["initial_option"]["value"] == "zh"
+    assert element(english, "home_pick_language")["initial_option"]["value"] == "auto"
+
+
+def test_the_home_language_picker_chooses_as_lang_does(home_team: RunningBot) -> None:
+    view = open_home(home_team, REP)
+    picker = element(view, "home_pick_language")
+    labels = [option["text"]["text"] for option in picker["options"]]
+    assert labels == ["简体中文", "English", "Follow my Slack language"]
+    mark = home_team.fake.mark()
+    chinese = next(option for option in picker["options"] if option["value"] == "zh")
+    press(home_team, REP, view, "home_pick_language", selected_option=chinese)
+    redrawn = published_since(home_team, REP, mark)
+    assert "你好，rita :wave:" in text_of(redrawn)
+    assert "*销售额* · 2026-11" in text_of(redrawn)
+    assert problems_in_view(redrawn) == []
+    with home_team.db.reading() as session:
+        assert get_person(session, REP).language == "zh"
+    # Messages follow too: /lang now answers in Chinese, as chosen.
+    assert "简体中文" in text_of(home_team.ask("/lang", "", user=REP))
+
+    follow = element(redrawn, "home_pick_language")["options"][-1]
+    assert follow["text"]["text"] == "跟随我的 Slack 语言"
+    mark = home_team.fake.mark()
+    press(home_team, REP, redrawn, "home_pick_language", selected_option=follow)
+    again = published_since(home_team, REP, mark)
+    assert "Hi rita :wave:" in text_of(again)
+    with home_team.db.reading() as session:
+        assert get_person(session, REP).language is None
+
+
+def test_an_unknown_language_value_changes_nothing(home_team: RunningBot) -> None:
+    view = open_home(home_team, REP)
+    forged = {"text": {"type": "plain_text", "text": "Klingon"}, "value": "tlh"}
+    press(home_team, REP, view, "home_pick_language", selected_option=forged)
+    with home_team.db.reading() as session:
+        assert get_person(session, REP).language is None
