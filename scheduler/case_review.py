@@ -101,18 +101,19 @@ def team_managers(ctx: BotContext) -> list[Recipient]:
         calendar = found.team_calendar(team)
         for manager in teams.members(team, teams.MANAGER):
             # Outside the transaction: refreshing a stale profile asks Slack and writes.
-            tz = ctx.people.fresh(manager).tz
+            fresh = ctx.people.fresh(manager)
             key = f"team:{team.id}:{manager.slack_user_id}"
             recipients.append(
                 Recipient(
                     key,
                     manager.slack_user_id,
-                    tz,
+                    fresh.tz,
                     calendar,
                     manager.id,
                     team.id,
                     slot,
                     facts=facts,
+                    language=ctx.language_for(fresh),
                 )
             )
     return recipients
