@@ -24,7 +24,7 @@ from services.charts import CHARTS, ChartFile, ChartSpec, burn_up_spec, draw_all
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
-from translations import gettext
+from translations import Language, gettext
 
 MAX_BURN_UPS = 3
 # The weekly review's charts look back this far: four weeks, and a target's whole period.
@@ -71,15 +71,17 @@ class ReviewFacts:
 
 
 def team_charts(
-    book: Book, team: Team, local_now: datetime, calendar: WorkCalendar
+    book: Book, team: Team, local_now: datetime, calendar: WorkCalendar, language: Language
 ) -> list[ChartSpec]:
     """The review's charts of one team: its first burn-ups, then its funnel."""
     rep_ids = [rep.id for rep in teams.members(team)]
     specs = [
-        burn_up_spec(book.activity, target, rep_ids, local_now, calendar, who=team.name)
+        burn_up_spec(
+            book.activity, target, rep_ids, local_now, calendar, who=team.name, language=language
+        )
         for target in book.targets.for_team(team.id, local_now.date())[:MAX_BURN_UPS]
     ]
-    specs.append(funnel_spec(book.activity, rep_ids, local_now, who=team.name))
+    specs.append(funnel_spec(book.activity, rep_ids, local_now, who=team.name, language=language))
     return specs
 
 
@@ -150,7 +152,7 @@ class WeeklyReview:
         wanted = [r for r in listed if r.key in due and (due[r.key], r.key) not in done]
         specs = {
             r.key: team_charts(
-                book, _team(book.roster.team(r.team_id or 0)), r.local(now), r.calendar
+                book, _team(book.roster.team(r.team_id or 0)), r.local(now), r.calendar, r.language
             )
             for r in wanted
         }
@@ -174,7 +176,9 @@ class WeeklyReview:
         team = self._team_of(book, recipient)
         charts = facts.charts.get(recipient.key)
         if charts is None:
-            charts = draw_all(team_charts(book, team, local_now, recipient.calendar))
+            charts = draw_all(
+                team_charts(book, team, local_now, recipient.calendar, recipient.language)
+            )
         language = recipient.language
         message = weekly_digest_message(language, weekly_review(book, team, local_now))
         message["blocks"].append(
