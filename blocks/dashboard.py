@@ -644,7 +644,7 @@ def _problem_line(language: Language, problem: JobProblem) -> str:
         error=escape(truncate(problem.error or gettext(language, "unknown error"), 80)),
         latest=moment(problem.latest.astimezone(UTC)),
         example=example,
-        advice=render(language, problem.what_to_do),
+        advice=render(language, problem.advice),
     )
 
 
