@@ -584,7 +584,7 @@ def _setting_line(language: Language, setting: SettingValue) -> str:
             value=shown,
             environment=setting.environment or gettext(language, "not set"),
         )
-    return f"• {label}: {shown}"
+    return gettext(language, "• {setting}: {value}", setting=label, value=shown)
 
 
 def _job_line(language: Language, job: JobStatus) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from store.people import get_person
-from tests.conftest import OTHER_REP, REP, RunningBot
+from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.handlers.conftest import open_home, press, published_since
 from tests.support.block_kit import problems_in_view
 from tests.support.reading import element, text_of
+
+THURSDAY_0830_NY = datetime(2026, 11, 19, 13, 30, tzinfo=UTC)
 
 
 def test_a_zh_reps_home_is_chinese_and_an_en_reps_english(home_team: RunningBot) -> None:
@@ -64,3 +68,26 @@ def test_an_unknown_language_value_changes_nothing(home_team: RunningBot) -> Non
     press(home_team, REP, view, "home_pick_language", selected_option=forged)
     with home_team.db.reading() as session:
         assert get_person(session, REP).language is None
+
+
+def test_a_chinese_admin_reads_settings_health_and_forms_in_chinese(
+    home_team: RunningBot,
+) -> None:
+    home_team.ask("/lang", "zh", user=ADMIN)
+    home_team.scheduler.run_job("daily_pacing", now=THURSDAY_0830_NY)
+    home = open_home(home_team, ADMIN)
+    shown = text_of(home)
+    assert "*Enterprise* · 1 位销售经理 · 2 位成员" in shown
+    assert "案例复盘 每周五 16:00（默认）" in shown
+    assert "• 进度私信：09:00" in shown
+    assert "• 案例复盘提醒日：周五" in shown
+    assert "*定时任务状态*" in shown
+    assert "• *manager_digest* · 尚未运行 · 下次发送" in shown
+    assert "Scheduler health" not in shown
+    assert problems_in_view(home) == []
+    mark = home_team.fake.mark()
+    press(home_team, ADMIN, home, "home_edit_settings")
+    modal = home_team.fake.wait_for_call("views.open", since=mark).response["view"]
+    assert modal["title"]["text"] == "任务时间和节假日"
+    assert "进度私信" in text_of(modal)
+    assert problems_in_view(modal) == []
