@@ -608,7 +608,7 @@ def _job_line(language: Language, job: JobStatus) -> str:
         if job.next_send
         else gettext(language, "none due")
     )
-    line = f"• *{job.name}* · {last} · {upcoming}"
+    line = f"• *{job.name}* · {last} · {upcoming}\n   _{render(language, job.summary)}_"
     for problem in job.problems:
         line += "\n   " + _problem_line(language, problem)
     if job.last_error:

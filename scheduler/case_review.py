@@ -14,10 +14,11 @@ from datetime import date, datetime, time
 
 from blocks.cases import WeekSummary, case_prompt, case_summary
 from blocks.common import Message
+from blocks.home import WEEKDAYS
 from reports.book import local_days_around
 from reports.cases import CaseStatus, load_case_status, weeks_around
 from reports.roster import Roster, load_roster
-from sales.case_review import WEEKDAY_NAMES, prompt_week, reminder_week, week_monday, week_of
+from sales.case_review import prompt_week, reminder_week, week_monday, week_of
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, WeeklySlot, facts_of
 from scheduler.recipients import reps, roster
@@ -25,6 +26,7 @@ from services.cases import case_slot
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
+from translations import msg
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,11 @@ class CasePrompt(_WeeklyCaseJob):
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(WeeklySlot(weekday, at))
-        self.summary = (
-            f"Case-review prompt DM to each rep, {WEEKDAY_NAMES[weekday]} {at:%H:%M} their "
-            "time (or their team's day and time)"
+        self.summary = msg(
+            "Case-review prompt DM to each rep, {weekday} {time} their time (or their team's "
+            "day and time)",
+            weekday=msg(WEEKDAYS[weekday]),
+            time=f"{at:%H:%M}",
         )
 
     def send_time(self) -> time:
@@ -199,9 +203,10 @@ class CaseReminder(_MorningAfterPrompt):
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(weekday, at)
-        self.summary = (
-            f"Case-review reminder DM, {at:%H:%M} the rep's time the working day after the "
-            "prompt, to reps without a case that week"
+        self.summary = msg(
+            "Case-review reminder DM, {time} the rep's time the working day after the prompt, "
+            "to reps without a case that week",
+            time=f"{at:%H:%M}",
         )
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
@@ -230,9 +235,10 @@ class CaseSummary(_MorningAfterPrompt):
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(weekday, at)
-        self.summary = (
-            f"Case-review summary DM to each team's managers, {at:%H:%M} their time the "
-            "working day after the prompt"
+        self.summary = msg(
+            "Case-review summary DM to each team's managers, {time} their time the working day "
+            "after the prompt",
+            time=f"{at:%H:%M}",
         )
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from blocks.common import Message, context
 from blocks.digests import daily_digest_message, weekly_digest_message
+from blocks.home import WEEKDAYS
 from reports.book import Book, load_book, local_days_around
 from reports.teams import (
     REVIEW_WEEKS,
@@ -24,7 +25,7 @@ from services.charts import CHARTS, ChartFile, ChartSpec, burn_up_spec, draw_all
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
-from translations import Language, gettext
+from translations import Language, gettext, msg
 
 MAX_BURN_UPS = 3
 # The weekly review's charts look back this far: four weeks, and a target's whole period.
@@ -90,7 +91,10 @@ class ManagerDigest:
 
     def __init__(self, at: time) -> None:
         self._at = at
-        self.summary = f"Team digest to the team channel (or managers), {at:%H:%M} manager's time"
+        self.summary = msg(
+            "Team digest to the team channel (or managers), {time} manager's time",
+            time=f"{at:%H:%M}",
+        )
 
     def send_time(self) -> time:
         return self._at
@@ -121,8 +125,11 @@ class WeeklyReview:
     def __init__(self, at: time, weekday: int) -> None:
         self._at = at
         self._weekday = weekday
-        day_name = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-        self.summary = f"Weekly funnel review to each team, {day_name[weekday]} {at:%H:%M}"
+        self.summary = msg(
+            "Weekly funnel review to each team, {weekday} {time}",
+            weekday=msg(WEEKDAYS[weekday]),
+            time=f"{at:%H:%M}",
+        )
 
     def send_time(self) -> time:
         return self._at

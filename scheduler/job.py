@@ -13,7 +13,7 @@ from sales.case_review import WeeklySlot
 from sales.localtime import zone
 from sales.workdays import WorkCalendar
 from services.context import BotContext
-from translations import ENGLISH, Language
+from translations import ENGLISH, Language, Text
 
 __all__ = ["Job", "Recipient", "RunFacts", "WeeklySlot", "facts_of"]
 T = TypeVar("T")
@@ -79,7 +79,7 @@ class Recipient:
 
 class Job(Protocol):
     name: str
-    summary: str
+    summary: Text  # what it sends, when: for the admins, in their language
 
     def send_time(self) -> time:
         """Local time of day from which the message is due."""

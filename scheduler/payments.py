@@ -23,7 +23,7 @@ from services.context import BotContext
 from services.payment_alerts import JOB, AlertBook, alert_period, load_alert_book
 from store import payments, teams
 from store.models import Person
-from translations import Language
+from translations import Language, msg
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,9 +57,14 @@ class PaymentAlerts:
         self._rules = rules
         self._finance = finance_channel
         first, second, third = rules.escalation_days
-        self.summary = (
-            f"Payment reminders {rules.reminder_days} days before the due date, and overdue "
-            f"alerts on day {first}, {second} and {third}, {at:%H:%M} each recipient's time"
+        self.summary = msg(
+            "Payment reminders {days} days before the due date, and overdue alerts on day "
+            "{first}, {second} and {third}, {time} each recipient's time",
+            days=rules.reminder_days,
+            first=first,
+            second=second,
+            third=third,
+            time=f"{at:%H:%M}",
         )
 
     def send_time(self) -> time:

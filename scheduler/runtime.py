@@ -58,7 +58,7 @@ class JobProblem:
 @dataclass(frozen=True)
 class JobStatus:
     name: str
-    summary: str
+    summary: Text
     next_send: datetime | None
     last_finished: datetime | None
     last_sent: int
