@@ -7,6 +7,7 @@ the limits however many deals, teams or reps there are. Open deals page with Mor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
 from decimal import Decimal
@@ -18,7 +19,6 @@ from blocks.common import (
     actions,
     button,
     context,
-    day,
     divider,
     escape,
     header,
@@ -28,7 +28,7 @@ from blocks.common import (
     truncate,
     user,
 )
-from blocks.deals import list_line, stage_label
+from blocks.deals import list_line
 from blocks.digests import (
     SECTION_BUDGET,
     Collections,
@@ -37,24 +37,38 @@ from blocks.digests import (
     conversion_lines,
     funnel_text,
     rep_line,
+    stage_text,
+    totals_text,
 )
 from blocks.home import (
     HOME_DEALS_FIRST,
     HOME_DEALS_MORE,
     HOME_EDIT_SETTINGS,
     HOME_EDIT_TEAM,
+    HOME_PICK_LANGUAGE,
     HOME_PICK_TEAM,
     OPEN_DEAL_MODAL,
     OPEN_VISIT_MODAL,
     HomeState,
     SettingValue,
     TeamSettings,
+    weekday_name,
 )
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
-from sales.case_review import WEEKDAY_NAMES, week_label
-from sales.money import format_money, format_totals
+from sales.case_review import WEEKDAY_NAMES, week_monday
 from store.models import Deal
+from translations import (
+    ENGLISH,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Language,
+    gettext,
+    marked,
+    ngettext,
+    render,
+)
+from translations.formats import format_money
 
 if TYPE_CHECKING:
     from scheduler.runtime import JobProblem, JobStatus
@@ -69,6 +83,8 @@ TEAMS_IN_SELECTOR = 100  # a static_select holds at most 100 options
 TEAMS_SHOWN = 20  # one block each, with its Edit button
 LINE_CHARS = 600  # no single line may crowd a section out
 ITEM_CHARS = 150
+# The language picker's "follow Slack" option (the others are the languages' own codes).
+FOLLOW_SLACK = "auto"
 
 
 @dataclass(frozen=True)
@@ -162,29 +178,41 @@ class Home:
     rep: RepHome
     manager: ManagerHome | None = None
     admin: AdminHome | None = None
+    language: Language = ENGLISH
+    chosen_language: Language | None = None  # the person's /lang choice; None: Slack's
 
 
 def home_view(home: Home) -> dict[str, Any]:
+    language = home.language
     blocks: list[Block] = [
-        header(f"Hi {home.name[:100]} :wave:"),
+        # L10N: header, at most 150 characters
+        header(gettext(language, "Hi {name} :wave:", name=home.name[:100])),
         actions(
             "home_actions",
-            button("Log a visit", OPEN_VISIT_MODAL, "home", style="primary"),
-            button("New deal", OPEN_DEAL_MODAL, "home"),
-            button("Write my case", WRITE_CASE, "home"),
+            # L10N: button, at most 75 characters
+            button(gettext(language, "Log a visit"), OPEN_VISIT_MODAL, "home", style="primary"),
+            # L10N: button, at most 75 characters
+            button(gettext(language, "New deal"), OPEN_DEAL_MODAL, "home"),
+            # L10N: button, at most 75 characters
+            button(gettext(language, "Write my case"), WRITE_CASE, "home"),
         ),
     ]
-    blocks += _rep_blocks(home.rep, home.state)
+    blocks += _rep_blocks(language, home.rep, home.state)
     if home.manager is not None:
-        blocks += _manager_blocks(home.manager)
+        blocks += _manager_blocks(language, home.manager)
     if home.admin is not None:
-        blocks += _admin_blocks(home.admin)
+        blocks += _admin_blocks(language, home.admin)
     blocks += [
         divider(),
+        actions("home_language", language_picker(language, home.chosen_language)),
         context(
-            "`/visit` logs a visit · `/deal` creates and moves deals · `/case` writes and finds "
-            "cases · `/target` shows targets · `/team` lists teams · `help` after any command "
-            "shows everything. Only you can see this page."
+            gettext(
+                language,
+                "`/visit` logs a visit · `/deal` creates and moves deals · `/case` writes and "
+                "finds cases · `/target` shows targets · `/team` lists teams · `/lang` sets "
+                "your language · `help` after any command shows everything. Only you can see "
+                "this page.",
+            )
         ),
     ]
     # Every part is capped (at most 67 blocks in all); this only guards against a mistake.
@@ -192,130 +220,222 @@ def home_view(home: Home) -> dict[str, Any]:
     return {"type": "home", "private_metadata": home.state.dump(), "blocks": blocks}
 
 
+def language_picker(language: Language, chosen: Language | None) -> dict[str, Any]:
+    """简体中文 / English / follow Slack: the same choice as `/lang`, shown as it stands."""
+    options = [{"text": plain(LANGUAGE_NAMES[code]), "value": code} for code in LANGUAGES[::-1]]
+    # L10N: option text, at most 75 characters
+    follow = gettext(language, "Follow my Slack language")
+    options.append({"text": plain(follow), "value": FOLLOW_SLACK})
+    wanted = chosen or FOLLOW_SLACK
+    return {
+        "type": "static_select",
+        "action_id": HOME_PICK_LANGUAGE,
+        # L10N: placeholder, at most 150 characters
+        "placeholder": plain(gettext(language, "Language")),
+        "options": options,
+        "initial_option": next(option for option in options if option["value"] == wanted),
+    }
+
+
+def week_text(language: Language, week: str) -> str:
+    """`the week of Mon 16 Nov 2026`, or the raw text when it is not a week."""
+    monday = week_monday(week)
+    return gettext(language, "the week of {day}", day=monday) if monday else week
+
+
+def _days(language: Language, count: int) -> str:
+    return ngettext(language, "{n} day", "{n} days", count)
+
+
 # --- the rep's own dashboard (everyone) ---------------------------------------------------
 
 
-def _rep_blocks(rep: RepHome, state: HomeState) -> list[Block]:
+def _rep_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Block]:
     blocks: list[Block] = []
     if rep.paces:
-        lines = [pace_line(row) for row in rep.paces[:PACES_SHOWN]]
-        blocks += listing("Your pacing", lines, max_blocks=2, more="{} more: `/target`")
+        lines = [pace_line(language, row) for row in rep.paces[:PACES_SHOWN]]
+        blocks += listing(
+            gettext(language, "Your pacing"),
+            lines,
+            max_blocks=2,
+            more=lambda n: gettext(language, "{count} more: `/target`", count=n),
+        )
     else:
         blocks.append(
             section(
-                "*Your pacing*\nNo targets for you this period. Your manager sets them with "
-                "`/target`."
+                gettext(
+                    language,
+                    "*Your pacing*\nNo targets for you this period. Your manager sets them "
+                    "with `/target`.",
+                )
             )
         )
-    blocks += [divider(), *_follow_up_blocks(rep)]
-    blocks += [divider(), *_deal_blocks(rep, state)]
-    blocks += [divider(), *_overdue_blocks(rep)]
-    blocks += [divider(), _case_block(rep)]
+    blocks += [divider(), *_follow_up_blocks(language, rep)]
+    blocks += [divider(), *_deal_blocks(language, rep, state)]
+    blocks += [divider(), *_overdue_blocks(language, rep)]
+    blocks += [divider(), _case_block(language, rep)]
     return blocks
 
 
-def _follow_up_blocks(rep: RepHome) -> list[Block]:
+def _follow_up_blocks(language: Language, rep: RepHome) -> list[Block]:
     if not rep.follow_ups_total:
-        return [section("*Follow-ups due*: none. :tada:")]
-    lines = [_follow_up_line(item, rep.today) for item in rep.follow_ups[:FOLLOW_UPS_SHOWN]]
-    blocks = [section(f"*Follow-ups due* ({rep.follow_ups_total})\n" + "\n".join(lines))]
+        return [section(gettext(language, "*Follow-ups due*: none. :tada:"))]
+    lines = [
+        _follow_up_line(language, item, rep.today) for item in rep.follow_ups[:FOLLOW_UPS_SHOWN]
+    ]
+    title = gettext(language, "*Follow-ups due* ({count})", count=rep.follow_ups_total)
+    blocks = [section(title + "\n" + "\n".join(lines))]
     hidden = rep.follow_ups_total - len(lines)
     if hidden > 0:
-        blocks.append(context(f"{hidden} more — see your follow-up DM each working morning."))
+        blocks.append(
+            context(
+                gettext(
+                    language,
+                    "{count} more — see your follow-up DM each working morning.",
+                    count=hidden,
+                )
+            )
+        )
     return blocks
 
 
-def _follow_up_line(item: FollowUpRow, today: date) -> str:
+def _follow_up_line(language: Language, item: FollowUpRow, today: date) -> str:
     if item.due < today:
-        days = (today - item.due).days
-        when = f":red_circle: overdue since {day(item.due)} ({days} day{'s' if days != 1 else ''})"
+        when = gettext(
+            language,
+            ":red_circle: overdue since {day} ({days})",
+            day=item.due,
+            days=_days(language, (today - item.due).days),
+        )
     else:
-        when = ":large_yellow_circle: due today"
+        when = gettext(language, ":large_yellow_circle: due today")
     step = escape(truncate(item.next_step, ITEM_CHARS))
     return f"• *{escape(truncate(item.customer, 80))}*: {step} · {when}"
 
 
-def _deal_blocks(rep: RepHome, state: HomeState) -> list[Block]:
+def _deal_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Block]:
     if not rep.open_count:
-        return [section("*Open deals*: none yet. Create one with *New deal* or `/deal new`.")]
+        return [
+            section(
+                gettext(
+                    language, "*Open deals*: none yet. Create one with *New deal* or `/deal new`."
+                )
+            )
+        ]
     blocks = [
-        section(f"*Open deals by stage* · {rep.open_count} open · {format_totals(rep.open_totals)}")
+        section(
+            gettext(
+                language,
+                "*Open deals by stage* · {count} open · {amount}",
+                count=rep.open_count,
+                amount=totals_text(language, rep.open_totals),
+            )
+        )
     ]
     first = state.page * DEALS_PER_STAGE + 1
     for stage in rep.stages:
         lines = [truncate(list_line(deal), LINE_CHARS) for deal in stage.deals]
         if not lines:
-            lines = ["_All shown on earlier pages._"]
-        blocks.append(
-            section(
-                f"{stage_label(stage.stage)} · {stage.count} · {format_totals(stage.totals)}\n"
-                + "\n".join(lines)
-            )
+            lines = [gettext(language, "_All shown on earlier pages._")]
+        title = (
+            f"{stage_text(language, stage.stage)} · {stage.count} · "
+            f"{totals_text(language, stage.totals)}"
         )
+        blocks.append(section(title + "\n" + "\n".join(lines)))
     blocks.append(
         context(
-            f"Deals {first} to {first + DEALS_PER_STAGE - 1} of each stage: largest first, then "
-            "the soonest to close. Open one with `/deal #<id>`."
+            gettext(
+                language,
+                "Deals {first} to {last} of each stage: largest first, then the soonest to "
+                "close. Open one with `/deal #<id>`.",
+                first=first,
+                last=first + DEALS_PER_STAGE - 1,
+            )
         )
     )
     paging = []
     if rep.more_deals:
-        paging.append(button("More deals", HOME_DEALS_MORE, str(state.page + 1)))
+        # L10N: button, at most 75 characters
+        more = gettext(language, "More deals")
+        paging.append(button(more, HOME_DEALS_MORE, str(state.page + 1)))
     if state.page > 0:
-        paging.append(button("Back to the first deals", HOME_DEALS_FIRST, "0"))
+        # L10N: button, at most 75 characters
+        back = gettext(language, "Back to the first deals")
+        paging.append(button(back, HOME_DEALS_FIRST, "0"))
     if paging:
         blocks.append(actions("home_deal_pages", *paging))
     return blocks
 
 
-def _overdue_blocks(rep: RepHome) -> list[Block]:
+def _overdue_blocks(language: Language, rep: RepHome) -> list[Block]:
     if not rep.overdue_total:
-        return [section("*Overdue payments*: none.")]
+        return [section(gettext(language, "*Overdue payments*: none."))]
     lines = [
-        f"• `#{row.deal_id}` {escape(truncate(row.deal, ITEM_CHARS))} · "
-        f"{format_money(row.owed, row.currency)} outstanding · due {day(row.due)}, "
-        f"{row.days} day{'s' if row.days != 1 else ''} overdue"
+        gettext(
+            language,
+            "• `#{id}` {deal} · {amount} outstanding · due {day}, {days} overdue",
+            id=row.deal_id,
+            deal=escape(truncate(row.deal, ITEM_CHARS)),
+            amount=format_money(language, row.owed, row.currency),
+            day=row.due,
+            days=_days(language, row.days),
+        )
         for row in rep.overdue[:OVERDUE_SHOWN]
     ]
-    owed = format_totals(rep.overdue_owed)
-    blocks = [
-        section(f"*Overdue payments* ({rep.overdue_total}) · {owed}\n" + "\n".join(lines)),
-    ]
+    title = gettext(
+        language,
+        "*Overdue payments* ({count}) · {amount}",
+        count=rep.overdue_total,
+        amount=totals_text(language, rep.overdue_owed),
+    )
+    blocks = [section(title + "\n" + "\n".join(lines))]
     hidden = rep.overdue_total - len(lines)
     if hidden > 0:
-        blocks.append(context(f"{hidden} more: `/deal #<id> payments` lists a deal's."))
+        blocks.append(
+            context(
+                gettext(
+                    language, "{count} more: `/deal #<id> payments` lists a deal's.", count=hidden
+                )
+            )
+        )
     return blocks
 
 
-def _case_block(rep: RepHome) -> Block:
+def _case_block(language: Language, rep: RepHome) -> Block:
     if not rep.cases:
         return section(
-            "*Your last cases*\nNone yet. Each week, write up one customer for the team: "
-            "*Write my case*."
+            gettext(
+                language,
+                "*Your last cases*\nNone yet. Each week, write up one customer for the team: "
+                "*Write my case*.",
+            )
         )
     lines = [
-        f"• *{escape(truncate(case.title, ITEM_CHARS))}* · {week_label(case.week)}"
+        f"• *{escape(truncate(case.title, ITEM_CHARS))}* · {week_text(language, case.week)}"
         for case in rep.cases[:CASES_SHOWN]
     ]
-    return section("*Your last cases* · `/case list mine` shows them all\n" + "\n".join(lines))
+    title = gettext(language, "*Your last cases* · `/case list mine` shows them all")
+    return section(title + "\n" + "\n".join(lines))
 
 
 # --- the manager's team view ---------------------------------------------------------------
 
 
-def _manager_blocks(manager: ManagerHome) -> list[Block]:
-    blocks: list[Block] = [divider(), header("Team view")]
+def _manager_blocks(language: Language, manager: ManagerHome) -> list[Block]:
+    # L10N: header, at most 150 characters
+    blocks: list[Block] = [divider(), header(gettext(language, "Team view"))]
     options = [
         {"text": plain(truncate(name, 75)), "value": str(team_id)}
         for team_id, name in manager.teams[:TEAMS_IN_SELECTOR]
     ]
     view = manager.view
     if not options or view is None:
-        return [*blocks, section("You manage no team with members yet.")]
+        return [*blocks, section(gettext(language, "You manage no team with members yet."))]
     select: dict[str, Any] = {
         "type": "static_select",
         "action_id": HOME_PICK_TEAM,
-        "placeholder": plain("Pick a team"),
+        # L10N: placeholder, at most 150 characters
+        "placeholder": plain(gettext(language, "Pick a team")),
         "options": options,
     }
     chosen = next((option for option in options if option["value"] == str(view.id)), None)
@@ -323,37 +443,49 @@ def _manager_blocks(manager: ManagerHome) -> list[Block]:
         select["initial_option"] = chosen
     blocks.append(actions("home_team_picker", select))
     if view.team_paces:
-        lines = [pace_line(row) for row in view.team_paces[:PACES_SHOWN]]
-        blocks += listing(f"{view.name} · team targets", lines, max_blocks=1, more="{} more")
-    rep_lines = [truncate(rep_line(rep, view.last_day), LINE_CHARS) for rep in view.reps]
+        lines = [pace_line(language, row) for row in view.team_paces[:PACES_SHOWN]]
+        blocks += listing(
+            gettext(language, "{team} · team targets", team=view.name),
+            lines,
+            max_blocks=1,
+            more=lambda n: gettext(language, "{count} more", count=n),
+        )
+    more_reps = lambda n: gettext(language, "…and {count} more reps.", count=n)  # noqa: E731
+    rep_lines = [truncate(rep_line(language, rep, view.last_day), LINE_CHARS) for rep in view.reps]
     blocks += listing(
-        f"Reps' pacing (visits on {day(view.last_day)})",
-        rep_lines or ["No members yet: `/team <name> add @person`."],
+        gettext(language, "Reps' pacing (visits on {day})", day=view.last_day),
+        rep_lines or [gettext(language, "No members yet: `/team <name> add @person`.")],
         max_blocks=2,
-        more="…and {} more reps.",
+        more=more_reps,
     )
-    steps = "\n".join(conversion_lines(view.conversions))
-    blocks.append(
-        section(
-            f"*Funnel* since {day(view.funnel_since)} (deals reaching each stage)\n"
-            f"{funnel_text(view.reached)}\n{steps}"
-        )
+    steps = "\n".join(conversion_lines(language, view.conversions))
+    funnel = gettext(
+        language, "*Funnel* since {day} (deals reaching each stage)", day=view.funnel_since
     )
+    blocks.append(section(f"{funnel}\n{funnel_text(language, view.reached)}\n{steps}"))
     if view.collections is not None:
-        lines = [truncate(line, LINE_CHARS) for line in collections_lines(view.collections)]
-        blocks += listing("Collections", lines, max_blocks=2, more="…and {} more reps.")
+        lines = [
+            truncate(line, LINE_CHARS) for line in collections_lines(language, view.collections)
+        ]
+        blocks += listing(gettext(language, "Collections"), lines, max_blocks=2, more=more_reps)
     else:
-        blocks.append(section("*Collections*: nothing collected or overdue this month."))
+        blocks.append(
+            section(gettext(language, "*Collections*: nothing collected or overdue this month."))
+        )
     expected = view.written + len(view.missing)
-    text = f"*Cases for {week_label(view.week)}*: {view.written} of {expected} in."
+    text = gettext(
+        language,
+        "*Cases for {week}*: {written} of {expected} in.",
+        week=week_text(language, view.week),
+        written=view.written,
+        expected=expected,
+    )
     if view.missing:
-        text += f"\n*Not in yet* ({len(view.missing)}): " + ", ".join(
-            user(slack_id) for slack_id in view.missing[:100]
-        )
+        text += "\n" + gettext(language, "*Not in yet* ({count}): ", count=len(view.missing))
+        text += ", ".join(user(slack_id) for slack_id in view.missing[:100])
     if view.away:
-        text += f"\n*Away* ({len(view.away)}): " + ", ".join(
-            user(slack_id) for slack_id in view.away[:100]
-        )
+        text += "\n" + gettext(language, "*Away* ({count}): ", count=len(view.away))
+        text += ", ".join(user(slack_id) for slack_id in view.away[:100])
     blocks.append(section(text))
     return blocks
 
@@ -361,113 +493,166 @@ def _manager_blocks(manager: ManagerHome) -> list[Block]:
 # --- the admins' settings ------------------------------------------------------------------
 
 
-def _admin_blocks(admin: AdminHome) -> list[Block]:
-    blocks: list[Block] = [divider(), header("Settings"), section("*Teams*")]
+def _admin_blocks(language: Language, admin: AdminHome) -> list[Block]:
+    blocks: list[Block] = [
+        divider(),
+        # L10N: header, at most 150 characters
+        header(gettext(language, "Settings")),
+        section(gettext(language, "*Teams*")),
+    ]
     if not admin.teams:
-        blocks.append(section("No teams yet. Create one with `/team create <name>`."))
+        blocks.append(
+            section(gettext(language, "No teams yet. Create one with `/team create <name>`."))
+        )
+    # L10N: button, at most 75 characters
+    edit = gettext(language, "Edit")
     for team in admin.teams[:TEAMS_SHOWN]:
         blocks.append(
             section(
-                _team_text(team, admin),
-                accessory=button("Edit", f"{HOME_EDIT_TEAM}_{team.id}", str(team.id)),
+                _team_text(language, team, admin),
+                accessory=button(edit, f"{HOME_EDIT_TEAM}_{team.id}", str(team.id)),
             )
         )
     hidden = len(admin.teams) - TEAMS_SHOWN
     if hidden > 0:
         blocks.append(
             context(
-                f"…and {hidden} more teams: change them with `/team <name> channel #channel`, "
-                "`holidays <code>` or `casereview <day> <time>`."
+                gettext(
+                    language,
+                    "…and {count} more teams: change them with `/team <name> channel "
+                    "#channel`, `holidays <code>` or `casereview <day> <time>`.",
+                    count=hidden,
+                )
             )
         )
-    lines = [_setting_line(setting) for setting in admin.settings]
+    lines = [_setting_line(language, setting) for setting in admin.settings]
     blocks.append(
         section(
-            "*Job hours and holiday country*\n" + "\n".join(lines),
-            accessory=button("Edit", HOME_EDIT_SETTINGS, "settings"),
+            gettext(language, "*Job hours and holiday country*") + "\n" + "\n".join(lines),
+            accessory=button(edit, HOME_EDIT_SETTINGS, "settings"),
         )
     )
-    job_lines = [truncate(_job_line(job), LINE_CHARS) for job in admin.jobs]
+    job_lines = [truncate(_job_line(language, job), LINE_CHARS) for job in admin.jobs]
     blocks += listing(
-        "Scheduler health", job_lines or ["No jobs."], max_blocks=2, more="…and {} more."
+        gettext(language, "Scheduler health"),
+        job_lines or [gettext(language, "No jobs.")],
+        max_blocks=2,
+        more=lambda n: gettext(language, "…and {count} more.", count=n),
     )
     return blocks
 
 
-def _team_text(team: TeamSettings, admin: AdminHome) -> str:
-    case_day = WEEKDAY_NAMES[
-        admin.default_case_day if team.case_weekday is None else team.case_weekday
-    ]
+def _team_text(language: Language, team: TeamSettings, admin: AdminHome) -> str:
+    case_day = weekday_name(
+        language, admin.default_case_day if team.case_weekday is None else team.case_weekday
+    )
     case_time = team.case_time or admin.default_case_time
-    default = "" if team.case_weekday is not None or team.case_time else " (default)"
-    holidays = team.holiday_country or f"{admin.default_country or 'none'} (default)"
-    return (
-        f"*{escape(truncate(team.name, 80))}* · {team.managers} "
-        f"manager{'s' if team.managers != 1 else ''} · {team.members} "
-        f"member{'s' if team.members != 1 else ''}\n"
-        f"Channel {channel(team.channel_id)} · holidays {holidays} · case review "
-        f"{case_day}s {case_time}{default}"
+    default = team.case_weekday is None and not team.case_time
+    review = gettext(language, "{weekday}s {time}", weekday=case_day, time=case_time)
+    if default:
+        review = gettext(language, "{value} (default)", value=review)
+    holidays = team.holiday_country or gettext(
+        language,
+        "{value} (default)",
+        value=admin.default_country or gettext(language, "none"),
+    )
+    return gettext(
+        language,
+        "*{team}* · {managers} · {members}\nChannel {channel} · holidays {holidays} · "
+        "case review {review}",
+        team=escape(truncate(team.name, 80)),
+        managers=ngettext(language, "{n} manager", "{n} managers", team.managers),
+        members=ngettext(language, "{n} member", "{n} members", team.members),
+        channel=channel(team.channel_id),
+        holidays=holidays,
+        review=review,
     )
 
 
-def _setting_line(setting: SettingValue) -> str:
-    value = setting.value.capitalize() if setting.kind == "weekday" else setting.value
-    shown = value or "none"
+def _setting_line(language: Language, setting: SettingValue) -> str:
+    if setting.kind == "weekday" and setting.value.capitalize() in WEEKDAY_NAMES:
+        value = weekday_name(language, WEEKDAY_NAMES.index(setting.value.capitalize()))
+    else:
+        value = setting.value
+    shown = value or gettext(language, "none")
+    label = gettext(language, setting.label)
     if setting.overridden:
-        environment = setting.environment or "not set"
-        return f"• {setting.label}: *{shown}* (set here; environment {environment})"
-    return f"• {setting.label}: {shown}"
+        return gettext(
+            language,
+            "• {setting}: *{value}* (set here; environment {environment})",
+            setting=label,
+            value=shown,
+            environment=setting.environment or gettext(language, "not set"),
+        )
+    return gettext(language, "• {setting}: {value}", setting=label, value=shown)
 
 
-def _job_line(job: JobStatus) -> str:
-    last = (
-        f"last run {moment(job.last_finished.astimezone(UTC))} · sent {job.last_sent}, "
-        f"failed {job.last_failed}"
-        if job.last_finished
-        else "not run yet"
-    )
-    if job.last_finished and job.last_retrying:
-        last += f", retrying {job.last_retrying}"
-    if job.last_finished and job.last_missed:
-        last += f", missed {job.last_missed}"
+def _job_line(language: Language, job: JobStatus) -> str:
+    if job.last_finished:
+        last = gettext(
+            language,
+            "last run {when} · sent {sent}, failed {failed}",
+            when=moment(job.last_finished.astimezone(UTC)),
+            sent=job.last_sent,
+            failed=job.last_failed,
+        )
+        if job.last_retrying:
+            last += gettext(language, ", retrying {count}", count=job.last_retrying)
+        if job.last_missed:
+            last += gettext(language, ", missed {count}", count=job.last_missed)
+    else:
+        last = gettext(language, "not run yet")
     # Each recipient's next send is in their own zone; Slack shows it in the reader's.
-    upcoming = f"next send {moment(job.next_send.astimezone(UTC))}" if job.next_send else "none due"
-    line = f"• *{job.name}* · {last} · {upcoming}"
+    upcoming = (
+        gettext(language, "next send {when}", when=moment(job.next_send.astimezone(UTC)))
+        if job.next_send
+        else gettext(language, "none due")
+    )
+    line = f"• *{job.name}* · {last} · {upcoming}\n   _{render(language, job.summary)}_"
     for problem in job.problems:
-        line += "\n   " + _problem_line(problem)
+        line += "\n   " + _problem_line(language, problem)
     if job.last_error:
-        line += f"\n   :warning: last errors: {escape(truncate(job.last_error, 300))}"
+        line += "\n   " + gettext(
+            language,
+            ":warning: last errors: {errors}",
+            errors=escape(truncate(job.last_error, 300)),
+        )
     return line
 
 
 _PROBLEM_WORDS = {
-    "failed": ":no_entry: failed, not retried",
-    "missed": ":hourglass: missed",
-    "retrying": ":repeat: retrying",
+    "failed": marked(":no_entry: failed, not retried"),
+    "missed": marked(":hourglass: missed"),
+    "retrying": marked(":repeat: retrying"),
 }
 
 
-def _problem_line(problem: JobProblem) -> str:
+def _problem_line(language: Language, problem: JobProblem) -> str:
     """e.g. ":no_entry: failed, not retried: 3 messages (not_in_channel; latest …; e.g. <#C1>).
     What to do: invite the bot to <#C1>…". Slack renders the ids as names."""
     where = problem.example
     example = f"<#{where}>" if where[:1] in ("C", "G") else f"<@{where}>"
     if where[:1] not in ("C", "G", "U", "W"):
         example = escape(where)
-    words = _PROBLEM_WORDS.get(problem.kind, problem.kind)
-    error = escape(truncate(problem.error or "unknown error", 80))
-    count = f"{problem.count} message{'s' if problem.count != 1 else ''}"
-    latest = moment(problem.latest.astimezone(UTC))
+    words = _PROBLEM_WORDS.get(problem.kind)
     # The advice is the bot's own text, with channel mentions meant to render.
-    return (
-        f"{words}: {count} ({error}; latest {latest}; e.g. {example}). "
-        f"What to do: {problem.what_to_do}"
+    return gettext(
+        language,
+        "{problem}: {count} ({error}; latest {latest}; e.g. {example}). What to do: {advice}",
+        problem=gettext(language, words) if words else problem.kind,
+        count=ngettext(language, "{n} message", "{n} messages", problem.count),
+        error=escape(truncate(problem.error or gettext(language, "unknown error"), 80)),
+        latest=moment(problem.latest.astimezone(UTC)),
+        example=example,
+        advice=render(language, problem.advice),
     )
 
 
-def listing(title: str, lines: list[str], *, max_blocks: int, more: str) -> list[Block]:
+def listing(
+    title: str, lines: list[str], *, max_blocks: int, more: Callable[[int], str]
+) -> list[Block]:
     """`lines` under a bold title in at most `max_blocks` sections, then a context line
-    saying how many did not fit (`more` with `{}` for the count)."""
+    saying how many did not fit (`more(count)`)."""
     chunks = [f"*{title}*"]
     shown = 0
     for line in lines:
@@ -480,5 +665,5 @@ def listing(title: str, lines: list[str], *, max_blocks: int, more: str) -> list
         shown += 1
     blocks = [section(chunk) for chunk in chunks]
     if shown < len(lines):
-        blocks.append(context(more.format(len(lines) - shown)))
+        blocks.append(context(more(len(lines) - shown)))
     return blocks

@@ -7,15 +7,21 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from blocks.common import Block, Message, context, day, escape, header, message, section, user
-from blocks.deals import stage_label
-from blocks.pacing import TargetPace, amount_text, pace_line
+from babel.dates import format_date
+from babel.numbers import format_percent
+
+from blocks.common import Block, Message, context, escape, header, message, section, user
+from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from sales.collections import BUCKET_NAMES
-from sales.kpis import RepConversion, percent
-from sales.metrics import METRICS
-from sales.money import format_totals, totals_by_currency
+from sales.kpis import RepConversion
+from sales.money import totals_by_currency
+from sales.stages import STAGES
+from translations import FORMAT_LOCALES, Language, gettext, marked, ngettext
+from translations.formats import format_money, format_number
 
 SECTION_BUDGET = 2800
+# Why a rep is behind (sales.kpis.lead_or_conversion_problem), as the digest names it.
+CAUSES = {"lead volume": marked("lead volume"), "conversion": marked("conversion")}
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class WeeklyDigest:
     reached: dict[str, int]
     conversions: list[tuple[str, str, float | None]]
     won_amounts: list[tuple[Decimal, str]]
-    average_deal: str
+    average_deals: dict[str, Decimal]  # mean won amount, per currency
     median_cycle_days: float | None
     team_rate: float | None
     below_average: list[RepConversion]
@@ -90,123 +96,238 @@ def sections(title: str, lines: list[str]) -> list[Block]:
     return blocks[:10]
 
 
-def rep_line(rep: RepDay, last_day: date) -> str:
+def percent_text(language: Language, rate: float | None) -> str:
+    """`42%`, or a dash when there was nothing to measure."""
+    return "—" if rate is None else format_percent(rate, locale=FORMAT_LOCALES[language])
+
+
+def totals_text(language: Language, totals: dict[str, Decimal]) -> str:
+    """Sums kept apart per currency: `$1,000 + ¥5,000`."""
+    shown = [format_money(language, value, currency) for currency, value in totals.items()]
+    return " + ".join(shown) or "0"
+
+
+def stage_text(language: Language, key: str) -> str:
+    stage = STAGES.get(key)
+    return f"{stage.emoji} {gettext(language, stage.label)}" if stage else key
+
+
+def rep_line(language: Language, rep: RepDay, last_day: date) -> str:
     """A rep's pacing on each target and their visits on the last working day."""
     paces = " · ".join(
-        f"{METRICS[row.metric].label} {row.pace.status.emoji} {row.pace.fraction_done:.0%}"
+        f"{metric_label(language, row.metric)} {row.pace.status.emoji} "
+        f"{percent_text(language, row.pace.fraction_done)}"
         for row in rep.paces
     )
-    cause = f" · _{rep.cause}_" if rep.cause else ""
-    return (
-        f"• {user(rep.slack_user_id)} · {paces or 'no targets'} · "
-        f"{rep.visits_last_day} visit{'s' if rep.visits_last_day != 1 else ''} {last_day:%a}{cause}"
+    cause = f" · _{gettext(language, CAUSES.get(rep.cause, rep.cause))}_" if rep.cause else ""
+    visits = ngettext(
+        language,
+        "{n} visit {weekday}",
+        "{n} visits {weekday}",
+        rep.visits_last_day,
+        weekday=format_date(last_day, "EEE", locale=FORMAT_LOCALES[language]),
     )
+    targets = paces or gettext(language, "no targets")
+    return f"• {user(rep.slack_user_id)} · {targets} · {visits}{cause}"
 
 
-def _move_line(move: Move) -> str:
+def _move_line(language: Language, move: Move) -> str:
     if move.to_stage == "won":
-        icon = ":trophy: Won"
+        icon = gettext(language, ":trophy: Won")
     elif move.to_stage == "lost":
-        icon = ":x: Lost"
+        icon = gettext(language, ":x: Lost")
     else:
-        icon = f"{stage_label(move.from_stage)} → {stage_label(move.to_stage)}"
+        icon = f"{stage_text(language, move.from_stage)} → {stage_text(language, move.to_stage)}"
     return f"• {icon}: `#{move.deal_id}` {escape(move.deal)[:120]} ({user(move.owner)})"
 
 
-def collections_lines(collections: Collections) -> list[str]:
+def collections_lines(language: Language, collections: Collections) -> list[str]:
     """Cash collected against the target, what is overdue, and each rep's overdue by age."""
     target = collections.target
     if target is not None:
-        show = partial(amount_text, "collected", target.currency)
-        collected = (
-            f"*Collected* · {target.period}: {show(target.pace.achieved)} of "
-            f"{show(target.pace.target)} ({target.pace.fraction_done:.0%}) "
-            f"{target.pace.status.emoji}"
+        show = partial(amount_text, language, "collected", target.currency)
+        collected = gettext(
+            language,
+            "*Collected* · {period}: {achieved} of {target} ({percent}) {emoji}",
+            period=target.period,
+            achieved=show(target.pace.achieved),
+            target=show(target.pace.target),
+            percent=percent_text(language, target.pace.fraction_done),
+            emoji=target.pace.status.emoji,
         )
     else:
-        so_far = format_totals(collections.collected) if collections.collected else "nothing yet"
-        collected = f"*Collected* · {collections.period}: {so_far}"
-    overdue = format_totals(collections.overdue)
-    lines = [collected, f"*Overdue*: {overdue}" if collections.overdue else "*Overdue*: nothing."]
+        so_far = (
+            totals_text(language, collections.collected)
+            if collections.collected
+            else gettext(language, "nothing yet")
+        )
+        collected = gettext(
+            language, "*Collected* · {period}: {amount}", period=collections.period, amount=so_far
+        )
+    lines = [
+        collected,
+        gettext(language, "*Overdue*: {amount}", amount=totals_text(language, collections.overdue))
+        if collections.overdue
+        else gettext(language, "*Overdue*: nothing."),
+    ]
     for rep in collections.reps:
-        total = format_totals(
+        total = totals_text(
+            language,
             totals_by_currency(
                 (value, currency)
                 for by_currency in rep.aging.values()
                 for currency, value in by_currency.items()
-            )
+            ),
         )
         buckets = " · ".join(
-            f"{bucket} days {format_totals(rep.aging[bucket])}"
+            gettext(
+                language,
+                "{bucket} days {amount}",
+                bucket=bucket,
+                amount=totals_text(language, rep.aging[bucket]),
+            )
             for bucket in BUCKET_NAMES
             if rep.aging.get(bucket)
         )
-        lines.append(f"• {user(rep.slack_user_id)} · {total} overdue · {buckets}")
+        overdue = gettext(language, "{amount} overdue", amount=total)
+        lines.append(f"• {user(rep.slack_user_id)} · {overdue} · {buckets}")
     return lines
 
 
-def daily_digest_message(digest: DailyDigest) -> Message:
-    blocks: list[Block] = [header(f"{digest.team} · daily digest · {day(digest.today)}")]
+def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
+    blocks: list[Block] = [
+        # L10N: header, at most 150 characters
+        header(
+            gettext(language, "{team} · daily digest · {day}", team=digest.team, day=digest.today)
+        )
+    ]
     if digest.team_paces:
-        blocks += sections("Team targets", [pace_line(row) for row in digest.team_paces])
+        blocks += sections(
+            gettext(language, "Team targets"),
+            [pace_line(language, row) for row in digest.team_paces],
+        )
     blocks += sections(
-        f"Reps (visits on {day(digest.last_day)})",
-        [rep_line(rep, digest.last_day) for rep in digest.reps] or ["No members yet."],
+        gettext(language, "Reps (visits on {day})", day=digest.last_day),
+        [rep_line(language, rep, digest.last_day) for rep in digest.reps]
+        or [gettext(language, "No members yet.")],
     )
-    moves = [_move_line(move) for move in digest.moves]
-    blocks += sections(f"Deal moves on {day(digest.last_day)}", moves or ["None."])
+    moves = [_move_line(language, move) for move in digest.moves]
+    blocks += sections(
+        gettext(language, "Deal moves on {day}", day=digest.last_day),
+        moves or [gettext(language, "None.")],
+    )
     if digest.collections is not None:
-        blocks += sections("Collections", collections_lines(digest.collections))
+        blocks += sections(
+            gettext(language, "Collections"), collections_lines(language, digest.collections)
+        )
     if digest.quiet:
         quiet = ", ".join(user(rep) for rep in digest.quiet)
-        blocks.append(section(f":zzz: *No visit in the last 3 working days:* {quiet}"))
+        blocks.append(
+            section(
+                gettext(language, ":zzz: *No visit in the last 3 working days:* {reps}", reps=quiet)
+            )
+        )
     blocks.append(
-        context("Daily at the manager's morning on working days. `/target` sets targets.")
+        context(
+            gettext(
+                language, "Daily at the manager's morning on working days. `/target` sets targets."
+            )
+        )
     )
     won = sum(1 for move in digest.moves if move.to_stage == "won")
     return message(
-        f"{digest.team} daily digest: {len(digest.moves)} deal moves, {won} won", blocks[:50]
+        ngettext(
+            language,
+            "{team} daily digest: {n} deal move, {won} won",
+            "{team} daily digest: {n} deal moves, {won} won",
+            len(digest.moves),
+            team=digest.team,
+            won=won,
+        ),
+        blocks[:50],
     )
 
 
-def funnel_text(reached: dict[str, int]) -> str:
+def funnel_text(language: Language, reached: dict[str, int]) -> str:
     """`Lead 5 → Qualified 3 → …`: how many deals reached each stage."""
-    return " → ".join(f"{stage_label(stage)} {count}" for stage, count in reached.items())
+    return " → ".join(
+        f"{stage_text(language, stage)} {format_number(language, count)}"
+        for stage, count in reached.items()
+    )
 
 
-def conversion_lines(conversions: list[tuple[str, str, float | None]]) -> list[str]:
+def conversion_lines(
+    language: Language, conversions: list[tuple[str, str, float | None]]
+) -> list[str]:
     return [
-        f"• {stage_label(before)} → {stage_label(after)}: {percent(rate)}"
+        f"• {stage_text(language, before)} → {stage_text(language, after)}: "
+        f"{percent_text(language, rate)}"
         for before, after, rate in conversions
     ]
 
 
-def weekly_digest_message(digest: WeeklyDigest) -> Message:
-    span = f"{day(digest.first_day)} to {day(digest.last_day)}"
-    funnel = funnel_text(digest.reached)
-    steps = conversion_lines(digest.conversions)
-    won_total = format_totals(totals_by_currency(digest.won_amounts))
-    cycle = f"{digest.median_cycle_days:.1f} days" if digest.median_cycle_days is not None else "—"
+def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
+    span = gettext(language, "{first} to {last}", first=digest.first_day, last=digest.last_day)
+    funnel = funnel_text(language, digest.reached)
+    steps = conversion_lines(language, digest.conversions)
+    won_total = totals_text(language, totals_by_currency(digest.won_amounts))
+    average = ", ".join(
+        format_money(language, mean, currency) for currency, mean in digest.average_deals.items()
+    )
+    cycle = (
+        gettext(language, "{days} days", days=f"{digest.median_cycle_days:.1f}")
+        if digest.median_cycle_days is not None
+        else "—"
+    )
+    won = ngettext(
+        language,
+        "{n} deal, {amount}",
+        "{n} deals, {amount}",
+        len(digest.won_amounts),
+        amount=won_total,
+    )
     blocks: list[Block] = [
-        header(f"{digest.team} · weekly review"),
-        context(f"Last 4 weeks: {span}"),
-        section(f"*Funnel* (deals reaching each stage)\n{funnel}"),
-        section("*Stage-to-stage conversion*\n" + "\n".join(steps)),
+        # L10N: header, at most 150 characters
+        header(gettext(language, "{team} · weekly review", team=digest.team)),
+        context(gettext(language, "Last 4 weeks: {span}", span=span)),
+        section(gettext(language, "*Funnel* (deals reaching each stage)\n{funnel}", funnel=funnel)),
+        section(gettext(language, "*Stage-to-stage conversion*") + "\n" + "\n".join(steps)),
         section(
-            f"*Won*: {len(digest.won_amounts)} deals, {won_total}\n"
-            f"*Average deal size*: {digest.average_deal}\n*Median sales cycle*: {cycle}"
+            gettext(
+                language,
+                "*Won*: {won}\n*Average deal size*: {average}\n*Median sales cycle*: {cycle}",
+                won=won,
+                average=average or "—",
+                cycle=cycle,
+            )
         ),
     ]
+    team_rate = percent_text(language, digest.team_rate)
     if digest.below_average:
         lines = [
-            f"• {user(rep.rep)}: {rep.wins} won of {rep.proposals} proposals ({percent(rep.rate)})"
+            gettext(
+                language,
+                "• {rep}: {wins} won of {proposals} proposals ({rate})",
+                rep=user(rep.rep),
+                wins=rep.wins,
+                proposals=rep.proposals,
+                rate=percent_text(language, rep.rate),
+            )
             for rep in digest.below_average
         ]
-        blocks += sections(f"Proposal-to-win below the team's {percent(digest.team_rate)}", lines)
+        blocks += sections(
+            gettext(language, "Proposal-to-win below the team's {rate}", rate=team_rate), lines
+        )
     else:
         blocks.append(
             section(
-                f"*Proposal-to-win*: team {percent(digest.team_rate)}; nobody is below the average."
+                gettext(
+                    language,
+                    "*Proposal-to-win*: team {rate}; nobody is below the average.",
+                    rate=team_rate,
+                )
             )
         )
-    return message(f"{digest.team} weekly review, {span}", blocks)
+    return message(
+        gettext(language, "{team} weekly review, {span}", team=digest.team, span=span), blocks
+    )

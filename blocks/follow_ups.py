@@ -12,7 +12,6 @@ from blocks.common import (
     actions,
     button,
     context,
-    day,
     escape,
     header,
     message,
@@ -20,11 +19,12 @@ from blocks.common import (
     section,
     truncate,
 )
-from blocks.deals import stage_label
+from blocks.digests import stage_text
 from sales.follow_ups import SNOOZE_CHOICES
-from sales.money import format_money
 from sales.stages import OPEN_STAGES, WON
 from store.models import Deal, Visit
+from translations import Language, gettext, ngettext
+from translations.formats import format_money, format_short_day
 
 # Each action id ends in the visit's or deal's id, so every button in the DM is unique.
 FOLLOW_UP_DONE = "follow_up_done"
@@ -45,52 +45,92 @@ class StaleDeal:
     idle_days: int
 
 
+def _title(language: Language, today: date) -> str:
+    # L10N: header, at most 150 characters
+    return gettext(language, "Your follow-ups for {day}", day=today)
+
+
 def follow_ups_message(
+    language: Language,
     today: date,
     follow_ups: list[Visit],
     stale: list[StaleDeal],
     *,
     headline: str | None = None,
 ) -> Message:
-    blocks: list[Block] = [header(f"Your follow-ups for {day(today)}")]
+    blocks: list[Block] = [header(_title(language, today))]
     if headline:
         blocks.append(context(headline))
     if follow_ups:
         overdue = sum(1 for visit in follow_ups if _due(visit) < today)
-        counts = f"{len(follow_ups)}" + (f", {overdue} overdue" if overdue else "")
-        blocks.append(section(f"*Follow-ups* ({counts})"))
+        counts = (
+            gettext(language, "{count}, {overdue} overdue", count=len(follow_ups), overdue=overdue)
+            if overdue
+            else str(len(follow_ups))
+        )
+        blocks.append(section(gettext(language, "*Follow-ups* ({counts})", counts=counts)))
         for visit in follow_ups[:MAX_FOLLOW_UPS]:
-            blocks += _follow_up(visit, today)
+            blocks += _follow_up(language, visit, today)
         if len(follow_ups) > MAX_FOLLOW_UPS:
             hidden = len(follow_ups) - MAX_FOLLOW_UPS
-            blocks.append(context(f"…and {hidden} more; they show here as you clear these."))
+            blocks.append(
+                context(
+                    gettext(
+                        language,
+                        "…and {count} more; they show here as you clear these.",
+                        count=hidden,
+                    )
+                )
+            )
     if stale:
-        blocks.append(section(f"*Deals with no news* ({len(stale)})"))
+        blocks.append(
+            section(gettext(language, "*Deals with no news* ({count})", count=len(stale)))
+        )
         for item in stale[:MAX_STALE_DEALS]:
-            blocks += _stale_deal(item)
+            blocks += _stale_deal(language, item)
         if len(stale) > MAX_STALE_DEALS:
-            blocks.append(context(f"…and {len(stale) - MAX_STALE_DEALS} more: `/deal list`"))
+            blocks.append(
+                context(
+                    gettext(
+                        language,
+                        "…and {count} more: `/deal list`",
+                        count=len(stale) - MAX_STALE_DEALS,
+                    )
+                )
+            )
     blocks.append(
         context(
-            "Done and snoozed follow-ups leave this list. A follow-up is a visit's next step "
-            "with a due date (`/visit Acme: …; next: send the quote by friday`)."
+            gettext(
+                language,
+                "Done and snoozed follow-ups leave this list. A follow-up is a visit's next "
+                "step with a due date (`/visit Acme: …; next: send the quote by friday`).",
+            )
         )
     )
-    parts = [_count(len(follow_ups), "follow-up", "follow-ups")] if follow_ups else []
-    parts += [_count(len(stale), "deal to update", "deals to update")] if stale else []
-    return message(f"Your follow-ups for {day(today)}: {', '.join(parts)}", blocks)
+    parts = (
+        [ngettext(language, "{n} follow-up", "{n} follow-ups", len(follow_ups))]
+        if follow_ups
+        else []
+    )
+    if stale:
+        parts.append(ngettext(language, "{n} deal to update", "{n} deals to update", len(stale)))
+    return message(
+        gettext(
+            language,
+            "Your follow-ups for {day}: {summary}",
+            day=today,
+            summary=gettext(language, ", ").join(parts),
+        ),
+        blocks,
+    )
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
-def all_clear(today: date, headline: str | None = None) -> Message:
-    blocks: list[Block] = [header(f"Your follow-ups for {day(today)}")]
+def all_clear(language: Language, today: date, headline: str | None = None) -> Message:
+    blocks: list[Block] = [header(_title(language, today))]
     if headline:
         blocks.append(context(headline))
-    blocks.append(section(":tada: All clear: nothing left to follow up today."))
-    return message(f"Your follow-ups for {day(today)}: all clear", blocks)
+    blocks.append(section(gettext(language, ":tada: All clear: nothing left to follow up today.")))
+    return message(gettext(language, "Your follow-ups for {day}: all clear", day=today), blocks)
 
 
 def _due(visit: Visit) -> date:
@@ -98,64 +138,94 @@ def _due(visit: Visit) -> date:
     return visit.follow_up_due
 
 
-def _follow_up(visit: Visit, today: date) -> list[Block]:
+def _follow_up(language: Language, visit: Visit, today: date) -> list[Block]:
     due = _due(visit)
     if due < today:
-        days = (today - due).days
-        when = f":red_circle: Overdue since {day(due)} ({days} day{'s' if days != 1 else ''})"
+        when = gettext(
+            language,
+            ":red_circle: Overdue since {day} ({days})",
+            day=due,
+            days=ngettext(language, "{n} day", "{n} days", (today - due).days),
+        )
     else:
-        when = ":large_yellow_circle: Due today"
+        when = gettext(language, ":large_yellow_circle: Due today")
     if visit.follow_up_snoozed_until is not None:
-        when += f" · snoozed until {day(visit.follow_up_snoozed_until)}"
-    text = (
-        f"*{escape(visit.customer.name)}*: {escape(truncate(visit.next_step or '', 500))}\n"
-        f"{when} · from your visit on {day(visit.visited_on)}"
+        when += gettext(language, " · snoozed until {day}", day=visit.follow_up_snoozed_until)
+    step = escape(truncate(visit.next_step or "", 500))
+    text = f"*{escape(visit.customer.name)}*: {step}\n" + gettext(
+        language, "{when} · from your visit on {day}", when=when, day=visit.visited_on
     )
     snooze: dict[str, Any] = {
         "type": "static_select",
         "action_id": f"{FOLLOW_UP_SNOOZE}_{visit.id}",
-        "placeholder": plain("Snooze"),
-        "options": [{"text": plain(label), "value": key} for key, label in SNOOZE_CHOICES],
+        # L10N: placeholder, at most 150 characters
+        "placeholder": plain(gettext(language, "Snooze")),
+        "options": [
+            {"text": plain(gettext(language, label)), "value": key} for key, label in SNOOZE_CHOICES
+        ],
     }
     snooze_to: dict[str, Any] = {
         "type": "datepicker",
         "action_id": f"{FOLLOW_UP_SNOOZE_TO}_{visit.id}",
-        "placeholder": plain("Snooze to a date"),
+        # L10N: placeholder, at most 150 characters
+        "placeholder": plain(gettext(language, "Snooze to a date")),
     }
+    # L10N: button, at most 75 characters
+    done = gettext(language, "Done")
+    # L10N: button, at most 75 characters
+    log_visit = gettext(language, "Log visit")
     return [
         section(text),
         actions(
             f"follow_up_{visit.id}",
-            button("Done", f"{FOLLOW_UP_DONE}_{visit.id}", str(visit.id), style="primary"),
+            button(done, f"{FOLLOW_UP_DONE}_{visit.id}", str(visit.id), style="primary"),
             snooze,
             snooze_to,
-            button("Log visit", f"{FOLLOW_UP_LOG_VISIT}_{visit.id}", str(visit.id)),
+            button(log_visit, f"{FOLLOW_UP_LOG_VISIT}_{visit.id}", str(visit.id)),
         ),
     ]
 
 
-def _stale_deal(item: StaleDeal) -> list[Block]:
+def snoozed_text(language: Language, until: date, what: str) -> str:
+    """What a Snooze press answers: when the follow-up comes back."""
+    return gettext(
+        language,
+        ":zzz: Snoozed until {day}: {what}",
+        day=format_short_day(language, until),
+        what=what,
+    )
+
+
+def _stale_deal(language: Language, item: StaleDeal) -> list[Block]:
     deal = item.deal
-    text = (
+    title = (
         f"*#{deal.id} {escape(deal.customer.name)} — {escape(deal.title)}* · "
-        f"{stage_label(deal.stage)} · {format_money(deal.amount, deal.currency)}\n"
-        f":hourglass: No stage change, note or visit for {item.idle_days} days "
-        f"(since {day(item.last_activity)})"
+        f"{stage_text(language, deal.stage)} · {format_money(language, deal.amount, deal.currency)}"
+    )
+    idle = ngettext(
+        language,
+        ":hourglass: No stage change, note or visit for {n} day (since {day})",
+        ":hourglass: No stage change, note or visit for {n} days (since {day})",
+        item.idle_days,
+        day=item.last_activity,
     )
     stages = [stage for stage in (*OPEN_STAGES, WON) if stage.key != deal.stage]
     move: dict[str, Any] = {
         "type": "static_select",
         "action_id": f"{STALE_DEAL_STAGE}_{deal.id}",
-        "placeholder": plain("Update stage"),
+        # L10N: placeholder, at most 150 characters
+        "placeholder": plain(gettext(language, "Update stage")),
         "options": [
-            {"text": plain(f"{stage.emoji} {stage.label}"), "value": stage.key} for stage in stages
+            {"text": plain(stage_text(language, stage.key)), "value": stage.key} for stage in stages
         ],
     }
+    # L10N: button, at most 75 characters
+    log_visit = gettext(language, "Log visit")
     return [
-        section(text),
+        section(f"{title}\n{idle}"),
         actions(
             f"stale_deal_{deal.id}",
             move,
-            button("Log visit", f"{STALE_DEAL_LOG_VISIT}_{deal.id}", str(deal.id)),
+            button(log_visit, f"{STALE_DEAL_LOG_VISIT}_{deal.id}", str(deal.id)),
         ),
     ]

@@ -12,10 +12,12 @@ from typing import Any
 
 from blocks.common import escape, input_block, plain, section, text_input, truncate
 from sales.case_review import WEEKDAY_NAMES
+from translations import Language, gettext, marked
 
 OPEN_VISIT_MODAL = "open_visit_modal"
 OPEN_DEAL_MODAL = "open_deal_modal"
 HOME_PICK_TEAM = "home_pick_team"
+HOME_PICK_LANGUAGE = "home_pick_language"
 HOME_DEALS_MORE = "home_deals_more"
 HOME_DEALS_FIRST = "home_deals_first"
 HOME_EDIT_TEAM = "home_edit_team"  # home_edit_team_<id>: one per team, so each id is unique
@@ -25,6 +27,16 @@ SETTINGS_MODAL = "home_settings"
 DEFAULT_DAY = "default"
 NO_CHANNEL = "no_channel"
 WORKDAYS = 5  # the forms offer Monday to Friday: a weekend prompt or review never goes out
+# WEEKDAY_NAMES as people read them, marked for the catalog: gettext(language, WEEKDAYS[n]).
+WEEKDAYS = (
+    marked("Monday"),
+    marked("Tuesday"),
+    marked("Wednesday"),
+    marked("Thursday"),
+    marked("Friday"),
+    marked("Saturday"),
+    marked("Sunday"),
+)
 
 
 @dataclass(frozen=True)
@@ -91,57 +103,89 @@ class SettingValue:
         return self.value != self.environment
 
 
+def weekday_name(language: Language, number: int) -> str:
+    return gettext(language, WEEKDAYS[number])
+
+
 def team_settings_modal(
-    team: TeamSettings, default_country: str, default_day: int, default_time: str
+    language: Language,
+    team: TeamSettings,
+    default_country: str,
+    default_day: int,
+    default_time: str,
 ) -> dict[str, Any]:
     """An admin's form for one team: its channel, holidays and case-review day and time."""
     channel: dict[str, Any] = {
         "type": "conversations_select",
         "action_id": "channel",
-        "placeholder": plain("Pick a channel"),
+        # L10N: placeholder, at most 150 characters
+        "placeholder": plain(gettext(language, "Pick a channel")),
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
     if team.channel_id:
         channel["initial_conversation"] = team.channel_id
-    no_channel = {"text": plain("No channel: send the digest to each manager by DM"), "value": "1"}
+    no_channel = {
+        # L10N: option text, at most 75 characters
+        "text": plain(gettext(language, "No channel: send the digest to each manager by DM")),
+        "value": "1",
+    }
     default_option = {
-        "text": plain(f"The bot's default ({WEEKDAY_NAMES[default_day]})"),
+        # L10N: option text, at most 75 characters
+        "text": plain(
+            gettext(
+                language,
+                "The bot's default ({weekday})",
+                weekday=weekday_name(language, default_day),
+            )
+        ),
         "value": DEFAULT_DAY,
     }
     day_options = [default_option] + [
-        {"text": plain(name), "value": str(number)}
-        for number, name in enumerate(WEEKDAY_NAMES[:WORKDAYS])
+        {"text": plain(weekday_name(language, number)), "value": str(number)}
+        for number in range(WORKDAYS)
     ]
     initial_day = next(
         (option for option in day_options if option["value"] == str(team.case_weekday)),
         default_option,
     )
     blocks = [
-        section(f"Settings of the team *{escape(team.name)}*."),
+        section(gettext(language, "Settings of the team *{team}*.", team=escape(team.name))),
         input_block(
             "channel",
-            "Team channel",
+            # L10N: label, at most 2000 characters
+            gettext(language, "Team channel"),
             channel,
             optional=True,
-            hint="The manager digest and the team's case cards go there. Invite the bot to it.",
+            # L10N: hint, at most 2000 characters
+            hint=gettext(
+                language,
+                "The manager digest and the team's case cards go there. Invite the bot to it.",
+            ),
         ),
         input_block(
             NO_CHANNEL,
-            "Or",
+            # L10N: label, at most 2000 characters
+            gettext(language, "Or"),
             {"type": "checkboxes", "action_id": NO_CHANNEL, "options": [no_channel]},
             optional=True,
         ),
         input_block(
             "holiday_country",
-            "Public holidays of",
+            # L10N: label, at most 2000 characters
+            gettext(language, "Public holidays of"),
             text_input("holiday_country", team.holiday_country, max_length=8),
             optional=True,
-            hint="A country code such as US, CN, GB or DE. Empty: the bot's default "
-            f"({default_country or 'weekends only'}).",
+            # L10N: hint, at most 2000 characters
+            hint=gettext(
+                language,
+                "A country code such as US, CN, GB or DE. Empty: the bot's default ({country}).",
+                country=default_country or gettext(language, "weekends only"),
+            ),
         ),
         input_block(
             "case_day",
-            "Case-review prompt day",
+            # L10N: label, at most 2000 characters
+            gettext(language, "Case-review prompt day"),
             {
                 "type": "static_select",
                 "action_id": "case_day",
@@ -151,18 +195,27 @@ def team_settings_modal(
         ),
         input_block(
             "case_time",
-            "Case-review prompt time",
+            # L10N: label, at most 2000 characters
+            gettext(language, "Case-review prompt time"),
             text_input("case_time", team.case_time, max_length=5),
             optional=True,
-            hint=f"Each rep's local time, e.g. 16:00. Empty: the bot's default ({default_time}).",
+            # L10N: hint, at most 2000 characters
+            hint=gettext(
+                language,
+                "Each rep's local time, e.g. 16:00. Empty: the bot's default ({time}).",
+                time=default_time,
+            ),
         ),
     ]
     return {
         "type": "modal",
         "callback_id": TEAM_SETTINGS_MODAL,
-        "title": plain(truncate(f"Team {team.name}", 24)),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        # L10N: modal title, at most 24 characters
+        "title": plain(truncate(gettext(language, "Team {team}", team=team.name), 24)),
+        # L10N: modal button, at most 24 characters
+        "submit": plain(gettext(language, "Save")),
+        # L10N: modal button, at most 24 characters
+        "close": plain(gettext(language, "Cancel")),
         "private_metadata": json.dumps({"team_id": team.id}),
         "blocks": blocks,
     }
@@ -177,26 +230,35 @@ def team_of_modal(private_metadata: str | None) -> int | None:
     return team_id if isinstance(team_id, int) else None
 
 
-def settings_modal(values: list[SettingValue]) -> dict[str, Any]:
+def settings_modal(language: Language, values: list[SettingValue]) -> dict[str, Any]:
     """An admin's form for the job hours and the holiday country."""
     blocks: list[dict[str, Any]] = [
         section(
-            "These win over the bot's environment settings, for every team that has not "
-            "chosen its own. Times are each person's local time. The scheduler uses a change "
-            "from its next run."
+            gettext(
+                language,
+                "These win over the bot's environment settings, for every team that has not "
+                "chosen its own. Times are each person's local time. The scheduler uses a "
+                "change from its next run.",
+            )
         )
     ]
     for setting in values:
-        hint = f"Environment: {setting.environment or 'not set'} ({setting.name})."
+        # L10N: hint, at most 2000 characters
+        hint = gettext(
+            language,
+            "Environment: {value} ({name}).",
+            value=setting.environment or gettext(language, "not set"),
+            name=setting.name,
+        )
         if setting.kind == "weekday":
-            element = _weekday_select(setting)
+            element = _weekday_select(language, setting)
         else:
             element = text_input(setting.name.lower(), setting.value or None, max_length=8)
-            hint += " Empty: the environment's value."
+            hint += " " + gettext(language, "Empty: the environment's value.")
         blocks.append(
             input_block(
                 setting.name.lower(),
-                setting.label,
+                gettext(language, setting.label),
                 element,
                 optional=setting.kind != "weekday",
                 hint=hint,
@@ -205,17 +267,22 @@ def settings_modal(values: list[SettingValue]) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": SETTINGS_MODAL,
-        "title": plain("Job hours & holidays"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        # L10N: modal title, at most 24 characters
+        "title": plain(gettext(language, "Job hours & holidays")),
+        # L10N: modal button, at most 24 characters
+        "submit": plain(gettext(language, "Save")),
+        # L10N: modal button, at most 24 characters
+        "close": plain(gettext(language, "Cancel")),
         "blocks": blocks,
     }
 
 
-def _weekday_select(setting: SettingValue) -> dict[str, Any]:
+def _weekday_select(language: Language, setting: SettingValue) -> dict[str, Any]:
     names = [name.casefold() for name in WEEKDAY_NAMES]
     shown = names[:WORKDAYS] + ([setting.value] if setting.value in names[WORKDAYS:] else [])
-    options = [{"text": plain(name.capitalize()), "value": name} for name in shown]
+    options = [
+        {"text": plain(weekday_name(language, names.index(name))), "value": name} for name in shown
+    ]
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": setting.name.lower(),

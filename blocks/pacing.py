@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
+from babel.numbers import format_percent
+
 from blocks.charts import chart_button
 from blocks.common import (
     Block,
@@ -14,7 +16,6 @@ from blocks.common import (
     actions,
     button,
     context,
-    day,
     escape,
     header,
     message,
@@ -22,12 +23,14 @@ from blocks.common import (
 )
 from blocks.home import OPEN_VISIT_MODAL
 from sales.metrics import METRICS
-from sales.money import format_money
-from sales.pacing import Pace, progress_bar
+from sales.pacing import Pace, Status, progress_bar
 from store.models import Visit
+from translations import FORMAT_LOCALES, Language, gettext
+from translations.formats import format_money, format_number
 
 MY_DEALS = "my_deals"
 MAX_LISTED = 10
+WHOLE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -38,46 +41,83 @@ class TargetPace:
     pace: Pace
 
 
-def amount_text(metric: str, currency: str | None, value: Decimal) -> str:
+def amount_text(language: Language, metric: str, currency: str | None, value: Decimal) -> str:
     if METRICS[metric].is_money:
-        return format_money(value, currency or "USD")
-    return f"{value:,.0f}"
+        return format_money(language, value, currency or "USD")
+    return format_number(language, value.quantize(WHOLE))
 
 
-def pace_line(row: TargetPace) -> str:
+def metric_label(language: Language, metric: str) -> str:
+    return gettext(language, METRICS[metric].label)
+
+
+def status_text(language: Language, status: Status) -> str:
+    """`:rocket: Ahead`: the pace's emoji and its name in the reader's language."""
+    return f"{status.emoji} {gettext(language, status.label)}"
+
+
+def pace_line(language: Language, row: TargetPace) -> str:
     """Two lines on one target: where things stand, and what today asks for."""
     pace = row.pace
-    show = partial(amount_text, row.metric, row.currency)
-    label = METRICS[row.metric].label
-    first = (
-        f"*{label}* · {row.period} · {pace.status.emoji} {pace.status.label}\n"
-        f"`{progress_bar(pace.fraction_done)}` {show(pace.achieved)} of {show(pace.target)} "
-        f"({pace.fraction_done:.0%})"
+    show = partial(amount_text, language, row.metric, row.currency)
+    first = gettext(
+        language,
+        "*{metric}* · {period} · {status}\n`{bar}` {achieved} of {target} ({percent})",
+        metric=metric_label(language, row.metric),
+        period=row.period,
+        status=status_text(language, pace.status),
+        bar=progress_bar(pace.fraction_done),
+        achieved=show(pace.achieved),
+        target=show(pace.target),
+        percent=format_percent(pace.fraction_done, locale=FORMAT_LOCALES[language]),
     )
     if pace.remaining == 0:
         return first
-    behind = f"gap {show(pace.gap)}" if pace.gap > 0 else f"{show(-pace.gap)} ahead"
-    per_day = (
-        f"need {show(pace.needed_per_day)} per working day ({pace.days_left} left)"
-        if pace.days_left
-        else "the period is over"
+    behind = (
+        gettext(language, "gap {amount}", amount=show(pace.gap))
+        if pace.gap > 0
+        else gettext(language, "{amount} ahead", amount=show(-pace.gap))
     )
-    return f"{first}\nBy today: {show(pace.expected)} · {behind} · {per_day}"
+    per_day = (
+        gettext(
+            language,
+            "need {amount} per working day ({days} left)",
+            amount=show(pace.needed_per_day),
+            days=pace.days_left,
+        )
+        if pace.days_left
+        else gettext(language, "the period is over")
+    )
+    by_today = gettext(
+        language,
+        "By today: {expected} · {behind} · {per_day}",
+        expected=show(pace.expected),
+        behind=behind,
+        per_day=per_day,
+    )
+    return f"{first}\n{by_today}"
 
 
 def pacing_message(
+    language: Language,
     today: date,
     rows: list[TargetPace],
     last_day: date,
     last_day_visits: list[Visit],
     follow_ups: list[Visit],
 ) -> Message:
-    blocks: list[Block] = [header(f"Your pacing for {day(today)}")]
+    # L10N: header, at most 150 characters
+    blocks: list[Block] = [header(gettext(language, "Your pacing for {day}", day=today))]
     if rows:
-        blocks += [section(pace_line(row)) for row in rows[:20]]
+        blocks += [section(pace_line(language, row)) for row in rows[:20]]
     else:
         blocks.append(
-            section("No targets set for you this period. Your manager sets them with `/target`.")
+            section(
+                gettext(
+                    language,
+                    "No targets set for you this period. Your manager sets them with `/target`.",
+                )
+            )
         )
     visits_text = "\n".join(
         f"• *{escape(visit.customer.name)}*: {escape(visit.notes)[:150]}"
@@ -85,9 +125,15 @@ def pacing_message(
     )
     blocks.append(
         section(
-            f"*Visits on {day(last_day)}* ({len(last_day_visits)})\n{visits_text}"
+            gettext(
+                language,
+                "*Visits on {day}* ({count})\n{visits}",
+                day=last_day,
+                count=len(last_day_visits),
+                visits=visits_text,
+            )
             if last_day_visits
-            else f"*Visits on {day(last_day)}*: none logged."
+            else gettext(language, "*Visits on {day}*: none logged.", day=last_day)
         )
     )
     if follow_ups:
@@ -95,17 +141,49 @@ def pacing_message(
             f"• *{escape(visit.customer.name)}*: {escape(visit.next_step or '')[:150]}"
             for visit in follow_ups[:MAX_LISTED]
         )
-        blocks.append(section(f"*Follow-ups due today* ({len(follow_ups)})\n{lines}"))
+        blocks.append(
+            section(
+                gettext(
+                    language,
+                    "*Follow-ups due today* ({count})\n{lines}",
+                    count=len(follow_ups),
+                    lines=lines,
+                )
+            )
+        )
     blocks.append(
         actions(
             "pacing_actions",
-            button("Log a visit", OPEN_VISIT_MODAL, "pacing", style="primary"),
-            button("My deals", MY_DEALS, "pacing"),
-            chart_button("pacing"),
+            # L10N: button, at most 75 characters
+            button(gettext(language, "Log a visit"), OPEN_VISIT_MODAL, "pacing", style="primary"),
+            # L10N: button, at most 75 characters
+            button(gettext(language, "My deals"), MY_DEALS, "pacing"),
+            chart_button("pacing", language),
         )
     )
     blocks.append(
-        context("Sent each working morning. Targets are set by your manager with `/target`.")
+        context(
+            gettext(
+                language,
+                "Sent each working morning. Targets are set by your manager with `/target`.",
+            )
+        )
     )
-    summary = ", ".join(f"{METRICS[r.metric].label} {r.pace.status.label.lower()}" for r in rows)
-    return message(f"Your pacing for {day(today)}: {summary or 'no targets'}", blocks)
+    summary = gettext(language, ", ").join(
+        gettext(
+            language,
+            "{metric} {status}",
+            metric=metric_label(language, r.metric),
+            status=gettext(language, r.pace.status.label).lower(),
+        )
+        for r in rows
+    )
+    return message(
+        gettext(
+            language,
+            "Your pacing for {day}: {summary}",
+            day=today,
+            summary=summary or gettext(language, "no targets"),
+        ),
+        blocks,
+    )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Any
 
+from babel.dates import format_date
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -17,6 +18,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from charts import theme
 from sales.workdays import WorkCalendar
+from translations import ENGLISH, FORMAT_LOCALES, Language, gettext
 
 WorkingDays = Callable[[date, date], int] | WorkCalendar
 
@@ -40,6 +42,7 @@ class BurnUp:
     # period (a finished period looked at later) draws no marker.
     today: date | None = None
     non_working: frozenset[date] = field(default_factory=frozenset)  # shaded when given
+    language: Language = ENGLISH  # of every word and date drawn
 
     def __post_init__(self) -> None:
         if not (len(self.days) == len(self.actual) == len(self.expected)):
@@ -75,6 +78,7 @@ def burn_up_from(
     unit: str,
     period_label: str | None = None,
     started_on: date | None = None,
+    language: Language = ENGLISH,
 ) -> BurnUp:
     """A `BurnUp` from what was achieved on each day, pro-rated exactly as pacing does.
 
@@ -111,7 +115,7 @@ def burn_up_from(
 
     return BurnUp(
         title=title,
-        period_label=period_label or date_range(period_start, period_end),
+        period_label=period_label or date_range(period_start, period_end, language),
         unit=unit,
         days=days,
         actual=actual,
@@ -119,6 +123,7 @@ def burn_up_from(
         expected=expected,
         today=today,
         non_working=frozenset(day for day in days if count(day, day) == 0),
+        language=language,
     )
 
 
@@ -127,11 +132,12 @@ def burn_up_figure(data: BurnUp) -> Figure:
     fig, _canvas = theme.new_figure()
     ax = theme.style_axes(fig)
     unit = theme.unit_of(data.unit)
+    language = data.language
     name, period = _title_parts(data)
     if _is_empty(data):
-        subtitle = date_range(data.days[0], data.days[-1]) if data.days else ""
+        subtitle = date_range(data.days[0], data.days[-1], language) if data.days else ""
         theme.set_titles(ax, name, period, subtitle)
-        theme.no_data(ax)
+        theme.no_data(ax, gettext(language, theme.NO_DATA))
         return fig
 
     n = len(data.days)
@@ -147,14 +153,16 @@ def burn_up_figure(data: BurnUp) -> Figure:
     _shade_non_working(ax, data)
 
     path_now = expected[today] if today is not None else math.nan
-    path_label = "Pro-rated path"
-    if math.isfinite(path_now):
-        path_label += f" ({unit(path_now)} by today)"
+    path_label = (
+        gettext(language, "Pro-rated path ({amount} by today)", amount=unit(path_now))
+        if math.isfinite(path_now)
+        else gettext(language, "Pro-rated path")
+    )
     ax.plot(xs, expected, color=theme.PATH, linewidth=1.6, linestyle=(0, (5, 3)))
     if math.isfinite(target):
         ax.axhline(target, color=theme.TARGET, linewidth=1.6)
         ax.annotate(
-            f"Target {unit.with_word(target)}",
+            gettext(language, "Target {amount}", amount=unit.with_word(target)),
             xy=(1, target),
             xycoords=("axes fraction", "data"),
             xytext=(-4, 4),
@@ -172,7 +180,7 @@ def burn_up_figure(data: BurnUp) -> Figure:
         ax.plot(xs, actual, color=theme.ACTUAL, linewidth=2.4, solid_capstyle="round")
         _label_latest(ax, unit, done[-1], expected[done[-1][0]], n)
     if today is not None:
-        _today_marker(ax, today)
+        _today_marker(ax, today, language)
 
     _axes(ax, data, unit, [*actual, *expected, target])
     handles: list[Artist] = [
@@ -181,13 +189,15 @@ def burn_up_figure(data: BurnUp) -> Figure:
         Line2D([], [], color=theme.TARGET, linewidth=1.6),
     ]
     labels = [
-        f"Actual ({unit(last_actual)})" if done else "Actual (none yet)",
+        gettext(language, "Actual ({amount})", amount=unit(last_actual))
+        if done
+        else gettext(language, "Actual (none yet)"),
         path_label,
-        f"Target ({unit(target)})",
+        gettext(language, "Target ({amount})", amount=unit(target)),
     ]
     if data.non_working:
         handles.append(Patch(facecolor=theme.FAINT, edgecolor=theme.BORDER, linewidth=0.6))
-        labels.append("Non-working day")
+        labels.append(gettext(language, "Non-working day"))
     _legend(fig, handles, labels)
     return fig
 
@@ -204,26 +214,37 @@ def chart_title(data: BurnUp) -> str:
 
 
 def _title_parts(data: BurnUp) -> tuple[str, str]:
-    return theme.clean(data.title, 100) or "Burn-up", theme.clean(data.period_label, 40)
+    name = theme.clean(data.title, 100) or gettext(data.language, "Burn-up")
+    return name, theme.clean(data.period_label, 40)
 
 
 def alt_text(data: BurnUp) -> str:
     """A one-sentence description for screen readers (Slack's `alt_txt`)."""
     unit = theme.unit_of(data.unit)
-    text = f"Burn-up chart: {chart_title(data)}."
+    language = data.language
+    text = gettext(language, "Burn-up chart: {title}.", title=chart_title(data))
     index = data.today_index
     known = [value for value in data.actual if value is not None]
     if known:
-        text += f" Actual {unit.with_word(_number(known[-1]))}"
+        actual = unit.with_word(_number(known[-1]))
         if index is not None:
-            text += f", pro-rated path {unit.with_word(_number(data.expected[index]))} by today"
-        text += "."
-    return text + f" Target {unit.with_word(_number(data.target))}."
+            text += " " + gettext(
+                language,
+                "Actual {actual}, pro-rated path {path} by today.",
+                actual=actual,
+                path=unit.with_word(_number(data.expected[index])),
+            )
+        else:
+            text += " " + gettext(language, "Actual {actual}.", actual=actual)
+    target = unit.with_word(_number(data.target))
+    return text + " " + gettext(language, "Target {amount}.", amount=target)
 
 
-def date_range(start: date, end: date) -> str:
+def date_range(start: date, end: date, language: Language = ENGLISH) -> str:
     """`Nov 1 - 30, 2026`, `Oct 1 - Dec 31, 2026`, `Dec 15, 2026 - Jan 14, 2027` (with an
-    en dash)."""
+    en dash); in Chinese `2026年11月1日 - 30日`, `2026年10月1日 - 12月31日`."""
+    if language != ENGLISH:
+        return _chinese_range(start, end)
     if start.year != end.year:
         return f"{_day(start)}, {start.year} {theme.EN_DASH} {_day(end)}, {end.year}"
     if start.month == end.month:
@@ -247,7 +268,21 @@ def _number(value: Decimal | None) -> float:
     return float(value)
 
 
-def _day(day: date) -> str:
+def _chinese_range(start: date, end: date) -> str:
+    first = f"{start.year}年{start.month}月{start.day}日"
+    if start.year != end.year:
+        last = f"{end.year}年{end.month}月{end.day}日"
+    elif start.month != end.month:
+        last = f"{end.month}月{end.day}日"
+    else:
+        last = f"{end.day}日"
+    return f"{first} {theme.EN_DASH} {last}"
+
+
+def _day(day: date, language: Language = ENGLISH) -> str:
+    """`Nov 18`; `11月18日`."""
+    if language != ENGLISH:
+        return f"{day.month}月{day.day}日"
     return f"{day:%b} {day.day}"
 
 
@@ -255,27 +290,35 @@ def _subtitle(
     data: BurnUp, unit: theme.Unit, actual: list[float], expected: list[float], target: float
 ) -> str:
     """`Nov 1 - 30, 2026 · as of Wed, Nov 18 · 41% of target · $26.4k behind pace`."""
-    parts = [date_range(data.days[0], data.days[-1])]
+    language = data.language
+    parts = [date_range(data.days[0], data.days[-1], language)]
     index = data.today_index
     if index is None:
         index = data.latest_index
         if index is None:
             return parts[0]
         if index == len(data.days) - 1:
-            parts.append("final")
+            parts.append(gettext(language, "final"))
     if len(parts) == 1:
-        parts.append(f"as of {data.days[index]:%a}, {_day(data.days[index])}")
+        day = data.days[index]
+        weekday = format_date(day, "EEE", locale=FORMAT_LOCALES[language])
+        parts.append(
+            gettext(language, "as of {weekday}, {day}", weekday=weekday, day=_day(day, language))
+        )
     now, path = actual[index], expected[index]
     if math.isfinite(now):
         if target > 0:
-            parts.append(f"{now / target:.0%} of target")
+            parts.append(gettext(language, "{percent} of target", percent=f"{now / target:.0%}"))
         gap = now - path
         if math.isfinite(gap) and path > 0:
             if abs(gap) < 0.005 * max(abs(path), 1):
-                parts.append("on pace")
+                parts.append(gettext(language, "on pace"))
+            elif gap > 0:
+                amount = unit.with_word(abs(gap))
+                parts.append(gettext(language, "{amount} ahead of pace", amount=amount))
             else:
-                side = "ahead of" if gap > 0 else "behind"
-                parts.append(f"{unit.with_word(abs(gap))} {side} pace")
+                amount = unit.with_word(abs(gap))
+                parts.append(gettext(language, "{amount} behind pace", amount=amount))
     return "  ·  ".join(parts)
 
 
@@ -310,10 +353,10 @@ def _label_latest(ax: Any, unit: theme.Unit, point: tuple[int, float], path: flo
     )
 
 
-def _today_marker(ax: Any, index: int) -> None:
+def _today_marker(ax: Any, index: int, language: Language) -> None:
     ax.axvline(index, color=theme.TODAY, linewidth=1.0, linestyle=(0, (2, 2)), zorder=1)
     ax.annotate(
-        "Today",
+        gettext(language, "Today"),
         xy=(index, 1),
         xycoords=("data", "axes fraction"),
         xytext=(0, -2),
@@ -341,14 +384,19 @@ def _axes(ax: Any, data: BurnUp, unit: theme.Unit, values: list[float]) -> None:
     ax.xaxis.set_major_formatter(
         FuncFormatter(
             lambda value, _pos: (
-                _day(data.days[round(value)]) if 0 <= round(value) < len(data.days) else ""
+                _day(data.days[round(value)], data.language)
+                if 0 <= round(value) < len(data.days)
+                else ""
             )
         )
     )
     label = theme.text_style(fontsize=theme.LABEL_SIZE, color=theme.MUTED)
-    ax.set_xlabel("Date", **label)
+    language = data.language
+    ax.set_xlabel(gettext(language, "Date"), **label)
     ax.set_ylabel(
-        f"Cumulative total ({unit.code})" if unit.is_money else f"Cumulative {unit.word}",
+        gettext(language, "Cumulative total ({unit})", unit=unit.code)
+        if unit.is_money
+        else gettext(language, "Cumulative {unit}", unit=unit.word),
         **label,
     )
 

@@ -9,6 +9,7 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 from charts import theme
+from translations import ENGLISH, Language, gettext
 
 _STAGE_LABEL_LIMIT = 24
 _BAR = 0.68  # bar height, in rows
@@ -21,6 +22,7 @@ class Funnel:
     title: str  # "Team East — funnel"
     period_label: str  # "Last 4 weeks" or "2026-11"
     stages: list[tuple[str, int]]  # (label, deals reaching it), in funnel order
+    language: Language = ENGLISH  # of every word drawn
 
     def __post_init__(self) -> None:
         negative = [(label, count) for label, count in self.stages if count < 0]
@@ -35,12 +37,14 @@ def funnel_figure(data: Funnel) -> Figure:
     name, period = _title_parts(data)
     counts = [count for _label, count in data.stages]
     labels = [theme.clean(label, _STAGE_LABEL_LIMIT) or "?" for label, _count in data.stages]
+    language = data.language
     if not counts or max(counts) == 0:
-        theme.set_titles(ax, name, period, "Deals reaching each stage" if counts else "")
-        theme.no_data(ax)
+        reaching = gettext(language, "Deals reaching each stage") if counts else ""
+        theme.set_titles(ax, name, period, reaching)
+        theme.no_data(ax, gettext(language, theme.NO_DATA))
         return fig
 
-    theme.set_titles(ax, name, period, _subtitle(labels, counts))
+    theme.set_titles(ax, name, period, _subtitle(language, labels, counts))
     # A fixed frame instead of the layout engine: stage names are drawn inside the axes, so
     # they line up with the title, and the bars are centred in what is left.
     fig.set_layout_engine("none")
@@ -63,7 +67,7 @@ def funnel_figure(data: Funnel) -> Figure:
     header = ax.text(
         1,
         -0.62,
-        "Step conversion" if len(counts) > 1 else "",
+        gettext(language, "Step conversion") if len(counts) > 1 else "",
         transform=ax.get_yaxis_transform(),
         ha="right",
         va="bottom",
@@ -147,7 +151,8 @@ def chart_title(data: Funnel) -> str:
 
 
 def _title_parts(data: Funnel) -> tuple[str, str]:
-    return theme.clean(data.title, 100) or "Funnel", theme.clean(data.period_label, 40)
+    name = theme.clean(data.title, 100) or gettext(data.language, "Funnel")
+    return name, theme.clean(data.period_label, 40)
 
 
 def alt_text(data: Funnel) -> str:
@@ -160,8 +165,11 @@ def alt_text(data: Funnel) -> str:
             part += f" ({_rate(count, previous)})"
         parts.append(part)
         previous = count
-    stages = ", ".join(parts) if parts else "no stages"
-    return f"Funnel chart: {chart_title(data)}. {stages}."
+    language = data.language
+    stages = ", ".join(parts) if parts else gettext(language, "no stages")
+    return gettext(
+        language, "Funnel chart: {title}. {stages}.", title=chart_title(data), stages=stages
+    )
 
 
 def conversion(count: int, previous: int) -> float | None:
@@ -172,10 +180,18 @@ def conversion(count: int, previous: int) -> float | None:
 # ---------------------------------------------------------------------- drawing helpers
 
 
-def _subtitle(labels: list[str], counts: list[int]) -> str:
-    parts = ["Deals reaching each stage"]
+def _subtitle(language: Language, labels: list[str], counts: list[int]) -> str:
+    parts = [gettext(language, "Deals reaching each stage")]
     if len(counts) > 1:
-        parts.append(f"{labels[0]} → {labels[-1]}: {_rate(counts[-1], counts[0])} overall")
+        parts.append(
+            gettext(
+                language,
+                "{first} → {last}: {rate} overall",
+                first=labels[0],
+                last=labels[-1],
+                rate=_rate(counts[-1], counts[0]),
+            )
+        )
     return "  ·  ".join(parts)
 
 

@@ -36,6 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sales.money import SYMBOLS
+from translations import marked
 
 # 8 x 4.67 inches at 150 dpi = 1200 x 700 px. The higher dpi (rather than 12 x 7 at 100)
 # makes text and lines larger relative to the picture, so they stay legible when Slack
@@ -89,7 +90,7 @@ TITLE_ROOM = 0.8
 # Nothing we draw should come near this; the tests hold every chart to it.
 MAX_PNG_BYTES = 1_000_000
 EN_DASH = "\N{EN DASH}"  # date ranges, and a value that cannot be shown
-NO_DATA = "No data yet"
+NO_DATA = marked("No data yet")  # English; drawn as gettext(language, NO_DATA)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from services.charts import FUNNEL_WEEKS, ChartFile, burn_up_chart, funnel_chart
 from services.context import BotContext
 from services.uploads import share_charts
 from store.models import Person
+from translations import Language, gettext
 
 MAX_BURN_UPS = 3
 
@@ -27,13 +28,16 @@ def register(app: App, ctx: BotContext) -> None:
     def charts_pressed(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         person = ctx.people.person(body["user"]["id"])
-        reply(respond, notice(":bar_chart: Drawing your charts; they will arrive in your DM."))
-        charts = _own_charts(ctx, person)
+        language = ctx.language_for(person)
+        drawing = gettext(language, ":bar_chart: Drawing your charts; they will arrive in your DM.")
+        reply(respond, notice(drawing))
+        charts = _own_charts(ctx, person, language)
         if share_charts(client, person.slack_user_id, charts) < len(charts):
-            reply(respond, problem("Some charts could not be sent. Please try again later."))
+            failed = gettext(language, "Some charts could not be sent. Please try again later.")
+            reply(respond, problem(failed, language=language))
 
 
-def _own_charts(ctx: BotContext, person: Person) -> list[ChartFile]:
+def _own_charts(ctx: BotContext, person: Person, language: Language) -> list[ChartFile]:
     local_now = ctx.clock().astimezone(zone(person.tz))
     today = local_now.date()
     with ctx.db.reading() as session:
@@ -50,8 +54,8 @@ def _own_charts(ctx: BotContext, person: Person) -> list[ChartFile]:
     who = person.display_name
     charts = [
         burn_up_chart(book.activity, target, [person.id], local_now, calendar, who=who,
-                      started_on=joined)
+                      started_on=joined, language=language)
         for target in in_force[:MAX_BURN_UPS]
     ]  # fmt: skip
-    charts.append(funnel_chart(book.activity, [person.id], local_now, who=who))
+    charts.append(funnel_chart(book.activity, [person.id], local_now, who=who, language=language))
     return charts

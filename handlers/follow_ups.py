@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from blocks.common import escape, problem
-from blocks.deals import stage_label
+from blocks.digests import stage_text
 from blocks.follow_ups import (
     FOLLOW_UP_DONE,
     FOLLOW_UP_LOG_VISIT,
@@ -25,6 +25,7 @@ from blocks.follow_ups import (
     STALE_DEAL_LOG_VISIT,
     STALE_DEAL_STAGE,
     all_clear,
+    snoozed_text,
 )
 from blocks.visits import ModalContext, visit_modal
 from handlers.inputs import whole_id
@@ -39,10 +40,15 @@ from store import deals, follow_ups, payments, visits
 from store.db import record_id
 from store.models import Visit
 from store.people import person_by_id
+from translations import Language, gettext, marked, render
 
-# What a change did, in one line for the top of the redrawn DM; and whose DM it is.
-Change = Callable[[Session, Actor], tuple[str, int]]
-NOT_YOURS = "Only the rep it belongs to, their manager or an admin can change this follow-up."
+# What a change did, in one line for the top of the redrawn DM (written in the language of
+# the DM's owner); and whose DM it is.
+Headline = Callable[[Language], str]
+Change = Callable[[Session, Actor], tuple[Headline, int]]
+NOT_YOURS = marked(
+    "Only the rep it belongs to, their manager or an admin can change this follow-up."
+)
 
 
 def _pattern(prefix: str) -> re.Pattern[str]:
@@ -61,11 +67,16 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         visit_id = _id_in(action)
+        language = _language(ctx, body)
 
-        def done(session: Session, actor: Actor) -> tuple[str, int]:
-            visit = _changeable_visit(session, visit_id, actor)
+        def done(session: Session, actor: Actor) -> tuple[Headline, int]:
+            visit = _changeable_visit(session, visit_id, actor, language)
             follow_ups.mark_done(session, visit, ctx.clock(), actor.slack_user_id)
-            return f":white_check_mark: Done: {_what(visit)}", visit.rep_id
+            what = _what(visit)
+            return (
+                lambda lang: gettext(lang, ":white_check_mark: Done: {what}", what=what),
+                visit.rep_id,
+            )
 
         _change(ctx, body, action, respond, client, done)
 
@@ -95,29 +106,54 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         deal_id = _id_in(action)
+        language = _language(ctx, body)
         stage = STAGES.get(str((action.get("selected_option") or {}).get("value", "")))
         if stage is None or not (stage.is_open or stage == WON):
-            reply(respond, problem("That stage can't be chosen here.", "/deal #12 lost <reason>"))
+            wrong = gettext(language, "That stage can't be chosen here.")
+            reply(respond, problem(wrong, "/deal #12 lost <reason>", language))
             return
 
-        def move(session: Session, actor: Actor) -> tuple[str, int]:
+        def move(session: Session, actor: Actor) -> tuple[Headline, int]:
             deal = deals.get_deal(session, deal_id)
             if deal is None:
-                raise NotAllowed(f"Deal #{deal_id} no longer exists.")
+                raise NotAllowed(gettext(language, "Deal #{id} no longer exists.", id=deal_id))
             if not actor.may_change(deal.owner_id):
-                raise NotAllowed("Only the deal's owner, their manager or an admin can change it.")
+                raise NotAllowed(
+                    gettext(
+                        language, "Only the deal's owner, their manager or an admin can change it."
+                    )
+                )
             if deal.stage == WON.key and stage != WON and payments.owed_on(session, deal):
                 # Won since this reminder: its schedule needs the choice /deal asks for.
                 raise NotAllowed(
-                    f"Deal #{deal.id} was won since this reminder and has payments not yet "
-                    f"received. To reopen it, type `/deal #{deal.id} stage {stage.key}`: you'll "
-                    "be asked what happens to its payment schedule."
+                    gettext(
+                        language,
+                        "Deal #{id} was won since this reminder and has payments not yet "
+                        "received. To reopen it, type `/deal #{id} stage {stage}`: you'll be "
+                        "asked what happens to its payment schedule.",
+                        id=deal.id,
+                        stage=stage.key,
+                    )
                 )
             me = person_by_id(session, actor.person_id)
-            if not deals.change_stage(session, deal, stage.key, me):
-                return f"Deal #{deal.id} already is {stage_label(stage.key)}.", deal.owner_id
+            key, number = stage.key, deal.id
+            if not deals.change_stage(session, deal, key, me):
+                return (
+                    lambda lang: gettext(
+                        lang,
+                        "Deal #{id} already is {stage}.",
+                        id=number,
+                        stage=stage_text(lang, key),
+                    ),
+                    deal.owner_id,
+                )
             return (
-                f":arrow_right: Deal #{deal.id} moved to {stage_label(stage.key)}.",
+                lambda lang: gettext(
+                    lang,
+                    ":arrow_right: Deal #{id} moved to {stage}.",
+                    id=number,
+                    stage=stage_text(lang, key),
+                ),
                 deal.owner_id,
             )
 
@@ -163,6 +199,7 @@ def _snooze(
     until_for: Callable[[date], date | None],
 ) -> None:
     visit_id = _id_in(action)
+    language = _language(ctx, body)
     # Days count in the rep's own calendar: "tomorrow" is theirs, whoever presses.
     with ctx.db.reading() as session:
         visit = visits.get_visit(session, visit_id)
@@ -170,17 +207,21 @@ def _snooze(
     today = ctx.today_for(rep)
     until = until_for(today)
     if until is None:
-        reply(respond, problem("Pick when to be reminded again: tomorrow, next week or a date."))
+        wrong_choice = gettext(
+            language, "Pick when to be reminded again: tomorrow, next week or a date."
+        )
+        reply(respond, problem(wrong_choice, language=language))
         return
     wrong = snooze_problem(until, today)
     if wrong:
-        reply(respond, problem(wrong))
+        reply(respond, problem(render(language, wrong), language=language))
         return
 
-    def snooze(session: Session, actor: Actor) -> tuple[str, int]:
-        visit = _changeable_visit(session, visit_id, actor)
+    def snooze(session: Session, actor: Actor) -> tuple[Headline, int]:
+        visit = _changeable_visit(session, visit_id, actor, language)
         follow_ups.snooze(session, visit, until, actor.slack_user_id)
-        return f":zzz: Snoozed until {until:%a %-d %b}: {_what(visit)}", visit.rep_id
+        what = _what(visit)
+        return (lambda lang: snoozed_text(lang, until, what)), visit.rep_id
 
     _change(ctx, body, action, respond, client, snooze)
 
@@ -195,7 +236,7 @@ def _change(
 ) -> None:
     """Make the change once (a redelivered press does nothing more), then redraw the DM."""
     actor = ctx.people.actor_for(body["user"]["id"])
-    headline = "That was already done."
+    headline: Headline = lambda lang: gettext(lang, "That was already done.")  # noqa: E731
 
     def apply(session: Session) -> str:
         nonlocal headline
@@ -205,7 +246,7 @@ def _change(
     try:
         ref, _ = ctx.db.run_once(f"action:{actor.slack_user_id}:{action['action_ts']}", apply)
     except NotAllowed as refusal:
-        reply(respond, problem(refusal.message))
+        reply(respond, problem(refusal.message, language=_language(ctx, body)))
         return
     _redraw(ctx, body, respond, client, record_id(ref), headline)
     refresh_home_soon(ctx, client, actor.slack_user_id)
@@ -217,13 +258,18 @@ def _redraw(
     respond: Respond,
     client: WebClient,
     rep_id: int,
-    headline: str,
+    headline: Headline,
 ) -> None:
-    """The rep's follow-up DM again, as it stands now, in place of the one pressed."""
+    """The rep's follow-up DM again, as it stands now, in place of the one pressed: in the
+    rep's language, whose DM it is."""
     with ctx.db.reading() as session:
         rep = person_by_id(session, rep_id)
     today = ctx.today_for(rep)
-    answer = follow_up_digest(ctx, rep_id, today, headline) or all_clear(today, headline)
+    language = ctx.language_for(rep)
+    line = headline(language)
+    answer = follow_up_digest(ctx, language, rep_id, today, line) or all_clear(
+        language, today, line
+    )
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
     ts = container.get("message_ts")
@@ -242,27 +288,38 @@ def _open_visit_form(
 ) -> None:
     """The visit form, filled in with the follow-up's or deal's customer."""
     person = ctx.people.known(body["user"]["id"])
+    language = ctx.language_for(person)
     if person is None:
-        reply(respond, problem(NOT_YOURS))
+        reply(respond, problem(gettext(language, NOT_YOURS), language=language))
         return
     actor = ctx.people.actor(person)
     with ctx.db.reading() as session:
         name = customer_of(session, actor)
     if name is None:
-        reply(respond, problem("That customer is not one of yours to log a visit for."))
+        not_yours = gettext(language, "That customer is not one of yours to log a visit for.")
+        reply(respond, problem(not_yours, language=language))
         return
     context_data = ModalContext(response_url=body.get("response_url"), customer_name=name)
     view = visit_modal(ctx.today_for(person), context_data)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _changeable_visit(session: Session, visit_id: int, actor: Actor) -> Visit:
+def _changeable_visit(session: Session, visit_id: int, actor: Actor, language: Language) -> Visit:
     visit = visits.get_visit(session, visit_id)
     if visit is None:
-        raise NotAllowed(f"Visit #{visit_id} no longer exists; it may have been removed.")
+        raise NotAllowed(
+            gettext(
+                language, "Visit #{id} no longer exists; it may have been removed.", id=visit_id
+            )
+        )
     if not actor.may_change(visit.rep_id):
-        raise NotAllowed(NOT_YOURS)
+        raise NotAllowed(gettext(language, NOT_YOURS))
     return visit
+
+
+def _language(ctx: BotContext, body: dict[str, Any]) -> Language:
+    """The language of the person who pressed: their refusals are written in it."""
+    return ctx.language_for(ctx.people.known(body["user"]["id"]))
 
 
 def _what(visit: Visit) -> str:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from blocks.common import problem
+from blocks.dashboard import FOLLOW_SLACK
 from blocks.deals import deal_create_modal
 from blocks.home import (
     DEFAULT_DAY,
@@ -18,6 +19,7 @@ from blocks.home import (
     HOME_DEALS_MORE,
     HOME_EDIT_SETTINGS,
     HOME_EDIT_TEAM,
+    HOME_PICK_LANGUAGE,
     HOME_PICK_TEAM,
     NO_CHANNEL,
     OPEN_DEAL_MODAL,
@@ -37,14 +39,18 @@ from runtime.settings import ADJUSTABLE, adjustable_text, format_adjustable, par
 from sales.workdays import is_known_country
 from services.context import BotContext
 from services.home import last_state, publish_home, setting_values, team_settings
+from services.language import choose_language
 from services.overrides import effective_settings
 from store import setting_overrides, teams
+from translations import Language, gettext, marked, parse_language
 
-ADMINS_ONLY = "Only the bot's admins can change these settings."
-TEAM_GONE = "This team no longer exists."
-CHANNEL_OR_NONE = "Pick a channel, or tick “No channel”, not both."
-NOT_A_COUNTRY = "That isn't a country code the holidays calendar knows, e.g. US, CN, GB or DE."
-NOT_A_TIME = "Type a local time such as 16:00, or leave it empty for the bot's default."
+ADMINS_ONLY = marked("Only the bot's admins can change these settings.")
+TEAM_GONE = marked("This team no longer exists.")
+CHANNEL_OR_NONE = marked("Pick a channel, or tick “No channel”, not both.")
+NOT_A_COUNTRY = marked(
+    "That isn't a country code the holidays calendar knows, e.g. US, CN, GB or DE."
+)
+NOT_A_TIME = marked("Type a local time such as 16:00, or leave it empty for the bot's default.")
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -91,6 +97,21 @@ def register(app: App, ctx: BotContext) -> None:
             state = state.with_team(whole_id(picked))
         publish_home(ctx, client, body["user"]["id"], state)
 
+    @app.action(HOME_PICK_LANGUAGE)
+    @guarded
+    def language_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        picked = str((action.get("selected_option") or {}).get("value", ""))
+        chosen = None if picked == FOLLOW_SLACK else parse_language(picked)
+        if chosen is None and picked != FOLLOW_SLACK:
+            return  # not an option the picker offers: the Home stays as it is
+        user_id = body["user"]["id"]
+        choose_language(ctx, ctx.people.person(user_id), chosen)
+        # The Home drawn again in the chosen language is the confirmation.
+        publish_home(ctx, client, user_id, _state_of(body))
+
     @app.action(re.compile(rf"^(?:{HOME_DEALS_MORE}|{HOME_DEALS_FIRST})$"))
     @guarded
     def deals_paged(
@@ -108,17 +129,19 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         user_id = body["user"]["id"]
+        language = _language(ctx, user_id)
         if not _is_admin(ctx, user_id):
-            _refuse(client, user_id, ADMINS_ONLY)
+            _refuse(client, user_id, language, ADMINS_ONLY)
             return
         settings = effective_settings(ctx)
         with ctx.db.reading() as session:
             team = teams.team_by_id(session, whole_id(str(action["action_id"]).rsplit("_", 1)[1]))
             shown = team_settings(team) if team is not None else None
         if shown is None:
-            _refuse(client, user_id, TEAM_GONE)
+            _refuse(client, user_id, language, TEAM_GONE)
             return
         view = team_settings_modal(
+            language,
             shown,
             settings.holiday_country or "",
             settings.case_prompt_weekday,
@@ -133,11 +156,13 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         user_id = body["user"]["id"]
+        language = _language(ctx, user_id)
         if not _is_admin(ctx, user_id):
-            _refuse(client, user_id, ADMINS_ONLY)
+            _refuse(client, user_id, language, ADMINS_ONLY)
             return
         values = setting_values(ctx.settings, effective_settings(ctx))
-        client.views_open(trigger_id=body["trigger_id"], view=settings_modal(values))
+        view = settings_modal(language, values)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(TEAM_SETTINGS_MODAL)
     @guarded
@@ -145,13 +170,14 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         user_id = body["user"]["id"]
+        language = _language(ctx, user_id)
         if not _is_admin(ctx, user_id):
-            ack(response_action="errors", errors={"channel": ADMINS_ONLY})
+            ack(response_action="errors", errors={"channel": gettext(language, ADMINS_ONLY)})
             return
         team_id = team_of_modal(view.get("private_metadata"))
-        form, errors = _team_form(view["state"]["values"])
+        form, errors = _team_form(language, view["state"]["values"])
         if team_id is None:
-            errors["channel"] = TEAM_GONE
+            errors["channel"] = gettext(language, TEAM_GONE)
         if errors or form is None or team_id is None:
             ack(response_action="errors", errors=errors)
             return
@@ -180,7 +206,8 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         user_id = body["user"]["id"]
         if not _is_admin(ctx, user_id):
-            ack(response_action="errors", errors={ADJUSTABLE[0].name.lower(): ADMINS_ONLY})
+            refused = gettext(_language(ctx, user_id), ADMINS_ONLY)
+            ack(response_action="errors", errors={ADJUSTABLE[0].name.lower(): refused})
             return
         stored, errors = _settings_form(ctx, view["state"]["values"])
         if errors:
@@ -208,26 +235,34 @@ def _is_admin(ctx: BotContext, slack_user_id: str) -> bool:
     return slack_user_id in ctx.settings.admin_user_ids
 
 
-def _refuse(client: WebClient, slack_user_id: str, text: str) -> None:
+def _language(ctx: BotContext, slack_user_id: str) -> Language:
+    return ctx.language_for(ctx.people.known(slack_user_id))
+
+
+def _refuse(client: WebClient, slack_user_id: str, language: Language, text: str) -> None:
     """A press on the Home has no response_url: the refusal comes by DM."""
-    client.chat_postMessage(channel=slack_user_id, **problem(text))
+    client.chat_postMessage(
+        channel=slack_user_id, **problem(gettext(language, text), language=language)
+    )
 
 
 TeamForm = tuple[str | None, str | None, int | None, str | None]
 
 
-def _team_form(values: dict[str, Any]) -> tuple[TeamForm | None, dict[str, str]]:
+def _team_form(
+    language: Language, values: dict[str, Any]
+) -> tuple[TeamForm | None, dict[str, str]]:
     """The team form's channel, holiday country, case-review weekday and time (None: the
     bot's default), or the message to show under each field that is wrong."""
     errors: dict[str, str] = {}
     picked = (values.get("channel", {}).get("channel") or {}).get("selected_conversation")
     no_channel = bool(checked(values, NO_CHANNEL))
     if picked and no_channel:
-        errors[NO_CHANNEL] = CHANNEL_OR_NONE
+        errors[NO_CHANNEL] = gettext(language, CHANNEL_OR_NONE)
     channel = None if no_channel else picked or None
     country = (typed(values, "holiday_country") or "").upper() or None
     if country is not None and not is_known_country(country):
-        errors["holiday_country"] = NOT_A_COUNTRY
+        errors["holiday_country"] = gettext(language, NOT_A_COUNTRY)
     day = selected_value(values, "case_day") or DEFAULT_DAY
     weekday = int(day) if day.isdigit() and int(day) < WORKDAYS else None
     at = None
@@ -235,7 +270,7 @@ def _team_form(values: dict[str, Any]) -> tuple[TeamForm | None, dict[str, str]]
     if typed_time is not None:
         parsed, wrong = parse_adjustable("CASE_PROMPT_TIME", typed_time)
         if wrong is not None:
-            errors["case_time"] = NOT_A_TIME
+            errors["case_time"] = gettext(language, NOT_A_TIME)
         else:
             at = format_adjustable("CASE_PROMPT_TIME", parsed)
     if errors:

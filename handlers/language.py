@@ -12,7 +12,7 @@ from handlers.inputs import command_text
 from handlers.replies import guarded, reply
 from services.context import BotContext
 from services.home import refresh_home_soon
-from store.people import set_language
+from services.language import choose_language
 from translations import LANGUAGE_NAMES, Language, gettext, parse_language
 
 # Words that give the choice back to the person's Slack language.
@@ -40,9 +40,8 @@ def register(app: App, ctx: BotContext) -> None:
                 language = ctx.language_for(person)
                 reply(respond, problem(_unknown(language, word), "/lang zh", language))
                 return
-        with ctx.db.transaction() as session:
-            person = set_language(session, person.id, chosen)
-            language = ctx.language_for(person)
+        person = choose_language(ctx, person, chosen)
+        language = ctx.language_for(person)
         reply(respond, notice(_changed(language, chosen)))
         refresh_home_soon(ctx, client, person.slack_user_id)
 

@@ -26,7 +26,6 @@ from sales.kpis import (
     lead_or_conversion_problem,
     median_days,
 )
-from sales.money import format_money
 from sales.periods import month_of
 from sales.workdays import WorkCalendar
 from store import metrics, payments, teams
@@ -243,11 +242,11 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
     ]
     team_rate, below = below_team_average(rates)
     currencies = sorted({currency for _, currency in funnel.won_amounts})
-    average_deal = ", ".join(
-        format_money(mean, currency)
+    average_deals = {
+        currency: mean
         for currency in currencies
         if (mean := average([v for v, c in funnel.won_amounts if c == currency])) is not None
-    )
+    }
     return WeeklyDigest(
         team=team.name,
         first_day=first_day,
@@ -255,7 +254,7 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         reached=funnel.reached,
         conversions=conversion_rates(funnel.reached),
         won_amounts=funnel.won_amounts,
-        average_deal=average_deal or "—",
+        average_deals=average_deals,
         median_cycle_days=median_days(funnel.cycle_times),
         team_rate=team_rate,
         below_average=below,

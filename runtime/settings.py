@@ -11,7 +11,7 @@ import holidays
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from translations import ENGLISH, Language, parse_language
+from translations import ENGLISH, Language, marked, parse_language
 
 DEFAULT_DATABASE_URL = "sqlite:///salesbot.db"
 # Stands in for the bot token in commands that never talk to Slack.
@@ -234,19 +234,21 @@ class Adjustable:
 
     name: str  # the environment variable
     attribute: str  # the Settings field
-    label: str
+    label: str  # English, marked for the catalog
     kind: str  # "time", "weekday" or "country"
 
 
 ADJUSTABLE: tuple[Adjustable, ...] = (
-    Adjustable("PACING_TIME", "pacing_time", "Pacing DM", "time"),
-    Adjustable("DIGEST_TIME", "digest_time", "Manager digest and weekly review", "time"),
-    Adjustable("WEEKLY_DIGEST_DAY", "weekly_digest_day", "Weekly review day", "weekday"),
-    Adjustable("FOLLOW_UP_TIME", "follow_up_time", "Follow-ups and case reminders", "time"),
-    Adjustable("PAYMENT_ALERT_TIME", "payment_alert_time", "Payment alerts", "time"),
-    Adjustable("CASE_PROMPT_DAY", "case_prompt_weekday", "Case-review prompt day", "weekday"),
-    Adjustable("CASE_PROMPT_TIME", "case_prompt_time", "Case-review prompt time", "time"),
-    Adjustable("HOLIDAY_COUNTRY", "holiday_country", "Public holidays of", "country"),
+    Adjustable("PACING_TIME", "pacing_time", marked("Pacing DM"), "time"),
+    Adjustable("DIGEST_TIME", "digest_time", marked("Manager digest and weekly review"), "time"),
+    Adjustable("WEEKLY_DIGEST_DAY", "weekly_digest_day", marked("Weekly review day"), "weekday"),
+    Adjustable("FOLLOW_UP_TIME", "follow_up_time", marked("Follow-ups and case reminders"), "time"),
+    Adjustable("PAYMENT_ALERT_TIME", "payment_alert_time", marked("Payment alerts"), "time"),
+    Adjustable(
+        "CASE_PROMPT_DAY", "case_prompt_weekday", marked("Case-review prompt day"), "weekday"
+    ),
+    Adjustable("CASE_PROMPT_TIME", "case_prompt_time", marked("Case-review prompt time"), "time"),
+    Adjustable("HOLIDAY_COUNTRY", "holiday_country", marked("Public holidays of"), "country"),
 )
 ADJUSTABLE_BY_NAME = {setting.name: setting for setting in ADJUSTABLE}
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-SNOOZE_CHOICES = (("tomorrow", "Tomorrow"), ("next_week", "Next week"))
+from translations import Text, marked, msg
+
+# Labels in English, marked for the catalog: gettext(language, label).
+SNOOZE_CHOICES = (("tomorrow", marked("Tomorrow")), ("next_week", marked("Next week")))
 # How far ahead a follow-up can be snoozed to a picked date.
 MAX_SNOOZE_DAYS = 366
 
@@ -19,12 +22,12 @@ def snooze_until(choice: str, today: date) -> date | None:
     return None
 
 
-def snooze_problem(until: date, today: date) -> str | None:
+def snooze_problem(until: date, today: date) -> Text | None:
     """Why a follow-up can't be snoozed to `until`, or None when it can."""
     if until <= today:
-        return "Pick a day after today to snooze it to."
+        return msg("Pick a day after today to snooze it to.")
     if until > today + timedelta(days=MAX_SNOOZE_DAYS):
-        return "A follow-up can be snoozed for at most a year."
+        return msg("A follow-up can be snoozed for at most a year.")
     return None
 
 

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from sales.periods import Period
 from sales.workdays import WorkCalendar
+from translations import marked
 
 CENTS = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -23,11 +24,11 @@ _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
 class Status(enum.Enum):
-    AHEAD = ("Ahead", ":rocket:")
-    ON_TRACK = ("On track", ":white_check_mark:")
-    BEHIND = ("Behind", ":warning:")
-    AT_RISK = ("At risk", ":rotating_light:")
-    DONE = ("Target reached", ":trophy:")
+    AHEAD = (marked("Ahead"), ":rocket:")
+    ON_TRACK = (marked("On track"), ":white_check_mark:")
+    BEHIND = (marked("Behind"), ":warning:")
+    AT_RISK = (marked("At risk"), ":rotating_light:")
+    DONE = (marked("Target reached"), ":trophy:")
 
     def __init__(self, label: str, emoji: str) -> None:
         self.label = label

@@ -14,10 +14,11 @@ from datetime import date, datetime, time
 
 from blocks.cases import WeekSummary, case_prompt, case_summary
 from blocks.common import Message
+from blocks.home import WEEKDAYS
 from reports.book import local_days_around
 from reports.cases import CaseStatus, load_case_status, weeks_around
 from reports.roster import Roster, load_roster
-from sales.case_review import WEEKDAY_NAMES, prompt_week, reminder_week, week_monday, week_of
+from sales.case_review import prompt_week, reminder_week, week_monday, week_of
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, WeeklySlot, facts_of
 from scheduler.recipients import reps, roster
@@ -25,6 +26,7 @@ from services.cases import case_slot
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
+from translations import msg
 
 
 @dataclass(frozen=True)
@@ -101,18 +103,19 @@ def team_managers(ctx: BotContext) -> list[Recipient]:
         calendar = found.team_calendar(team)
         for manager in teams.members(team, teams.MANAGER):
             # Outside the transaction: refreshing a stale profile asks Slack and writes.
-            tz = ctx.people.fresh(manager).tz
+            fresh = ctx.people.fresh(manager)
             key = f"team:{team.id}:{manager.slack_user_id}"
             recipients.append(
                 Recipient(
                     key,
                     manager.slack_user_id,
-                    tz,
+                    fresh.tz,
                     calendar,
                     manager.id,
                     team.id,
                     slot,
                     facts=facts,
+                    language=ctx.language_for(fresh),
                 )
             )
     return recipients
@@ -136,9 +139,11 @@ class CasePrompt(_WeeklyCaseJob):
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(WeeklySlot(weekday, at))
-        self.summary = (
-            f"Case-review prompt DM to each rep, {WEEKDAY_NAMES[weekday]} {at:%H:%M} their "
-            "time (or their team's day and time)"
+        self.summary = msg(
+            "Case-review prompt DM to each rep, {weekday} {time} their time (or their team's "
+            "day and time)",
+            weekday=msg(WEEKDAYS[weekday]),
+            time=f"{at:%H:%M}",
         )
 
     def send_time(self) -> time:
@@ -198,9 +203,10 @@ class CaseReminder(_MorningAfterPrompt):
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(weekday, at)
-        self.summary = (
-            f"Case-review reminder DM, {at:%H:%M} the rep's time the working day after the "
-            "prompt, to reps without a case that week"
+        self.summary = msg(
+            "Case-review reminder DM, {time} the rep's time the working day after the prompt, "
+            "to reps without a case that week",
+            time=f"{at:%H:%M}",
         )
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
@@ -229,9 +235,10 @@ class CaseSummary(_MorningAfterPrompt):
 
     def __init__(self, weekday: int, at: time) -> None:
         super().__init__(weekday, at)
-        self.summary = (
-            f"Case-review summary DM to each team's managers, {at:%H:%M} their time the "
-            "working day after the prompt"
+        self.summary = msg(
+            "Case-review summary DM to each team's managers, {time} their time the working day "
+            "after the prompt",
+            time=f"{at:%H:%M}",
         )
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from blocks.common import Message, context
 from blocks.digests import daily_digest_message, weekly_digest_message
+from blocks.home import WEEKDAYS
 from reports.book import Book, load_book, local_days_around
 from reports.teams import (
     REVIEW_WEEKS,
@@ -24,6 +25,7 @@ from services.charts import CHARTS, ChartFile, ChartSpec, burn_up_spec, draw_all
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
+from translations import Language, gettext, msg
 
 MAX_BURN_UPS = 3
 # The weekly review's charts look back this far: four weeks, and a target's whole period.
@@ -70,15 +72,17 @@ class ReviewFacts:
 
 
 def team_charts(
-    book: Book, team: Team, local_now: datetime, calendar: WorkCalendar
+    book: Book, team: Team, local_now: datetime, calendar: WorkCalendar, language: Language
 ) -> list[ChartSpec]:
     """The review's charts of one team: its first burn-ups, then its funnel."""
     rep_ids = [rep.id for rep in teams.members(team)]
     specs = [
-        burn_up_spec(book.activity, target, rep_ids, local_now, calendar, who=team.name)
+        burn_up_spec(
+            book.activity, target, rep_ids, local_now, calendar, who=team.name, language=language
+        )
         for target in book.targets.for_team(team.id, local_now.date())[:MAX_BURN_UPS]
     ]
-    specs.append(funnel_spec(book.activity, rep_ids, local_now, who=team.name))
+    specs.append(funnel_spec(book.activity, rep_ids, local_now, who=team.name, language=language))
     return specs
 
 
@@ -87,7 +91,10 @@ class ManagerDigest:
 
     def __init__(self, at: time) -> None:
         self._at = at
-        self.summary = f"Team digest to the team channel (or managers), {at:%H:%M} manager's time"
+        self.summary = msg(
+            "Team digest to the team channel (or managers), {time} manager's time",
+            time=f"{at:%H:%M}",
+        )
 
     def send_time(self) -> time:
         return self._at
@@ -107,7 +114,9 @@ class ManagerDigest:
             lambda now: load_digest_facts(ctx, _team_ids(ctx, team_id), now),
         )
         team = _team(facts.book.roster.team(team_id))
-        return daily_digest_message(daily_digest(facts, team, local_now, recipient.calendar))
+        return daily_digest_message(
+            recipient.language, daily_digest(facts, team, local_now, recipient.calendar)
+        )
 
 
 class WeeklyReview:
@@ -116,8 +125,11 @@ class WeeklyReview:
     def __init__(self, at: time, weekday: int) -> None:
         self._at = at
         self._weekday = weekday
-        day_name = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-        self.summary = f"Weekly funnel review to each team, {day_name[weekday]} {at:%H:%M}"
+        self.summary = msg(
+            "Weekly funnel review to each team, {weekday} {time}",
+            weekday=msg(WEEKDAYS[weekday]),
+            time=f"{at:%H:%M}",
+        )
 
     def send_time(self) -> time:
         return self._at
@@ -147,7 +159,7 @@ class WeeklyReview:
         wanted = [r for r in listed if r.key in due and (due[r.key], r.key) not in done]
         specs = {
             r.key: team_charts(
-                book, _team(book.roster.team(r.team_id or 0)), r.local(now), r.calendar
+                book, _team(book.roster.team(r.team_id or 0)), r.local(now), r.calendar, r.language
             )
             for r in wanted
         }
@@ -171,8 +183,13 @@ class WeeklyReview:
         team = self._team_of(book, recipient)
         charts = facts.charts.get(recipient.key)
         if charts is None:
-            charts = draw_all(team_charts(book, team, local_now, recipient.calendar))
-        message = weekly_digest_message(weekly_review(book, team, local_now))
-        message["blocks"].append(context(":bar_chart: Burn-up and funnel charts in the thread."))
+            charts = draw_all(
+                team_charts(book, team, local_now, recipient.calendar, recipient.language)
+            )
+        language = recipient.language
+        message = weekly_digest_message(language, weekly_review(book, team, local_now))
+        message["blocks"].append(
+            context(gettext(language, ":bar_chart: Burn-up and funnel charts in the thread."))
+        )
         message[CHARTS] = charts
         return message

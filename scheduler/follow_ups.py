@@ -14,6 +14,7 @@ from services.context import BotContext
 from services.follow_ups import FollowUpBook, load_follow_up_book
 from store import follow_ups
 from store.people import people_by_ids
+from translations import msg
 
 
 def follow_up_people(ctx: BotContext) -> list[Recipient]:
@@ -38,6 +39,7 @@ def follow_up_people(ctx: BotContext) -> list[Recipient]:
                 calendar,
                 person_id=person.id,
                 facts=facts,
+                language=ctx.language_for(person),
             )
         )
     return recipients
@@ -50,7 +52,9 @@ class DailyFollowUps:
 
     def __init__(self, at: time) -> None:
         self._at = at
-        self.summary = f"Follow-up DM to each rep, {at:%H:%M} their time, working days"
+        self.summary = msg(
+            "Follow-up DM to each rep, {time} their time, working days", time=f"{at:%H:%M}"
+        )
 
     def send_time(self) -> time:
         return self._at
@@ -68,4 +72,4 @@ class DailyFollowUps:
         book = facts_of(
             recipient, local_now, lambda now: load_follow_up_book(ctx, [person_id], today)
         )
-        return book.message(person_id, today, ctx.settings.stale_deal_days)
+        return book.message(recipient.language, person_id, today, ctx.settings.stale_deal_days)

@@ -13,6 +13,7 @@ from sales.case_review import WeeklySlot
 from sales.localtime import zone
 from sales.workdays import WorkCalendar
 from services.context import BotContext
+from translations import ENGLISH, Language, Text
 
 __all__ = ["Job", "Recipient", "RunFacts", "WeeklySlot", "facts_of"]
 T = TypeVar("T")
@@ -61,6 +62,10 @@ class Recipient:
     slot: WeeklySlot | None = None
     # Shared by every recipient of one run: see RunFacts.
     facts: RunFacts[Any] | None = field(default=None, compare=False, repr=False)
+    # The reader's language, known when the recipients are listed (from the roster), so
+    # composing a message asks the database nothing more: a person's for a DM, the team's
+    # for a channel post.
+    language: Language = ENGLISH
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(zone(self.tz))
@@ -74,7 +79,7 @@ class Recipient:
 
 class Job(Protocol):
     name: str
-    summary: str
+    summary: Text  # what it sends, when: for the admins, in their language
 
     def send_time(self) -> time:
         """Local time of day from which the message is due."""

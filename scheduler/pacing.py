@@ -17,6 +17,7 @@ from services.context import BotContext
 from store import metrics
 from store.follow_ups import is_due, open_follow_ups
 from store.models import Visit
+from translations import msg
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ class DailyPacing:
 
     def __init__(self, at: time) -> None:
         self._at = at
-        self.summary = f"Pacing DM to each rep, {at:%H:%M} their time, working days"
+        self.summary = msg(
+            "Pacing DM to each rep, {time} their time, working days", time=f"{at:%H:%M}"
+        )
 
     def send_time(self) -> time:
         return self._at
@@ -84,4 +87,4 @@ class DailyPacing:
         ]
         if not rows and not visited and not due:
             return None
-        return pacing_message(today, rows, last_day, visited, due)
+        return pacing_message(recipient.language, today, rows, last_day, visited, due)

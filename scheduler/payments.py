@@ -24,6 +24,7 @@ from services.payment_alerts import JOB, AlertBook, alert_period, load_alert_boo
 from store import payments, teams
 from store.models import Person
 from store.people import people_by_ids
+from translations import Language, msg
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,9 +58,14 @@ class PaymentAlerts:
         self._rules = rules
         self._finance = finance_channel
         first, second, third = rules.escalation_days
-        self.summary = (
-            f"Payment reminders {rules.reminder_days} days before the due date, and overdue "
-            f"alerts on day {first}, {second} and {third}, {at:%H:%M} each recipient's time"
+        self.summary = msg(
+            "Payment reminders {days} days before the due date, and overdue alerts on day "
+            "{first}, {second} and {third}, {time} each recipient's time",
+            days=rules.reminder_days,
+            first=first,
+            second=second,
+            third=third,
+            time=f"{at:%H:%M}",
         )
 
     def send_time(self) -> time:
@@ -109,19 +115,30 @@ class PaymentAlerts:
                     _Owed(instalment_id, due_on, snoozed_until, owner, managers_of[owner.id])
                 )
         facts: RunFacts[AlertBook] = RunFacts(lambda now: _load_book(ctx, None))
+
+        def finance_language(owner: Person) -> Language:
+            """The finance channel reads the language of the owner's team (its first)."""
+            owner_teams = found.teams_of(owner.id, teams.MEMBER)
+            if owner_teams:
+                return ctx.team_language(owner_teams[0])
+            return ctx.settings.default_language
+
         # Outside the transaction: refreshing a stale profile asks Slack and writes.
-        zones: dict[str, str] = {}
+        fresh: dict[str, Person] = {}
 
         def alert(item: _Owed, key: str, person: Person, role: str) -> AlertRecipient:
-            if person.slack_user_id not in zones:
-                zones[person.slack_user_id] = ctx.people.fresh(person).tz
+            if person.slack_user_id not in fresh:
+                fresh[person.slack_user_id] = ctx.people.fresh(person)
             return AlertRecipient(
                 key=key,
                 channel=key,
-                tz=zones[person.slack_user_id],
+                tz=fresh[person.slack_user_id].tz,
                 calendar=found.calendar_of(person.id),
                 person_id=None if role == FINANCE else person.id,
                 facts=facts,
+                language=finance_language(item.owner)
+                if role == FINANCE
+                else ctx.language_for(fresh[person.slack_user_id]),
                 instalment_id=item.instalment_id,
                 due_on=item.due_on,
                 snoozed_until=item.snoozed_until,

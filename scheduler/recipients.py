@@ -19,17 +19,21 @@ def reps(ctx: BotContext, facts: RunFacts[Any] | None = None) -> list[Recipient]
     found = roster(ctx)
     members = found.reps()
     # Outside the transaction: refreshing a stale profile asks Slack and writes.
-    return [
-        Recipient(
-            person.slack_user_id,
-            person.slack_user_id,
-            ctx.people.fresh(person).tz,
-            found.calendar_of(person_id),
-            person_id=person_id,
-            facts=facts,
+    recipients = []
+    for person_id, person in sorted(members.items()):
+        fresh = ctx.people.fresh(person)
+        recipients.append(
+            Recipient(
+                person.slack_user_id,
+                person.slack_user_id,
+                fresh.tz,
+                found.calendar_of(person_id),
+                person_id=person_id,
+                facts=facts,
+                language=ctx.language_for(fresh),
+            )
         )
-        for person_id, person in sorted(members.items())
-    ]
+    return recipients
 
 
 def team_channels(ctx: BotContext, facts: RunFacts[Any] | None = None) -> list[Recipient]:
@@ -54,15 +58,23 @@ def team_channels(ctx: BotContext, facts: RunFacts[Any] | None = None) -> list[R
                     calendar,
                     team_id=team.id,
                     facts=facts,
+                    language=ctx.team_language(team),
                 )
             )
             continue
         for manager in managers:
-            tz = ctx.people.fresh(manager).tz
+            fresh = ctx.people.fresh(manager)
             key = f"team:{team.id}:{manager.slack_user_id}"
             recipients.append(
                 Recipient(
-                    key, manager.slack_user_id, tz, calendar, manager.id, team.id, facts=facts
+                    key,
+                    manager.slack_user_id,
+                    fresh.tz,
+                    calendar,
+                    manager.id,
+                    team.id,
+                    facts=facts,
+                    language=ctx.language_for(fresh),
                 )
             )
     return recipients

@@ -27,6 +27,7 @@ from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
 from store.db import Leadership
+from translations import ENGLISH, Text, msg
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = "salesbot-scheduler"
@@ -46,13 +47,18 @@ class JobProblem:
     count: int
     latest: datetime
     example: str
-    what_to_do: str
+    advice: Text  # rendered in the reader's language on the admins' Home
+
+    @property
+    def what_to_do(self) -> str:
+        """The advice in English, for the command line and the logs."""
+        return self.advice.render(ENGLISH)
 
 
 @dataclass(frozen=True)
 class JobStatus:
     name: str
-    summary: str
+    summary: Text
     next_send: datetime | None
     last_finished: datetime | None
     last_sent: int
@@ -219,9 +225,9 @@ def _problems_of(job: str, found: list[deliveries.Problem]) -> list[JobProblem]:
         if problem.job != job:
             continue
         if problem.status == deliveries.MISSED:
-            advice = WHAT_TO_DO_MISSED
+            advice = msg(WHAT_TO_DO_MISSED)
         elif problem.status == deliveries.RETRY and not has_advice(problem.error):
-            advice = "Slack was unavailable; the bot keeps trying"
+            advice = msg("Slack was unavailable; the bot keeps trying")
         else:
             advice = what_to_do(problem.error, problem.example)
         problems.append(

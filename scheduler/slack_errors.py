@@ -9,6 +9,8 @@ from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 
+from translations import Text, marked, msg
+
 # Slack's own words for "not now": retried with backoff until the message stops being useful.
 TRANSIENT_ERRORS = frozenset(
     {
@@ -39,31 +41,43 @@ CONFIG_ERRORS = frozenset(
 
 # What an admin can do about each permanent error (`{channel}`: where it was going).
 WHAT_TO_DO = {
-    "not_in_channel": "invite the bot to {channel}: type /invite @salesbot there",
-    "channel_not_found": (
+    "not_in_channel": marked("invite the bot to {channel}: type /invite @salesbot there"),
+    "channel_not_found": marked(
         "{channel} no longer exists or is private without the bot: invite the bot, or set "
         "the team's channel again with /team NAME channel #channel"
     ),
-    "is_archived": "{channel} is archived: unarchive it, or set another with /team NAME channel",
-    "user_not_found": "that person left the workspace: remove them from their team with /team",
-    "account_inactive": (
+    "is_archived": marked(
+        "{channel} is archived: unarchive it, or set another with /team NAME channel"
+    ),
+    "user_not_found": marked(
+        "that person left the workspace: remove them from their team with /team"
+    ),
+    "account_inactive": marked(
         "the bot token belongs to a deleted user or workspace: reinstall the app and update "
         "SLACK_BOT_TOKEN"
     ),
-    "user_disabled": "that person's account is deactivated: remove them from their team",
-    "cannot_dm_bot": "that user is a bot: remove it from its team with /team",
-    "restricted_action": "a workspace admin restricted posting in {channel}",
-    "missing_scope": "the app lacks a permission: reinstall it from manifest.yml",
-    "invalid_auth": "the bot token is not valid: reinstall the app and update SLACK_BOT_TOKEN",
-    "not_authed": "no bot token was sent: set SLACK_BOT_TOKEN",
-    "token_revoked": "the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
-    "token_expired": "the bot token expired: reinstall the app and update SLACK_BOT_TOKEN",
-    "no_permission": "the workspace does not let the app do this: ask a workspace admin",
-    "team_access_not_granted": "the app is not allowed in this workspace: reinstall it",
-    "invalid_blocks": "Slack refused the message's layout: a bug; please report it with the log",
-    "msg_too_long": "the message was too long for Slack: a bug; please report it with the log",
+    "user_disabled": marked("that person's account is deactivated: remove them from their team"),
+    "cannot_dm_bot": marked("that user is a bot: remove it from its team with /team"),
+    "restricted_action": marked("a workspace admin restricted posting in {channel}"),
+    "missing_scope": marked("the app lacks a permission: reinstall it from manifest.yml"),
+    "invalid_auth": marked(
+        "the bot token is not valid: reinstall the app and update SLACK_BOT_TOKEN"
+    ),
+    "not_authed": marked("no bot token was sent: set SLACK_BOT_TOKEN"),
+    "token_revoked": marked(
+        "the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN"
+    ),
+    "token_expired": marked("the bot token expired: reinstall the app and update SLACK_BOT_TOKEN"),
+    "no_permission": marked("the workspace does not let the app do this: ask a workspace admin"),
+    "team_access_not_granted": marked("the app is not allowed in this workspace: reinstall it"),
+    "invalid_blocks": marked(
+        "Slack refused the message's layout: a bug; please report it with the log"
+    ),
+    "msg_too_long": marked(
+        "the message was too long for Slack: a bug; please report it with the log"
+    ),
 }
-WHAT_TO_DO_MISSED = (
+WHAT_TO_DO_MISSED = marked(
     "it was still failing when the message stopped being useful; check the errors around it"
 )
 
@@ -104,12 +118,14 @@ def has_advice(code: str | None) -> bool:
     return (code or "").split(":", 1)[-1] in WHAT_TO_DO
 
 
-def what_to_do(code: str | None, where: str) -> str:
+def what_to_do(code: str | None, where: str) -> Text:
     """One line for health: the fix for a permanent error, given where the message went."""
     base = (code or "").split(":", 1)[-1]
-    channel = f"<#{where}>" if where[:1] in ("C", "G") else "the channel"
+    channel = f"<#{where}>" if where[:1] in ("C", "G") else msg("the channel")
     hint = WHAT_TO_DO.get(base)
-    return hint.format(channel=channel) if hint else "see the bot's log for the details"
+    if hint is None:
+        return msg("see the bot's log for the details")
+    return msg(hint, channel=channel)
 
 
 def _status_of(response: Any) -> int | None:

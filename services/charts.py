@@ -19,6 +19,7 @@ from sales.metrics import METRICS
 from sales.stages import OPEN_STAGES, STAGES, WON
 from sales.workdays import WorkCalendar
 from store.models import Target
+from translations import ENGLISH, Language, gettext
 
 log = logging.getLogger(__name__)
 FUNNEL_WEEKS = 4
@@ -55,12 +56,17 @@ def burn_up_spec(
     *,
     who: str,
     started_on: date | None = None,
+    language: Language = ENGLISH,
 ) -> ChartSpec:
     """Cumulative results on `target` so far against the target and the pro-rated path."""
     # matplotlib loads on the first chart drawn, not when the bot starts.
     from charts import burn_up_from
 
     metric = METRICS[target.metric]
+    # "Rita revenue" / "Rita 销售额": lower case is English's way inside a phrase.
+    label = gettext(language, metric.label)
+    if language == ENGLISH:
+        label = label.lower()
     today = local_now.date()
     last = min(today, target.period_end)
     since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
@@ -86,20 +92,32 @@ def burn_up_spec(
         today,
         target.amount,
         calendar,
-        title=f"{who} {metric.label.lower()}",
-        unit=(target.currency or "USD") if metric.is_money else metric.label.lower(),
+        title=gettext(language, "{who} {metric}", who=who, metric=label),
+        unit=(target.currency or "USD") if metric.is_money else label,
         period_label=target.period,
         started_on=started_on,
+        language=language,
     )
     return ChartSpec(
         filename=f"burn-up-{target.metric}-{target.period}.png",
-        title=f"{who}: {metric.label} {target.period}",
+        title=gettext(
+            language,
+            "{who}: {metric} {period}",
+            who=who,
+            metric=gettext(language, metric.label),
+            period=target.period,
+        ),
         data=data,
     )
 
 
 def funnel_spec(
-    activity: Activity, owner_ids: list[int], local_now: datetime, *, who: str
+    activity: Activity,
+    owner_ids: list[int],
+    local_now: datetime,
+    *,
+    who: str,
+    language: Language = ENGLISH,
 ) -> ChartSpec:
     """Deals reaching each stage over the last four weeks."""
     from charts import Funnel
@@ -111,13 +129,13 @@ def funnel_spec(
     reached = activity.funnel(owner_ids, Window(start, local_now)).reached
     order = [stage.key for stage in OPEN_STAGES] + [WON.key]
     data = Funnel(
-        title=f"{who} funnel",
-        period_label=f"last {FUNNEL_WEEKS} weeks",
-        stages=[(STAGES[key].label, reached.get(key, 0)) for key in order],
+        title=gettext(language, "{who} funnel", who=who),
+        period_label=gettext(language, "last {weeks} weeks", weeks=FUNNEL_WEEKS),
+        stages=[(gettext(language, STAGES[key].label), reached.get(key, 0)) for key in order],
+        language=language,
     )
-    return ChartSpec(
-        filename="funnel.png", title=f"{who}: funnel, last {FUNNEL_WEEKS} weeks", data=data
-    )
+    title = gettext(language, "{who}: funnel, last {weeks} weeks", who=who, weeks=FUNNEL_WEEKS)
+    return ChartSpec(filename="funnel.png", title=title, data=data)
 
 
 def draw(spec: ChartSpec) -> ChartFile:
@@ -153,18 +171,31 @@ def burn_up_chart(
     *,
     who: str,
     started_on: date | None = None,
+    language: Language = ENGLISH,
 ) -> ChartFile:
     return draw(
         burn_up_spec(
-            activity, target, owner_ids, local_now, calendar, who=who, started_on=started_on
+            activity,
+            target,
+            owner_ids,
+            local_now,
+            calendar,
+            who=who,
+            started_on=started_on,
+            language=language,
         )
     )
 
 
 def funnel_chart(
-    activity: Activity, owner_ids: list[int], local_now: datetime, *, who: str
+    activity: Activity,
+    owner_ids: list[int],
+    local_now: datetime,
+    *,
+    who: str,
+    language: Language = ENGLISH,
 ) -> ChartFile:
-    return draw(funnel_spec(activity, owner_ids, local_now, who=who))
+    return draw(funnel_spec(activity, owner_ids, local_now, who=who, language=language))
 
 
 _pool_lock = threading.Lock()

@@ -15,6 +15,7 @@ from store import follow_ups
 from store.follow_ups import DealActivity
 from store.models import Person, Visit
 from store.people import people_by_ids
+from translations import Language
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,12 @@ class FollowUpBook:
     deals: dict[int, list[DealActivity]]
 
     def message(
-        self, person_id: int, today: date, stale_days: int, headline: str | None = None
+        self,
+        language: Language,
+        person_id: int,
+        today: date,
+        stale_days: int,
+        headline: str | None = None,
     ) -> Message | None:
         """The person's follow-ups due by `today` and their stale deals; None when none."""
         due = [visit for visit in self.due.get(person_id, []) if follow_ups.is_due(visit, today)]
@@ -41,7 +47,7 @@ class FollowUpBook:
         if not due and not stale:
             return None
         stale.sort(key=lambda item: (-item.idle_days, item.deal.id))
-        return follow_ups_message(today, due, stale, headline=headline)
+        return follow_ups_message(language, today, due, stale, headline=headline)
 
 
 def load_follow_up_book(
@@ -56,8 +62,12 @@ def load_follow_up_book(
 
 
 def follow_up_digest(
-    ctx: BotContext, person_id: int, today: date, headline: str | None = None
+    ctx: BotContext,
+    language: Language,
+    person_id: int,
+    today: date,
+    headline: str | None = None,
 ) -> Message | None:
     """The person's follow-ups due by `today` and their stale deals; None when there are none."""
     book = load_follow_up_book(ctx, [person_id], today)
-    return book.message(person_id, today, ctx.settings.stale_deal_days, headline)
+    return book.message(language, person_id, today, ctx.settings.stale_deal_days, headline)

@@ -62,6 +62,7 @@ from store import cases, deals, teams
 from store.db import Database
 from store.follow_ups import due_follow_ups
 from store.models import Deal, Person, Team
+from translations import language_for_person
 
 log = logging.getLogger(__name__)
 JobStatuses = Callable[[], list[Any]]
@@ -110,7 +111,15 @@ def gather_home(
             default_case_time=f"{settings.case_prompt_time:%H:%M}",
             default_country=settings.holiday_country or "",
         )
-    return Home(person.display_name, HomeState(team_id, page), rep, manager, admin)
+    return Home(
+        person.display_name,
+        HomeState(team_id, page),
+        rep,
+        manager,
+        admin,
+        language=ctx.language_for(person),
+        chosen_language=language_for_person(person.language, None) if person.language else None,
+    )
 
 
 def setting_values(environment: Settings, in_force: Settings) -> list[SettingValue]:

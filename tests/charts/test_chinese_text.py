@@ -9,7 +9,17 @@ from decimal import Decimal
 
 from matplotlib import font_manager
 
-from charts import BurnUp, Funnel, burn_up_png, funnel_figure, funnel_png, theme
+from charts import (
+    BurnUp,
+    Funnel,
+    burn_up_alt_text,
+    burn_up_figure,
+    burn_up_png,
+    funnel_alt_text,
+    funnel_figure,
+    funnel_png,
+    theme,
+)
 from tests.charts.helpers import texts
 from tests.charts.png import read_png
 
@@ -62,3 +72,37 @@ def test_bold_chinese_titles_log_no_font_fallback(caplog) -> None:
     with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
         funnel_png(Funnel("华南大区", "2026-12", STAGES_ZH))
     assert [r.getMessage() for r in caplog.records if "Failed to find" in r.getMessage()] == []
+
+
+def test_a_chart_for_a_chinese_reader_has_chinese_axes_legend_and_dates() -> None:
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(30)]
+    actual: list[Decimal | None] = [Decimal(i * 4000) for i in range(18)] + [None] * 12
+    expected = [Decimal(i * 4500) for i in range(30)]
+    chart = BurnUp(
+        "华东销售 销售额", "2026-11", "¥", days, actual, Decimal(120_000), expected, language="zh"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph warns
+        png = burn_up_png(chart)
+        shown = texts(burn_up_figure(chart))
+    assert read_png(png).text["Title"] == "华东销售 销售额 — 2026-11"
+    assert "日期" in shown
+    assert "累计总额 (¥)" in shown
+    assert "今天" in shown
+    assert any(text.startswith("实际") for text in shown)
+    assert any(text.startswith("目标") for text in shown)
+    assert "11月2日" in shown  # the first Monday tick
+    assert not any(word in " ".join(shown) for word in ("Target", "Actual", "Today", "Date", "Nov"))
+    assert burn_up_alt_text(chart).startswith("燃起图：华东销售 销售额 — 2026-11。")
+
+
+def test_a_funnel_for_a_chinese_reader_is_chinese_and_an_english_one_english() -> None:
+    chinese = Funnel("华东销售 漏斗", "最近 4 周", STAGES_ZH, language="zh")
+    english = Funnel("East funnel", "last 4 weeks", [("Lead", 10), ("Won", 2)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shown = texts(funnel_figure(chinese))
+    assert "阶段转化率" in shown
+    assert any("到达各阶段的商机数" in text for text in shown)
+    assert "Step conversion" in texts(funnel_figure(english))
+    assert funnel_alt_text(chinese).startswith("漏斗图：")

@@ -72,7 +72,12 @@ def test_a_rep_sees_their_own_dashboard(home_team: RunningBot) -> None:
     assert "Acme: the CFO signed after the demo" in shown
     assert "Team view" not in shown
     assert "Settings" not in shown
-    assert action_ids(view) == ["open_visit_modal", "open_deal_modal", "case_write"]
+    assert action_ids(view) == [
+        "open_visit_modal",
+        "open_deal_modal",
+        "case_write",
+        "home_pick_language",
+    ]
 
 
 def test_a_new_person_gets_an_empty_dashboard(running_bot: RunningBot) -> None:
