@@ -3,6 +3,7 @@ buttons and forms."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from sales.permissions import Actor
 from sales.stages import OPEN_STAGES
 from sales.tiers import cadence_of
 from store import contacts, customers
+from store.customers import name_key
 from store.models import Customer
 
 OPEN_STAGE_KEYS = frozenset(stage.key for stage in OPEN_STAGES)
@@ -108,3 +110,43 @@ def listed(
         )
         for customer in rows
     ]
+
+
+MIN_GUESS_CHARS = 2  # a one-letter customer name would match nearly any message
+
+
+def guess_customer(session: Session, actor: Actor, channel_name: str, text: str) -> str | None:
+    """The customer a message is most likely about, among those the actor may see: one whose
+    name is in the channel's name (#acme-renewal), else in the text; the longest name wins."""
+    visible = customers.customers_by_ids(session, visible_customer_ids(session, actor))
+    channel = name_key(re.sub(r"[-_.]+", " ", channel_name))
+    body = name_key(text)
+    for haystack in (channel, body):
+        if not haystack:
+            continue
+        found = [
+            customer
+            for customer in visible
+            if len(customer.name_key) >= MIN_GUESS_CHARS
+            and _contains_word(haystack, customer.name_key)
+        ]
+        if found:
+            return max(found, key=lambda customer: len(customer.name_key)).name
+    return None
+
+
+def _contains_word(haystack: str, needle: str) -> bool:
+    """`needle` in `haystack` not as part of a longer Latin word ("acme" not in "acmeville");
+    Chinese names have no spaces around them, so any occurrence counts."""
+    for found in re.finditer(re.escape(needle), haystack):
+        before = haystack[found.start() - 1] if found.start() else " "
+        after = haystack[found.end()] if found.end() < len(haystack) else " "
+        if not (_latin_word_char(before) and _latin_word_char(needle[0])) and not (
+            _latin_word_char(after) and _latin_word_char(needle[-1])
+        ):
+            return True
+    return False
+
+
+def _latin_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
