@@ -33,7 +33,7 @@ from parsing.customer_command import (
     MAX_TITLE_CHARS,
 )
 from sales.stages import STAGES
-from sales.tiers import CONTACT_ROLES, CORE, GROWTH, LONGTAIL, Cadence
+from sales.tiers import CONTACT_ROLES, CORE, GROWTH, LONGTAIL, Cadence, TierSuggestions
 from store.models import Contact, Customer, Deal, Visit
 from translations import Language, gettext, marked, ngettext
 from translations.formats import format_day, format_money
@@ -386,3 +386,98 @@ def contact_modal(
             ),
         ],
     }
+
+
+ACCEPT_TIER = "customer_accept_tier"
+ACCEPT_ALL_TIERS = "customer_accept_all_tiers"
+MAX_SUGGESTIONS = 20  # a section and its button each, within a message's 50 blocks
+
+
+def tier_choice(customer_id: int, tier: str) -> str:
+    """A button's value: which customer, which tier."""
+    return f"{customer_id}:{tier}"
+
+
+def read_tier_choices(value: str) -> list[tuple[int, str]]:
+    """The (customer id, tier) pairs a button's value names; malformed parts are skipped."""
+    found = []
+    for part in value.split(","):
+        number, _, tier = part.partition(":")
+        if number.isdigit() and len(number) < 19 and tier in TIER_NAMES:
+            found.append((int(number), tier))
+    return found
+
+
+def tier_suggestions_message(
+    language: Language, suggestions: TierSuggestions, month: date
+) -> Message:
+    title = gettext(language, "Customer tier suggestions · {month}", month=month.strftime("%Y-%m"))
+    counted = gettext(
+        language,
+        "From won revenue over the last 12 months: {total} in {count} across {customers}. "
+        "Core: the customers bringing the top 20% of it; growth: the next 30%; long-tail: "
+        "the rest.",
+        total=format_money(language, suggestions.total, suggestions.currency),
+        count=ngettext(language, "{n} won deal", "{n} won deals", suggestions.wins),
+        customers=ngettext(language, "{n} customer", "{n} customers", suggestions.customers),
+    )
+    blocks: list[Block] = [header(truncate(title, 150)), context(counted)]
+    if suggestions.left_out:
+        names = ", ".join(escape(name) for name in suggestions.left_out[:20])
+        blocks.append(
+            context(
+                gettext(
+                    language,
+                    "Left out (won only in other currencies than {currency}): {names}",
+                    currency=suggestions.currency,
+                    names=names,
+                )
+            )
+        )
+    for suggestion in suggestions.changes[:MAX_SUGGESTIONS]:
+        line = gettext(
+            language,
+            "*{customer}*: {current} → *{suggested}* · {revenue} ({share}%)",
+            customer=escape(suggestion.name),
+            current=tier_name(language, suggestion.current),
+            suggested=tier_name(language, suggestion.suggested),
+            revenue=format_money(language, suggestion.revenue, suggestions.currency),
+            share=str((suggestion.share * 100).quantize(Decimal(1))),
+        )
+        blocks.append(
+            section(
+                line,
+                accessory=button(
+                    # L10N: button, at most 75 characters
+                    gettext(language, "Accept"),
+                    f"{ACCEPT_TIER}_{suggestion.customer_id}",
+                    tier_choice(suggestion.customer_id, suggestion.suggested),
+                ),
+            )
+        )
+    hidden = len(suggestions.changes) - MAX_SUGGESTIONS
+    if hidden > 0:
+        blocks.append(
+            context(
+                ngettext(
+                    language,
+                    "…and {n} more; accepting all sets the ones shown here.",
+                    "…and {n} more; accepting all sets the ones shown here.",
+                    hidden,
+                )
+            )
+        )
+    shown = suggestions.changes[:MAX_SUGGESTIONS]
+    blocks.append(
+        actions(
+            "tier_suggestions",
+            button(
+                # L10N: button, at most 75 characters
+                gettext(language, "Accept all"),
+                ACCEPT_ALL_TIERS,
+                ",".join(tier_choice(s.customer_id, s.suggested) for s in shown),
+                style="primary",
+            ),
+        )
+    )
+    return message(title, blocks)

@@ -4,6 +4,7 @@ the card's "Add contact" form; and the customer type-ahead used by the visit and
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from blocks.common import Message, escape, notice, parse_problem, problem
 from blocks.customers import (
+    ACCEPT_ALL_TIERS,
+    ACCEPT_TIER,
     ADD_CONTACT,
     CONTACT_MODAL,
     ROLE_SELECT,
@@ -21,6 +24,7 @@ from blocks.customers import (
     customer_card,
     customer_help,
     customer_list,
+    read_tier_choices,
     tier_name,
 )
 from blocks.visits import CUSTOMER_SELECT, customer_option
@@ -88,6 +92,19 @@ def register(app: App, ctx: BotContext) -> None:
         today = ctx.today_for(person)
         key = f"command:{command['trigger_id']}"
         reply(respond, _answer(ctx, actor, language, today, parsed, key))
+
+    @app.action(re.compile(rf"^(?:{ACCEPT_TIER}_\d+|{ACCEPT_ALL_TIERS})$"))
+    @guarded
+    def tier_accepted(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        person = ctx.people.person(body["user"]["id"])
+        actor = ctx.people.actor(person)
+        language = ctx.language_for(person)
+        choices = read_tier_choices(str(action.get("value", "")))
+        key = f"action:{actor.slack_user_id}:{action.get('action_ts', '')}"
+        reply(respond, _accept_tiers(ctx, actor, language, choices, key))
 
     @app.action(ADD_CONTACT)
     @guarded
@@ -397,6 +414,67 @@ def _set_tier(
         else gettext(language, "The tier was already {tier}.", tier=tier_name(language, tier))
     )
     return _card(ctx, actor, language, today, whole_id(customer_id), headline)
+
+
+def _accept_tiers(
+    ctx: BotContext,
+    actor: Actor,
+    language: Language,
+    choices: list[tuple[int, str]],
+    key: str,
+) -> Message:
+    """Set each suggested tier the actor may set; say which were set and which refused."""
+    if not (actor.is_admin or actor.is_manager):
+        return problem(
+            gettext(language, "Only managers and admins can set a customer's tier."),
+            None,
+            language,
+        )
+
+    def accept(session: Session) -> str:
+        done, refused = [], []
+        for customer_id, tier in choices:
+            customer = customers.get_customer(session, customer_id)
+            if customer is None or not may_see_customer(session, actor, customer_id):
+                refused.append(str(customer_id))
+                continue
+            customers.set_tier(session, customer, tier, actor.slack_user_id)
+            done.append(f"{customer_id}={tier}")
+        return f"set:{','.join(done)}|refused:{len(refused)}"
+
+    ref, _ = ctx.db.run_once(key, accept)
+    done_part, _, refused_part = ref.partition("|")
+    pairs = [pair.partition("=") for pair in done_part.removeprefix("set:").split(",") if pair]
+    refused = int(refused_part.removeprefix("refused:") or 0)
+    with ctx.db.reading() as session:
+        lines = []
+        for number, _, tier in pairs:
+            customer = customers.get_customer(session, int(number))
+            if customer is not None:
+                lines.append(f"• *{escape(customer.name)}*: {tier_name(language, tier)}")
+    parts = []
+    if lines:
+        parts.append(
+            ngettext(
+                language,
+                ":white_check_mark: {n} tier set:",
+                ":white_check_mark: {n} tiers set:",
+                len(lines),
+            )
+            + "\n"
+            + "\n".join(lines)
+        )
+    if refused:
+        parts.append(
+            ngettext(
+                language,
+                ":warning: {n} customer is not among the ones you can see; its tier is unchanged.",
+                ":warning: {n} customers are not among the ones you can see; their tiers are "
+                "unchanged.",
+                refused,
+            )
+        )
+    return notice("\n".join(parts) or gettext(language, "No tiers to set."))
 
 
 def _contact_from_modal(

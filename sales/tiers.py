@@ -7,7 +7,7 @@ next ~30% growth, the rest long-tail. Each tier has a cadence: days between visi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -73,3 +73,26 @@ def suggest_tiers(revenue: Mapping[int, Decimal]) -> dict[int, str]:
         )
         before += amount
     return tiers
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    customer_id: int
+    name: str
+    current: str | None
+    suggested: str
+    revenue: Decimal
+    share: Decimal  # of the total, 0..1
+
+
+@dataclass(frozen=True)
+class TierSuggestions:
+    """What a manager is told: the changes suggested, and what the ranking counted."""
+
+    currency: str
+    total: Decimal
+    wins: int
+    customers: int  # ranked, with or without revenue
+    changes: list[Suggestion] = field(default_factory=list)
+    # Customers whose wins were all in another currency: left out of the ranking.
+    left_out: list[str] = field(default_factory=list)
