@@ -8,13 +8,14 @@ from datetime import date, datetime, time
 
 from blocks.common import Message
 from blocks.customers import tier_suggestions_message
+from reports.roster import load_roster
 from sales.workdays import WorkCalendar
-from scheduler.job import Recipient
+from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import roster
 from services.context import BotContext
-from services.tier_suggestions import suggestions_for
+from services.tier_suggestions import TierBook, load_tier_book
 from store import teams
-from store.people import get_person
+from store.models import Person
 
 
 class TierSuggestionsJob:
@@ -32,6 +33,7 @@ class TierSuggestionsJob:
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
         """Each manager of a team, once, by DM, by their first team's working days."""
+        facts: RunFacts[tuple[TierBook, dict[int, Person]]] = RunFacts(lambda now: _load(ctx, now))
         found = roster(ctx)
         recipients: dict[int, Recipient] = {}
         for team in found.teams:
@@ -46,19 +48,28 @@ class TierSuggestionsJob:
                     tz,
                     found.team_calendar(team),
                     person_id=manager.id,
+                    facts=facts,
                 )
         return [recipients[key] for key in sorted(recipients)]
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
-        with ctx.db.reading() as session:
-            person = get_person(session, recipient.key)
-            if person is None:
-                return None
-            managed = teams.managed_person_ids(session, person.id)
-            suggestions = suggestions_for(
-                session, managed, ctx.settings.default_currency, local_now
-            )
-            language = ctx.language_for(person)
+        assert recipient.person_id is not None
+        book, managers = facts_of(recipient, local_now, lambda now: _load(ctx, now))
+        person = managers.get(recipient.person_id)
+        if person is None:
+            return None
+        suggestions = book.suggestions_for(person.id, ctx.settings.default_currency)
         if not suggestions.changes:
             return None
-        return tier_suggestions_message(language, suggestions, local_now.date())
+        return tier_suggestions_message(ctx.language_for(person), suggestions, local_now.date())
+
+
+def _load(ctx: BotContext, now: datetime) -> tuple[TierBook, dict[int, Person]]:
+    with ctx.db.reading() as session:
+        found = load_roster(session, ctx.settings.holiday_country)
+        managers = {
+            manager.id: manager
+            for team in found.teams
+            for manager in found.members(team, teams.MANAGER)
+        }
+        return load_tier_book(session, found, now), managers

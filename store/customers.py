@@ -201,3 +201,13 @@ def search_customer_ids(
         if not found:
             return set()
     return found or set()
+
+
+def customers_of_people(session: Session) -> dict[int, set[int]]:
+    """Each person's customers: those they have deals or visits with (one statement)."""
+    with_deals = select(Deal.owner_id, Deal.customer_id)
+    with_visits = select(Visit.rep_id, Visit.customer_id)
+    found: dict[int, set[int]] = {}
+    for person_id, customer_id in session.execute(union(with_deals, with_visits)):
+        found.setdefault(int(person_id), set()).add(int(customer_id))
+    return found
