@@ -16,6 +16,7 @@ from handlers import (
     home,
     language,
     payments,
+    shortcuts,
     targets,
     teams,
     visits,
@@ -36,6 +37,7 @@ FEATURES = (
     charts,
     home,
     language,
+    shortcuts,
 )
 
 

@@ -26,6 +26,8 @@ _CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
 # not yet edited must be reported as such, not sent to Slack.
 _PLACEHOLDER = re.compile(r"your[-_]|<[^>]*>|changeme", re.IGNORECASE)
 DEFAULT_STALE_DAYS = {"lead": 14, "qualified": 14, "contacted": 10, "proposal": 7, "negotiation": 7}
+# How often each customer tier (客户分层) should be visited, in days.
+DEFAULT_TIER_CADENCE = {"core": 14, "growth": 30, "longtail": 90}
 
 
 class SettingsError(Exception):
@@ -65,6 +67,7 @@ class Settings:
     case_prompt_time: time = time(16, 0)
     follow_up_time: time = time(9, 0)
     stale_deal_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
+    tier_cadence_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TIER_CADENCE))
 
     @property
     def talks_to_slack(self) -> bool:
@@ -191,6 +194,7 @@ def load_settings(
     case_time = _local_time("CASE_PROMPT_TIME", text("CASE_PROMPT_TIME"), time(16, 0), problems)
     follow_up_time = _local_time("FOLLOW_UP_TIME", text("FOLLOW_UP_TIME"), time(9, 0), problems)
     stale_days = _stale_days(text("STALE_DEAL_DAYS"), problems)
+    cadence = _tier_cadence(text("TIER_CADENCE_DAYS"), problems)
 
     if problems:
         raise SettingsError(problems)
@@ -221,6 +225,7 @@ def load_settings(
         case_prompt_time=case_time,
         follow_up_time=follow_up_time,
         stale_deal_days=stale_days,
+        tier_cadence_days=cadence,
     )
 
 
@@ -382,6 +387,24 @@ def _stale_days(value: str | None, problems: list[str]) -> dict[str, int]:
             problems.append(
                 "STALE_DEAL_DAYS must look like lead=14,proposal=7 (open stages, days > 0), "
                 f"not {part.strip()!r}."
+            )
+            break
+    return days
+
+
+def _tier_cadence(value: str | None, problems: list[str]) -> dict[str, int]:
+    days = dict(DEFAULT_TIER_CADENCE)
+    if value is None:
+        return days
+    for part in value.split(","):
+        tier, _, number = part.strip().partition("=")
+        tier = tier.strip().replace("-", "")
+        if tier in days and number.strip().isdigit() and 0 < int(number) <= 366:
+            days[tier] = int(number)
+        else:
+            problems.append(
+                "TIER_CADENCE_DAYS must look like core=14,growth=30,longtail=90 "
+                f"(days between visits, 1 to 366), not {part.strip()!r}."
             )
             break
     return days

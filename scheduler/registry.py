@@ -9,6 +9,7 @@ from scheduler.follow_ups import DailyFollowUps
 from scheduler.job import Job
 from scheduler.pacing import DailyPacing
 from scheduler.payments import PaymentAlerts
+from scheduler.tier_suggestions import TierSuggestionsJob
 from services.payment_alerts import rules_of
 
 
@@ -22,4 +23,5 @@ def all_jobs(settings: Settings) -> list[Job]:
         CaseSummary(settings.case_prompt_weekday, settings.follow_up_time),
         DailyFollowUps(settings.follow_up_time),
         PaymentAlerts(settings.payment_alert_time, rules_of(settings), settings.finance_channel),
+        TierSuggestionsJob(settings.digest_time),
     ]

@@ -425,3 +425,28 @@ class InboxRequest(Base):
     attempts: Mapped[int] = mapped_column(default=0)  # claims, including ones cut off
     finished_at: Mapped[datetime | None]  # None while a delivery waits to be processed
     outcome: Mapped[str | None] = mapped_column(String(16))  # done, abandoned
+
+
+# Customers: contacts at a customer (issue 13). Personal data: `/customer … forget` deletes
+# the row and scrubs its audit history.
+class Contact(Base):
+    """Someone at a customer: name, title, role in the deal, and how to reach them."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("customer_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(120))
+    # decision_maker, influencer, user or finance (sales/tiers.py CONTACT_ROLES); None: unknown.
+    role: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")

@@ -133,3 +133,13 @@ def test_bot_without_settings_lists_the_problems_and_exits_2(
     assert "  - SLACK_BOT_TOKEN is missing" in err
     assert "  - SLACK_SIGNING_SECRET is missing" in err
     assert "Traceback" not in err
+
+
+def test_tier_cadence_is_read_per_tier_and_wrong_values_are_named() -> None:
+    assert load_settings(MINIMAL).tier_cadence_days == {"core": 14, "growth": 30, "longtail": 90}
+    chosen = load_settings({**MINIMAL, "TIER_CADENCE_DAYS": "core=7, long-tail=120"})
+    assert chosen.tier_cadence_days == {"core": 7, "growth": 30, "longtail": 120}
+    for wrong in ("core=0", "gold=10", "core=seven", "core=400"):
+        with pytest.raises(SettingsError) as caught:
+            load_settings({**MINIMAL, "TIER_CADENCE_DAYS": wrong})
+        assert "TIER_CADENCE_DAYS must look like core=14,growth=30,longtail=90" in str(caught.value)

@@ -276,6 +276,66 @@ class SlackSender:
         payload["actions"] = [act]
         return self._send_payload(payload, headers)
 
+    def global_shortcut(self, *, user_id: str, callback_id: str) -> Response:
+        """A global shortcut from Slack's shortcut menu (``type: shortcut``): no channel,
+        no response_url (payloads/bolt-python-tests/test_shortcut__global_shortcut_body)."""
+        payload = self._common("shortcut", user_id)
+        payload.update(
+            {
+                "callback_id": callback_id,
+                "trigger_id": self.new_trigger_id(),
+                "action_ts": f"{time.time():.6f}",
+            }
+        )
+        return self._send_payload(payload, None)
+
+    def message_shortcut(
+        self,
+        *,
+        user_id: str,
+        callback_id: str,
+        text: str,
+        channel_id: str = "C0001",
+        channel_name: str = "general",
+        author_id: str | None = None,
+        response_url: str | None = None,
+    ) -> Response:
+        """A message shortcut on a message (``type: message_action``), with the message and
+        the channel it is in (payloads/bolt-python-tests/test_shortcut__message_shortcut_body)."""
+        ts = f"{time.time():.6f}"
+        payload = self._common("message_action", user_id)
+        payload.update(
+            {
+                "callback_id": callback_id,
+                "trigger_id": self.new_trigger_id(),
+                "action_ts": f"{time.time():.6f}",
+                "channel": {"id": channel_id, "name": channel_name},
+                "message_ts": ts,
+                "message": {
+                    "type": "message",
+                    "text": text,
+                    "user": author_id or user_id,
+                    "ts": ts,
+                    "team": self.team_id,
+                    "blocks": [
+                        {
+                            "type": "rich_text",
+                            "block_id": "m1",
+                            "elements": [
+                                {
+                                    "type": "rich_text_section",
+                                    "elements": [{"type": "text", "text": text}],
+                                }
+                            ],
+                        }
+                    ],
+                },
+            }
+        )
+        if response_url is not None:
+            payload["response_url"] = response_url
+        return self._send_payload(payload, None)
+
     def view_submission(
         self,
         *,

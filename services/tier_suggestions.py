@@ -1,0 +1,107 @@
+"""Monthly tier suggestions (客户分层): each manager's customers ranked by won revenue over the
+last 12 months. The maths is sales.tiers.suggest_tiers; this loads the facts for every
+manager at once (a constant number of statements, however many teams) and says what each
+suggestion counted and left out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from reports.roster import Roster
+from sales.activity import Win
+from sales.tiers import Suggestion, TierSuggestions, suggest_tiers
+from store import customers, teams
+from store.metrics import wins_between
+
+LOOK_BACK = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    name: str
+    tier: str | None
+
+
+@dataclass(frozen=True)
+class TierBook:
+    """Everything the month's suggestions need, for every manager."""
+
+    wins: list[Win]
+    customers: dict[int, CustomerRow]
+    customers_of: dict[int, set[int]]  # person id -> customers they have deals or visits with
+    managed: dict[int, frozenset[int]]  # manager id -> the members of their teams
+
+    def suggestions_for(self, manager_id: int, currency: str) -> TierSuggestions:
+        owners = self.managed.get(manager_id, frozenset())
+        visible = {c for owner in owners for c in self.customers_of.get(owner, ())}
+        return rank(self.wins, [self.customers[c] for c in visible], owners, currency)
+
+
+def load_tier_book(session: Session, roster: Roster, now: datetime) -> TierBook:
+    managed: dict[int, set[int]] = defaultdict(set)
+    for team in roster.teams:
+        members = {person.id for person in roster.members(team, teams.MEMBER)}
+        for manager in roster.members(team, teams.MANAGER):
+            managed[manager.id] |= members
+    return TierBook(
+        wins=wins_between(session, None, now - LOOK_BACK, now),
+        customers={
+            c.id: CustomerRow(c.id, c.name, c.tier)
+            for c in customers.customers_by_ids(session, None)
+        },
+        customers_of=customers.customers_of_people(session),
+        managed={manager: frozenset(members) for manager, members in managed.items()},
+    )
+
+
+def rank(
+    wins: list[Win], ranked: list[CustomerRow], owners: Collection[int], currency: str
+) -> TierSuggestions:
+    """Tiers for these customers by the owners' wins in `currency`; the changes from today's."""
+    ids = {c.id for c in ranked}
+    revenue: dict[int, Decimal] = defaultdict(Decimal)
+    other_currency: set[int] = set()
+    count = 0
+    for win in wins:
+        if win.owner_id not in owners or win.customer_id not in ids:
+            continue
+        if win.currency == currency:
+            revenue[win.customer_id] += win.amount
+            count += 1
+        else:
+            other_currency.add(win.customer_id)
+    left_out = sorted(
+        (c for c in ranked if c.id in other_currency and c.id not in revenue),
+        key=lambda c: c.name.casefold(),
+    )
+    counted = [c for c in ranked if c not in left_out]
+    tiers = suggest_tiers({c.id: revenue.get(c.id, Decimal(0)) for c in counted})
+    total = sum(revenue.values(), Decimal(0))
+    changes = [
+        Suggestion(
+            customer_id=c.id,
+            name=c.name,
+            current=c.tier,
+            suggested=tiers[c.id],
+            revenue=revenue.get(c.id, Decimal(0)),
+            share=(revenue.get(c.id, Decimal(0)) / total) if total else Decimal(0),
+        )
+        for c in counted
+        if tiers[c.id] != c.tier
+    ]
+    changes.sort(key=lambda s: (-s.revenue, s.name.casefold()))
+    return TierSuggestions(
+        currency=currency,
+        total=total,
+        wins=count,
+        customers=len(counted),
+        changes=changes,
+        left_out=[c.name for c in left_out],
+    )
