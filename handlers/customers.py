@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.visits import CUSTOMER_SELECT, customer_option
+from runtime.readers import reader_language
 from services.context import BotContext
 from store.customers import name_key, search_customers
 
@@ -19,6 +20,7 @@ def register(app: App, ctx: BotContext) -> None:
     @app.options(CUSTOMER_SELECT)
     def customer_suggestions(ack: Ack, payload: dict[str, Any]) -> None:
         typed = " ".join(str(payload.get("value", "")).split())[:120]
+        language = reader_language((payload.get("user") or {}).get("id"))
         try:
             with ctx.db.reading() as session:
                 customers = search_customers(session, typed, MAX_OPTIONS)
@@ -28,5 +30,5 @@ def register(app: App, ctx: BotContext) -> None:
             customers = []
         options = [customer_option(customer.name) for customer in customers]
         if typed and all(customer.name_key != name_key(typed) for customer in customers):
-            options.insert(0, customer_option(typed, new=True))
+            options.insert(0, customer_option(typed, new=True, language=language))
         ack(options=options[:MAX_OPTIONS])
