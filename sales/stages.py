@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from translations import marked
+
 
 @dataclass(frozen=True)
 class Stage:
     key: str
-    label: str
+    label: str  # English; shown with gettext(language, stage.label)
     emoji: str
     is_open: bool
 
 
 FUNNEL: tuple[Stage, ...] = (
-    Stage("lead", "Lead", ":seedling:", True),
-    Stage("qualified", "Qualified", ":mag:", True),
-    Stage("contacted", "Contacted", ":handshake:", True),
-    Stage("proposal", "Proposal", ":page_facing_up:", True),
-    Stage("negotiation", "Negotiation", ":scales:", True),
-    Stage("won", "Won", ":trophy:", False),
-    Stage("lost", "Lost", ":x:", False),
+    Stage("lead", marked("Lead"), ":seedling:", True),
+    Stage("qualified", marked("Qualified"), ":mag:", True),
+    Stage("contacted", marked("Contacted"), ":handshake:", True),
+    Stage("proposal", marked("Proposal"), ":page_facing_up:", True),
+    Stage("negotiation", marked("Negotiation"), ":scales:", True),
+    Stage("won", marked("Won"), ":trophy:", False),
+    Stage("lost", marked("Lost"), ":x:", False),
 )
 
 STAGES: dict[str, Stage] = {stage.key: stage for stage in FUNNEL}
