@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import select
+
 from store.deals import all_deals
+from store.models import Target
 from store.visits import all_visits
-from tests.conftest import REP, RunningBot
+from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.support.reading import text_of
 
 ZH_REP = "UZHREP2"
@@ -26,6 +29,11 @@ TYPED = (
     "美团",
     "年度框架",
     "Initech",
+    "Enterprise",
+    "华东",
+    "Maria Manager",
+    "李经理",
+    "简体中文",  # a language is named in its own script
     "Walked the plant floor",
     "someday",
     "lots",
@@ -170,3 +178,47 @@ def test_deals_side_by_side(running_bot: RunningBot) -> None:
         )
     assert english == chinese
     assert [stage for stage, _, _ in english] == ["proposal", "won"]
+
+
+ZH_MANAGER = "UZHMGR2"
+EN_MANAGER = "UENMGR2"
+
+
+def at(slack_user_id: str) -> str:
+    return f"<@{slack_user_id}|{slack_user_id.lower()}>"
+
+
+def test_teams_and_targets_side_by_side(running_bot: RunningBot) -> None:
+    bot = with_chinese_rep(running_bot)
+    bot.fake.add_user(
+        ZH_MANAGER, name="lijl", real_name="李经理", tz="Asia/Shanghai", locale="zh-CN"
+    )
+    bot.fake.add_user(EN_MANAGER, name="maria", real_name="Maria Manager", tz="America/New_York")
+    teams = {
+        ZH_MANAGER: ("华东", ZH_REP, assert_chinese),
+        EN_MANAGER: ("Enterprise", REP, assert_english),
+    }
+    for name, rep in ((name, rep) for name, rep, _ in teams.values()):
+        bot.ask("/team", f"create {name}", user=ADMIN)
+        bot.ask("/team", f"{name} add {at(rep)}", user=ADMIN)
+    for manager, (name, rep, check) in teams.items():
+        bot.ask("/team", f"{name} manager {at(manager)}", user=ADMIN)
+        check(bot.ask("/team", f"{name} add {at(rep)}", user=manager))  # already on it
+        check(bot.ask("/team", f"{name} holidays CN", user=manager))
+        check(bot.ask("/team", f"{name} casereview friday 16:00", user=manager))
+        check(bot.ask("/team", f"{name} language zh", user=manager))
+        check(bot.ask("/team", f"{name}", user=manager))
+        check(bot.ask("/team", "", user=manager))
+        check(bot.ask("/team", "create Another", user=manager))  # admins only
+        check(bot.ask("/target", f"{at(rep)} revenue 120k", user=manager))
+        check(bot.ask("/target", f"{at(rep)} revenue 150k", user=manager))
+        check(bot.ask("/target", f"team {name} visits 20", user=manager))
+        check(bot.ask("/target", "", user=manager))
+        check(bot.ask("/target", f"{at(OTHER_REP)} revenue 1", user=manager))  # not theirs
+    with bot.db.reading() as session:
+        found = sorted(
+            (target.metric, target.amount, target.period)
+            for target in session.scalars(select(Target))
+        )
+    assert found[0::2] == found[1::2]  # each target twice: one per team
+    assert len(found) == 4
