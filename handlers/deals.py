@@ -23,6 +23,7 @@ from blocks.deals import (
     deal_help,
     deal_list,
     stage_label,
+    stage_name,
 )
 from blocks.pacing import MY_DEALS
 from blocks.payments import (
@@ -431,7 +432,15 @@ def _leave_won_prompt(
         schedule = payments.instalments_of(session, deal.id)
         reason = command.reason if isinstance(command, DealLost) else None
         ask = LeaveWon(deal_id=deal.id, stage=stage.key, reason=reason)
-        return leave_won_prompt(deal, ask, stage.label, schedule, ctx.today_for(deal.owner))
+        language = _language(ctx, actor)
+        return leave_won_prompt(
+            deal,
+            ask,
+            stage_name(stage.key, language),
+            schedule,
+            ctx.today_for(deal.owner),
+            language,
+        )
 
 
 def _leave_won(
@@ -480,7 +489,7 @@ def _leave_won(
                 language,
                 "{moved} Cancelled what was not yet paid: {cancelled}.",
                 moved=moved,
-                cancelled=cancelled_text(cancelled),
+                cancelled=cancelled_text(cancelled, language),
             )
         else:
             owed = format_money(language, payments.owed_on(session, deal), deal.currency)
@@ -686,7 +695,7 @@ def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = No
         today = ctx.today_for(deal.owner)
         instalments = payments.instalments_of(session, deal.id)
         summary = (
-            payments_summary(instalments, payments.payments_of(session, deal.id), today)
+            payments_summary(instalments, payments.payments_of(session, deal.id), today, language)
             if instalments
             else None
         )
