@@ -7,6 +7,7 @@ from typing import Any
 
 from parsing.errors import ParseError
 from translations import ENGLISH, Language, gettext
+from translations.formats import format_day
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -76,12 +77,15 @@ def button(
     return element
 
 
-def confirm_dialog(title: str, text: str, yes: str, no: str = "Cancel") -> dict[str, Any]:
+def confirm_dialog(
+    title: str, text: str, yes: str, no: str | None = None, *, language: Language = ENGLISH
+) -> dict[str, Any]:
     return {
         "title": plain(title),
         "text": {"type": "mrkdwn", "text": text},
         "confirm": plain(yes),
-        "deny": plain(no),
+        # L10N: the button that closes a confirmation dialog, at most 30 characters.
+        "deny": plain(no if no is not None else gettext(language, "Cancel")),
         "style": "danger",
     }
 
@@ -112,14 +116,18 @@ def notice(text: str) -> Message:
     return message(text, [section(text)])
 
 
-def delayed_reply(answer: Message, asked_at: datetime) -> Message:
+def delayed_reply(answer: Message, asked_at: datetime, language: Language = ENGLISH) -> Message:
     """A reply sent by DM because its request waited too long for Slack's response_url
     (the bot was down or busy): say so above the reply itself."""
-    fallback = f"{asked_at:%Y-%m-%d %H:%M} UTC"
-    when = f"<!date^{int(asked_at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
-    note = context(f":hourglass: Sorry for the delay: this answers what you asked on {when}.")
+    note = context(
+        gettext(
+            language,
+            ":hourglass: Sorry for the delay: this answers what you asked on {when}.",
+            when=moment(asked_at),
+        )
+    )
     blocks = [note, *answer.get("blocks", [])][:MESSAGE_BLOCK_LIMIT]
-    return message(f"(Delayed) {answer.get('text', '')}", blocks)
+    return message(gettext(language, "(Delayed) {text}", text=answer.get("text", "")), blocks)
 
 
 def readable_text(payload: dict[str, Any]) -> str:
@@ -142,9 +150,9 @@ def readable_text(payload: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def day(value: date) -> str:
-    """`Fri 27 Nov 2026`: unambiguous wherever the reader lives."""
-    return value.strftime("%a %-d %b %Y")
+def day(value: date, language: Language = ENGLISH) -> str:
+    """`Fri 27 Nov 2026`, `2026年11月27日 周五`: unambiguous wherever the reader lives."""
+    return format_day(language, value)
 
 
 def moment(value: datetime) -> str:

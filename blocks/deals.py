@@ -30,27 +30,34 @@ from blocks.visits import CUSTOMER_SELECT, ModalContext, follow_up_text
 from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import DEAL_EXAMPLES
 from parsing.stages import stage_list
-from sales.money import format_money, format_totals, totals_by_currency
+from sales.money import totals_by_currency
 from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
 from store.models import Deal, DealNote, StageChange, Visit
-from translations import ENGLISH, Language, gettext
+from translations import ENGLISH, Language, gettext, marked, ngettext
+from translations.formats import format_money, format_totals
 
 MOVE_STAGE = "deal_move_stage"
 PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
 ADD_PAYMENT_TERMS = "deal_add_payment_terms"
 BANT = (
-    ("bant_budget", "Budget"),
-    ("bant_authority", "Authority"),
-    ("bant_need", "Need"),
-    ("bant_timeline", "Timeline"),
+    ("bant_budget", marked("Budget")),
+    ("bant_authority", marked("Authority")),
+    ("bant_need", marked("Need")),
+    ("bant_timeline", marked("Timeline")),
 )
 LIST_LINES_PER_STAGE = 15
 
 
-def stage_label(key: str) -> str:
+def stage_label(key: str, language: Language = ENGLISH) -> str:
     stage = STAGES.get(key)
-    return f"{stage.emoji} {stage.label}" if stage else key
+    return f"{stage.emoji} {stage_name(key, language)}" if stage else key
+
+
+def stage_name(key: str, language: Language = ENGLISH) -> str:
+    """The stage's name without its emoji: Lead, 线索."""
+    stage = STAGES.get(key)
+    return gettext(language, stage.label) if stage else key
 
 
 def deal_name(deal: Deal) -> str:
@@ -66,6 +73,7 @@ def deal_card(
     may_change: bool,
     headline: str | None = None,
     payments: str | None = None,
+    language: Language = ENGLISH,
 ) -> Message:
     """The deal card. A won deal the reader may change offers "Add payment terms";
     `payments` is a one-line summary of its instalments, when it has any."""
@@ -73,168 +81,260 @@ def deal_card(
     if headline:
         blocks.append(section(headline))
     blocks.append(header(f"#{deal.id} {deal_name(deal)}"))
-    close = day(deal.expected_close) if deal.expected_close else "—"
+    close = day(deal.expected_close, language) if deal.expected_close else "—"
     bant = " ".join(
-        f"{':white_check_mark:' if getattr(deal, key) else ':white_large_square:'} {label}"
+        f"{':white_check_mark:' if getattr(deal, key) else ':white_large_square:'} "
+        f"{gettext(language, label)}"
         for key, label in BANT
     )
     fields = [
-        f"*Amount*\n{format_money(deal.amount, deal.currency)}",
-        f"*Stage*\n{stage_label(deal.stage)}",
-        f"*Expected close*\n{close}",
-        f"*Owner*\n{user(deal.owner.slack_user_id)}",
-        f"*BANT*\n{bant}",
+        gettext(
+            language,
+            "*Amount*\n{amount}",
+            amount=format_money(language, deal.amount, deal.currency),
+        ),
+        gettext(language, "*Stage*\n{stage}", stage=stage_label(deal.stage, language)),
+        gettext(language, "*Expected close*\n{day}", day=close),
+        gettext(language, "*Owner*\n{owner}", owner=user(deal.owner.slack_user_id)),
+        gettext(language, "*BANT*\n{bant}", bant=bant),
     ]
     if deal.lost_reason:
-        fields.append(f"*Lost because*\n{escape(deal.lost_reason)}")
+        fields.append(
+            gettext(language, "*Lost because*\n{reason}", reason=escape(deal.lost_reason))
+        )
     blocks.append(fields_section(fields))
     if payments:
-        blocks.append(section(f"*Payments*\n{payments}"))
-    blocks.append(section("*Stage history*\n" + _history_lines(history)))
+        blocks.append(section(gettext(language, "*Payments*\n{payments}", payments=payments)))
+    blocks.append(
+        section(
+            gettext(language, "*Stage history*\n{lines}", lines=_history_lines(history, language))
+        )
+    )
     if visits:
-        lines = [_visit_line(visit) for visit in visits]
-        blocks.append(section("*Latest visits*\n" + "\n".join(lines)))
+        lines = "\n".join(_visit_line(visit, language) for visit in visits)
+        blocks.append(section(gettext(language, "*Latest visits*\n{lines}", lines=lines)))
     if notes:
-        lines = [
+        lines = "\n".join(
             f"• {moment(note.created_at)} · {user(note.author.slack_user_id)}: "
             f"{escape(note.text)[:300]}"
             for note in notes
-        ]
-        blocks.append(section("*Latest notes*\n" + "\n".join(lines)))
+        )
+        blocks.append(section(gettext(language, "*Latest notes*\n{lines}", lines=lines)))
     if may_change:
-        elements = [_stage_select(deal)]
+        elements = [_stage_select(deal, language)]
         if deal.stage == "won":
             elements.append(
-                button("Add payment terms", ADD_PAYMENT_TERMS, str(deal.id), style="primary")
+                button(
+                    # L10N: button, at most 75 characters.
+                    gettext(language, "Add payment terms"),
+                    ADD_PAYMENT_TERMS,
+                    str(deal.id),
+                    style="primary",
+                )
             )
         blocks.append(actions(f"deal_{deal.id}", *elements))
-    blocks.append(context(f"Deal #{deal.id} · created {moment(deal.created_at)}"))
-    return message(headline or f"Deal #{deal.id}: {deal_name(deal)}", blocks)
+    blocks.append(
+        context(
+            gettext(
+                language, "Deal #{id} · created {when}", id=deal.id, when=moment(deal.created_at)
+            )
+        )
+    )
+    fallback = gettext(language, "Deal #{id}: {name}", id=deal.id, name=deal_name(deal))
+    return message(headline or fallback, blocks)
 
 
-def _visit_line(visit: Visit) -> str:
-    who = user(visit.rep.slack_user_id)
-    notes = escape(visit.notes)[:200]
-    return f"• {day(visit.visited_on)} · {who}: {notes}\n   Next: {follow_up_text(visit)}"
+def _visit_line(visit: Visit, language: Language) -> str:
+    return gettext(
+        language,
+        "• {day} · {who}: {notes}\n   Next: {next_step}",
+        day=day(visit.visited_on, language),
+        who=user(visit.rep.slack_user_id),
+        notes=escape(visit.notes)[:200],
+        next_step=follow_up_text(visit, language),
+    )
 
 
-def _history_lines(history: list[StageChange]) -> str:
+def _history_lines(history: list[StageChange], language: Language) -> str:
     lines = []
     for change in history[-10:]:
         move = (
-            f"{stage_label(change.from_stage)} → {stage_label(change.to_stage)}"
+            f"{stage_label(change.from_stage, language)} → {stage_label(change.to_stage, language)}"
             if change.from_stage
-            else f"Created in {stage_label(change.to_stage)}"
+            else gettext(
+                language, "Created in {stage}", stage=stage_label(change.to_stage, language)
+            )
         )
         lines.append(
-            f"• {move} · {moment(change.changed_at)} by {user(change.changed_by.slack_user_id)}"
+            gettext(
+                language,
+                "• {move} · {when} by {who}",
+                move=move,
+                when=moment(change.changed_at),
+                who=user(change.changed_by.slack_user_id),
+            )
         )
     return "\n".join(lines) or "—"
 
 
-def _stage_select(deal: Deal) -> dict[str, Any]:
+def _stage_select(deal: Deal, language: Language) -> dict[str, Any]:
     # "lost" needs a reason, so it is moved with `/deal #id lost <reason>` instead.
     options = [
-        {"text": plain(f"{stage.label}"), "value": f"{deal.id}:{stage.key}"}
+        {"text": plain(stage_name(stage.key, language)), "value": f"{deal.id}:{stage.key}"}
         for stage in FUNNEL
         if stage.key not in ("lost", deal.stage)
     ]
     return {
         "type": "static_select",
         "action_id": MOVE_STAGE,
-        "placeholder": plain("Move to stage…"),
+        # L10N: placeholder, at most 150 characters.
+        "placeholder": plain(gettext(language, "Move to stage…")),
         "options": options,
     }
 
 
-def deal_list(deals: list[Deal], scope: str) -> Message:
+def deal_list(deals: list[Deal], scope: str, language: Language = ENGLISH) -> Message:
+    """Open deals; `scope` says whose they are (“everyone's”, “yours”…), in `language`."""
     if not deals:
-        text = f"No open deals {scope}. Create one with `/deal new`."
-        return message(f"No open deals {scope}", [section(text)])
+        text = gettext(language, "No open deals {scope}. Create one with `/deal new`.", scope=scope)
+        fallback = gettext(language, "No open deals {scope}", scope=scope)
+        return message(fallback, [section(text)])
     by_stage: dict[str, list[Deal]] = defaultdict(list)
     for deal in deals:
         by_stage[deal.stage].append(deal)
-    total = format_totals(totals_by_currency((deal.amount, deal.currency) for deal in deals))
-    blocks: list[Block] = [header(f"Open deals {scope}"), section(f"*{len(deals)} open* · {total}")]
+    total = format_totals(
+        language, totals_by_currency((deal.amount, deal.currency) for deal in deals)
+    )
+    blocks: list[Block] = [
+        # L10N: header, at most 150 characters.
+        header(gettext(language, "Open deals {scope}", scope=scope)),
+        section(
+            ngettext(
+                language, "*{n} open* · {total}", "*{n} open* · {total}", len(deals), total=total
+            )
+        ),
+    ]
     for stage in OPEN_STAGES:
         stage_deals = by_stage.get(stage.key)
         if not stage_deals:
             continue
-        subtotal = format_totals(totals_by_currency((d.amount, d.currency) for d in stage_deals))
-        lines = [list_line(deal) for deal in stage_deals[:LIST_LINES_PER_STAGE]]
+        subtotal = format_totals(
+            language, totals_by_currency((d.amount, d.currency) for d in stage_deals)
+        )
+        lines = [list_line(deal, language) for deal in stage_deals[:LIST_LINES_PER_STAGE]]
         hidden = len(stage_deals) - LIST_LINES_PER_STAGE
         if hidden > 0:
-            lines.append(f"…and {hidden} more")
+            lines.append(ngettext(language, "…and {n} more", "…and {n} more", hidden))
         blocks.append(divider())
         blocks.append(
             section(
-                f"{stage.emoji} *{stage.label}* · {len(stage_deals)} · {subtotal}\n"
-                + "\n".join(lines)
+                f"{stage.emoji} *{stage_name(stage.key, language)}* · {len(stage_deals)} · "
+                f"{subtotal}\n" + "\n".join(lines)
             )
         )
-    blocks.append(context("Open one with `/deal #<id>`, e.g. `/deal #" + str(deals[0].id) + "`."))
+    blocks.append(
+        context(
+            gettext(
+                language,
+                "Open one with `/deal #<id>`, e.g. `/deal #{id}`.",
+                id=deals[0].id,
+            )
+        )
+    )
     blocks.append(actions("deal_list_actions", chart_button("deals")))
-    return message(f"{len(deals)} open deals {scope}: {total}", blocks)
+    fallback = ngettext(
+        language,
+        "{n} open deal {scope}: {total}",
+        "{n} open deals {scope}: {total}",
+        len(deals),
+        scope=scope,
+        total=total,
+    )
+    return message(fallback, blocks)
 
 
-def list_line(deal: Deal) -> str:
-    close = f" · close {day(deal.expected_close)}" if deal.expected_close else ""
-    return (
-        f"• `#{deal.id}` {escape(deal_name(deal))[:120]} · "
-        f"{format_money(deal.amount, deal.currency)}{close}"
+def list_line(deal: Deal, language: Language = ENGLISH) -> str:
+    line = f"• `#{deal.id}` {escape(deal_name(deal))[:120]} · " + format_money(
+        language, deal.amount, deal.currency
+    )
+    if not deal.expected_close:
+        return line
+    return gettext(
+        language,
+        "{line} · close {day}",
+        line=line,
+        day=day(deal.expected_close, language),
     )
 
 
-def deal_choices(deals: list[Deal], rest: str, ref: str) -> Message:
+def deal_choices(deals: list[Deal], rest: str, ref: str, language: Language = ENGLISH) -> Message:
     """Several deals match: one button each, which re-runs the command on that deal."""
     buttons = [
         button(f"#{deal.id} {deal_name(deal)}", f"{PICK_DEAL}_{n}", f"#{deal.id} {rest}".strip())
         for n, deal in enumerate(deals[:5])
     ]
-    text = f"More than one deal matches “{escape(ref)}”. Which one did you mean?"
+    text = gettext(
+        language,
+        "More than one deal matches “{ref}”. Which one did you mean?",
+        ref=escape(ref),
+    )
     blocks = [section(text), actions("deal_choices", *buttons)]
     if len(deals) > 5:
-        blocks.append(context("Showing 5. Use `/deal #<id>` to pick another."))
-    return message("Which deal did you mean?", blocks)
+        blocks.append(context(gettext(language, "Showing 5. Use `/deal #<id>` to pick another.")))
+    return message(gettext(language, "Which deal did you mean?"), blocks)
 
 
-def deal_create_modal(response_url: str | None, default_currency: str) -> dict[str, Any]:
-    stage_options = [{"text": plain(stage.label), "value": stage.key} for stage in OPEN_STAGES]
+def deal_create_modal(
+    response_url: str | None, default_currency: str, language: Language = ENGLISH
+) -> dict[str, Any]:
+    stage_options = [
+        {"text": plain(stage_name(stage.key, language)), "value": stage.key}
+        for stage in OPEN_STAGES
+    ]
     initial_stage = next(option for option in stage_options if option["value"] == DEFAULT_STAGE.key)
     return {
         "type": "modal",
         "callback_id": DEAL_MODAL,
-        "title": plain("New deal"),
-        "submit": plain("Create"),
-        "close": plain("Cancel"),
+        # L10N: modal title, at most 24 characters.
+        "title": plain(gettext(language, "New deal")),
+        # L10N: modal button, at most 24 characters.
+        "submit": plain(gettext(language, "Create")),
+        "close": plain(gettext(language, "Cancel")),
         "private_metadata": ModalContext(response_url=response_url).dump(),
         "blocks": [
             input_block(
                 "customer",
-                "Customer",
+                gettext(language, "Customer"),
                 {
                     "type": "external_select",
                     "action_id": CUSTOMER_SELECT,
-                    "placeholder": plain("Type a customer's name"),
+                    "placeholder": plain(gettext(language, "Type a customer's name")),
                     "min_query_length": 1,
                 },
             ),
-            input_block("title", "Title", text_input("title", None, max_length=200)),
+            input_block(
+                "title", gettext(language, "Title"), text_input("title", None, max_length=200)
+            ),
             input_block(
                 "amount",
-                "Amount",
+                gettext(language, "Amount"),
                 text_input("amount", None, max_length=40),
-                hint=f"120000, 120k, 1.2m, $120k or 12万. Without a currency: {default_currency}.",
+                # L10N: hint under a form field, at most 2000 characters.
+                hint=gettext(
+                    language,
+                    "120000, 120k, 1.2m, $120k or 12万. Without a currency: {currency}.",
+                    currency=default_currency,
+                ),
             ),
             input_block(
                 "close",
-                "Expected close",
+                gettext(language, "Expected close"),
                 date_input("close", None),
                 optional=True,
             ),
             input_block(
                 "stage",
-                "Stage",
+                gettext(language, "Stage"),
                 {
                     "type": "static_select",
                     "action_id": "stage",
@@ -244,11 +344,14 @@ def deal_create_modal(response_url: str | None, default_currency: str) -> dict[s
             ),
             input_block(
                 "bant",
-                "Qualification (BANT)",
+                gettext(language, "Qualification (BANT)"),
                 {
                     "type": "checkboxes",
                     "action_id": "bant",
-                    "options": [{"text": plain(label), "value": key} for key, label in BANT],
+                    "options": [
+                        {"text": plain(gettext(language, label)), "value": key}
+                        for key, label in BANT
+                    ],
                 },
                 optional=True,
             ),

@@ -40,6 +40,9 @@ from sales.collections import (
 )
 from sales.money import format_money, format_totals, totals_by_currency, typed_amount
 from store.models import Deal, Instalment, InstalmentNote, Payment
+from translations import ENGLISH, Language, gettext, marked, ngettext
+from translations.formats import format_money as money
+from translations.formats import format_totals as totals
 
 MARK_PAID = "payment_mark_paid"
 SNOOZE = "payment_snooze"
@@ -98,25 +101,58 @@ def step_label(step: str, rules: AlertRules) -> str:
     return "reminder" if days is None else f"day {days}"
 
 
-def instalment_line(instalment: Instalment, number: int, today: date) -> str:
+# The status words, marked for the catalog (sales.collections keeps them in English).
+_STATUS_LABELS = {
+    Status.UPCOMING: marked("upcoming"),
+    Status.DUE: marked("due"),
+    Status.OVERDUE: marked("overdue"),
+    Status.PARTLY_PAID: marked("partly paid"),
+    Status.PAID: marked("paid"),
+}
+
+
+def instalment_line(
+    instalment: Instalment, number: int, today: date, language: Language = ENGLISH
+) -> str:
     """`1. $40,000 due Fri 20 Nov 2026 · :warning: overdue 12 days · $10,000 paid`."""
     state = status(instalment.amount, instalment.paid_amount, instalment.due_on, today)
-    amount = format_money(instalment.amount, instalment.currency)
+    amount = money(language, instalment.amount, instalment.currency)
     owed = outstanding(instalment.amount, instalment.paid_amount)
-    if state is Status.PAID:
-        paid_on = f" {day(instalment.paid_on)}" if instalment.paid_on else ""
-        what = f"{state.emoji} paid{paid_on}"
+    if state is Status.PAID and instalment.paid_on:
+        what = gettext(
+            language,
+            "{emoji} paid {day}",
+            emoji=state.emoji,
+            day=day(instalment.paid_on, language),
+        )
     elif state is Status.OVERDUE:
         late = days_overdue(instalment.due_on, today)
-        what = f"{state.emoji} overdue {late} day{'s' if late != 1 else ''}"
+        what = ngettext(
+            language, "{emoji} overdue {n} day", "{emoji} overdue {n} days", late, emoji=state.emoji
+        )
     else:
-        what = f"{state.emoji} {state.label}"
+        what = f"{state.emoji} {gettext(language, _STATUS_LABELS[state])}"
     if state is not Status.PAID and instalment.paid_amount > 0:
-        paid = format_money(instalment.paid_amount, instalment.currency)
-        what += f" · {paid} paid, {format_money(owed, instalment.currency)} outstanding"
+        what += " · " + gettext(
+            language,
+            "{paid} paid, {owed} outstanding",
+            paid=money(language, instalment.paid_amount, instalment.currency),
+            owed=money(language, owed, instalment.currency),
+        )
     if state is not Status.PAID and instalment.snoozed_until and instalment.snoozed_until > today:
-        what += f" · :zzz: alerts snoozed until {day(instalment.snoozed_until)}"
-    return f"{number}. {amount} due {day(instalment.due_on)} · {what}"
+        what += " · " + gettext(
+            language,
+            ":zzz: alerts snoozed until {day}",
+            day=day(instalment.snoozed_until, language),
+        )
+    return gettext(
+        language,
+        "{number}. {amount} due {day} · {what}",
+        number=number,
+        amount=amount,
+        day=day(instalment.due_on, language),
+        what=what,
+    )
 
 
 def payments_message(
@@ -185,12 +221,21 @@ def payments_message(
     return message(text, blocks)
 
 
-def payments_summary(instalments: list[Instalment], payments: list[Payment], today: date) -> str:
+def payments_summary(
+    instalments: list[Instalment],
+    payments: list[Payment],
+    today: date,
+    language: Language = ENGLISH,
+) -> str:
     """One line for the deal card: collected, outstanding and overdue."""
     collected = (
-        "collected " + format_totals(totals_by_currency((p.amount, p.currency) for p in payments))
+        gettext(
+            language,
+            "collected {total}",
+            total=totals(language, totals_by_currency((p.amount, p.currency) for p in payments)),
+        )
         if payments
-        else "nothing collected yet"
+        else gettext(language, "nothing collected yet")
     )
     owed = totals_by_currency(
         (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments
@@ -198,12 +243,18 @@ def payments_summary(instalments: list[Instalment], payments: list[Payment], tod
     late = totals_by_currency(
         (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments if i.due_on < today
     )
-    line = (
-        f"{len(instalments)} instalment{'s' if len(instalments) != 1 else ''} · "
-        f"{collected} · outstanding {format_totals(_nonzero(owed))}"
+    line = ngettext(
+        language,
+        "{n} instalment · {collected} · outstanding {owed}",
+        "{n} instalments · {collected} · outstanding {owed}",
+        len(instalments),
+        collected=collected,
+        owed=totals(language, _nonzero(owed)),
     )
     if _nonzero(late):
-        line += f" · :warning: overdue {format_totals(_nonzero(late))}"
+        line += " · " + gettext(
+            language, ":warning: overdue {late}", late=totals(language, _nonzero(late))
+        )
     return line
 
 
@@ -465,7 +516,12 @@ class LeaveWon:
 
 
 def leave_won_prompt(
-    deal: Deal, ask: LeaveWon, stage_name: str, instalments: list[Instalment], today: date
+    deal: Deal,
+    ask: LeaveWon,
+    stage_name: str,
+    instalments: list[Instalment],
+    today: date,
+    language: Language = ENGLISH,
 ) -> Message:
     """Before a won deal with money still owed leaves "won": what happens to its schedule,
     and buttons to choose."""
@@ -474,61 +530,111 @@ def leave_won_prompt(
         for number, item in enumerate(instalments, start=1)
         if outstanding(item.amount, item.paid_amount) > 0
     ]
-    unpaid = format_totals(
-        totals_by_currency((outstanding(i.amount, i.paid_amount), i.currency) for _, i in owed)
+    unpaid = totals(
+        language,
+        totals_by_currency((outstanding(i.amount, i.paid_amount), i.currency) for _, i in owed),
     )
     paid = totals_by_currency((i.paid_amount, i.currency) for i in instalments if i.paid_amount)
-    paid_text = f" The {format_totals(paid)} already paid stays recorded." if paid else ""
-    lines = "\n".join(instalment_line(item, number, today) for number, item in owed)
+    paid_text = (
+        " "
+        + gettext(language, "The {paid} already paid stays recorded.", paid=totals(language, paid))
+        if paid
+        else ""
+    )
+    lines = "\n".join(instalment_line(item, number, today, language) for number, item in owed)
     value = ask.dump()
     losing = ask.stage == "lost"
     blocks: list[Block] = [
         section(
-            f":warning: *Deal #{deal.id} {escape(deal_name(deal))}* is won, and {unpaid} of its "
-            f"payment schedule is not paid yet:\n{lines}"
+            gettext(
+                language,
+                ":warning: *Deal #{id} {name}* is won, and {unpaid} of its payment schedule is "
+                "not paid yet:\n{lines}",
+                id=deal.id,
+                name=escape(deal_name(deal)),
+                unpaid=unpaid,
+                lines=lines,
+            )
         )
     ]
+    # L10N: button, at most 75 characters.
+    keep_won = button(gettext(language, "Keep it won"), STAY_WON, value)
     if losing:
         blocks.append(
             section(
-                f"Marking it lost ({escape(ask.reason or '')}) cancels the {unpaid} not yet "
-                f"paid: no more alerts, and it leaves the overdue totals.{paid_text}"
+                gettext(
+                    language,
+                    "Marking it lost ({reason}) cancels the {unpaid} not yet paid: no more "
+                    "alerts, and it leaves the overdue totals.",
+                    reason=escape(ask.reason or ""),
+                    unpaid=unpaid,
+                )
+                + paid_text
             )
         )
         buttons = [
-            button(f"Mark lost, cancel {unpaid}", CANCEL_UNPAID, value, style="danger"),
-            button("Keep it won", STAY_WON, value),
-        ]
+            # L10N: button, at most 75 characters (with the amount).
+            button(gettext(language, "Mark lost, cancel {unpaid}", unpaid=unpaid), CANCEL_UNPAID,
+                   value, style="danger"),
+            keep_won,
+        ]  # fmt: skip
     else:
         blocks.append(
             section(
-                f"*Keep the schedule*: the deal moves to {stage_name} and its instalments stay "
-                "on it, still chased: payment alerts, the digest's overdue totals and Home keep "
-                f"counting them.\n*Cancel the unpaid*: the {unpaid} not yet paid is cancelled."
-                f"{paid_text}"
+                gettext(
+                    language,
+                    "*Keep the schedule*: the deal moves to {stage} and its instalments stay on "
+                    "it, still chased: payment alerts, the digest's overdue totals and Home keep "
+                    "counting them.\n*Cancel the unpaid*: the {unpaid} not yet paid is cancelled.",
+                    stage=stage_name,
+                    unpaid=unpaid,
+                )
+                + paid_text
             )
         )
         buttons = [
-            button(f"Move to {stage_name}, keep the schedule", REOPEN_KEEP, value,
-                   style="primary"),
-            button(f"Move to {stage_name}, cancel {unpaid}", CANCEL_UNPAID, value,
-                   style="danger"),
-            button("Keep it won", STAY_WON, value),
+            # L10N: button, at most 75 characters (with the stage).
+            button(gettext(language, "Move to {stage}, keep the schedule", stage=stage_name),
+                   REOPEN_KEEP, value, style="primary"),
+            # L10N: button, at most 75 characters (with the stage and amount).
+            button(gettext(language, "Move to {stage}, cancel {unpaid}", stage=stage_name,
+                           unpaid=unpaid), CANCEL_UNPAID, value, style="danger"),
+            keep_won,
         ]  # fmt: skip
     blocks.append(actions(f"leave_won_{deal.id}", *buttons))
-    blocks.append(context("Either way, the change is recorded in the deal's audit log."))
-    text = f"Deal #{deal.id} is won with {unpaid} not yet paid: what should happen?"
+    blocks.append(
+        context(gettext(language, "Either way, the change is recorded in the deal's audit log."))
+    )
+    text = gettext(
+        language,
+        "Deal #{id} is won with {unpaid} not yet paid: what should happen?",
+        id=deal.id,
+        unpaid=unpaid,
+    )
     return message(text, blocks)
 
 
-def cancelled_text(cancelled: list[Cancelled]) -> str:
+def cancelled_text(cancelled: list[Cancelled], language: Language = ENGLISH) -> str:
     """`instalment 1 of 2 ($45,000 due Tue 10 Nov 2026) and instalment 2 of 2 (…)`."""
     parts = [
-        f"instalment {item.number} of {item.of} ({format_money(item.amount, item.currency)} "
-        f"due {day(item.due_on)})"
+        gettext(
+            language,
+            "instalment {number} of {of} ({amount} due {day})",
+            number=item.number,
+            of=item.of,
+            amount=money(language, item.amount, item.currency),
+            day=day(item.due_on, language),
+        )
         for item in cancelled
     ]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if len(parts) == 1:
+        return parts[0]
+    return gettext(
+        language,
+        "{items} and {last}",
+        items=gettext(language, ", ").join(parts[:-1]),
+        last=parts[-1],
+    )
 
 
 def cancelled_alert(item: Cancelled, deal: Deal, headline: str) -> Message:

@@ -20,6 +20,7 @@ from parsing.team_command import TEAM_EXAMPLES, team_ref
 from sales.case_review import WEEKDAY_NAMES
 from store.models import Membership, Team
 from store.teams import MANAGER, MEMBER
+from translations import ENGLISH, Language, gettext, ngettext
 
 LIST_TEAMS_SHOWN = 40
 MENTIONS_PER_LINE = 30
@@ -31,28 +32,61 @@ def channel(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id else "—"
 
 
-def team_list(teams: list[Team]) -> Message:
+def team_list(teams: list[Team], language: Language = ENGLISH) -> Message:
     if not teams:
-        text = "There are no teams yet. An admin can create one with `/team create <name>`."
-        return message("No teams yet", [section(text)])
-    blocks: list[Block] = [header(f"Teams ({len(teams)})")]
+        text = gettext(
+            language,
+            "There are no teams yet. An admin can create one with `/team create <name>`.",
+        )
+        return message(gettext(language, "No teams yet"), [section(text)])
+    # L10N: header, at most 150 characters.
+    blocks: list[Block] = [header(gettext(language, "Teams ({count})", count=len(teams)))]
     for team in teams[:LIST_TEAMS_SHOWN]:
-        managers = _mentions(_people(team, MANAGER))
+        managers = _mentions(_people(team, MANAGER), language)
         members = _people(team, MEMBER)
         lines = [
-            f"*{escape(team.name)}* · channel {channel(team.channel_id)}",
-            f"Managers: {managers}",
-            f"Members ({len(members)}): {_mentions(members)}",
+            gettext(
+                language,
+                "*{name}* · channel {channel}",
+                name=escape(team.name),
+                channel=channel(team.channel_id),
+            ),
+            gettext(language, "Managers: {managers}", managers=managers),
+            gettext(
+                language,
+                "Members ({count}): {members}",
+                count=len(members),
+                members=_mentions(members, language),
+            ),
         ]
         blocks.append(section("\n".join(lines)))
     hidden = len(teams) - LIST_TEAMS_SHOWN
     if hidden > 0:
-        blocks.append(context(f"…and {hidden} more. Open one with `/team <name>`."))
-    blocks.append(context("Open a team with `/team <name>`; `/team help` shows every command."))
-    return message(f"{len(teams)} teams", blocks)
+        blocks.append(
+            context(
+                ngettext(
+                    language,
+                    "…and {n} more. Open one with `/team <name>`.",
+                    "…and {n} more. Open one with `/team <name>`.",
+                    hidden,
+                )
+            )
+        )
+    blocks.append(
+        context(
+            gettext(language, "Open a team with `/team <name>`; `/team help` shows every command.")
+        )
+    )
+    return message(ngettext(language, "{n} team", "{n} teams", len(teams)), blocks)
 
 
-def team_card(team: Team, *, headline: str | None = None, notes: tuple[str, ...] = ()) -> Message:
+def team_card(
+    team: Team,
+    *,
+    headline: str | None = None,
+    notes: tuple[str, ...] = (),
+    language: Language = ENGLISH,
+) -> Message:
     blocks: list[Block] = []
     if headline:
         blocks.append(section("\n".join([headline, *notes])))
@@ -62,24 +96,37 @@ def team_card(team: Team, *, headline: str | None = None, notes: tuple[str, ...]
     digest = (
         channel(team.channel_id)
         if team.channel_id
-        else "— (the manager digest goes to each manager by DM)"
+        else gettext(language, "— (the manager digest goes to each manager by DM)")
     )
+    holidays = team.holiday_country or gettext(language, "the bot default")
     blocks.append(
         fields_section(
             [
-                f"*Managers*\n{_mentions(managers)}",
-                f"*Channel*\n{digest}",
-                f"*Members*\n{len(members)}",
-                f"*Public holidays*\n{team.holiday_country or 'the bot default'}",
-                f"*Case review*\n{case_review_slot(team)}",
+                gettext(language, "*Managers*\n{managers}", managers=_mentions(managers, language)),
+                gettext(language, "*Channel*\n{channel}", channel=digest),
+                gettext(language, "*Members*\n{count}", count=len(members)),
+                gettext(language, "*Public holidays*\n{holidays}", holidays=holidays),
+                gettext(language, "*Case review*\n{slot}", slot=case_review_slot(team, language)),
             ]
         )
     )
-    lines = [f"• {user(m.person.slack_user_id)} · joined {day(m.joined_on)}" for m in members]
+    lines = [
+        gettext(
+            language,
+            "• {who} · joined {day}",
+            who=user(m.person.slack_user_id),
+            day=day(m.joined_on, language),
+        )
+        for m in members
+    ]
     if len(lines) > CARD_MEMBER_LINES:
-        lines = [*lines[:CARD_MEMBER_LINES], f"…and {len(lines) - CARD_MEMBER_LINES} more"]
+        hidden = len(lines) - CARD_MEMBER_LINES
+        more = ngettext(language, "…and {n} more", "…and {n} more", hidden)
+        lines = [*lines[:CARD_MEMBER_LINES], more]
     blocks.append(divider())
-    for chunk in _chunks(["*Members*", *lines] if lines else ["*Members*\nNo members yet."]):
+    title = gettext(language, "*Members*")
+    no_members = gettext(language, "No members yet.")
+    for chunk in _chunks([title, *lines] if lines else [f"{title}\n{no_members}"]):
         blocks.append(section(chunk))
     ref = escape(team_ref(team.name))
     target_ref = escape(team_ref(team.name, {*METRIC_WORDS, "new"}))
@@ -89,21 +136,29 @@ def team_card(team: Team, *, headline: str | None = None, notes: tuple[str, ...]
             f"`/team {ref} channel #channel` · `/target team {target_ref} revenue 120k`"
         )
     )
-    return message(headline or f"Team {team.name}", blocks)
+    return message(headline or gettext(language, "Team {name}", name=team.name), blocks)
 
 
-def case_review_slot(team: Team) -> str:
+def case_review_slot(team: Team, language: Language = ENGLISH) -> str:
     """When the team's case-review prompt goes out, as far as the team chose it."""
     weekday, at = team.case_prompt_weekday, team.case_prompt_time
     if weekday is None and at is None:
-        return "the bot default"
-    day_name = WEEKDAY_NAMES[weekday] if weekday is not None else "the default day"
-    return f"{day_name} {at}" if at else f"{day_name}, the default time"
+        return gettext(language, "the bot default")
+    day_name = (
+        gettext(language, WEEKDAY_NAMES[weekday])
+        if weekday is not None
+        else gettext(language, "the default day")
+    )
+    if at:
+        return gettext(language, "{day} {time}", day=day_name, time=at)
+    return gettext(language, "{day}, the default time", day=day_name)
 
 
-def team_help() -> Message:
+def team_help(language: Language = ENGLISH) -> Message:
     examples = "\n".join(f"• `{escape(example)}`" for example in TEAM_EXAMPLES)
-    text = (
+    # L10N: a section of a message, at most 3000 characters with the examples.
+    text = gettext(
+        language,
         "*Teams*\n"
         "• `/team` lists every team; `/team <name>` shows one.\n"
         "• `/team create <name>` creates a team _(admins)_.\n"
@@ -127,9 +182,10 @@ def team_help() -> Message:
         "mentions. If a team's name contains one of the words manager, unmanage, add, remove, "
         "channel, holidays, casereview or language, put the name in quotes: "
         '`/team "Sales Channel" add @rita`.\n\n'
-        f"*Examples*\n{examples}"
+        "*Examples*\n{examples}",
+        examples=examples,
     )
-    return message("How to use /team", [section(text)])
+    return message(gettext(language, "How to use /team"), [section(text)])
 
 
 def _people(team: Team, role: str) -> list[Membership]:
@@ -139,12 +195,14 @@ def _people(team: Team, role: str) -> list[Membership]:
     )
 
 
-def _mentions(memberships: list[Membership]) -> str:
+def _mentions(memberships: list[Membership], language: Language = ENGLISH) -> str:
     if not memberships:
         return "—"
     shown = ", ".join(user(m.person.slack_user_id) for m in memberships[:MENTIONS_PER_LINE])
     hidden = len(memberships) - MENTIONS_PER_LINE
-    return f"{shown} …and {hidden} more" if hidden > 0 else shown
+    if hidden <= 0:
+        return shown
+    return ngettext(language, "{shown} …and {n} more", "{shown} …and {n} more", hidden, shown=shown)
 
 
 def _chunks(lines: list[str]) -> list[str]:

@@ -55,63 +55,111 @@ class ModalContext:
         return cls(**{key: data.get(key) for key in ("response_url", "visit_id", "customer_name")})
 
 
-def visit_card(visit: Visit, warnings: tuple[str, ...] = (), *, updated: bool = False) -> Message:
-    verb = "updated" if updated else "logged"
+def visit_card(
+    visit: Visit,
+    warnings: tuple[str, ...] = (),
+    *,
+    updated: bool = False,
+    language: Language = ENGLISH,
+) -> Message:
     customer = escape(visit.customer.name)
-    fields = [f"*Customer*\n{customer}", f"*Date*\n{day(visit.visited_on)}"]
+    fields = [
+        gettext(language, "*Customer*\n{customer}", customer=customer),
+        gettext(language, "*Date*\n{day}", day=day(visit.visited_on, language)),
+    ]
     if visit.outcome:
-        fields.append(f"*Outcome*\n{escape(visit.outcome)}")
-    fields.append(f"*Next step*\n{follow_up_text(visit)}")
+        fields.append(gettext(language, "*Outcome*\n{outcome}", outcome=escape(visit.outcome)))
+    fields.append(
+        gettext(language, "*Next step*\n{next_step}", next_step=follow_up_text(visit, language))
+    )
+    headline = (
+        gettext(language, ":white_check_mark: Visit updated: *{customer}*", customer=customer)
+        if updated
+        else gettext(language, ":white_check_mark: Visit logged: *{customer}*", customer=customer)
+    )
     blocks = [
-        section(f":white_check_mark: Visit {verb}: *{customer}*"),
+        section(headline),
         fields_section(fields),
-        section(f"*Notes*\n{escape(visit.notes)}"),
+        section(gettext(language, "*Notes*\n{notes}", notes=escape(visit.notes))),
     ]
     blocks += [context(f":information_source: {escape(warning)}") for warning in warnings]
-    blocks.append(context(f"Visit #{visit.id}"))
+    blocks.append(context(gettext(language, "Visit #{id}", id=visit.id)))
     blocks.append(
         actions(
             f"visit_{visit.id}",
-            button("Edit", EDIT_VISIT, str(visit.id)),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Edit"), EDIT_VISIT, str(visit.id)),
             button(
-                "Undo",
+                # L10N: button, at most 75 characters.
+                gettext(language, "Undo"),
                 UNDO_VISIT,
                 str(visit.id),
                 style="danger",
                 confirm=confirm_dialog(
-                    "Remove this visit?", f"The visit to {customer} will be deleted.", "Remove"
+                    # L10N: confirmation dialog title, at most 100 characters.
+                    gettext(language, "Remove this visit?"),
+                    gettext(
+                        language, "The visit to {customer} will be deleted.", customer=customer
+                    ),
+                    # L10N: confirmation dialog button, at most 30 characters.
+                    gettext(language, "Remove"),
+                    language=language,
                 ),
             ),
         )
     )
-    return message(f"Visit {verb}: {visit.customer.name}", blocks)
+    name = visit.customer.name
+    fallback = (
+        gettext(language, "Visit updated: {customer}", customer=name)
+        if updated
+        else gettext(language, "Visit logged: {customer}", customer=name)
+    )
+    return message(fallback, blocks)
 
 
-def follow_up_text(visit: Visit) -> str:
+def follow_up_text(visit: Visit, language: Language = ENGLISH) -> str:
     if not visit.next_step:
         return "—"
-    due = f" — due {day(visit.follow_up_due)}" if visit.follow_up_due else ""
-    return f"{escape(visit.next_step)}{due}"
+    if not visit.follow_up_due:
+        return escape(visit.next_step)
+    return gettext(
+        language,
+        "{next_step} — due {day}",
+        next_step=escape(visit.next_step),
+        day=day(visit.follow_up_due, language),
+    )
 
 
-def visit_removed(visit_id: int, customer_name: str) -> Message:
-    text = f":wastebasket: Visit #{visit_id} to *{escape(customer_name)}* was removed."
-    return message(f"Visit #{visit_id} removed", [section(text)])
+def visit_removed(visit_id: int, customer_name: str, language: Language = ENGLISH) -> Message:
+    text = gettext(
+        language,
+        ":wastebasket: Visit #{id} to *{customer}* was removed.",
+        id=visit_id,
+        customer=escape(customer_name),
+    )
+    return message(gettext(language, "Visit #{id} removed", id=visit_id), [section(text)])
 
 
-def customer_option(name: str, *, new: bool = False) -> dict[str, Any]:
+def customer_option(
+    name: str, *, new: bool = False, language: Language = ENGLISH
+) -> dict[str, Any]:
     """An option of the customer type-ahead; its value is the name, unique per customer."""
-    label = f":heavy_plus_sign: New customer: {name}" if new else name
+    # L10N: option of a menu, at most 75 characters (with the name, which is cut to fit).
+    label = gettext(language, ":heavy_plus_sign: New customer: {name}", name=name) if new else name
     return {"text": plain(truncate(label, 75)), "value": name}
 
 
 def visit_modal(
-    today: date, context_data: ModalContext, visit: Visit | None = None
+    today: date,
+    context_data: ModalContext,
+    visit: Visit | None = None,
+    language: Language = ENGLISH,
 ) -> dict[str, Any]:
     customer_element: dict[str, Any] = {
         "type": "external_select",
         "action_id": CUSTOMER_SELECT,
-        "placeholder": plain("Type a customer's name"),
+        # L10N: placeholder, at most 150 characters.
+        "placeholder": plain(gettext(language, "Type a customer's name")),
         "min_query_length": 1,
     }
     name = visit.customer.name if visit else context_data.customer_name
@@ -120,15 +168,20 @@ def visit_modal(
     return {
         "type": "modal",
         "callback_id": VISIT_MODAL,
-        "title": plain("Edit visit" if visit else "Log a visit"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        "title": plain(
+            # L10N: modal title, at most 24 characters.
+            gettext(language, "Edit visit") if visit else gettext(language, "Log a visit")
+        ),
+        # L10N: modal button, at most 24 characters.
+        "submit": plain(gettext(language, "Save")),
+        # L10N: modal button, at most 24 characters.
+        "close": plain(gettext(language, "Cancel")),
         "private_metadata": context_data.dump(),
         "blocks": [
-            input_block("customer", "Customer", customer_element),
+            input_block("customer", gettext(language, "Customer"), customer_element),
             input_block(
                 "visited_on",
-                "Date",
+                gettext(language, "Date"),
                 {
                     "type": "datepicker",
                     "action_id": "visited_on",
@@ -137,28 +190,30 @@ def visit_modal(
             ),
             input_block(
                 "notes",
-                "Notes",
+                gettext(language, "Notes"),
                 text_input(
                     "notes", visit.notes if visit else None, multiline=True, max_length=3000
                 ),
-                hint="Who you met, what you learned, what was agreed.",
+                # L10N: hint under a form field, at most 2000 characters.
+                hint=gettext(language, "Who you met, what you learned, what was agreed."),
             ),
             input_block(
                 "outcome",
-                "Outcome",
+                gettext(language, "Outcome"),
                 text_input("outcome", visit.outcome if visit else None, max_length=200),
                 optional=True,
             ),
             input_block(
                 "next_step",
-                "Next step",
+                gettext(language, "Next step"),
                 text_input("next_step", visit.next_step if visit else None, max_length=500),
                 optional=True,
-                hint="A follow-up with a due date becomes a reminder.",
+                # L10N: hint under a form field, at most 2000 characters.
+                hint=gettext(language, "A follow-up with a due date becomes a reminder."),
             ),
             input_block(
                 "follow_up_due",
-                "Next step due",
+                gettext(language, "Next step due"),
                 date_input("follow_up_due", visit.follow_up_due if visit else None),
                 optional=True,
             ),

@@ -23,6 +23,7 @@ from handlers import (
 )
 from handlers.inputs import clean_payload, refuse_malformed_values
 from handlers.replies import apologise
+from runtime.readers import use_reader_languages
 from services.context import BotContext
 
 FEATURES = (
@@ -42,6 +43,7 @@ FEATURES = (
 
 
 def register_all(app: App, ctx: BotContext) -> None:
+    use_reader_languages(lambda slack_user_id: ctx.language_for(ctx.people.known(slack_user_id)))
     # Before any listener: payload strings cleaned, then values no listener could take refused.
     app.use(clean_payload)
     app.use(refuse_malformed_values(app))

@@ -46,6 +46,7 @@ from parsing.customer_command import (
     parse_customer_command,
 )
 from parsing.errors import ParseError
+from runtime.readers import reader_language
 from sales.permissions import Actor
 from sales.tiers import CONTACT_ROLES
 from services.context import BotContext
@@ -63,6 +64,7 @@ def register(app: App, ctx: BotContext) -> None:
     @app.options(CUSTOMER_SELECT)
     def customer_suggestions(ack: Ack, payload: dict[str, Any]) -> None:
         typed_text = " ".join(str(payload.get("value", "")).split())[:120]
+        language = reader_language((payload.get("user") or {}).get("id"))
         try:
             with ctx.db.reading() as session:
                 found = search_customers(session, typed_text, MAX_OPTIONS)
@@ -72,7 +74,7 @@ def register(app: App, ctx: BotContext) -> None:
             found = []
         options = [customer_option(customer.name) for customer in found]
         if typed_text and all(customer.name_key != name_key(typed_text) for customer in found):
-            options.insert(0, customer_option(typed_text, new=True))
+            options.insert(0, customer_option(typed_text, new=True, language=language))
         ack(options=options[:MAX_OPTIONS])
 
     @app.command("/customer")

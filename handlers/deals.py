@@ -23,6 +23,7 @@ from blocks.deals import (
     deal_help,
     deal_list,
     stage_label,
+    stage_name,
 )
 from blocks.pacing import MY_DEALS
 from blocks.payments import (
@@ -78,7 +79,7 @@ from parsing.deal_command import (
 )
 from parsing.errors import ParseError
 from sales.collections import Cancelled
-from sales.money import format_money, typed_amount
+from sales.money import typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
@@ -89,7 +90,11 @@ from store.db import record_id
 from store.deals import NewDeal
 from store.models import Deal
 from store.people import person_by_id
+from translations import ENGLISH, Language, gettext, marked, msg
+from translations.formats import format_money
 
+STAGE_NOT_HERE = marked("That stage can't be chosen here.")
+ALREADY_MADE = marked("This change was already made.")
 DealChange = DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote
 MAX_CHOICES = 5
 
@@ -103,7 +108,10 @@ def register(app: App, ctx: BotContext) -> None:
         text = command_text(command)
         if text.strip().casefold() in ("", "new"):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
-            view = deal_create_modal(command.get("response_url"), ctx.settings.default_currency)
+            language = ctx.language_for(ctx.people.known(command["user_id"]))
+            view = deal_create_modal(
+                command.get("response_url"), ctx.settings.default_currency, language
+            )
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
         ack()
@@ -127,10 +135,12 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
+        language = _language(ctx, actor)
         deal_id, _, stage_key = action["selected_option"]["value"].partition(":")
         stage = find_stage(stage_key)
         if not deal_id.isdigit() or stage is None or stage == LOST:
-            reply(respond, problem("That stage can't be chosen here.", "/deal #12 lost <reason>"))
+            refusal = gettext(language, STAGE_NOT_HERE)
+            reply(respond, problem(refusal, "/deal #12 lost <reason>", language))
             return
         ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
@@ -166,7 +176,11 @@ def register(app: App, ctx: BotContext) -> None:
         if not isinstance(target, int):
             reply(respond, target)
             return
-        headline = f"Nothing changed: deal #{deal_id} stays won, with its payment schedule."
+        headline = gettext(
+            _language(ctx, actor),
+            "Nothing changed: deal #{id} stays won, with its payment schedule.",
+            id=deal_id,
+        )
         reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
 
     @app.action(OPEN_DEAL)
@@ -193,12 +207,15 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        new, errors = _deal_from_modal(view["state"]["values"], ctx.settings.default_currency)
+        user_id = body["user"]["id"]
+        language = ctx.language_for(ctx.people.known(user_id))
+        new, errors = _deal_from_modal(
+            view["state"]["values"], ctx.settings.default_currency, language
+        )
         if new is None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        user_id = body["user"]["id"]
         modal = ModalContext.load(view.get("private_metadata", ""))
         actor = ctx.people.actor_for(user_id)
         ref, _ = ctx.db.run_once(
@@ -206,7 +223,9 @@ def register(app: App, ctx: BotContext) -> None:
             lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
         )
         today = ctx.today_for(ctx.people.known(user_id))
-        headline = ":sparkles: Deal created." + past_close_warning(new.expected_close, today)
+        headline = gettext(language, ":sparkles: Deal created.") + past_close_warning(
+            new.expected_close, today, language
+        )
         answer = _card(ctx, actor, record_id(ref), headline=headline)
         reply_later(client, user_id, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
@@ -265,9 +284,11 @@ def _answer(
 ) -> Message | None:
     match command:
         case DealHelp():
-            return deal_help(ctx.language_for(ctx.people.known(actor.slack_user_id)))
+            return deal_help(_language(ctx, actor))
         case DealOpenCreateModal():
-            return notice("Type `/deal new` to open the new-deal form.")
+            return notice(
+                gettext(_language(ctx, actor), "Type `/deal new` to open the new-deal form.")
+            )
         case DealList(scope=scope):
             return _list(ctx, actor, scope)
         case DealCreate():
@@ -296,18 +317,28 @@ def _answer(
             return None
 
 
+def _language(ctx: BotContext, actor: Actor) -> Language:
+    return ctx.language_for(ctx.people.known(actor.slack_user_id))
+
+
 def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
+    language = _language(ctx, actor)
     owners = frozenset({actor.person_id}) if scope == "mine" else actor.visible_owners()
     if owners is None:
-        label = "— everyone's"
+        # L10N: whose deals a list shows, after "Open deals".
+        label = gettext(language, "— everyone's")
     elif owners == {actor.person_id}:
-        label = "— yours"
+        # L10N: whose deals a list shows, after "Open deals".
+        label = gettext(language, "— yours")
     else:
-        label = "— yours and your teams'"
+        # L10N: whose deals a list shows, after "Open deals".
+        label = gettext(language, "— yours and your teams'")
     with ctx.db.reading() as session:
-        answer = deal_list(deals.open_deals(session, owners), label)
+        answer = deal_list(deals.open_deals(session, owners), label, language)
     if scope == "all" and owners == {actor.person_id}:
-        answer["blocks"].append(context("Reps see their own deals; managers also their teams'."))
+        answer["blocks"].append(
+            context(gettext(language, "Reps see their own deals; managers also their teams'."))
+        )
     return answer
 
 
@@ -324,10 +355,12 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
         key, lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}"
     )
     today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    language = _language(ctx, actor)
     headline = (
-        ":sparkles: Deal created." + past_close_warning(command.close, today)
+        gettext(language, ":sparkles: Deal created.")
+        + past_close_warning(command.close, today, language)
         if first
-        else "This deal was already created."
+        else gettext(language, "This deal was already created.")
     )
     return _card(ctx, actor, record_id(ref), headline=headline)
 
@@ -347,23 +380,24 @@ def _change(
         reply(respond, target)
         return
     today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    language = _language(ctx, actor)
     if isinstance(command, DealSetStage | DealLost):
         prompt = _leave_won_prompt(ctx, actor, target, command)
         if prompt is not None:
             reply(respond, prompt, replace=replace)
             return
-    headline = "This change was already made."
+    headline = gettext(language, ALREADY_MADE)
 
     def apply(session: Session) -> str:
         nonlocal headline
         deal = _changeable_deal(session, actor, target)
-        headline = _apply_change(session, deal, command, actor, today)
+        headline = _apply_change(session, deal, command, actor, today, language)
         return f"deal:{deal.id}"
 
     try:
         ctx.db.run_once(key, apply)
     except NotAllowed as refusal:
-        reply(respond, refused(refusal))
+        reply(respond, refused(refusal, language))
         return
     reply(respond, _card(ctx, actor, target, headline=headline), replace=replace)
 
@@ -372,8 +406,11 @@ def _changeable_deal(session: Session, actor: Actor, deal_id: int) -> Deal:
     deal = deals.get_deal(session, deal_id)
     if deal is None or not actor.may_change(deal.owner_id):
         raise NotAllowed(
-            f"Deal #{deal_id} belongs to someone else: only its owner, their manager or an "
-            "admin can change it."
+            msg(
+                "Deal #{id} belongs to someone else: only its owner, their manager or an "
+                "admin can change it.",
+                id=deal_id,
+            )
         )
     return deal
 
@@ -395,7 +432,15 @@ def _leave_won_prompt(
         schedule = payments.instalments_of(session, deal.id)
         reason = command.reason if isinstance(command, DealLost) else None
         ask = LeaveWon(deal_id=deal.id, stage=stage.key, reason=reason)
-        return leave_won_prompt(deal, ask, stage.label, schedule, ctx.today_for(deal.owner))
+        language = _language(ctx, actor)
+        return leave_won_prompt(
+            deal,
+            ask,
+            stage_name(stage.key, language),
+            schedule,
+            ctx.today_for(deal.owner),
+            language,
+        )
 
 
 def _leave_won(
@@ -403,11 +448,12 @@ def _leave_won(
 ) -> Message:
     """Carry out the choice pressed on the prompt: move the deal, and cancel what is unpaid
     if asked (always, for lost). Checked again now: who pressed, and that it is still won."""
+    language = _language(ctx, actor)
     stage = find_stage(ask.stage)
     if stage is None or stage == WON:
-        return problem("That stage can't be chosen here.", "/deal #12 stage lead")
+        return problem(gettext(language, STAGE_NOT_HERE), "/deal #12 stage lead", language)
     cancel = cancel or stage == LOST
-    headline = "This change was already made."
+    headline = gettext(language, ALREADY_MADE)
     cancelled: list[Cancelled] = []
 
     def apply(session: Session) -> str:
@@ -415,35 +461,52 @@ def _leave_won(
         deal = _changeable_deal(session, actor, ask.deal_id)
         if deal.stage != WON.key:
             raise Refused(
-                f"Deal #{deal.id} is no longer won (it is {stage_label(deal.stage)} now), so "
-                "nothing was changed.",
+                msg(
+                    "Deal #{id} is no longer won (it is {stage} now), so nothing was changed.",
+                    id=deal.id,
+                    stage=stage_label(deal.stage, language),
+                ),
                 example=f"/deal #{deal.id}",
             )
         me = person_by_id(session, actor.person_id)
+        # The reason is stored, so it stays in English whoever marked the deal lost.
         reason = (ask.reason or "no reason given") if stage == LOST else None
         deals.change_stage(session, deal, stage.key, me, lost_reason=reason)
         cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id) if cancel else []
         moved = (
-            f"Deal #{deal.id} marked lost: {reason}."
+            gettext(language, "Deal #{id} marked lost: {reason}.", id=deal.id, reason=reason)
             if stage == LOST
-            else f":arrow_right: Deal #{deal.id} moved from {stage_label(WON.key)} to "
-            f"{stage_label(stage.key)}."
+            else gettext(
+                language,
+                ":arrow_right: Deal #{id} moved from {before} to {after}.",
+                id=deal.id,
+                before=stage_label(WON.key, language),
+                after=stage_label(stage.key, language),
+            )
         )
         if cancelled:
-            headline = f"{moved} Cancelled what was not yet paid: {cancelled_text(cancelled)}."
+            headline = gettext(
+                language,
+                "{moved} Cancelled what was not yet paid: {cancelled}.",
+                moved=moved,
+                cancelled=cancelled_text(cancelled, language),
+            )
         else:
-            owed = format_money(payments.owed_on(session, deal), deal.currency)
-            headline = (
-                f"{moved} Its payment schedule stays: {owed} still "
-                "owed, still in payment alerts, the digest and Home. To cancel it: "
-                f"`/deal #{deal.id} payments cancel`."
+            owed = format_money(language, payments.owed_on(session, deal), deal.currency)
+            headline = gettext(
+                language,
+                "{moved} Its payment schedule stays: {owed} still owed, still in payment "
+                "alerts, the digest and Home. To cancel it: `/deal #{id} payments cancel`.",
+                moved=moved,
+                owed=owed,
+                id=deal.id,
             )
         return f"deal:{deal.id}"
 
     try:
         _, first = ctx.db.run_once(key, apply)
     except NotAllowed as refusal:
-        return refused(refusal)
+        return refused(refusal, language)
     if first and cancelled:
         what = "marked it lost" if stage == LOST else f"moved it to {stage.label}"
         redraw_cancelled(
@@ -457,49 +520,80 @@ def _leave_won(
 
 
 def _apply_change(
-    session: Session, deal: Deal, command: DealChange, actor: Actor, today: date
+    session: Session,
+    deal: Deal,
+    command: DealChange,
+    actor: Actor,
+    today: date,
+    language: Language,
 ) -> str:
     """Make the change and say what happened, in one line."""
     me = person_by_id(session, actor.person_id)
-    name = f"Deal #{deal.id}"
+    deal_id = deal.id
     if isinstance(command, DealWon | DealSetStage):
         stage = WON if isinstance(command, DealWon) else command.stage
         before = deal.stage
         if not deals.change_stage(session, deal, stage.key, me):
-            return f"{name} is already {stage_label(stage.key)}."
+            return gettext(
+                language,
+                "Deal #{id} is already {stage}.",
+                id=deal_id,
+                stage=stage_label(stage.key, language),
+            )
         if stage == WON:
-            return f":tada: {name} is won! Congratulations."
-        return f":arrow_right: {name} moved from {stage_label(before)} to {stage_label(stage.key)}."
+            return gettext(language, ":tada: Deal #{id} is won! Congratulations.", id=deal_id)
+        return gettext(
+            language,
+            ":arrow_right: Deal #{id} moved from {before} to {after}.",
+            id=deal_id,
+            before=stage_label(before, language),
+            after=stage_label(stage.key, language),
+        )
     if isinstance(command, DealLost):
         deals.change_stage(session, deal, LOST.key, me, lost_reason=command.reason)
-        return f"{name} marked lost: {command.reason}"
+        return gettext(
+            language, "Deal #{id} marked lost: {reason}", id=deal_id, reason=command.reason
+        )
     if isinstance(command, DealSetAmount):
-        _within_schedule(session, deal, command)
-        was = format_money(deal.amount, deal.currency)
+        _within_schedule(session, deal, command, language)
+        was = format_money(language, deal.amount, deal.currency)
         deals.update_deal(
             session, deal, me, amount=command.amount.value, currency=command.amount.currency
         )
-        return f"{name} amount set to {format_money(deal.amount, deal.currency)} (was {was})."
+        return gettext(
+            language,
+            "Deal #{id} amount set to {amount} (was {was}).",
+            id=deal_id,
+            amount=format_money(language, deal.amount, deal.currency),
+            was=was,
+        )
     if isinstance(command, DealSetClose):
         deals.update_deal(session, deal, me, expected_close=command.close)
-        return f"{name} expected close set to {day(command.close)}." + past_close_warning(
-            command.close, today
-        )
+        return gettext(
+            language,
+            "Deal #{id} expected close set to {day}.",
+            id=deal_id,
+            day=day(command.close, language),
+        ) + past_close_warning(command.close, today, language)
     deals.add_note(session, deal, me, command.text)
-    return f":memo: Note added to {name}."
+    return gettext(language, ":memo: Note added to Deal #{id}.", id=deal_id)
 
 
-def past_close_warning(close: date | None, today: date) -> str:
+def past_close_warning(close: date | None, today: date, language: Language = ENGLISH) -> str:
     """A date that has passed is kept (a rep may be catching up), but never silently."""
     if close is None or close >= today:
         return ""
-    return (
-        f"\n:warning: {day(close)} has already passed, so the deal counts as overdue to close. "
-        "If that was a typo, set the date again."
+    return "\n" + gettext(
+        language,
+        ":warning: {day} has already passed, so the deal counts as overdue to close. "
+        "If that was a typo, set the date again.",
+        day=day(close, language),
     )
 
 
-def _within_schedule(session: Session, deal: Deal, command: DealSetAmount) -> None:
+def _within_schedule(
+    session: Session, deal: Deal, command: DealSetAmount, language: Language
+) -> None:
     """A deal is never worth less than its payment terms, nor in another currency."""
     schedule = payments.instalments_of(session, deal.id)
     if not schedule:
@@ -509,13 +603,19 @@ def _within_schedule(session: Session, deal: Deal, command: DealSetAmount) -> No
     scheduled = payments.scheduled(session, deal)
 
     def money(value: Decimal) -> str:
-        return format_money(value, deal.currency)
+        return format_money(language, value, deal.currency)
 
     if currency != deal.currency:
         raise Refused(
-            f"Deal #{deal.id} has payment terms in {deal.currency} ({money(scheduled)}), so its "
-            f"amount stays in {deal.currency}. Change the schedule first: cancel what is not yet "
-            "paid, then set the amount and add new instalments.",
+            gettext(
+                language,
+                "Deal #{id} has payment terms in {currency} ({scheduled}), so its amount stays "
+                "in {currency}. Change the schedule first: cancel what is not yet paid, then "
+                "set the amount and add new instalments.",
+                id=deal.id,
+                currency=deal.currency,
+                scheduled=money(scheduled),
+            ),
             example=example,
         )
     if command.amount.value >= scheduled:
@@ -524,31 +624,49 @@ def _within_schedule(session: Session, deal: Deal, command: DealSetAmount) -> No
     new = money(command.amount.value)
     if command.amount.value < paid:
         raise Refused(
-            f"{money(paid)} of deal #{deal.id} is already paid, so it can't be worth {new}: "
-            "a deal is worth at least what was received for it.",
+            gettext(
+                language,
+                "{paid} of deal #{id} is already paid, so it can't be worth {new}: a deal is "
+                "worth at least what was received for it.",
+                paid=money(paid),
+                id=deal.id,
+                new=new,
+            )
         )
     raise Refused(
-        f"Deal #{deal.id} has {money(scheduled)} scheduled in its payment terms, more than "
-        f"{new}. Change the schedule first: `/deal #{deal.id} payments cancel` cancels what is "
-        f"not yet paid ({money(scheduled - paid)}); then set the amount "
-        f"(`/deal #{deal.id} amount {typed_amount(command.amount.value)}`) and add the new "
-        f"instalments (`/deal #{deal.id} payment <amount> due <date>`).",
+        gettext(
+            language,
+            "Deal #{id} has {scheduled} scheduled in its payment terms, more than {new}. Change "
+            "the schedule first: `/deal #{id} payments cancel` cancels what is not yet paid "
+            "({unpaid}); then set the amount (`/deal #{id} amount {typed}`) and add the new "
+            "instalments (`/deal #{id} payment <amount> due <date>`).",
+            id=deal.id,
+            scheduled=money(scheduled),
+            new=new,
+            unpaid=money(scheduled - paid),
+            typed=typed_amount(command.amount.value),
+        ),
         example=example,
     )
 
 
 def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Message:
     """The id of the one deal `ref` names that the actor may see, or the answer to give."""
+    language = _language(ctx, actor)
     with ctx.db.reading() as session:
         if ref.deal_id is not None:
             deal = deals.get_deal(session, ref.deal_id)
             if deal is None:
-                return problem(f"There is no deal #{ref.deal_id}.", "/deal list")
+                missing = gettext(language, "There is no deal #{id}.", id=ref.deal_id)
+                return problem(missing, "/deal list", language)
             if not actor.may_see(deal.owner_id):
-                return problem(
-                    f"Deal #{ref.deal_id} belongs to someone else: only its owner, their "
-                    "manager or an admin can see or change it."
+                refusal = gettext(
+                    language,
+                    "Deal #{id} belongs to someone else: only its owner, their manager or an "
+                    "admin can see or change it.",
+                    id=ref.deal_id,
                 )
+                return problem(refusal, language=language)
             return deal.id
         matches = deals.find_deals(session, ref.text or "", actor.visible_owners(), MAX_CHOICES + 1)
         open_matches = [deal for deal in matches if STAGES[deal.stage].is_open]
@@ -556,8 +674,9 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
         if len(candidates) == 1:
             return candidates[0].id
         if not candidates:
-            return problem(f"No deal you can see matches “{ref.text}”.", "/deal list")
-        return deal_choices(candidates, rest, str(ref))
+            none = gettext(language, "No deal you can see matches “{ref}”.", ref=ref.text)
+            return problem(none, "/deal list", language)
+        return deal_choices(candidates, rest, str(ref), language)
 
 
 def _rest_after_ref(text: str, ref: DealRef) -> str:
@@ -567,15 +686,16 @@ def _rest_after_ref(text: str, ref: DealRef) -> str:
 
 
 def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = None) -> Message:
+    language = _language(ctx, actor)
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
-            return notice(f"Deal #{deal_id} no longer exists.")
+            return notice(gettext(language, "Deal #{id} no longer exists.", id=deal_id))
         # Overdue on the owner's calendar, as the alerts count it, whoever asks.
         today = ctx.today_for(deal.owner)
         instalments = payments.instalments_of(session, deal.id)
         summary = (
-            payments_summary(instalments, payments.payments_of(session, deal.id), today)
+            payments_summary(instalments, payments.payments_of(session, deal.id), today, language)
             if instalments
             else None
         )
@@ -587,24 +707,29 @@ def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = No
             may_change=actor.may_change(deal.owner_id),
             headline=headline,
             payments=summary,
+            language=language,
         )
 
 
 def _deal_from_modal(
-    values: dict[str, Any], default_currency: str
+    values: dict[str, Any], default_currency: str, language: Language
 ) -> tuple[NewDeal | None, dict[str, str]]:
     errors: dict[str, str] = {}
     customer = selected_customer(values, "customer")
     if customer is None:
-        errors["customer"] = CUSTOMER_MISSING
+        errors["customer"] = gettext(language, CUSTOMER_MISSING)
     title = typed(values, "title")
     if title is None:
-        errors["title"] = "Give the deal a short title, e.g. “Renewal 2027”."
+        errors["title"] = gettext(language, "Give the deal a short title, e.g. “Renewal 2027”.")
     amount = None
     try:
         amount = parse_amount(typed(values, "amount") or "")
     except ParseError as error:
-        errors["amount"] = f"{error.message} For example: 120000, 120k or $1.2m."
+        errors["amount"] = gettext(
+            language,
+            "{problem} For example: 120000, 120k or $1.2m.",
+            problem=error.message_in(language),
+        )
     stage = find_stage(selected_value(values, "stage") or DEFAULT_STAGE.key) or DEFAULT_STAGE
     if errors or customer is None or title is None or amount is None:
         return None, errors

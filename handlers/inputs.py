@@ -15,7 +15,8 @@ from blocks.common import problem
 from parsing.dates import date_in_range, out_of_range_message
 from parsing.deal_command import MAX_CUSTOMER_CHARS
 from parsing.text import clean_text, name_too_long
-from translations import msg
+from runtime.readers import reader_language
+from translations import Language, Text, marked, msg, render
 
 Values = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def selected_value(values: Values, block_id: str) -> str | None:
     return option.get("value")
 
 
-CUSTOMER_MISSING = "Choose a customer, or type a new name and pick “New customer”."
+CUSTOMER_MISSING = marked("Choose a customer, or type a new name and pick “New customer”.")
 
 
 def selected_customer(values: Values, block_id: str) -> str | None:
@@ -76,8 +77,8 @@ DATE_EXAMPLE = "2026-12-15"
 class MalformedRequest(ValueError):
     """A button or form value the bot never made (a stale or forged payload)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text | str) -> None:
+        super().__init__(str(message))
         self.message = message
 
 
@@ -86,7 +87,9 @@ def whole_id(value: object) -> int:
     text = str(value if value is not None else "")
     if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID:
         return int(text)
-    raise MalformedRequest("That button is out of date. Run the command again for a fresh one.")
+    raise MalformedRequest(
+        msg("That button is out of date. Run the command again for a fresh one.")
+    )
 
 
 def clean_payload(req: BoltRequest, next_: Callable[[], None]) -> None:
@@ -110,7 +113,9 @@ def refuse_malformed_values(app: App) -> Callable[..., BoltResponse | None]:
     def refuse(req: BoltRequest, next_: Callable[[], None]) -> BoltResponse | None:
         body = req.body
         if body.get("type") == "view_submission":
-            errors = form_errors(body.get("view") or {})
+            errors = form_errors(
+                body.get("view") or {}, lambda: reader_language(req.context.user_id)
+            )
             if errors:
                 return BoltResponse(
                     status=200,
@@ -121,7 +126,8 @@ def refuse_malformed_values(app: App) -> Callable[..., BoltResponse | None]:
             refusal = next_problem(_picked_dates(body.get("actions") or []))
             if refusal is not None:
                 # Answered on the listeners' pool, after the ack, like every listener's reply.
-                answer = problem(refusal, DATE_EXAMPLE)
+                language = reader_language(req.context.user_id)
+                answer = problem(render(language, refusal), DATE_EXAMPLE, language)
                 app.listener_runner.listener_executor.submit(_tell, req, answer)
                 return BoltResponse(status=200, body="")
         next_()
@@ -140,34 +146,44 @@ def _tell(req: BoltRequest, answer: dict[str, Any]) -> None:
         log.exception("could not tell the person why their press was refused")
 
 
-def form_errors(view: dict[str, Any]) -> dict[str, str]:
-    """What to show under each field of a submitted form whose value can't be taken."""
+def form_errors(
+    view: dict[str, Any], language_of: Callable[[], Language] = lambda: "en"
+) -> dict[str, str]:
+    """What to show under each field of a submitted form whose value can't be taken, in the
+    language `language_of` gives (asked only when there is something to show)."""
     elements = dict(_input_elements(view))
     values = ((view.get("state") or {}).get("values")) or {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Text] = {}
     for block_id, actions in values.items():
         for state in (actions or {}).values():
             error = _field_error(state, elements.get(block_id, {}))
             if error is not None:
                 errors[block_id] = error
-    return errors
+    if not errors:
+        return {}
+    language = language_of()
+    return {block_id: error.render(language) for block_id, error in errors.items()}
 
 
-def next_problem(problems: Iterable[str | None]) -> str | None:
+def next_problem(problems: Iterable[Text | None]) -> Text | None:
     return next((found for found in problems if found is not None), None)
 
 
-def _field_error(state: Any, element: dict[str, Any]) -> str | None:
+def _field_error(state: Any, element: dict[str, Any]) -> Text | None:
     if not isinstance(state, dict):
-        return "Fill this in again."
+        return msg("Fill this in again.")
     if "value" in state and state["value"] is not None:
         value = state["value"]
         if not isinstance(value, str):
-            return "Type this again."
+            return msg("Type this again.")
         declared = element.get("max_length")
         limit = min(declared, MAX_INPUT_CHARS) if isinstance(declared, int) else MAX_INPUT_CHARS
         if len(value) > limit:
-            return f"Keep this to {limit:,} characters or fewer; it has {len(value):,}."
+            return msg(
+                "Keep this to {limit} characters or fewer; it has {length}.",
+                limit=f"{limit:,}",
+                length=f"{len(value):,}",
+            )
     if "selected_date" in state:
         return _date_problem(state["selected_date"])
     option = state.get("selected_option")
@@ -175,12 +191,11 @@ def _field_error(state: Any, element: dict[str, Any]) -> str | None:
     if not (option is None or _is_option(option)) or not (
         options is None or (isinstance(options, list) and all(map(_is_option, options)))
     ):
-        return "Choose this again."
+        return msg("Choose this again.")
     if isinstance(option, dict) and state.get("type") == "external_select":
-        too_long = name_too_long(
+        return name_too_long(
             msg("The customer's name"), str(option.get("value", "")), MAX_CUSTOMER_CHARS
         )
-        return None if too_long is None else str(too_long)
     return None
 
 
@@ -188,19 +203,19 @@ def _is_option(option: object) -> bool:
     return isinstance(option, dict) and isinstance(option.get("value"), str)
 
 
-def _picked_dates(actions: list[Any]) -> Iterator[str | None]:
+def _picked_dates(actions: list[Any]) -> Iterator[Text | None]:
     for action in actions:
         if isinstance(action, dict) and "selected_date" in action:
             yield _date_problem(action["selected_date"])
 
 
-def _date_problem(picked: object) -> str | None:
+def _date_problem(picked: object) -> Text | None:
     if picked is None:
         return None
     day = _iso_date(picked)
     if day is None:
-        return f"Pick a date from the calendar, like {DATE_EXAMPLE}."
-    return None if date_in_range(day) else str(out_of_range_message(day))
+        return msg("Pick a date from the calendar, like {example}.", example=DATE_EXAMPLE)
+    return None if date_in_range(day) else out_of_range_message(day)
 
 
 def _iso_date(picked: object) -> date | None:

@@ -55,6 +55,7 @@ from store import deals, payments
 from store.db import record_id
 from store.models import Deal, Instalment
 from store.people import person_by_id
+from translations import ENGLISH, Language, Text, render
 
 NOT_YOURS = (
     "only its owner, their manager or an admin can record payments, snooze its alerts or add notes."
@@ -64,13 +65,14 @@ NOT_YOURS = (
 class Refused(NotAllowed):
     """A change that can't be made, with a correct example to copy when there is one."""
 
-    def __init__(self, message: str, example: str | None = None) -> None:
+    def __init__(self, message: Text | str, example: str | None = None) -> None:
         super().__init__(message)
         self.example = example
 
 
-def refused(refusal: NotAllowed) -> Message:
-    return problem(refusal.message, getattr(refusal, "example", None))
+def refused(refusal: NotAllowed, language: Language = ENGLISH) -> Message:
+    """The refusal, with its example, in the reader's language."""
+    return problem(render(language, refusal.message), getattr(refusal, "example", None), language)
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -17,11 +17,13 @@ from blocks.common import Message, notice, problem
 from handlers.inputs import MalformedRequest
 from runtime.inbox import AcceptedForLater, DurableAck, ReplyChannel
 from runtime.metrics import LISTENER_FAILURES
+from runtime.readers import reader_language
 from store.guard import TextRefused
+from translations import Language, gettext, marked, render
 
 log = logging.getLogger(__name__)
 Listener = TypeVar("Listener", bound=Callable[..., Any])
-SORRY = (
+SORRY = marked(
     ":face_with_head_bandage: Sorry, something went wrong on our side and nothing was saved. "
     "Please try again in a moment; if it keeps happening, tell your Slack admin."
 )
@@ -67,7 +69,7 @@ def apologise(
     """Tell the person something failed (never how: that goes to the log)."""
     log.error("listener failed: %s", error, exc_info=error)
     LISTENER_FAILURES.inc()
-    tell(body, respond, client, notice(SORRY))
+    tell(body, respond, client, notice(gettext(_reader(body), SORRY)))
 
 
 def refuse(
@@ -78,12 +80,24 @@ def refuse(
 ) -> None:
     """Tell the person what the bot could not take; the transaction has rolled back."""
     log.info("refused a request: %s", refusal.message)
-    tell(body, respond, client, problem(f"{refusal.message} Nothing was saved."))
+    language = _reader(body)
+    text = gettext(
+        language, "{refusal} Nothing was saved.", refusal=render(language, refusal.message)
+    )
+    tell(body, respond, client, problem(text, language=language))
+
+
+def _reader(body: dict[str, Any]) -> Language:
+    return reader_language(_user_id(body))
+
+
+def _user_id(body: dict[str, Any]) -> str | None:
+    return (body.get("user") or {}).get("id") or body.get("user_id")
 
 
 def tell(body: dict[str, Any], respond: Respond | None, client: WebClient, answer: Message) -> None:
     """An ephemeral answer where the payload allows one, else a DM; never raises."""
-    user_id = (body.get("user") or {}).get("id") or body.get("user_id")
+    user_id = _user_id(body)
     try:
         # Bolt hands every listener a `respond`, even when the payload has no response_url
         # (form submissions, Home buttons); only ReplyChannel falls back to a DM itself.

@@ -23,7 +23,6 @@ from parsing.team_command import (
     TeamHelp,
     TeamList,
     TeamPeopleChange,
-    TeamRemoveMembers,
     TeamSetCaseReview,
     TeamSetChannel,
     TeamSetHolidays,
@@ -42,18 +41,30 @@ from services.overrides import effective_settings
 from store import teams
 from store.db import record_id
 from store.models import Person, Team
-from translations import LANGUAGE_NAMES, Language, language_for_team
+from translations import (
+    ENGLISH,
+    LANGUAGE_NAMES,
+    Language,
+    gettext,
+    language_for_team,
+    marked,
+    msg,
+    ngettext,
+    render,
+)
 
 TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage
 TeamChange = TeamPeopleChange | TeamSetting
-ALREADY_DONE = "This change was already made."
+ALREADY_DONE = marked("This change was already made.")
 
 
 class NoSuchTeam(NotAllowed):
     """The command names a team that doesn't exist; shown with an example to copy."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"There is no team called “{name[:80]}”. `/team` lists every team.")
+        super().__init__(
+            msg("There is no team called “{name}”. `/team` lists every team.", name=name[:80])
+        )
         self.example = "/team"
 
 
@@ -66,22 +77,23 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         person = ctx.people.person(command["user_id"])
         actor = ctx.people.actor(person)
+        language = ctx.language_for(person)
         try:
             parsed = parse_team_command(command_text(command))
         except ParseError as error:
-            reply(respond, parse_problem(error, ctx.language_for(person)))
+            reply(respond, parse_problem(error, language))
             return
         key = f"command:{command['trigger_id']}"
         try:
-            answer = _answer(ctx, actor, person, parsed, key)
+            answer = _answer(ctx, actor, person, parsed, key, language)
         except NotAllowed as refusal:
-            answer = refused(refusal)
+            answer = refused(refusal, language)
         reply(respond, answer)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
-def refused(refusal: NotAllowed) -> Message:
-    return problem(refusal.message, getattr(refusal, "example", None))
+def refused(refusal: NotAllowed, language: Language = ENGLISH) -> Message:
+    return problem(render(language, refusal.message), getattr(refusal, "example", None), language)
 
 
 def run_once(ctx: BotContext, key: str, work: Callable[[Session], str]) -> tuple[str, bool]:
@@ -97,42 +109,62 @@ def run_once(ctx: BotContext, key: str, work: Callable[[Session], str]) -> tuple
 
 
 def _answer(
-    ctx: BotContext, actor: Actor, person: Person, command: TeamCommand, key: str
+    ctx: BotContext,
+    actor: Actor,
+    person: Person,
+    command: TeamCommand,
+    key: str,
+    language: Language,
 ) -> Message:
     match command:
         case TeamHelp():
-            return team_help()
+            return team_help(language)
         case TeamList():
             with ctx.db.transaction() as session:
-                return team_list(teams.all_teams(session))
+                return team_list(teams.all_teams(session), language)
         case TeamShow(team=name):
             with ctx.db.transaction() as session:
-                return team_card(_team(session, name))
+                return team_card(_team(session, name), language=language)
         case TeamCreate(name=name):
-            return _create(ctx, actor, name, key)
+            return _create(ctx, actor, name, key, language)
         case _:
-            return _change(ctx, actor, person, command, key)
+            return _change(ctx, actor, person, command, key, language)
 
 
-def _create(ctx: BotContext, actor: Actor, name: str, key: str) -> Message:
+def _create(ctx: BotContext, actor: Actor, name: str, key: str, language: Language) -> Message:
     if not actor.is_admin:
-        raise NotAllowed("Only an admin can create teams. Ask one of the bot's admins.")
+        raise NotAllowed(msg("Only an admin can create teams. Ask one of the bot's admins."))
 
     def create(session: Session) -> str:
         existing = teams.get_team(session, name)
         if existing is not None:
-            raise NotAllowed(f"There is already a team called “{existing.name}”.")
+            raise NotAllowed(msg("There is already a team called “{name}”.", name=existing.name))
         return f"team:{teams.create_team(session, name, actor.slack_user_id).id}"
 
     ref, first = run_once(ctx, key, create)
-    headline = f":sparkles: Team *{escape(name)}* created." if first else ALREADY_DONE
+    headline = (
+        gettext(language, ":sparkles: Team *{name}* created.", name=escape(name))
+        if first
+        else gettext(language, ALREADY_DONE)
+    )
     example = escape(team_ref(name))
-    notes = (f"Next: `/team {example} manager @person` and `/team {example} add @person`.",)
-    return _card(ctx, ref, headline, notes if first else ())
+    notes = (
+        gettext(
+            language,
+            "Next: `/team {team} manager @person` and `/team {team} add @person`.",
+            team=example,
+        ),
+    )
+    return _card(ctx, ref, headline, notes if first else (), language)
 
 
 def _change(
-    ctx: BotContext, actor: Actor, person: Person, command: TeamChange, key: str
+    ctx: BotContext,
+    actor: Actor,
+    person: Person,
+    command: TeamChange,
+    key: str,
+    language: Language,
 ) -> Message:
     # Checked before anyone is looked up, so a refusal creates no one.
     with ctx.db.transaction() as session:
@@ -141,7 +173,7 @@ def _change(
     if not isinstance(command, TeamSetting):
         people = [ctx.people.person(user_id) for user_id in command.user_ids]
     today = ctx.today_for(person)
-    headline, notes = ALREADY_DONE, ()
+    headline, notes = gettext(language, ALREADY_DONE), ()
     settings = effective_settings(ctx)  # the defaults in force, for the confirmation
 
     def apply(session: Session) -> str:
@@ -149,22 +181,22 @@ def _change(
         team = _team(session, command.team)
         _require(actor, team, command)
         if isinstance(command, TeamSetChannel):
-            headline, notes = _set_channel(session, team, command.channel_id, actor)
+            headline, notes = _set_channel(session, team, command.channel_id, actor, language)
         elif isinstance(command, TeamSetHolidays):
-            headline, notes = _set_holidays(session, team, command.country, actor)
+            headline, notes = _set_holidays(session, team, command.country, actor, language)
         elif isinstance(command, TeamSetCaseReview):
-            headline, notes = _set_case_review(session, team, command, actor, settings)
+            headline, notes = _set_case_review(session, team, command, actor, settings, language)
         elif isinstance(command, TeamSetLanguage):
-            headline, notes = _set_language(ctx, session, team, command.language, actor)
+            headline, notes = _set_language(ctx, session, team, command.language, actor, language)
         else:
             ids = [p.id for p in people]
-            headline, notes = _change_people(session, team, command, ids, today, actor)
+            headline, notes = _change_people(session, team, command, ids, today, actor, language)
         return f"team:{team.id}"
 
     ref, first = run_once(ctx, key, apply)
     if not first:  # what a racing delivery's rolled-back attempt found is no news
-        headline, notes = ALREADY_DONE, ()
-    return _card(ctx, ref, headline, notes)
+        headline, notes = gettext(language, ALREADY_DONE), ()
+    return _card(ctx, ref, headline, notes, language)
 
 
 def _require(actor: Actor, team: Team, command: TeamChange) -> None:
@@ -172,15 +204,21 @@ def _require(actor: Actor, team: Team, command: TeamChange) -> None:
     if actor.is_admin:
         return
     if isinstance(command, TeamAddManagers | TeamUnmanage):
-        raise NotAllowed("Only an admin can name or remove a team's managers.")
+        raise NotAllowed(msg("Only an admin can name or remove a team's managers."))
     if not teams.is_manager_of(team, actor.person_id):
         what = {
-            TeamSetChannel: "channel",
-            TeamSetHolidays: "holidays",
-            TeamSetCaseReview: "case-review time",
-            TeamSetLanguage: "language",
-        }.get(type(command), "members")
-        raise NotAllowed(f"Only {team.name}'s managers or an admin can change its {what}.")
+            TeamSetChannel: msg("channel"),
+            TeamSetHolidays: msg("holidays"),
+            TeamSetCaseReview: msg("case-review time"),
+            TeamSetLanguage: msg("language"),
+        }.get(type(command), msg("members"))
+        raise NotAllowed(
+            msg(
+                "Only {team}'s managers or an admin can change its {what}.",
+                team=team.name,
+                what=what,
+            )
+        )
 
 
 def _change_people(
@@ -190,6 +228,7 @@ def _change_people(
     person_ids: list[int],
     today: date,
     actor: Actor,
+    language: Language,
 ) -> tuple[str, tuple[str, ...]]:
     """Make the change for each person; the headline and notes saying what happened."""
     adding = isinstance(command, TeamAddManagers | TeamAddMembers)
@@ -206,83 +245,186 @@ def _change_people(
             teams.refresh_role(session, person)
         (changed if done else unchanged).append(user(person.slack_user_id))
     name = f"*{escape(team.name)}*"
-    headline = {
-        TeamAddManagers: f":crown: {_and(changed)} now {_verb(changed, 'manages', 'manage')} "
-        f"{name}.",
-        TeamUnmanage: f"{_and(changed)} no longer {_verb(changed, 'manages', 'manage')} {name}.",
-        TeamAddMembers: f":wave: Added {_and(changed)} to {name}.",
-        TeamRemoveMembers: f"Removed {_and(changed)} from {name}.",
-    }[type(command)]
-    was = _verb(unchanged, "was", "were")
-    note = {
-        TeamAddManagers: f"{_and(unchanged)} already {_verb(unchanged, 'manages', 'manage')} it.",
-        TeamUnmanage: f"{_and(unchanged)} {was} not one of its managers.",
-        TeamAddMembers: f"{_and(unchanged)} {was} already on it.",
-        TeamRemoveMembers: f"{_and(unchanged)} {was} not on it.",
-    }[type(command)]
+    done, kept = _and(changed, language), _and(unchanged, language)
+    n, kept_n = len(changed), len(unchanged)
+    if isinstance(command, TeamAddManagers):
+        headline = ngettext(
+            language,
+            ":crown: {people} now manages {team}.",
+            ":crown: {people} now manage {team}.",
+            n,
+            people=done,
+            team=name,
+        )
+        note = ngettext(
+            language,
+            "{people} already manages it.",
+            "{people} already manage it.",
+            kept_n,
+            people=kept,
+        )
+    elif isinstance(command, TeamUnmanage):
+        headline = ngettext(
+            language,
+            "{people} no longer manages {team}.",
+            "{people} no longer manage {team}.",
+            n,
+            people=done,
+            team=name,
+        )
+        note = ngettext(
+            language,
+            "{people} was not one of its managers.",
+            "{people} were not one of its managers.",
+            kept_n,
+            people=kept,
+        )
+    elif isinstance(command, TeamAddMembers):
+        headline = gettext(language, ":wave: Added {people} to {team}.", people=done, team=name)
+        note = ngettext(
+            language,
+            "{people} was already on it.",
+            "{people} were already on it.",
+            kept_n,
+            people=kept,
+        )
+    else:
+        headline = gettext(language, "Removed {people} from {team}.", people=done, team=name)
+        note = ngettext(
+            language,
+            "{people} was not on it.",
+            "{people} were not on it.",
+            kept_n,
+            people=kept,
+        )
     if not changed:
-        return f"Nothing changed in {name}: {note}", ()
+        return gettext(language, "Nothing changed in {team}: {note}", team=name, note=note), ()
     return headline, (note,) if unchanged else ()
 
 
 def _set_channel(
-    session: Session, team: Team, channel_id: str | None, actor: Actor
+    session: Session, team: Team, channel_id: str | None, actor: Actor, language: Language
 ) -> tuple[str, tuple[str, ...]]:
     name = f"*{escape(team.name)}*"
     if team.channel_id == channel_id:
-        where = f"<#{channel_id}>" if channel_id else "no channel"
-        return f"Nothing changed: {name} already uses {where}.", ()
+        where = f"<#{channel_id}>" if channel_id else gettext(language, "no channel")
+        return gettext(
+            language, "Nothing changed: {team} already uses {where}.", team=name, where=where
+        ), ()
     teams.set_channel(session, team, channel_id, actor.slack_user_id)
     if channel_id is None:
-        return f"{name} has no channel now: its manager digest goes to each manager by DM.", ()
+        return gettext(
+            language,
+            "{team} has no channel now: its manager digest goes to each manager by DM.",
+            team=name,
+        ), ()
     return (
-        f":loudspeaker: {name}'s manager digest now goes to <#{channel_id}>.",
-        ("Make sure the bot is in that channel: type `/invite @salesbot` there.",),
+        gettext(
+            language,
+            ":loudspeaker: {team}'s manager digest now goes to {channel}.",
+            team=name,
+            channel=f"<#{channel_id}>",
+        ),
+        (
+            gettext(
+                language, "Make sure the bot is in that channel: type `/invite @salesbot` there."
+            ),
+        ),
     )
 
 
 def _set_holidays(
-    session: Session, team: Team, country: str | None, actor: Actor
+    session: Session, team: Team, country: str | None, actor: Actor, language: Language
 ) -> tuple[str, tuple[str, ...]]:
     name = f"*{escape(team.name)}*"
     if team.holiday_country == country:
-        return f"Nothing changed: {name} already uses {country or 'the default holidays'}.", ()
+        holidays = country or gettext(language, "the default holidays")
+        return gettext(
+            language,
+            "Nothing changed: {team} already uses {holidays}.",
+            team=name,
+            holidays=holidays,
+        ), ()
     teams.set_holiday_country(session, team, country, actor.slack_user_id)
     if country is None:
-        return f"{name} now follows the bot's default public holidays.", ()
-    return f":calendar: {name}'s working days now skip {country} public holidays.", ()
+        return gettext(
+            language, "{team} now follows the bot's default public holidays.", team=name
+        ), ()
+    return gettext(
+        language,
+        ":calendar: {team}'s working days now skip {country} public holidays.",
+        team=name,
+        country=country,
+    ), ()
 
 
 def _set_language(
-    ctx: BotContext, session: Session, team: Team, language: Language | None, actor: Actor
+    ctx: BotContext,
+    session: Session,
+    team: Team,
+    chosen: Language | None,
+    actor: Actor,
+    language: Language,
 ) -> tuple[str, tuple[str, ...]]:
     name = f"*{escape(team.name)}*"
-    shown = LANGUAGE_NAMES[language_for_team(language, ctx.settings.default_language)]
-    if team.language == language:
-        return f"Nothing changed: {name} already posts in {shown}.", ()
-    teams.set_language(session, team, language, actor.slack_user_id)
-    if language is None:
-        return f"{name} now posts in the bot's default language, {shown}.", ()
+    shown = LANGUAGE_NAMES[language_for_team(chosen, ctx.settings.default_language)]
+    if team.language == chosen:
+        return gettext(
+            language, "Nothing changed: {team} already posts in {shown}.", team=name, shown=shown
+        ), ()
+    teams.set_language(session, team, chosen, actor.slack_user_id)
+    if chosen is None:
+        return gettext(
+            language,
+            "{team} now posts in the bot's default language, {shown}.",
+            team=name,
+            shown=shown,
+        ), ()
     return (
-        f":speech_balloon: {name}'s channel messages (digests, case cards, alerts) are now "
-        f"in {shown}.",
-        ("People still get their own DMs in their own language (`/lang`).",),
+        gettext(
+            language,
+            ":speech_balloon: {team}'s channel messages (digests, case cards, alerts) are now "
+            "in {shown}.",
+            team=name,
+            shown=shown,
+        ),
+        (gettext(language, "People still get their own DMs in their own language (`/lang`)."),),
     )
 
 
 def _set_case_review(
-    session: Session, team: Team, command: TeamSetCaseReview, actor: Actor, settings: Settings
+    session: Session,
+    team: Team,
+    command: TeamSetCaseReview,
+    actor: Actor,
+    settings: Settings,
+    language: Language,
 ) -> tuple[str, tuple[str, ...]]:
     name = f"*{escape(team.name)}*"
     at = f"{command.at:%H:%M}" if command.at else None
     weekday = settings.case_prompt_weekday if command.weekday is None else command.weekday
-    when = f"on {WEEKDAY_NAMES[weekday]}s at {at or f'{settings.case_prompt_time:%H:%M}'}"
+    when = gettext(
+        language,
+        "on {weekday}s at {time}",
+        weekday=gettext(language, WEEKDAY_NAMES[weekday]),
+        time=at or f"{settings.case_prompt_time:%H:%M}",
+    )
     if (team.case_prompt_weekday, team.case_prompt_time) == (command.weekday, at):
-        return f"Nothing changed: {name} already gets its case-review prompt {when}.", ()
+        return gettext(
+            language,
+            "Nothing changed: {team} already gets its case-review prompt {when}.",
+            team=name,
+            when=when,
+        ), ()
     teams.set_case_review(session, team, command.weekday, at, actor.slack_user_id)
     return (
-        f":memo: {name}'s reps now get the weekly case-review prompt {when}, "
-        "each in their own time zone.",
+        gettext(
+            language,
+            ":memo: {team}'s reps now get the weekly case-review prompt {when}, "
+            "each in their own time zone.",
+            team=name,
+            when=when,
+        ),
         (),
     )
 
@@ -294,19 +436,22 @@ def _team(session: Session, name: str) -> Team:
     return team
 
 
-def _card(ctx: BotContext, ref: str, headline: str, notes: tuple[str, ...]) -> Message:
+def _card(
+    ctx: BotContext, ref: str, headline: str, notes: tuple[str, ...], language: Language
+) -> Message:
     with ctx.db.transaction() as session:
         team = teams.team_by_id(session, record_id(ref))
         if team is None:
-            return notice("That team no longer exists.")
-        return team_card(team, headline=headline, notes=notes)
+            return notice(gettext(language, "That team no longer exists."))
+        return team_card(team, headline=headline, notes=notes, language=language)
 
 
-def _and(mentions: list[str]) -> str:
+def _and(mentions: list[str], language: Language) -> str:
     if len(mentions) <= 1:
         return "".join(mentions)
-    return ", ".join(mentions[:-1]) + " and " + mentions[-1]
-
-
-def _verb(subjects: list[str], one: str, many: str) -> str:
-    return one if len(subjects) == 1 else many
+    return gettext(
+        language,
+        "{people} and {last}",
+        people=gettext(language, ", ").join(mentions[:-1]),
+        last=mentions[-1],
+    )

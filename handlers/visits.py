@@ -38,6 +38,7 @@ from store import visits
 from store.db import record_id
 from store.models import Visit
 from store.visits import VisitFields
+from translations import Language, gettext, msg, render
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -49,9 +50,11 @@ def register(app: App, ctx: BotContext) -> None:
         user_id, text = command["user_id"], command_text(command)
         if not text.strip():
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
-            today = ctx.today_for(ctx.people.known(user_id))
+            known = ctx.people.known(user_id)
+            today, language = ctx.today_for(known), ctx.language_for(known)
             context = ModalContext(response_url=command.get("response_url"))
-            client.views_open(trigger_id=command["trigger_id"], view=visit_modal(today, context))
+            view = visit_modal(today, context, language=language)
+            client.views_open(trigger_id=command["trigger_id"], view=view)
             return
         ack()
         person = ctx.people.person(user_id)
@@ -75,7 +78,9 @@ def register(app: App, ctx: BotContext) -> None:
         with ctx.db.reading() as session:
             visit = visits.get_visit(session, record_id(ref))
             answer = (
-                visit_card(visit, parsed.warnings) if visit else notice("That visit was removed.")
+                visit_card(visit, parsed.warnings, language=language)
+                if visit
+                else notice(gettext(language, "That visit was removed."))
             )
         reply(respond, answer)
         refresh_home_soon(ctx, client, user_id)
@@ -86,8 +91,9 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         user_id = body["user"]["id"]
-        today = ctx.today_for(ctx.people.known(user_id))
-        fields, errors = _fields_from_modal(view["state"]["values"], today)
+        known = ctx.people.known(user_id)
+        today, language = ctx.today_for(known), ctx.language_for(known)
+        fields, errors = _fields_from_modal(view["state"]["values"], today, language)
         if fields is None:
             ack(response_action="errors", errors=errors)
             return
@@ -104,14 +110,15 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             ref, _ = ctx.db.run_once(f"view:{view['id']}", save)
         except NotAllowed as refusal:
-            reply_later(client, user_id, modal.response_url, problem(refusal.message))
+            refused = problem(render(language, refusal.message), language=language)
+            reply_later(client, user_id, modal.response_url, refused)
             return
         with ctx.db.reading() as session:
             visit = visits.get_visit(session, record_id(ref))
             answer = (
-                visit_card(visit, updated=modal.visit_id is not None)
+                visit_card(visit, updated=modal.visit_id is not None, language=language)
                 if visit
-                else notice("That visit was removed.")
+                else notice(gettext(language, "That visit was removed."))
             )
         reply_later(client, user_id, modal.response_url, answer, replace=modal.visit_id is not None)
         refresh_home_soon(ctx, client, user_id)
@@ -123,14 +130,15 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         actor = ctx.people.actor_now(body["user"]["id"])
+        language = ctx.language_for(ctx.people.known(actor.slack_user_id))
         with ctx.db.reading() as session:
             try:
                 visit = _changeable_visit(session, whole_id(action["value"]), actor)
             except NotAllowed as refusal:
-                reply(respond, problem(refusal.message))
+                reply(respond, problem(render(language, refusal.message), language=language))
                 return
             context = ModalContext(response_url=body.get("response_url"), visit_id=visit.id)
-            view = visit_modal(visit.visited_on, context, visit)
+            view = visit_modal(visit.visited_on, context, visit, language)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(UNDO_VISIT)
@@ -140,6 +148,7 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
+        language = ctx.language_for(ctx.people.known(actor.slack_user_id))
         visit_id = whole_id(action["value"])
         try:
             with ctx.db.transaction() as session:
@@ -147,18 +156,20 @@ def register(app: App, ctx: BotContext) -> None:
                 customer = visit.customer.name
                 visits.delete_visit(session, visit, actor.slack_user_id)
         except NotAllowed as refusal:
-            reply(respond, problem(refusal.message))
+            reply(respond, problem(render(language, refusal.message), language=language))
             return
-        reply(respond, visit_removed(visit_id, customer), replace=True)
+        reply(respond, visit_removed(visit_id, customer, language), replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def _changeable_visit(session: Session, visit_id: int, actor: Actor) -> Visit:
     visit = visits.get_visit(session, visit_id)
     if visit is None:
-        raise NotAllowed(f"Visit #{visit_id} no longer exists; it may have been removed.")
+        raise NotAllowed(
+            msg("Visit #{id} no longer exists; it may have been removed.", id=visit_id)
+        )
     if not actor.may_change(visit.rep_id):
-        raise NotAllowed("Only the rep who logged this visit, or an admin, can change it.")
+        raise NotAllowed(msg("Only the rep who logged this visit, or an admin, can change it."))
     return visit
 
 
@@ -173,27 +184,29 @@ def _fields_from_command(parsed: VisitLog, today: date) -> VisitFields:
 
 
 def _fields_from_modal(
-    values: dict[str, Any], today: date
+    values: dict[str, Any], today: date, language: Language
 ) -> tuple[VisitFields | None, dict[str, str]]:
     """The modal's values, or the message to show under each field that is wrong."""
     errors: dict[str, str] = {}
     customer = selected_customer(values, "customer")
     if customer is None:
-        errors["customer"] = CUSTOMER_MISSING
+        errors["customer"] = gettext(language, CUSTOMER_MISSING)
     visited_on = picked_date(values, "visited_on")
     if visited_on is None:
-        errors["visited_on"] = "Pick the date of the visit."
+        errors["visited_on"] = gettext(language, "Pick the date of the visit.")
     elif visited_on > today:
-        errors["visited_on"] = "A visit can't be in the future. Log it once it has happened."
+        errors["visited_on"] = gettext(
+            language, "A visit can't be in the future. Log it once it has happened."
+        )
     notes = typed(values, "notes")
     if not notes:
-        errors["notes"] = "Write a few words about the visit."
+        errors["notes"] = gettext(language, "Write a few words about the visit.")
     next_step = typed(values, "next_step")
     due = picked_date(values, "follow_up_due")
     if due and not next_step:
-        errors["next_step"] = "Say what the next step is, or clear its due date."
+        errors["next_step"] = gettext(language, "Say what the next step is, or clear its due date.")
     if due and visited_on and due < visited_on:
-        errors["follow_up_due"] = "The next step can't be due before the visit."
+        errors["follow_up_due"] = gettext(language, "The next step can't be due before the visit.")
     if errors or customer is None or visited_on is None or notes is None:
         return None, errors
     fields = VisitFields(

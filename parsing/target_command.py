@@ -67,7 +67,7 @@ _NEW_CUSTOMER_WORDS = frozenset({"customers", "customer"})
 _QUOTE_CHARS = frozenset('"“”')
 METRIC_NAMES = marked("revenue, collected, visits, new customers, proposals")
 # What each metric is called inside a sentence, per language.
-_METRIC_IN_TEXT: dict[str, Text] = {
+METRIC_IN_TEXT: dict[str, Text] = {
     "revenue": msg("revenue"),
     "collected": msg("collected"),
     "visits": msg("visits"),
@@ -287,7 +287,7 @@ def _period(text: str, today: date, example: str) -> Period:
 
 
 def _count(amount: Amount, metric: Metric, example: str) -> Amount:
-    name = _METRIC_IN_TEXT.get(metric.key, metric.label.lower())
+    name = METRIC_IN_TEXT.get(metric.key, metric.label.lower())
     if amount.currency is not None:
         raise ParseError(
             msg("{metric} are counted, not money: leave out the currency.", metric=name),

@@ -28,6 +28,7 @@ from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from blocks.common import Message, delayed_reply, notice
 from runtime.metrics import ACK_SECONDS, REQUESTS
+from runtime.readers import reader_language
 from sales.localtime import utc_now
 from store import inbox
 from store.db import Database
@@ -166,7 +167,7 @@ class ReplyChannel(Respond):
             return
         message: Message = {"text": answer.get("text", ""), "blocks": answer.get("blocks", [])}
         if self._late() and self._asked_at is not None:
-            message = delayed_reply(message, self._asked_at)
+            message = delayed_reply(message, self._asked_at, reader_language(self._user))
         elif not message["blocks"]:
             message = notice(message["text"])
         self._client.chat_postMessage(channel=self._user, **message)

@@ -8,8 +8,18 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from sales.workdays import WorkCalendar
+from translations import marked
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# English, marked for the catalog: shown with gettext(language, name).
+WEEKDAY_NAMES = (
+    marked("Monday"),
+    marked("Tuesday"),
+    marked("Wednesday"),
+    marked("Thursday"),
+    marked("Friday"),
+    marked("Saturday"),
+    marked("Sunday"),
+)
 _WEEK_RE = re.compile(r"([0-9]{4})-W([0-9]{2})")
 # A working day always comes within this many days (the longest holiday runs are ~10 days).
 _SEARCH_DAYS = 31

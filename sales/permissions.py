@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from translations import Text
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -40,10 +42,11 @@ class Actor:
 
 
 class NotAllowed(Exception):
-    """The actor may not do this; `message` says so politely and is shown to them."""
+    """The actor may not do this; `message` says so politely and is shown to them (a Text,
+    rendered in the reader's language with `translations.render`)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text | str) -> None:
+        super().__init__(str(message))
         self.message = message
 
 

@@ -9,6 +9,7 @@ format_day("en", date(2026, 12, 15))                 -> "Tue 15 Dec 2026"
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -37,6 +38,13 @@ def format_money(language: Language, amount: Decimal, currency: str) -> str:
             amount, currency, format=_WHOLE_MONEY, locale=locale, currency_digits=False
         )
     return format_currency(amount, currency, locale=locale)
+
+
+def format_totals(language: Language, totals: Mapping[str, Decimal]) -> str:
+    """Totals kept apart per currency (adding dollars to yuan means nothing): $84,500 + ¥120,000."""
+    return " + ".join(
+        format_money(language, value, currency) for currency, value in totals.items()
+    ) or (format_number(language, 0))
 
 
 def format_money_short(language: Language, amount: Decimal, currency: str) -> str:
