@@ -9,11 +9,14 @@ from functools import partial
 
 from blocks.common import Block, Message, context, day, escape, header, message, section, user
 from blocks.deals import stage_label
+from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, pace_line
 from sales.collections import BUCKET_NAMES
+from sales.fx import Converted
 from sales.kpis import RepConversion, percent
 from sales.metrics import METRICS
-from sales.money import format_totals, totals_by_currency
+from sales.money import format_money, format_totals, totals_by_currency
+from translations import ENGLISH
 
 SECTION_BUDGET = 2800
 
@@ -49,6 +52,9 @@ class Collections:
     target: TargetPace | None  # the team's `collected` target, if it has one
     overdue: dict[str, Decimal]  # per currency, as of today
     reps: list[RepCollections]
+    # In the team's currency, each amount at its day's rate, with what had no rate.
+    collected_total: Converted | None = None
+    overdue_total: Converted | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class WeeklyDigest:
     median_cycle_days: float | None
     team_rate: float | None
     below_average: list[RepConversion]
+    won_total: Converted | None = None  # in the team's currency, each deal at its win day's rate
 
 
 def sections(title: str, lines: list[str]) -> list[Block]:
@@ -124,10 +131,19 @@ def collections_lines(collections: Collections) -> list[str]:
             f"{target.pace.status.emoji}"
         )
     else:
-        so_far = format_totals(collections.collected) if collections.collected else "nothing yet"
+        so_far = (
+            _converted(collections.collected_total, collections.collected)
+            if collections.collected
+            else "nothing yet"
+        )
         collected = f"*Collected* · {collections.period}: {so_far}"
-    overdue = format_totals(collections.overdue)
+    overdue = _converted(collections.overdue_total, collections.overdue)
     lines = [collected, f"*Overdue*: {overdue}" if collections.overdue else "*Overdue*: nothing."]
+    if target is not None:
+        lines += left_out_lines(ENGLISH, target.left_out, target.currency)
+    else:
+        lines += _left_out(collections.collected_total)
+    lines += _left_out(collections.overdue_total)
     for rep in collections.reps:
         total = format_totals(
             totals_by_currency(
@@ -143,6 +159,18 @@ def collections_lines(collections: Collections) -> list[str]:
         )
         lines.append(f"• {user(rep.slack_user_id)} · {total} overdue · {buckets}")
     return lines
+
+
+def _converted(total: Converted | None, by_currency: dict[str, Decimal]) -> str:
+    """The total in the team's currency (what had no rate is said on its own line), or the
+    sums kept per currency when no conversion was asked for."""
+    if total is None:
+        return format_totals(by_currency)
+    return format_money(total.total, total.currency)
+
+
+def _left_out(total: Converted | None) -> list[str]:
+    return left_out_lines(ENGLISH, total.left_out, total.currency) if total else []
 
 
 def daily_digest_message(digest: DailyDigest) -> Message:
@@ -185,7 +213,8 @@ def weekly_digest_message(digest: WeeklyDigest) -> Message:
     span = f"{day(digest.first_day)} to {day(digest.last_day)}"
     funnel = funnel_text(digest.reached)
     steps = conversion_lines(digest.conversions)
-    won_total = format_totals(totals_by_currency(digest.won_amounts))
+    by_currency = totals_by_currency(digest.won_amounts)
+    won_total = _converted(digest.won_total, by_currency) if by_currency else format_totals({})
     cycle = f"{digest.median_cycle_days:.1f} days" if digest.median_cycle_days is not None else "—"
     blocks: list[Block] = [
         header(f"{digest.team} · weekly review"),
@@ -195,6 +224,7 @@ def weekly_digest_message(digest: WeeklyDigest) -> Message:
         section(
             f"*Won*: {len(digest.won_amounts)} deals, {won_total}\n"
             f"*Average deal size*: {digest.average_deal}\n*Median sales cycle*: {cycle}"
+            + "".join(f"\n{line}" for line in _left_out(digest.won_total))
         ),
     ]
     if digest.below_average:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -21,10 +21,12 @@ from blocks.common import (
     section,
 )
 from blocks.home import OPEN_VISIT_MODAL
+from blocks.money import left_out_lines
 from sales.metrics import METRICS
 from sales.money import format_money
 from sales.pacing import Pace, progress_bar
 from store.models import Visit
+from translations import ENGLISH, Language
 
 MY_DEALS = "my_deals"
 MAX_LISTED = 10
@@ -36,6 +38,8 @@ class TargetPace:
     period: str
     currency: str | None
     pace: Pace
+    # Money in other currencies with no rate on its day: not in `pace`, said beside it.
+    left_out: dict[str, Decimal] = field(default_factory=dict)
 
 
 def amount_text(metric: str, currency: str | None, value: Decimal) -> str:
@@ -44,8 +48,14 @@ def amount_text(metric: str, currency: str | None, value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
-def pace_line(row: TargetPace) -> str:
-    """Two lines on one target: where things stand, and what today asks for."""
+def pace_line(row: TargetPace, language: Language = ENGLISH) -> str:
+    """Two lines on one target: where things stand, and what today asks for (and what money
+    it could not count)."""
+    lines = [_pace_lines(row), *left_out_lines(language, row.left_out, row.currency)]
+    return "\n".join(lines)
+
+
+def _pace_lines(row: TargetPace) -> str:
     pace = row.pace
     show = partial(amount_text, row.metric, row.currency)
     label = METRICS[row.metric].label

@@ -25,19 +25,17 @@ def target_pace(
     """Where `owner_ids` stand on `target` at `local_now`, counted in the owner's own days."""
     today = local_now.date()
     since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
-    got = activity.achieved(
-        target.metric,
-        owner_ids,
-        Window(since, local_now),
-        (target.period_start, min(today, target.period_end)),
-        target.currency,
-    )
+    window = Window(since, local_now)
+    days = (target.period_start, min(today, target.period_end))
+    got = activity.achieved(target.metric, owner_ids, window, days, target.currency)
+    left_out = activity.money_left_out(target.metric, owner_ids, window, days, target.currency)
     period = Period(target.period_start, target.period_end, target.period)
     return TargetPace(
         metric=target.metric,
         period=target.period,
         currency=target.currency,
         pace=pace(target.amount, got, period, today, calendar, started_on),
+        left_out=left_out,
     )
 
 
