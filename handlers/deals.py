@@ -103,7 +103,10 @@ def register(app: App, ctx: BotContext) -> None:
         text = command_text(command)
         if text.strip().casefold() in ("", "new"):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
-            view = deal_create_modal(command.get("response_url"), ctx.settings.default_currency)
+            # Known people only: looking someone up in Slack could outlast the trigger.
+            known = ctx.people.known(command["user_id"])
+            currency = ctx.currency_for(known.id if known else None)
+            view = deal_create_modal(command.get("response_url"), currency)
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
         ack()
@@ -193,7 +196,8 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        new, errors = _deal_from_modal(view["state"]["values"], ctx.settings.default_currency)
+        submitter = ctx.people.person(body["user"]["id"])
+        new, errors = _deal_from_modal(view["state"]["values"], ctx.currency_for(submitter.id))
         if new is None:
             ack(response_action="errors", errors=errors)
             return
@@ -316,7 +320,7 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
         customer_name=command.customer,
         title=command.title,
         amount=command.amount.value,
-        currency=command.amount.currency or ctx.settings.default_currency,
+        currency=command.amount.currency or ctx.currency_for(actor.person_id),
         stage=(command.stage or DEFAULT_STAGE).key,
         expected_close=command.close,
     )

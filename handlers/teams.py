@@ -26,6 +26,7 @@ from parsing.team_command import (
     TeamRemoveMembers,
     TeamSetCaseReview,
     TeamSetChannel,
+    TeamSetCurrency,
     TeamSetHolidays,
     TeamSetLanguage,
     TeamShow,
@@ -42,9 +43,11 @@ from services.overrides import effective_settings
 from store import teams
 from store.db import record_id
 from store.models import Person, Team
-from translations import LANGUAGE_NAMES, Language, language_for_team
+from translations import LANGUAGE_NAMES, Language, gettext, language_for_team
 
-TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage
+TeamSetting = (
+    TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage | TeamSetCurrency
+)
 TeamChange = TeamPeopleChange | TeamSetting
 ALREADY_DONE = "This change was already made."
 
@@ -156,6 +159,9 @@ def _change(
             headline, notes = _set_case_review(session, team, command, actor, settings)
         elif isinstance(command, TeamSetLanguage):
             headline, notes = _set_language(ctx, session, team, command.language, actor)
+        elif isinstance(command, TeamSetCurrency):
+            language = ctx.language_for(person)
+            headline, notes = _set_currency(ctx, session, team, command.currency, actor, language)
         else:
             ids = [p.id for p in people]
             headline, notes = _change_people(session, team, command, ids, today, actor)
@@ -179,6 +185,7 @@ def _require(actor: Actor, team: Team, command: TeamChange) -> None:
             TeamSetHolidays: "holidays",
             TeamSetCaseReview: "case-review time",
             TeamSetLanguage: "language",
+            TeamSetCurrency: "currency",
         }.get(type(command), "members")
         raise NotAllowed(f"Only {team.name}'s managers or an admin can change its {what}.")
 
@@ -267,6 +274,42 @@ def _set_language(
         f":speech_balloon: {name}'s channel messages (digests, case cards, alerts) are now "
         f"in {shown}.",
         ("People still get their own DMs in their own language (`/lang`).",),
+    )
+
+
+def _set_currency(
+    ctx: BotContext,
+    session: Session,
+    team: Team,
+    currency: str | None,
+    actor: Actor,
+    language: Language,
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    shown = currency or ctx.settings.default_currency
+    if team.currency == currency:
+        return gettext(
+            language,
+            "Nothing changed: {team} already counts in {currency}.",
+            team=name,
+            currency=shown,
+        ), ()
+    teams.set_currency(session, team, currency, actor.slack_user_id)
+    return (
+        gettext(
+            language,
+            ":moneybag: {team} now counts in {currency}: amounts its people type without a "
+            "currency are {currency}, and its totals are converted to {currency}.",
+            team=name,
+            currency=shown,
+        ),
+        (
+            gettext(
+                language,
+                "Targets keep the currency they were set in. Money in other currencies is "
+                "converted with the rates `/fx` lists.",
+            ),
+        ),
     )
 
 

@@ -63,3 +63,7 @@ def set_rate(
     row.set_by = actor
     record_change(session, actor=actor, record=row, action="update", before=before)
     return row, was
+
+
+def rate_by_id(session: Session, rate_id: int) -> ExchangeRate | None:
+    return session.get(ExchangeRate, rate_id)
