@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -11,6 +11,13 @@ from blocks.common import Block, Message, context, day, escape, header, message,
 from blocks.deals import stage_label
 from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, pace_line
+from blocks.review import (
+    conversion_basis,
+    conversion_line,
+    cycle_text,
+    funnel_title,
+    rep_conversion_line,
+)
 from sales.collections import BUCKET_NAMES
 from sales.fx import Converted
 from sales.kpis import RepConversion, percent
@@ -82,6 +89,7 @@ class WeeklyDigest:
     team_rate: float | None
     below_average: list[RepConversion]
     won_total: Converted | None = None  # in the team's currency, each deal at its win day's rate
+    skipped: dict[str, int] = field(default_factory=dict)  # stage -> deals that skipped it
 
 
 def sections(title: str, lines: list[str]) -> list[Block]:
@@ -212,14 +220,17 @@ def conversion_lines(conversions: list[tuple[str, str, float | None]]) -> list[s
 def weekly_digest_message(digest: WeeklyDigest) -> Message:
     span = f"{day(digest.first_day)} to {day(digest.last_day)}"
     funnel = funnel_text(digest.reached)
-    steps = conversion_lines(digest.conversions)
+    steps = [
+        conversion_line(ENGLISH, before, after, rate, digest.skipped.get(before, 0))
+        for before, after, rate in digest.conversions
+    ]
     by_currency = totals_by_currency(digest.won_amounts)
     won_total = _converted(digest.won_total, by_currency) if by_currency else format_totals({})
-    cycle = f"{digest.median_cycle_days:.1f} days" if digest.median_cycle_days is not None else "—"
+    cycle = cycle_text(ENGLISH, digest.median_cycle_days)
     blocks: list[Block] = [
         header(f"{digest.team} · weekly review"),
         context(f"Last 4 weeks: {span}"),
-        section(f"*Funnel* (deals reaching each stage)\n{funnel}"),
+        section(f"{funnel_title(ENGLISH)}\n{funnel}"),
         section("*Stage-to-stage conversion*\n" + "\n".join(steps)),
         section(
             f"*Won*: {len(digest.won_amounts)} deals, {won_total}\n"
@@ -228,10 +239,7 @@ def weekly_digest_message(digest: WeeklyDigest) -> Message:
         ),
     ]
     if digest.below_average:
-        lines = [
-            f"• {user(rep.rep)}: {rep.wins} won of {rep.proposals} proposals ({percent(rep.rate)})"
-            for rep in digest.below_average
-        ]
+        lines = [rep_conversion_line(ENGLISH, user(rep.rep), rep) for rep in digest.below_average]
         blocks += sections(f"Proposal-to-win below the team's {percent(digest.team_rate)}", lines)
     else:
         blocks.append(
@@ -239,4 +247,5 @@ def weekly_digest_message(digest: WeeklyDigest) -> Message:
                 f"*Proposal-to-win*: team {percent(digest.team_rate)}; nobody is below the average."
             )
         )
+    blocks.append(context(conversion_basis(ENGLISH)))
     return message(f"{digest.team} weekly review, {span}", blocks)

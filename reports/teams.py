@@ -251,7 +251,7 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         RepConversion.of(
             rep.slack_user_id,
             funnel.proposals_by_rep.get(rep.id, 0),
-            funnel.wins_by_rep.get(rep.id, 0),
+            *funnel.outcomes_by_rep.get(rep.id, (0, 0)),
         )
         for rep in reps
     ]
@@ -272,6 +272,7 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         won_total=convert_total(funnel.won_dated, book.team_currency(team), book.activity.rates),
         average_deal=average_deal or "—",
         median_cycle_days=median_days(funnel.cycle_times),
+        skipped=funnel.skipped,
         team_rate=team_rate,
         below_average=below,
     )

@@ -62,6 +62,10 @@ class FunnelWindow:
     cycle_times: list[timedelta]  # created -> won, for deals won in the window
     proposals_by_rep: dict[int, int]
     wins_by_rep: dict[int, int]
+    # Of the deals that reached proposal in the window: (still won, lost) per rep.
+    outcomes_by_rep: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # Deals counted at a stage (they reached a later one) that never passed through it.
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -239,7 +243,32 @@ class Activity:
             cycle_times=[win.won_at - win.created_at for win in won],
             proposals_by_rep=dict(Counter(proposals.values())),
             wins_by_rep=dict(Counter(win.owner_id for win in won)),
+            outcomes_by_rep=self._outcomes(proposals),
+            skipped=self._skipped(owner_ids, window),
         )
+
+    def _outcomes(self, proposals: dict[int, int]) -> dict[int, tuple[int, int]]:
+        won_ids = {
+            win.deal_id for owner in set(proposals.values()) for win in self.wins.get(owner, ())
+        }
+        outcomes: dict[int, tuple[int, int]] = {}
+        for deal_id, owner_id in proposals.items():
+            won, lost = outcomes.get(owner_id, (0, 0))
+            if deal_id in won_ids:
+                won += 1
+            elif "lost" in self.arrivals.get(owner_id, {}).get(deal_id, {}):
+                lost += 1
+            outcomes[owner_id] = (won, lost)
+        return outcomes
+
+    def _skipped(self, owner_ids: Collection[int], window: Window) -> dict[str, int]:
+        skipped: Counter[str] = Counter()
+        for index, stage in enumerate(FUNNEL_ORDER[:-1]):
+            counted = self.first_reached(owner_ids, window, FUNNEL_ORDER[index:])
+            for deal_id, owner_id in counted.items():
+                if stage not in self.arrivals.get(owner_id, {}).get(deal_id, {}):
+                    skipped[stage] += 1
+        return dict(skipped)
 
     # --- helpers ---------------------------------------------------------------------------
 
