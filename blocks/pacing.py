@@ -26,7 +26,7 @@ from sales.metrics import METRICS
 from sales.money import format_money
 from sales.pacing import Pace, progress_bar
 from store.models import Visit
-from translations import ENGLISH, Language
+from translations import ENGLISH, Language, gettext
 
 MY_DEALS = "my_deals"
 MAX_LISTED = 10
@@ -66,7 +66,12 @@ def _pace_lines(row: TargetPace) -> str:
     )
     if pace.remaining == 0:
         return first
-    behind = f"gap {show(pace.gap)}" if pace.gap > 0 else f"{show(-pace.gap)} ahead"
+    if pace.gap > 0:
+        behind = f"gap {show(pace.gap)}"
+    elif pace.gap < 0:
+        behind = f"{show(-pace.gap)} ahead"
+    else:  # never "0 ahead" beside a status
+        behind = gettext(ENGLISH, "right on pace")
     per_day = (
         f"need {show(pace.needed_per_day)} per working day ({pace.days_left} left)"
         if pace.days_left

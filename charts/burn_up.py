@@ -95,7 +95,11 @@ def burn_up_from(
     with localcontext(_CONTEXT):
         target_cents = target.quantize(_CENTS) + _ZERO
         for day in days:
-            if day < window_start:
+            joined_late = started_on is not None and started_on > period_start
+            if day < window_start or (
+                joined_late and day <= period_end and _history(count, window_start, day) < 1
+            ):
+                # As pacing: nothing is expected before a whole working day on the team.
                 expected.append(_ZERO)
             elif in_window == 0:
                 expected.append(target_cents)  # nothing to spread it over
@@ -120,6 +124,10 @@ def burn_up_from(
         today=today,
         non_working=frozenset(day for day in days if count(day, day) == 0),
     )
+
+
+def _history(count: Callable[[date, date], int], since: date, day: date) -> int:
+    return count(since, day - timedelta(days=1)) if day > since else 0
 
 
 def burn_up_figure(data: BurnUp) -> Figure:

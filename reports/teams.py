@@ -28,6 +28,7 @@ from sales.kpis import (
     median_days,
 )
 from sales.money import format_money
+from sales.pacing import history_days
 from sales.periods import month_of
 from sales.workdays import WorkCalendar
 from store import metrics, payments, teams
@@ -220,7 +221,7 @@ def daily_digest(
             for change in facts.moves_of(rep_ids)
             if change.changed_at in window
         ],
-        quiet=quiet_reps(facts.last_visits, reps, today, calendar),
+        quiet=quiet_reps(facts.last_visits, reps, today, calendar, _joined(team)),
         collections=collections_summary(
             book.activity, facts.overdue_of(rep_ids), reps, today, paces, book.team_currency(team)
         ),
@@ -228,15 +229,26 @@ def daily_digest(
 
 
 def quiet_reps(
-    last_visits: dict[int, date], reps: list[Person], today: date, calendar: WorkCalendar
+    last_visits: dict[int, date],
+    reps: list[Person],
+    today: date,
+    calendar: WorkCalendar,
+    joined: dict[int, date] | None = None,
 ) -> list[str]:
-    """Reps with no visit in the last few working days."""
+    """Reps with no visit in the last few working days; someone on the team for under a
+    working day has had no chance to be quiet yet."""
     days = calendar.last_working_days(today, QUIET_WORKING_DAYS)
+    since = joined or {}
     return [
         rep.slack_user_id
         for rep in reps
-        if last_visits.get(rep.id) is None or last_visits[rep.id] < days[0]
+        if (last_visits.get(rep.id) is None or last_visits[rep.id] < days[0])
+        and (rep.id not in since or history_days(calendar, since[rep.id], today) >= 1)
     ]
+
+
+def _joined(team: Team) -> dict[int, date]:
+    return {m.person_id: m.joined_on for m in team.memberships if m.role == teams.MEMBER}
 
 
 def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
