@@ -6,6 +6,7 @@ python bot.py worker                   only process accepted requests and run sc
 python bot.py db upgrade               create or upgrade the database schema
 python bot.py export KIND|all          write every record of a kind (--format csv|jsonl|json)
 python bot.py backup FILE              a consistent copy of a SQLite database, while it runs
+python bot.py import teams|targets|rates FILE.csv   set up teams, targets or exchange rates
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
 from runtime.export import FORMATS, ExportError, check_exportable, export, export_all
 from runtime.http import http_server, monitoring_app, serve_until, wsgi_app
-from runtime.imports import import_targets, import_teams
+from runtime.imports import import_rates, import_targets, import_teams
 from runtime.inbox import Inbox, SalesbotApp
 from runtime.logs import configure_logging
 from runtime.metrics import watch_inbox
@@ -179,6 +180,8 @@ def import_command(args: argparse.Namespace, settings: Settings, db: Database) -
     today = utc_now().date()
     if args.kind == "teams":
         result = import_teams(db, None, args.file, today)
+    elif args.kind == "rates":
+        result = import_rates(db, args.file, today)
     else:
         result = import_targets(db, args.file, today, default_currency=settings.default_currency)
     if not result.ok:
@@ -282,8 +285,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     backup_parser = commands.add_parser("backup", help="copy a SQLite database while it runs")
     backup_parser.add_argument("file", type=Path)
-    import_parser = commands.add_parser("import", help="set up teams or targets from a CSV file")
-    import_parser.add_argument("kind", choices=["teams", "targets"])
+    import_parser = commands.add_parser(
+        "import", help="set up teams, targets or exchange rates from a CSV file"
+    )
+    import_parser.add_argument("kind", choices=["teams", "targets", "rates"])
     import_parser.add_argument("file", type=Path)
     jobs_parser = commands.add_parser("jobs", help="list scheduled jobs, or run one now")
     jobs_actions = jobs_parser.add_subparsers(dest="action")

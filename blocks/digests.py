@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -11,8 +11,17 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
+from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
+from blocks.review import (
+    conversion_basis,
+    conversion_line,
+    cycle_text,
+    funnel_title,
+    rep_conversion_line,
+)
 from sales.collections import BUCKET_NAMES
+from sales.fx import Converted
 from sales.kpis import RepConversion
 from sales.money import totals_by_currency
 from sales.stages import STAGES
@@ -55,6 +64,9 @@ class Collections:
     target: TargetPace | None  # the team's `collected` target, if it has one
     overdue: dict[str, Decimal]  # per currency, as of today
     reps: list[RepCollections]
+    # In the team's currency, each amount at its day's rate, with what had no rate.
+    collected_total: Converted | None = None
+    overdue_total: Converted | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,8 @@ class WeeklyDigest:
     median_cycle_days: float | None
     team_rate: float | None
     below_average: list[RepConversion]
+    won_total: Converted | None = None  # in the team's currency, each deal at its win day's rate
+    skipped: dict[str, int] = field(default_factory=dict)  # stage -> deals that skipped it
 
 
 def sections(title: str, lines: list[str]) -> list[Block]:
@@ -157,19 +171,25 @@ def collections_lines(language: Language, collections: Collections) -> list[str]
         )
     else:
         so_far = (
-            totals_text(language, collections.collected)
+            _converted(language, collections.collected_total, collections.collected)
             if collections.collected
             else gettext(language, "nothing yet")
         )
         collected = gettext(
             language, "*Collected* · {period}: {amount}", period=collections.period, amount=so_far
         )
+    overdue = _converted(language, collections.overdue_total, collections.overdue)
     lines = [
         collected,
-        gettext(language, "*Overdue*: {amount}", amount=totals_text(language, collections.overdue))
+        gettext(language, "*Overdue*: {amount}", amount=overdue)
         if collections.overdue
         else gettext(language, "*Overdue*: nothing."),
     ]
+    if target is not None:
+        lines += left_out_lines(language, target.left_out, target.currency)
+    else:
+        lines += _left_out(language, collections.collected_total)
+    lines += _left_out(language, collections.overdue_total)
     for rep in collections.reps:
         total = totals_text(
             language,
@@ -192,6 +212,18 @@ def collections_lines(language: Language, collections: Collections) -> list[str]
         overdue = gettext(language, "{amount} overdue", amount=total)
         lines.append(f"• {user(rep.slack_user_id)} · {overdue} · {buckets}")
     return lines
+
+
+def _converted(language: Language, total: Converted | None, by_currency: dict[str, Decimal]) -> str:
+    """The total in the team's currency (what had no rate is said on its own line), or the
+    sums kept per currency when no conversion was asked for."""
+    if total is None:
+        return totals_text(language, by_currency)
+    return format_money(language, total.total, total.currency)
+
+
+def _left_out(language: Language, total: Converted | None) -> list[str]:
+    return left_out_lines(language, total.left_out, total.currency) if total else []
 
 
 def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
@@ -256,29 +288,23 @@ def funnel_text(language: Language, reached: dict[str, int]) -> str:
     )
 
 
-def conversion_lines(
-    language: Language, conversions: list[tuple[str, str, float | None]]
-) -> list[str]:
-    return [
-        f"• {stage_text(language, before)} → {stage_text(language, after)}: "
-        f"{percent_text(language, rate)}"
-        for before, after, rate in conversions
-    ]
-
-
 def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
     span = gettext(language, "{first} to {last}", first=digest.first_day, last=digest.last_day)
     funnel = funnel_text(language, digest.reached)
-    steps = conversion_lines(language, digest.conversions)
-    won_total = totals_text(language, totals_by_currency(digest.won_amounts))
+    steps = [
+        conversion_line(language, before, after, rate, digest.skipped.get(before, 0))
+        for before, after, rate in digest.conversions
+    ]
+    by_currency = totals_by_currency(digest.won_amounts)
+    won_total = (
+        _converted(language, digest.won_total, by_currency)
+        if by_currency
+        else totals_text(language, {})
+    )
     average = ", ".join(
         format_money(language, mean, currency) for currency, mean in digest.average_deals.items()
     )
-    cycle = (
-        gettext(language, "{days} days", days=f"{digest.median_cycle_days:.1f}")
-        if digest.median_cycle_days is not None
-        else "—"
-    )
+    cycle = cycle_text(language, digest.median_cycle_days)
     won = ngettext(
         language,
         "{n} deal, {amount}",
@@ -290,7 +316,7 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
         # L10N: header, at most 150 characters
         header(gettext(language, "{team} · weekly review", team=digest.team)),
         context(gettext(language, "Last 4 weeks: {span}", span=span)),
-        section(gettext(language, "*Funnel* (deals reaching each stage)\n{funnel}", funnel=funnel)),
+        section(f"{funnel_title(language)}\n{funnel}"),
         section(gettext(language, "*Stage-to-stage conversion*") + "\n" + "\n".join(steps)),
         section(
             gettext(
@@ -300,21 +326,12 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
                 average=average or "—",
                 cycle=cycle,
             )
+            + "".join(f"\n{line}" for line in _left_out(language, digest.won_total))
         ),
     ]
     team_rate = percent_text(language, digest.team_rate)
     if digest.below_average:
-        lines = [
-            gettext(
-                language,
-                "• {rep}: {wins} won of {proposals} proposals ({rate})",
-                rep=user(rep.rep),
-                wins=rep.wins,
-                proposals=rep.proposals,
-                rate=percent_text(language, rep.rate),
-            )
-            for rep in digest.below_average
-        ]
+        lines = [rep_conversion_line(language, user(rep.rep), rep) for rep in digest.below_average]
         blocks += sections(
             gettext(language, "Proposal-to-win below the team's {rate}", rate=team_rate), lines
         )
@@ -328,6 +345,7 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
                 )
             )
         )
+    blocks.append(context(conversion_basis(language)))
     return message(
         gettext(language, "{team} weekly review, {span}", team=digest.team, span=span), blocks
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -22,6 +22,7 @@ from blocks.common import (
     section,
 )
 from blocks.home import OPEN_VISIT_MODAL
+from blocks.money import left_out_lines
 from sales.metrics import METRICS
 from sales.pacing import Pace, Status, progress_bar
 from store.models import Visit
@@ -39,6 +40,8 @@ class TargetPace:
     period: str
     currency: str | None
     pace: Pace
+    # Money in other currencies with no rate on its day: not in `pace`, said beside it.
+    left_out: dict[str, Decimal] = field(default_factory=dict)
 
 
 def amount_text(language: Language, metric: str, currency: str | None, value: Decimal) -> str:
@@ -57,7 +60,13 @@ def status_text(language: Language, status: Status) -> str:
 
 
 def pace_line(language: Language, row: TargetPace) -> str:
-    """Two lines on one target: where things stand, and what today asks for."""
+    """Two lines on one target: where things stand, and what today asks for (and what money
+    it could not count)."""
+    lines = [_pace_lines(language, row), *left_out_lines(language, row.left_out, row.currency)]
+    return "\n".join(lines)
+
+
+def _pace_lines(language: Language, row: TargetPace) -> str:
     pace = row.pace
     show = partial(amount_text, language, row.metric, row.currency)
     first = gettext(
@@ -73,11 +82,12 @@ def pace_line(language: Language, row: TargetPace) -> str:
     )
     if pace.remaining == 0:
         return first
-    behind = (
-        gettext(language, "gap {amount}", amount=show(pace.gap))
-        if pace.gap > 0
-        else gettext(language, "{amount} ahead", amount=show(-pace.gap))
-    )
+    if pace.gap > 0:
+        behind = gettext(language, "gap {amount}", amount=show(pace.gap))
+    elif pace.gap < 0:
+        behind = gettext(language, "{amount} ahead", amount=show(-pace.gap))
+    else:  # never "0 ahead" beside a status
+        behind = gettext(language, "right on pace")
     per_day = (
         gettext(
             language,

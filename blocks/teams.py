@@ -177,10 +177,13 @@ def team_help(language: Language = ENGLISH) -> Message:
         "default _(admins and the team's managers)_.\n"
         "• `/team <name> language zh` (简体中文) or `language en` sets the language of the "
         "team's channel messages; `language none` goes back to the bot's default "
+        "_(admins and the team's managers)_.\n"
+        "• `/team <name> currency CNY` sets the team's currency (amounts typed without one, "
+        "team totals); `currency none` goes back to the bot's default "
         "_(admins and the team's managers)_.\n\n"
         "Pick people and channels from Slack's autocomplete (type @ or #), so they turn into "
         "mentions. If a team's name contains one of the words manager, unmanage, add, remove, "
-        "channel, holidays, casereview or language, put the name in quotes: "
+        "channel, holidays, casereview, language or currency, put the name in quotes: "
         '`/team "Sales Channel" add @rita`.\n\n'
         "*Examples*\n{examples}",
         examples=examples,

@@ -99,7 +99,11 @@ def burn_up_from(
     with localcontext(_CONTEXT):
         target_cents = target.quantize(_CENTS) + _ZERO
         for day in days:
-            if day < window_start:
+            joined_late = started_on is not None and started_on > period_start
+            if day < window_start or (
+                joined_late and day <= period_end and _history(count, window_start, day) < 1
+            ):
+                # As pacing: nothing is expected before a whole working day on the team.
                 expected.append(_ZERO)
             elif in_window == 0:
                 expected.append(target_cents)  # nothing to spread it over
@@ -125,6 +129,10 @@ def burn_up_from(
         non_working=frozenset(day for day in days if count(day, day) == 0),
         language=language,
     )
+
+
+def _history(count: Callable[[date, date], int], since: date, day: date) -> int:
+    return count(since, day - timedelta(days=1)) if day > since else 0
 
 
 def burn_up_figure(data: BurnUp) -> Figure:

@@ -13,6 +13,7 @@ from handlers import (
     customers,
     deals,
     follow_ups,
+    fx,
     home,
     language,
     payments,
@@ -38,6 +39,7 @@ FEATURES = (
     charts,
     home,
     language,
+    fx,
     shortcuts,
 )
 

@@ -47,6 +47,7 @@ def _own_charts(ctx: BotContext, person: Person, language: Language) -> list[Cha
             [person.id],
             (today, today),
             since=today - timedelta(weeks=FUNNEL_WEEKS),
+            default_currency=ctx.settings.default_currency,
         )
     calendar = book.roster.calendar_of(person.id)
     joined = book.roster.first_joined(person.id)

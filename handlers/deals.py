@@ -108,10 +108,11 @@ def register(app: App, ctx: BotContext) -> None:
         text = command_text(command)
         if text.strip().casefold() in ("", "new"):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
-            language = ctx.language_for(ctx.people.known(command["user_id"]))
-            view = deal_create_modal(
-                command.get("response_url"), ctx.settings.default_currency, language
-            )
+            # Known people only: looking someone up in Slack could outlast the trigger.
+            known = ctx.people.known(command["user_id"])
+            language = ctx.language_for(known)
+            currency = ctx.currency_for(known.id if known else None)
+            view = deal_create_modal(command.get("response_url"), currency, language)
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
         ack()
@@ -208,9 +209,10 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         user_id = body["user"]["id"]
-        language = ctx.language_for(ctx.people.known(user_id))
+        known = ctx.people.known(user_id)
+        language = ctx.language_for(known)
         new, errors = _deal_from_modal(
-            view["state"]["values"], ctx.settings.default_currency, language
+            view["state"]["values"], ctx.currency_for(known.id if known else None), language
         )
         if new is None:
             ack(response_action="errors", errors=errors)
@@ -347,7 +349,7 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
         customer_name=command.customer,
         title=command.title,
         amount=command.amount.value,
-        currency=command.amount.currency or ctx.settings.default_currency,
+        currency=command.amount.currency or ctx.currency_for(actor.person_id),
         stage=(command.stage or DEFAULT_STAGE).key,
         expected_close=command.close,
     )

@@ -81,7 +81,10 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
-        view = deal_create_modal(body.get("response_url"), ctx.settings.default_currency)
+        known = ctx.people.known(body["user"]["id"])  # a Slack look-up could outlast the trigger
+        view = deal_create_modal(
+            body.get("response_url"), ctx.currency_for(known.id if known else None)
+        )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(HOME_PICK_TEAM)

@@ -155,13 +155,19 @@ def _team_targets(
 # --- setting ---------------------------------------------------------------------------------
 
 
+def _currency(ctx: BotContext, session: Session, owner: Person | Team, command: TargetSet) -> str:
+    """The currency typed, else the team's (a person's: their team's), else the default."""
+    if command.amount.currency:
+        return command.amount.currency
+    if isinstance(owner, Team):
+        return ctx.team_currency(owner)
+    return teams.currency_of(session, owner.id) or ctx.settings.default_currency
+
+
 def _set(
     ctx: BotContext, actor: Actor, command: TargetSet, today: date, key: str, language: Language
 ) -> Message:
     metric, owner_ref = command.metric, command.owner
-    currency = (
-        (command.amount.currency or ctx.settings.default_currency) if metric.is_money else None
-    )
     metric_in_text = render(language, METRIC_IN_TEXT.get(metric.key, metric.key))
     person_id = 0  # whose target it is, when it is a person's
     # Checked before anyone is looked up, so a refusal creates no one.
@@ -202,6 +208,7 @@ def _set(
     def apply(session: Session) -> str:
         nonlocal headline
         owner, what = owner_of(session)
+        currency = _currency(ctx, session, owner, command) if metric.is_money else None
         before = targets.get_target(session, owner, metric.key, command.period)
         was = (before.amount, before.currency) if before else None
         target, _ = targets.set_target(

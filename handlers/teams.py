@@ -25,6 +25,7 @@ from parsing.team_command import (
     TeamPeopleChange,
     TeamSetCaseReview,
     TeamSetChannel,
+    TeamSetCurrency,
     TeamSetHolidays,
     TeamSetLanguage,
     TeamShow,
@@ -53,7 +54,9 @@ from translations import (
     render,
 )
 
-TeamSetting = TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage
+TeamSetting = (
+    TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage | TeamSetCurrency
+)
 TeamChange = TeamPeopleChange | TeamSetting
 ALREADY_DONE = marked("This change was already made.")
 
@@ -188,6 +191,8 @@ def _change(
             headline, notes = _set_case_review(session, team, command, actor, settings, language)
         elif isinstance(command, TeamSetLanguage):
             headline, notes = _set_language(ctx, session, team, command.language, actor, language)
+        elif isinstance(command, TeamSetCurrency):
+            headline, notes = _set_currency(ctx, session, team, command.currency, actor, language)
         else:
             ids = [p.id for p in people]
             headline, notes = _change_people(session, team, command, ids, today, actor, language)
@@ -211,6 +216,7 @@ def _require(actor: Actor, team: Team, command: TeamChange) -> None:
             TeamSetHolidays: msg("holidays"),
             TeamSetCaseReview: msg("case-review time"),
             TeamSetLanguage: msg("language"),
+            TeamSetCurrency: msg("currency"),
         }.get(type(command), msg("members"))
         raise NotAllowed(
             msg(
@@ -389,6 +395,42 @@ def _set_language(
             shown=shown,
         ),
         (gettext(language, "People still get their own DMs in their own language (`/lang`)."),),
+    )
+
+
+def _set_currency(
+    ctx: BotContext,
+    session: Session,
+    team: Team,
+    currency: str | None,
+    actor: Actor,
+    language: Language,
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    shown = currency or ctx.settings.default_currency
+    if team.currency == currency:
+        return gettext(
+            language,
+            "Nothing changed: {team} already counts in {currency}.",
+            team=name,
+            currency=shown,
+        ), ()
+    teams.set_currency(session, team, currency, actor.slack_user_id)
+    return (
+        gettext(
+            language,
+            ":moneybag: {team} now counts in {currency}: amounts its people type without a "
+            "currency are {currency}, and its totals are converted to {currency}.",
+            team=name,
+            currency=shown,
+        ),
+        (
+            gettext(
+                language,
+                "Targets keep the currency they were set in. Money in other currencies is "
+                "converted with the rates `/fx` lists.",
+            ),
+        ),
     )
 
 

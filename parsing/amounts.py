@@ -137,6 +137,11 @@ def _is_currency_suffix(match: re.Match[str], text: str) -> bool:
     return before != before.rstrip()
 
 
+def currency_code(word: str) -> str | None:
+    """The ISO 4217 code a person means by `word` (`cny`, `RMB`, `¥`, `人民币`), or None."""
+    return _currency_code(unicodedata.normalize("NFKC", word.strip()))
+
+
 def _currency_code(marker: str) -> str | None:
     if marker in _SYMBOLS:
         return _SYMBOLS[marker]

@@ -12,6 +12,7 @@
     /team <name> holidays <country> | none  (admins and the team's managers)
     /team <name> casereview <weekday> [<time>] | none   (admins and the team's managers)
     /team <name> language zh | en | none    (admins and the team's managers)
+    /team <name> currency CNY | none        (admins and the team's managers)
 
 The command is sent with escaping on, so people picked from Slack's autocomplete arrive as
 `<@U123ABC|rita>` (or `<@U123ABC>`) and channels as `<#C123ABC|sales>` (or `<#C123ABC>`).
@@ -28,6 +29,7 @@ from datetime import time
 from typing import TypeAlias
 
 from parsing._common import fold_punctuation, quoted, squash_spaces
+from parsing.amounts import currency_code
 from parsing.errors import ParseError
 from parsing.text import name_too_long
 from sales.workdays import is_known_country
@@ -46,6 +48,7 @@ TEAM_EXAMPLES: tuple[str, ...] = (
     "/team Enterprise casereview thursday 15:00",
     "/team Enterprise casereview none",
     "/team Enterprise language zh",
+    "/team Enterprise currency CNY",
     "/team Enterprise unmanage @maria",
     "/team Enterprise",
 )
@@ -60,6 +63,7 @@ VERBS = (
     "holidays",
     "casereview",
     "language",
+    "currency",
 )
 _VERB_SET = frozenset(VERBS)
 _HELP_WORDS = frozenset({"help", "?"})
@@ -160,6 +164,14 @@ class TeamSetLanguage:
     language: Language | None
 
 
+@dataclass(frozen=True)
+class TeamSetCurrency:
+    """The team's currency (bare amounts, team totals); None: the bot's DEFAULT_CURRENCY."""
+
+    team: str
+    currency: str | None
+
+
 TeamPeopleChange: TypeAlias = TeamAddManagers | TeamUnmanage | TeamAddMembers | TeamRemoveMembers
 TeamCommand: TypeAlias = (
     TeamHelp
@@ -171,6 +183,7 @@ TeamCommand: TypeAlias = (
     | TeamSetHolidays
     | TeamSetCaseReview
     | TeamSetLanguage
+    | TeamSetCurrency
 )
 
 
@@ -199,6 +212,8 @@ def parse_team_command(text: str) -> TeamCommand:
         return _case_review(name, args, example_team)
     if verb == "language":
         return TeamSetLanguage(name, _language(args, example_team))
+    if verb == "currency":
+        return TeamSetCurrency(name, _team_currency(args, example_team))
     user_ids = read_user_mentions(args, f"/team {example_team} {verb} @rita")
     if verb == "manager":
         return TeamAddManagers(name, user_ids)
@@ -386,6 +401,28 @@ def _country(args: str, team: str) -> str | None:
                 "I don't know the country {value}. Use a country code such as "
                 "US, CN, GB or DE, or “none” to use the bot's default.",
                 value=quoted(words[0]),
+            ),
+            example=example,
+        )
+    return code
+
+
+def _team_currency(args: str, team: str) -> str | None:
+    example = f"/team {team} currency CNY"
+    word = squash_spaces(args)
+    if word.casefold() in _NO_CHANNEL_WORDS:
+        return None
+    code = currency_code(word) if word else None
+    if code is None:
+        raise ParseError(
+            msg(
+                "Add a currency code such as CNY, USD or EUR after “currency”, "
+                "or “none” to use the bot's default."
+            )
+            if not word
+            else msg(
+                "{value} isn't a currency code such as USD, EUR or CNY.",
+                value=quoted(word),
             ),
             example=example,
         )

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from reports.roster import Roster, load_roster
 from sales.activity import Activity, Window
-from store import metrics, targets
-from store.models import Target
+from store import metrics, rates, targets
+from store.models import Target, Team
 
 
 @dataclass
@@ -46,6 +46,10 @@ class Book:
     activity: Activity
     first: date  # the first local day whose facts are loaded
     last: date
+    default_currency: str = "USD"  # of people on no team with a currency of its own
+
+    def team_currency(self, team: Team) -> str:
+        return team.currency or self.default_currency
 
 
 def load_book(
@@ -54,15 +58,18 @@ def load_book(
     owner_ids: Collection[int] | None,
     days: tuple[date, date],
     since: date | None = None,
+    default_currency: str = "USD",
 ) -> Book:
     """The roster, the targets in force on `days` and these people's facts (None: everyone's)
-    from the earliest of those targets' starts (or `since`) to the last day."""
+    from the earliest of those targets' starts (or `since`) to the last day, with every
+    exchange rate (one statement, however many people)."""
     roster = load_roster(session, default_country)
     in_force = Targets(targets.targets_during(session, *days))
     starts = [target.period_start for target in in_force.all] + [since or days[0], days[0]]
     first = min(starts)
     activity = metrics.load_activity(session, owner_ids, first, days[1])
-    return Book(roster, in_force, activity, first, days[1])
+    activity.rates = rates.load_rates(session)
+    return Book(roster, in_force, activity, first, days[1], default_currency)
 
 
 def local_days_around(now: datetime) -> tuple[date, date]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from blocks.pacing import TargetPace
 from reports.book import Book
 from sales.activity import Activity, Window
-from sales.pacing import pace
+from sales.metrics import METRICS
+from sales.pacing import CENTS, pace
 from sales.periods import Period
 from sales.workdays import WorkCalendar
-from store.models import Target
+from store.models import Target, Team
 
 
 def target_pace(
@@ -25,20 +27,28 @@ def target_pace(
     """Where `owner_ids` stand on `target` at `local_now`, counted in the owner's own days."""
     today = local_now.date()
     since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
-    got = activity.achieved(
-        target.metric,
-        owner_ids,
-        Window(since, local_now),
-        (target.period_start, min(today, target.period_end)),
-        target.currency,
-    )
+    window = Window(since, local_now)
+    days = (target.period_start, min(today, target.period_end))
+    got = activity.achieved(target.metric, owner_ids, window, days, target.currency)
+    left_out = activity.money_left_out(target.metric, owner_ids, window, days, target.currency)
     period = Period(target.period_start, target.period_end, target.period)
     return TargetPace(
         metric=target.metric,
         period=target.period,
         currency=target.currency,
-        pace=pace(target.amount, got, period, today, calendar, started_on),
+        pace=pace(target.amount, got, period, today, calendar, started_on, _unit(target.metric)),
+        left_out=left_out,
     )
+
+
+def _unit(metric: str) -> Decimal:
+    """What a target is counted in: cents of money, or whole visits, customers, proposals."""
+    return CENTS if METRICS[metric].is_money else Decimal(1)
+
+
+def formed_on(team: Team, local_now: datetime) -> date:
+    """The day the team formed, in the reader's time zone."""
+    return team.created_at.astimezone(local_now.tzinfo).date()
 
 
 def person_paces(
@@ -56,8 +66,11 @@ def person_paces(
 def team_paces(
     book: Book, team_id: int, rep_ids: Collection[int], local_now: datetime, calendar: WorkCalendar
 ) -> list[TargetPace]:
-    """Where a team's members together stand on the team's targets in force today."""
+    """Where a team's members together stand on the team's targets in force today, pro-rated
+    from the day the team formed (as a rep's are from the day they joined)."""
+    team = book.roster.team(team_id)
+    formed = formed_on(team, local_now) if team is not None else None
     return [
-        target_pace(book.activity, target, rep_ids, local_now, calendar)
+        target_pace(book.activity, target, rep_ids, local_now, calendar, formed)
         for target in book.targets.for_team(team_id, local_now.date())
     ]

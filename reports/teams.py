@@ -18,6 +18,7 @@ from reports.book import Book, load_book, local_window
 from reports.pacing import target_pace, team_paces
 from sales.activity import Activity
 from sales.collections import aging_bucket, days_overdue, outstanding
+from sales.fx import convert_total
 from sales.kpis import (
     RepConversion,
     average,
@@ -26,6 +27,7 @@ from sales.kpis import (
     lead_or_conversion_problem,
     median_days,
 )
+from sales.pacing import history_days
 from sales.periods import month_of
 from sales.workdays import WorkCalendar
 from store import metrics, payments, teams
@@ -73,10 +75,13 @@ def load_team_facts(
     default_country: str | None,
     owner_ids: Collection[int] | None,
     days: tuple[date, date],
+    default_currency: str = "USD",
 ) -> TeamFacts:
     """The team numbers of these people (None: everyone) for local days `days`."""
     since = min(days[0] - LOOK_BACK, month_of(days[0]).start)
-    book = load_book(session, default_country, owner_ids, days, since=since)
+    book = load_book(
+        session, default_country, owner_ids, days, since=since, default_currency=default_currency
+    )
     start = datetime.combine(days[0] - LAST_DAY_BACK, time(0), tzinfo=UTC)
     end = datetime.combine(days[1] + timedelta(days=2), time(0), tzinfo=UTC)
     return TeamFacts(
@@ -139,13 +144,16 @@ def collections_summary(
     reps: list[Person],
     today: date,
     paces: list[TargetPace],
+    currency: str,
 ) -> Collections | None:
     """Cash collected against the team's `collected` target, and what is overdue, aged
-    per rep. None when the team has no collected target, no cash and nothing overdue."""
+    per rep, with totals in `currency` (the team's). None when the team has no collected
+    target, no cash and nothing overdue."""
     rep_ids = {rep.id for rep in reps}
     target = next((row for row in paces if row.metric == "collected"), None)
     month = month_of(today)
     collected = activity.collected_by_currency(rep_ids, month.start, today)
+    collected_total = activity.collected_in(rep_ids, month.start, today, currency)
     overdue: dict[str, Decimal] = defaultdict(Decimal)
     aged: dict[int, dict[str, dict[str, Decimal]]] = {}
     for instalment in overdue_instalments:
@@ -166,6 +174,13 @@ def collections_summary(
         collected=collected,
         target=target,
         overdue=dict(sorted(overdue.items())),
+        collected_total=collected_total,
+        # What is owed is worth what it would fetch today.
+        overdue_total=convert_total(
+            ((value, its_currency, today) for its_currency, value in overdue.items()),
+            currency,
+            activity.rates,
+        ),
         reps=[
             RepCollections(
                 rep.slack_user_id,
@@ -205,23 +220,34 @@ def daily_digest(
             for change in facts.moves_of(rep_ids)
             if change.changed_at in window
         ],
-        quiet=quiet_reps(facts.last_visits, reps, today, calendar),
+        quiet=quiet_reps(facts.last_visits, reps, today, calendar, _joined(team)),
         collections=collections_summary(
-            book.activity, facts.overdue_of(rep_ids), reps, today, paces
+            book.activity, facts.overdue_of(rep_ids), reps, today, paces, book.team_currency(team)
         ),
     )
 
 
 def quiet_reps(
-    last_visits: dict[int, date], reps: list[Person], today: date, calendar: WorkCalendar
+    last_visits: dict[int, date],
+    reps: list[Person],
+    today: date,
+    calendar: WorkCalendar,
+    joined: dict[int, date] | None = None,
 ) -> list[str]:
-    """Reps with no visit in the last few working days."""
+    """Reps with no visit in the last few working days; someone on the team for under a
+    working day has had no chance to be quiet yet."""
     days = calendar.last_working_days(today, QUIET_WORKING_DAYS)
+    since = joined or {}
     return [
         rep.slack_user_id
         for rep in reps
-        if last_visits.get(rep.id) is None or last_visits[rep.id] < days[0]
+        if (last_visits.get(rep.id) is None or last_visits[rep.id] < days[0])
+        and (rep.id not in since or history_days(calendar, since[rep.id], today) >= 1)
     ]
+
+
+def _joined(team: Team) -> dict[int, date]:
+    return {m.person_id: m.joined_on for m in team.memberships if m.role == teams.MEMBER}
 
 
 def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
@@ -236,7 +262,7 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         RepConversion.of(
             rep.slack_user_id,
             funnel.proposals_by_rep.get(rep.id, 0),
-            funnel.wins_by_rep.get(rep.id, 0),
+            *funnel.outcomes_by_rep.get(rep.id, (0, 0)),
         )
         for rep in reps
     ]
@@ -254,8 +280,10 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         reached=funnel.reached,
         conversions=conversion_rates(funnel.reached),
         won_amounts=funnel.won_amounts,
+        won_total=convert_total(funnel.won_dated, book.team_currency(team), book.activity.rates),
         average_deals=average_deals,
         median_cycle_days=median_days(funnel.cycle_times),
+        skipped=funnel.skipped,
         team_rate=team_rate,
         below_average=below,
     )

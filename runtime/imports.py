@@ -7,6 +7,7 @@ time.
 
 teams.csv     team,slack_user_id,role[,channel_id]   (a row with only a team creates it)
 targets.csv   scope,who,metric,amount,period[,currency]
+rates.csv     from_currency,to_currency,rate[,effective_on]   (one from = rate to; default today)
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from parsing.amounts import Amount, parse_amount
+from parsing.amounts import Amount, currency_code, parse_amount
 from parsing.errors import ParseError
+from parsing.fx_command import parse_rate
 from parsing.periods import parse_period
 from parsing.target_command import METRIC_NAMES, METRIC_WORDS
 from parsing.team_command import check_team_name
 from sales.metrics import Metric
 from sales.periods import Period
-from store import targets, teams
+from store import rates, targets, teams
 from store.customers import name_key
 from store.db import Database
 from store.exports import columns_of
@@ -50,6 +53,9 @@ TEAM_IGNORED = tuple(c for c in columns_of("teams") if c not in TEAM_COLUMNS + T
 TARGET_IGNORED = tuple(
     c for c in columns_of("targets") if c not in TARGET_COLUMNS + TARGET_OPTIONAL
 )
+RATE_COLUMNS = ("from_currency", "to_currency", "rate")
+RATE_OPTIONAL = ("effective_on",)
+RATE_IGNORED = ("id", "set_by", "set_at")  # what `bot.py export exchange_rates` adds
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,31}")
 
@@ -391,6 +397,88 @@ def _period(value: str, today: date, line: int, problems: _Problems) -> Period |
 
 
 # --- reading the file --------------------------------------------------------------------------
+
+
+# --- exchange rates --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rate:
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    effective_on: date
+
+
+def import_rates(db: Database, path: Path, today: date) -> ImportResult:
+    """Set exchange rates: one `from_currency` is worth `rate` of `to_currency` from
+    `effective_on` (an ISO date; empty: `today`). A pair's rate for a day already set is
+    replaced. Every change is audited."""
+    rows, count, problems = _read(path, RATE_COLUMNS, RATE_OPTIONAL, RATE_IGNORED)
+    result = ImportResult(rows=count)
+    checked = _check_rates(rows, today, problems)
+    if problems:
+        result.errors = problems.listed()
+        return result
+    with db.transaction() as session:
+        for entry in checked:
+            row, was = rates.set_rate(
+                session,
+                entry.from_currency,
+                entry.to_currency,
+                entry.rate,
+                entry.effective_on,
+                ACTOR,
+            )
+            result.changed += was is None or was != row.rate
+    return result
+
+
+def _check_rates(rows: list[tuple[int, Row]], today: date, problems: _Problems) -> list[_Rate]:
+    checked: list[_Rate] = []
+    seen: dict[tuple[str, str, date], int] = {}
+    for line, row in rows:
+        before = len(problems)
+        source = _rate_currency(row["from_currency"], "from_currency", line, problems)
+        target = _rate_currency(row["to_currency"], "to_currency", line, problems)
+        if source and source == target:
+            problems.add(line, f"from_currency and to_currency are both {source}")
+        rate = Decimal(0)
+        try:
+            rate = parse_rate(row["rate"])
+        except ParseError as error:
+            problems.add(line, f"rate: {error.message}")
+        day = _iso_day(row.get("effective_on", ""), today, line, problems)
+        if len(problems) > before:
+            continue
+        key = (source, target, day)
+        if key in seen:
+            problems.add(line, f"repeats line {seen[key]} (same currencies and day)")
+            continue
+        seen[key] = line
+        checked.append(_Rate(source, target, rate, day))
+    return checked
+
+
+def _rate_currency(value: str, column: str, line: int, problems: _Problems) -> str:
+    if not value:
+        problems.add(line, f"{column} is empty; it is a code such as USD, EUR or CNY")
+        return ""
+    code = currency_code(value)
+    if code is None:
+        problems.add(line, f"{column} “{value}” isn't a currency code such as USD, EUR or CNY")
+        return ""
+    return code
+
+
+def _iso_day(value: str, today: date, line: int, problems: _Problems) -> date:
+    if not value:
+        return today
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.add(line, f"effective_on “{value}” isn't a date like 2026-11-01")
+        return today
 
 
 def _read(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from sales.fx import Converted, Rates, convert_total
 from sales.stages import STAGES
 
 PROPOSAL_OR_LATER = ("proposal", "negotiation", "won")
@@ -57,9 +58,14 @@ class Receipt:
 class FunnelWindow:
     reached: dict[str, int]  # deals that reached each stage (or beyond) in the window
     won_amounts: list[tuple[Decimal, str]]
+    won_dated: list[tuple[Decimal, str, date]]  # each win's amount on the day it was won
     cycle_times: list[timedelta]  # created -> won, for deals won in the window
     proposals_by_rep: dict[int, int]
     wins_by_rep: dict[int, int]
+    # Of the deals that reached proposal in the window: (still won, lost) per rep.
+    outcomes_by_rep: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # Deals counted at a stage (they reached a later one) that never passed through it.
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +80,8 @@ class Activity:
     # owner -> deal -> stage -> when the deal first reached it
     arrivals: dict[int, dict[int, dict[str, datetime]]] = field(default_factory=dict)
     receipts: dict[int, list[Receipt]] = field(default_factory=dict)  # by owner
+    # Every money question in one currency converts with these, at each win's or payment's day.
+    rates: Rates = field(default_factory=Rates)
 
     @classmethod
     def of(
@@ -83,9 +91,10 @@ class Activity:
         first_win_of_customer: dict[int, datetime],
         arrivals: Iterable[tuple[int, int, str, datetime]],
         receipts: Iterable[Receipt],
+        rates: Rates | None = None,
     ) -> Activity:
         """From rows: visits (rep, day, count); arrivals (owner, deal, stage, first at)."""
-        activity = cls(first_win_of_customer=dict(first_win_of_customer))
+        activity = cls(first_win_of_customer=dict(first_win_of_customer), rates=rates or Rates())
         by_rep: defaultdict[int, list[tuple[date, int]]] = defaultdict(list)
         for rep_id, day, count in visits:
             by_rep[rep_id].append((day, count))
@@ -123,15 +132,30 @@ class Activity:
     def collected(
         self, owner_ids: Collection[int], first: date, last: date, currency: str | None
     ) -> Decimal:
-        """Cash received from `first` to `last` for deals these people own (in `currency`)."""
+        """Cash received from `first` to `last` for deals these people own, converted to
+        `currency` (None: every currency added as it is, for counts that ignore money)."""
+        if currency is not None:
+            return self.collected_in(owner_ids, first, last, currency).total
         return sum(
-            (
-                receipt.amount
-                for receipt in self._receipts(owner_ids, first, last)
-                if currency is None or receipt.currency == currency
-            ),
+            (receipt.amount for receipt in self._receipts(owner_ids, first, last)),
             Decimal("0.00"),
         )
+
+    def collected_in(
+        self, owner_ids: Collection[int], first: date, last: date, currency: str
+    ) -> Converted:
+        """Cash received from `first` to `last` in `currency`, each payment at its day's rate,
+        and what had no rate."""
+        receipts = self._receipts(owner_ids, first, last)
+        return convert_total(
+            ((receipt.amount, receipt.currency, receipt.day) for receipt in receipts),
+            currency,
+            self.rates,
+        )
+
+    def won_in(self, owner_ids: Collection[int], window: Window, currency: str) -> Converted:
+        """Revenue won in the window in `currency`, each deal at its win day's rate."""
+        return convert_total(_dated(self.won(owner_ids, window)), currency, self.rates)
 
     def collected_by_currency(
         self, owner_ids: Collection[int], first: date, last: date
@@ -171,20 +195,15 @@ class Activity:
         currency: str | None,
     ) -> Decimal:
         """The amount `owner_ids` reached on `metric` in the window (or, for visits and
-        cash, the days)."""
+        cash, the days); money converted to `currency` (see `money_left_out`)."""
         if not owner_ids:
             return Decimal(0)
         if metric == "visits":
             return Decimal(self.visit_count(owner_ids, *days))
         if metric == "revenue":
-            return sum(
-                (
-                    win.amount
-                    for win in self.won(owner_ids, window)
-                    if currency is None or win.currency == currency
-                ),
-                Decimal(0),
-            )
+            if currency is not None:
+                return self.won_in(owner_ids, window, currency).total
+            return sum((win.amount for win in self.won(owner_ids, window)), Decimal(0))
         if metric == "collected":
             return self.collected(owner_ids, *days, currency)
         if metric == "new_customers":
@@ -192,6 +211,23 @@ class Activity:
         if metric == "proposals":
             return Decimal(len(self.first_reached(owner_ids, window, PROPOSAL_OR_LATER)))
         raise ValueError(f"unknown metric {metric!r}")
+
+    def money_left_out(
+        self,
+        metric: str,
+        owner_ids: Collection[int],
+        window: Window,
+        days: tuple[date, date],
+        currency: str | None,
+    ) -> dict[str, Decimal]:
+        """What `achieved` could not count in `currency` for want of a rate, per currency."""
+        if currency is None or not owner_ids:
+            return {}
+        if metric == "revenue":
+            return self.won_in(owner_ids, window, currency).left_out
+        if metric == "collected":
+            return self.collected_in(owner_ids, *days, currency).left_out
+        return {}
 
     def funnel(self, owner_ids: Collection[int], window: Window) -> FunnelWindow:
         """The weekly data review's numbers for these owners' deals over the window."""
@@ -203,10 +239,36 @@ class Activity:
         return FunnelWindow(
             reached=dict(reached),
             won_amounts=[(win.amount, win.currency) for win in won],
+            won_dated=_dated(won),
             cycle_times=[win.won_at - win.created_at for win in won],
             proposals_by_rep=dict(Counter(proposals.values())),
             wins_by_rep=dict(Counter(win.owner_id for win in won)),
+            outcomes_by_rep=self._outcomes(proposals),
+            skipped=self._skipped(owner_ids, window),
         )
+
+    def _outcomes(self, proposals: dict[int, int]) -> dict[int, tuple[int, int]]:
+        won_ids = {
+            win.deal_id for owner in set(proposals.values()) for win in self.wins.get(owner, ())
+        }
+        outcomes: dict[int, tuple[int, int]] = {}
+        for deal_id, owner_id in proposals.items():
+            won, lost = outcomes.get(owner_id, (0, 0))
+            if deal_id in won_ids:
+                won += 1
+            elif "lost" in self.arrivals.get(owner_id, {}).get(deal_id, {}):
+                lost += 1
+            outcomes[owner_id] = (won, lost)
+        return outcomes
+
+    def _skipped(self, owner_ids: Collection[int], window: Window) -> dict[str, int]:
+        skipped: Counter[str] = Counter()
+        for index, stage in enumerate(FUNNEL_ORDER[:-1]):
+            counted = self.first_reached(owner_ids, window, FUNNEL_ORDER[index:])
+            for deal_id, owner_id in counted.items():
+                if stage not in self.arrivals.get(owner_id, {}).get(deal_id, {}):
+                    skipped[stage] += 1
+        return dict(skipped)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -227,6 +289,11 @@ class Activity:
             for receipt in self.receipts.get(owner_id, ())
             if first <= receipt.day <= last
         ]
+
+
+def _dated(wins: Iterable[Win]) -> list[tuple[Decimal, str, date]]:
+    # The rate in force on the (UTC) day the deal was won.
+    return [(win.amount, win.currency, win.won_at.date()) for win in wins]
 
 
 def _running_totals(counts: Iterable[int]) -> list[int]:

@@ -42,6 +42,11 @@ def average(values: Sequence[Decimal]) -> Decimal | None:
     return mean.quantize(_CENTS, rounding=ROUND_HALF_UP)
 
 
+def under_a_day(days: float | None) -> bool:
+    """A cycle shorter than a day reads "under a day", never "0.0 days"."""
+    return days is not None and days < 1
+
+
 def median_days(durations: Sequence[timedelta]) -> float | None:
     """Median sales-cycle length in (fractional) days; the median shrugs off one stuck deal."""
     if not durations:
@@ -51,31 +56,44 @@ def median_days(durations: Sequence[timedelta]) -> float | None:
 
 @dataclass(frozen=True)
 class RepConversion:
+    """A rep's proposals in the review and how those that closed ended: the rate is over
+    closed outcomes only (won / (won + lost)); open ones are shown apart, never as losses."""
+
     rep: str
     proposals: int
     wins: int
+    lost: int
     rate: float | None
 
     @classmethod
-    def of(cls, rep: str, proposals: int, wins: int) -> RepConversion:
-        return cls(rep, proposals, wins, _ratio(wins, proposals))
+    def of(cls, rep: str, proposals: int, wins: int, lost: int) -> RepConversion:
+        return cls(rep, proposals, wins, lost, _ratio(wins, wins + lost))
+
+    @property
+    def closed(self) -> int:
+        return self.wins + self.lost
+
+    @property
+    def open(self) -> int:
+        return max(self.proposals - self.closed, 0)
 
 
 def below_team_average(
     reps: Sequence[RepConversion], min_proposals: int = 2
 ) -> tuple[float | None, list[RepConversion]]:
-    """The team's proposal-to-win rate and the reps below it, lowest first.
+    """The team's proposal-to-win rate over closed proposals and the reps below it, lowest
+    first.
 
-    The team rate pools everyone's proposals, so a rep with one lucky win does not set the
-    bar. Reps with fewer than `min_proposals` proposals are too few to judge and are never
-    flagged. Rates are recomputed from the counts so the comparison is like for like.
+    The team rate pools everyone's closed proposals, so a rep with one lucky win does not
+    set the bar. Reps with fewer than `min_proposals` closed proposals are too few to judge
+    and are never flagged; open proposals are not yet an outcome either way.
     """
-    team = _ratio(sum(rep.wins for rep in reps), sum(rep.proposals for rep in reps))
+    team = _ratio(sum(rep.wins for rep in reps), sum(rep.closed for rep in reps))
     if team is None:
         return None, []
-    judged = [rep for rep in reps if rep.proposals >= min_proposals and rep.proposals > 0]
-    below = [rep for rep in judged if rep.wins / rep.proposals < team]
-    return team, sorted(below, key=lambda rep: (rep.wins / rep.proposals, rep.rep))
+    judged = [rep for rep in reps if rep.closed >= min_proposals and rep.closed > 0]
+    below = [rep for rep in judged if rep.wins / rep.closed < team]
+    return team, sorted(below, key=lambda rep: (rep.wins / rep.closed, rep.rep))
 
 
 def percent(rate: float | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from sales.periods import Period
@@ -71,8 +71,13 @@ def pace(
     today: date,
     calendar: WorkCalendar,
     started_on: date | None = None,
+    unit: Decimal = CENTS,
 ) -> Pace:
-    """Pacing for `today`; a rep who started mid-period is paced only from `started_on`."""
+    """Pacing for `today`; a rep (or team) who started mid-period is paced only from
+    `started_on`, and nothing is expected of them before a whole working day has passed.
+
+    Expectations are rounded to `unit` (a cent for money, 1 for counts) so that the status
+    and the gap shown beside it always agree: never "Ahead" with nothing ahead."""
     _check_amounts(target, achieved)
     window_start = max(period.start, started_on or period.start)
     working = calendar.count(window_start, period.end)
@@ -80,7 +85,11 @@ def pace(
     days_left = calendar.count(max(today, window_start), period.end)
     with localcontext(_CONTEXT):
         target, achieved = _cents(target), _cents(achieved)
-        expected = _expected(target, period, window_start, today, elapsed, working)
+        if started_within(period, started_on) and history_days(calendar, window_start, today) < 1:
+            expected = ZERO if today <= period.end else target
+        else:
+            expected = _expected(target, period, window_start, today, elapsed, working)
+        expected = _round_to(expected, unit)
         remaining = max(target - achieved, ZERO)
         needed = _cents(remaining / days_left) if days_left else ZERO
         return Pace(
@@ -95,6 +104,16 @@ def pace(
             days_left=days_left,
             status=_status(target, achieved, expected, days_left),
         )
+
+
+def started_within(period: Period, started_on: date | None) -> bool:
+    """Whether the owner joined (or the team formed) after the period began."""
+    return started_on is not None and started_on > period.start
+
+
+def history_days(calendar: WorkCalendar, since: date, today: date) -> int:
+    """Whole working days from `since` up to yesterday: how long someone has been around."""
+    return calendar.count(since, today - timedelta(days=1)) if today > since else 0
 
 
 def progress_bar(fraction: float, width: int = 10) -> str:
@@ -112,6 +131,12 @@ def _check_amounts(target: Decimal, achieved: Decimal) -> None:
         raise ValueError(f"target and achieved must be numbers, not {target} and {achieved}")
     if target < 0:
         raise ValueError(f"a target cannot be negative: {target}")
+
+
+def _round_to(value: Decimal, unit: Decimal) -> Decimal:
+    if unit == CENTS:
+        return value
+    return _cents(value.quantize(unit, rounding=ROUND_HALF_UP))
 
 
 def _cents(value: Decimal) -> Decimal:

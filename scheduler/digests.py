@@ -46,7 +46,11 @@ def _team(roster_team: Team | None) -> Team:
 def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: datetime) -> TeamFacts:
     with ctx.db.reading() as session:
         return load_team_facts(
-            session, ctx.settings.holiday_country, rep_ids, local_days_around(now)
+            session,
+            ctx.settings.holiday_country,
+            rep_ids,
+            local_days_around(now),
+            ctx.settings.default_currency,
         )
 
 
@@ -59,6 +63,7 @@ def load_review_book(ctx: BotContext, rep_ids: Collection[int] | None, now: date
             rep_ids,
             days,
             since=days[0] - CHART_LOOK_BACK,
+            default_currency=ctx.settings.default_currency,
         )
 
 

@@ -35,7 +35,13 @@ def load_pacing_facts(
     """The pacing DM's facts for these reps (None: every rep), wherever it is morning."""
     days = local_days_around(now)
     with ctx.db.reading() as session:
-        book = load_book(session, ctx.settings.holiday_country, rep_ids, days)
+        book = load_book(
+            session,
+            ctx.settings.holiday_country,
+            rep_ids,
+            days,
+            default_currency=ctx.settings.default_currency,
+        )
         calendars = {book.roster.calendar_of(rep) for rep in book.roster.reps()}
         calendars.add(book.roster.team_calendar_default())
         last_days = {

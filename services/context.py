@@ -10,6 +10,7 @@ from typing import Any
 from runtime.settings import Settings
 from sales.localtime import local_today
 from services.people import People
+from store import teams
 from store.db import Database
 from store.models import Person, Team
 from translations import Language, language_for_person, language_for_team
@@ -34,6 +35,17 @@ class BotContext:
         if person is None:
             return language_for_person(None, None)
         return language_for_person(person.language, person.locale)
+
+    def currency_for(self, person_id: int | None) -> str:
+        """What an amount the person types without a currency is in: their team's currency,
+        else DEFAULT_CURRENCY (also for someone the bot doesn't know yet)."""
+        if person_id is None:
+            return self.settings.default_currency
+        with self.db.reading() as session:
+            return teams.currency_of(session, person_id) or self.settings.default_currency
+
+    def team_currency(self, team: Team) -> str:
+        return team.currency or self.settings.default_currency
 
     def team_language(self, team: Team) -> Language:
         """The language of the team's channel messages: its own, else DEFAULT_LANGUAGE."""

@@ -93,7 +93,13 @@ def gather_home(
         # One load for the person's own numbers and the team's they look at.
         owner_ids = {person.id} | {rep.id for rep in teams.members(team)} if team else {person.id}
         today = local_now.date()
-        facts = load_team_facts(session, ctx.settings.holiday_country, owner_ids, (today, today))
+        facts = load_team_facts(
+            session,
+            ctx.settings.holiday_country,
+            owner_ids,
+            (today, today),
+            ctx.settings.default_currency,
+        )
         week_cases = load_case_status(session, owner_ids, [week_of(today)])
         calendar = facts.book.roster.calendar_of(person.id)
         rep, page = _rep_home(session, facts, person, local_now, calendar, state.page)
@@ -244,7 +250,7 @@ def _team_view(
         reached=funnel.reached,
         conversions=conversion_rates(funnel.reached),
         collections=collections_summary(
-            book.activity, facts.overdue_of(rep_ids), reps, today, paces
+            book.activity, facts.overdue_of(rep_ids), reps, today, paces, book.team_currency(team)
         ),
         week=week,
         written=len(written),

@@ -23,6 +23,7 @@ from store.models import (
     Customer,
     Deal,
     DealNote,
+    ExchangeRate,
     Instalment,
     InstalmentNote,
     Membership,
@@ -325,6 +326,17 @@ def _away() -> Select[Any]:
     )
 
 
+def _exchange_rates() -> Select[Any]:
+    # The columns `bot.py import rates` reads come first, so an export imports back.
+    return select(
+        ExchangeRate.id,
+        ExchangeRate.from_currency,
+        ExchangeRate.to_currency,
+        ExchangeRate.rate,
+        ExchangeRate.effective_on,
+    ).order_by(ExchangeRate.from_currency, ExchangeRate.to_currency, ExchangeRate.effective_on)
+
+
 def _audit_log() -> Select[Any]:
     return select(
         AuditEntry.id,
@@ -381,7 +393,7 @@ KINDS: dict[str, Kind] = {
         Kind("teams", _teams, Team),
         Kind("cases", _cases, Case),
         Kind("away", _away, Away),
-        Kind(EXCHANGE_RATES_TABLE, None),
+        Kind(EXCHANGE_RATES_TABLE, _exchange_rates, ExchangeRate),
         Kind("audit_log", _audit_log, AuditEntry),
         Kind("customers", _customers, Customer),
         Kind("people", _people, Person),

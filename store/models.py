@@ -178,6 +178,8 @@ class Team(Base):
     case_prompt_time: Mapped[str | None] = mapped_column(String(5))
     # Language of the team's channel messages ("en" or "zh"); None: DEFAULT_LANGUAGE.
     language: Mapped[str | None] = mapped_column(String(8))
+    # ISO 4217 code of the team's money (amounts typed bare, totals); None: DEFAULT_CURRENCY.
+    currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -450,3 +452,20 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+# Currencies: exchange rates admins keep (issue 11).
+class ExchangeRate(Base):
+    """One unit of `from_currency` is worth `rate` of `to_currency` from `effective_on` until
+    the next rate of the same pair."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (UniqueConstraint("from_currency", "to_currency", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_currency: Mapped[str] = mapped_column(String(3))
+    to_currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(Numeric(24, 10))
+    effective_on: Mapped[date]
+    set_by: Mapped[str] = mapped_column(String(32))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -49,6 +49,26 @@ def set_language(session: Session, team: Team, language: str | None, actor: str)
     record_change(session, actor=actor, record=team, action="update", before=before)
 
 
+def set_currency(session: Session, team: Team, currency: str | None, actor: str) -> None:
+    """The team's currency; None: the bot's DEFAULT_CURRENCY."""
+    before = snapshot(team)
+    team.currency = currency
+    record_change(session, actor=actor, record=team, action="update", before=before)
+
+
+def currency_of(session: Session, person_id: int) -> str | None:
+    """The currency of the person's first team (by name) that has one, as a member or
+    manager; None when none of their teams has its own."""
+    query = (
+        select(Team.currency)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.person_id == person_id, Team.currency.is_not(None))
+        .order_by(Membership.role.desc(), Team.name_key)
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
 def set_case_review(
     session: Session, team: Team, weekday: int | None, at: str | None, actor: str
 ) -> None:

@@ -12,21 +12,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 import bot
 from runtime.export import csv_cell, neutralised
+from runtime.imports import import_rates
 from store import payments
 from store.db import Database
 from store.exports import KINDS, Kind
 from store.models import Away, Case, Person
+from store.rates import latest_rates, set_rate
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.handlers.test_team_command import MANAGER, at
 from tests.support.databases import fresh_database_url
 
 pytestmark = pytest.mark.usefixtures("empty_environment", "restore_root_logger")
 
-EVERY_KIND = [kind for kind in KINDS if kind != "exchange_rates"]
+EVERY_KIND = list(KINDS)
 RITA = at(REP, "rita")
 OSCAR = at(OTHER_REP, "oscar")
 HYPERLINK = '=HYPERLINK("evil.example/pay","Click me")'
@@ -65,6 +67,7 @@ def seed_everything(bot_: RunningBot) -> None:
     bot_.ask("/deal", "#1 payment 75k due 2027-01-31")
     bot_.ask("/deal", "#1 paid 20,000.50 on yesterday")
     bot_.ask("/deal", "new 华为; 年度框架; ¥1,234.56", user=OTHER_REP)
+    bot_.ask("/fx", "CNY USD 0.138 2026-11-01", user=ADMIN)
     with bot_.db.transaction() as session:
         rita = session.query(Person).filter_by(slack_user_id=REP).one()
         session.add(
@@ -204,32 +207,36 @@ def test_export_all_writes_a_file_per_kind(
     assert "--output" in err
 
 
-def test_exchange_rates_are_exported_once_the_table_exists(
+def test_exchange_rates_export_exactly_and_import_back(
     db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str], tmp_path: Path,
 ) -> None:  # fmt: skip
     monkeypatch.setenv("DATABASE_URL", database_url)
-    code, out, err = run(capsys, "export", "exchange_rates")
-    assert (code, out) == (2, "")
-    assert "no exchange_rates table" in err
-    nowhere = tmp_path / "rates.csv"
-    assert run(capsys, "export", "exchange_rates", "--output", str(nowhere))[0] == 2
-    assert not nowhere.exists()  # no empty file left behind
-    with db.engine.begin() as connection:  # as the currency feature's migration would make it
-        connection.execute(
-            text(
-                "CREATE TABLE exchange_rates (id INTEGER PRIMARY KEY, base VARCHAR(3), "
-                "quote VARCHAR(3), rate NUMERIC(18, 6), valid_from DATE)"
-            )
-        )
-        connection.execute(
-            text("INSERT INTO exchange_rates VALUES (1, 'CNY', 'USD', 0.138, '2026-11-01')")
-        )
+    with db.transaction() as session:
+        set_rate(session, "CNY", "USD", Decimal("0.1380"), date(2026, 11, 1), ADMIN)
+        set_rate(session, "JPY", "USD", Decimal("0.0066666667"), date(2026, 11, 1), ADMIN)
     code, out, err = run(capsys, "export", "exchange_rates", "--format", "jsonl")
     assert code == 0, err
-    row = json.loads(out, parse_float=Decimal)
-    assert (row["base"], row["quote"], row["rate"]) == ("CNY", "USD", Decimal("0.138000"))
-    assert str(row["valid_from"]).startswith("2026-11-01")
+    rows = [json.loads(line, parse_float=Decimal) for line in out.splitlines()]
+    assert [(r["from_currency"], r["to_currency"], r["rate"]) for r in rows] == [
+        ("CNY", "USD", Decimal("0.1380000000")),
+        ("JPY", "USD", Decimal("0.0066666667")),
+    ]
+    assert str(rows[0]["effective_on"]).startswith("2026-11-01")
+    path = tmp_path / "rates.csv"
+    assert run(capsys, "export", "exchange_rates", "--output", str(path))[0] == 0
+    with fresh_database_url(tmp_path, "restored") as restored_url:
+        empty = Database(restored_url)
+        empty.upgrade()
+        result = import_rates(empty, path, date(2026, 12, 1))
+        assert result.errors == []
+        with empty.reading() as session:
+            found = [(r.from_currency, r.rate, r.effective_on) for r in latest_rates(session)]
+        empty.dispose()
+    assert found == [
+        ("CNY", Decimal("0.1380000000"), date(2026, 11, 1)),
+        ("JPY", Decimal("0.0066666667"), date(2026, 11, 1)),
+    ]
 
 
 def test_teams_and_targets_round_trip_through_import(

@@ -13,6 +13,7 @@ from sales.kpis import (
     lead_or_conversion_problem,
     median_days,
     percent,
+    under_a_day,
 )
 
 FULL_FUNNEL = {
@@ -61,46 +62,48 @@ def test_median_days():
 
 
 def test_rep_conversion_of_computes_the_rate():
-    assert RepConversion.of("rita", 4, 1) == RepConversion("rita", 4, 1, 0.25)
-    assert RepConversion.of("new", 0, 0).rate is None
+    assert RepConversion.of("rita", 4, 1, 3) == RepConversion("rita", 4, 1, 3, 0.25)
+    assert RepConversion.of("new", 0, 0, 0).rate is None
 
 
 def test_below_team_average_lowest_first():
-    steady = RepConversion.of("steady", 10, 5)  # 50%
-    slow = RepConversion.of("slow", 4, 1)  # 25%
-    cold = RepConversion.of("cold", 5, 0)  # 0%
-    newcomer = RepConversion.of("newcomer", 1, 0)  # too few proposals to judge
+    steady = RepConversion.of("steady", 10, 5, 5)  # 50%
+    slow = RepConversion.of("slow", 4, 1, 3)  # 25%
+    cold = RepConversion.of("cold", 5, 0, 5)  # 0%
+    newcomer = RepConversion.of("newcomer", 1, 0, 1)  # too few proposals to judge
     team, below = below_team_average([steady, slow, cold, newcomer])
     assert team == 6 / 20
     assert below == [cold, slow]
 
 
 def test_a_rep_exactly_at_the_team_average_is_not_flagged():
-    team, below = below_team_average([RepConversion.of("a", 4, 2), RepConversion.of("b", 2, 1)])
+    team, below = below_team_average(
+        [RepConversion.of("a", 4, 2, 2), RepConversion.of("b", 2, 1, 1)]
+    )
     assert team == 0.5
     assert below == []
 
 
 def test_ties_are_ordered_by_name():
-    reps = [RepConversion.of(name, 4, 0) for name in ("zoe", "amy")] + [
-        RepConversion.of("top", 4, 4)
+    reps = [RepConversion.of(name, 4, 0, 4) for name in ("zoe", "amy")] + [
+        RepConversion.of("top", 4, 4, 0)
     ]
     assert [rep.rep for rep in below_team_average(reps)[1]] == ["amy", "zoe"]
 
 
 def test_min_proposals_is_adjustable():
-    reps = [RepConversion.of("one", 1, 0), RepConversion.of("top", 4, 4)]
+    reps = [RepConversion.of("one", 1, 0, 1), RepConversion.of("top", 4, 4, 0)]
     assert below_team_average(reps)[1] == []
     assert below_team_average(reps, min_proposals=1)[1] == [reps[0]]
 
 
 def test_no_proposals_means_no_team_average():
     assert below_team_average([]) == (None, [])
-    assert below_team_average([RepConversion.of("new", 0, 0)], min_proposals=0) == (None, [])
+    assert below_team_average([RepConversion.of("new", 0, 0, 0)], min_proposals=0) == (None, [])
 
 
 def test_reps_without_proposals_are_never_flagged():
-    reps = [RepConversion.of("new", 0, 0), RepConversion.of("top", 4, 1)]
+    reps = [RepConversion.of("new", 0, 0, 0), RepConversion.of("top", 4, 1, 3)]
     assert below_team_average(reps, min_proposals=0) == (0.25, [])
 
 
@@ -141,7 +144,9 @@ COUNTS = st.integers(0, 1000)
 def test_flagged_reps_are_really_below_the_team(
     rows: list[tuple[str, int, int]], min_proposals: int
 ):
-    reps = [RepConversion.of(name, proposals, wins) for name, proposals, wins in rows]
+    reps = [
+        RepConversion.of(name, proposals, wins, proposals - wins) for name, proposals, wins in rows
+    ]
     team, below = below_team_average(reps, min_proposals)
     if team is None:
         assert below == []
@@ -162,3 +167,42 @@ def test_average_lies_between_the_extremes(values: list[Decimal]):
     else:
         assert mean is not None
         assert min(values) <= mean <= max(values)
+
+
+@pytest.mark.parametrize(
+    ("proposals", "won", "lost", "rate", "still_open"),
+    [
+        (3, 1, 0, 1.0, 2),  # "1 won of 3 proposals (33%)" was wrong: two are still open
+        (3, 1, 2, 1 / 3, 0),
+        (4, 1, 1, 0.5, 2),
+        (2, 0, 0, None, 2),  # nothing closed yet: no rate, not 0%
+        (0, 0, 0, None, 0),
+    ],
+)
+def test_conversion_counts_closed_outcomes_only_and_shows_open_ones_apart(
+    proposals: int, won: int, lost: int, rate: float | None, still_open: int
+) -> None:
+    found = RepConversion.of("rita", proposals, won, lost)
+    assert found.rate == rate
+    assert found.open == still_open
+
+
+def test_open_proposals_never_pull_a_rep_below_the_team() -> None:
+    busy = RepConversion.of(
+        "busy",
+        6,
+        1,
+        0,
+    )  # 1 won, 5 still open: 100% of closed
+    steady = RepConversion.of("steady", 4, 2, 2)
+    team, below = below_team_average([busy, steady], min_proposals=1)
+    assert team == 0.6
+    assert below == [steady]
+
+
+@pytest.mark.parametrize(
+    ("days", "under"),
+    [(None, False), (0.0, True), (0.04, True), (0.99, True), (1.0, False), (12.5, False)],
+)
+def test_a_cycle_under_a_day_is_said_so(days: float | None, under: bool) -> None:
+    assert under_a_day(days) is under

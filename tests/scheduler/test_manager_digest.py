@@ -77,6 +77,7 @@ def test_weekly_review_on_monday_with_funnel_and_conversion(
     team.ask("/deal", "#1 won")
     team.ask("/deal", "#2 won")
     team.ask("/deal", "#3 won", user=OTHER_REP)
+    team.ask("/deal", "#4 lost went with a competitor", user=OTHER_REP)
     travel(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # Friday: not the review day
     assert team.scheduler.run_job("weekly_digest").count(Outcome.NOT_DUE) == 1
     travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
@@ -90,7 +91,11 @@ def test_weekly_review_on_monday_with_funnel_and_conversion(
     assert "*Won*: 3 deals, $180,000" in shown
     assert "*Average deal size*: $60,000" in shown
     assert "*Median sales cycle*: 2.0 days" in shown
-    assert f"<@{OTHER_REP}>: 1 won of 2 proposals (50%)" in shown
+    # Over closed proposals only: Initech won, Hooli lost; the team's 3 of 4 is 75%.
+    assert f"<@{OTHER_REP}>: 1 won of 2 closed proposals (50%)" in shown
+    assert "Proposal-to-win below the team's 75%" in shown
+    # Every deal was won straight from Proposal: Negotiation's 100% is said to be skipped.
+    assert "Negotiation → :trophy: Won: 100% _(3 deals skipped Negotiation)_" in shown
     travel(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))
     assert team.scheduler.run_job("weekly_digest").count(Outcome.DONE_BEFORE) == 1
     travel(datetime(2026, 11, 24, 14, 30, tzinfo=UTC))

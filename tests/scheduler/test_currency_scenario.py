@@ -1,0 +1,108 @@
+"""End to end: a CNY team, a USD team and EUR deals, with every digest total checked by hand.
+
+Shanghai counts in CNY, Enterprise in USD (the default). Admins keep CNY→USD (0.138 from
+1 Nov, 0.14 from 11 Nov) and EUR→USD (1.08); there is no EUR→CNY rate until the end.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scheduler.delivery import Outcome
+from tests.conftest import ADMIN, REP, RunningBot
+from tests.scheduler.conftest import Travel, posts
+from tests.support.reading import text_of
+
+MIA = "UMGR001"  # manages Enterprise, in New York
+WANG = "UMGR002"  # manages Shanghai
+LI = "UREPLI1"  # sells in Shanghai
+WON_DAY_1 = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)  # Tuesday, 11:00 in Shanghai
+WON_DAY_2 = datetime(2026, 11, 12, 3, 0, tzinfo=UTC)
+SHANGHAI_MORNING = datetime(2026, 11, 18, 1, 1, tzinfo=UTC)  # Wed 09:01 in Shanghai
+NEW_YORK_MORNING = datetime(2026, 11, 18, 14, 1, tzinfo=UTC)  # Wed 09:01 in New York
+
+
+@pytest.fixture
+def teams(running_bot: RunningBot, travel: Travel) -> RunningBot:
+    bot = running_bot
+    bot.fake.add_user(MIA, name="mia", real_name="Mia", tz="America/New_York")
+    bot.fake.add_user(WANG, name="wang", real_name="王经理", tz="Asia/Shanghai")
+    bot.fake.add_user(LI, name="li", real_name="李丽", tz="Asia/Shanghai")
+    for text in (
+        "create Enterprise",
+        f"Enterprise manager <@{MIA}|mia>",
+        f"Enterprise add <@{REP}|rita>",
+        "create Shanghai",
+        f"Shanghai manager <@{WANG}|wang>",
+        f"Shanghai add <@{LI}|li>",
+        "Shanghai currency CNY",
+    ):
+        assert ":warning:" not in text_of(bot.ask("/team", text, user=ADMIN)), text
+    for text in ("CNY USD 0.138 2026-11-01", "CNY USD 0.14 2026-11-11", "EUR USD 1.08 2026-11-01"):
+        assert "Rate set" in text_of(bot.ask("/fx", text, user=ADMIN)), text
+    assert ":warning:" not in text_of(
+        bot.ask("/target", "team Enterprise revenue 300k 2026-11", user=MIA)
+    )
+    assert ":warning:" not in text_of(
+        bot.ask("/target", "team Shanghai revenue 100万 2026-11", user=WANG)
+    )
+    travel(WON_DAY_1)
+    ask = bot.ask
+    ask("/deal", "new Huawei; Routers; 120000", user=LI)  # #1, CNY: Li's team's currency
+    ask("/deal", "new Siemens; Plant; €10k", user=LI)  # #2, EUR
+    ask("/deal", "new Acme; Licences; 50k", user=REP)  # #3, USD
+    ask("/deal", "new Alibaba; Cloud; ¥200k", user=REP)  # #4, CNY
+    ask("/deal", "new Bosch; Sensors; €20k", user=REP)  # #5, EUR
+    ask("/deal", "#1 won", user=LI)
+    ask("/deal", "#3 won", user=REP)
+    travel(WON_DAY_2)
+    ask("/deal", "#2 won", user=LI)
+    ask("/deal", "#4 won", user=REP)
+    ask("/deal", "#5 won", user=REP)
+    return bot
+
+
+def test_each_teams_digest_counts_every_currency_at_the_win_days_rate_or_says_what_it_left_out(
+    teams: RunningBot, travel: Travel
+) -> None:
+    travel(SHANGHAI_MORNING)  # also Tuesday evening in New York: Mia's Tuesday digest is due
+    teams.scheduler.run_job("manager_digest")
+    shanghai = text_of(posts(teams, WANG)[-1])
+    # ¥120,000 of ¥1,000,000 = 12%; the €10,000 deal has no EUR→CNY rate and is named.
+    assert "¥120,000 of ¥1,000,000 (12%)" in shanghai
+    assert (
+        "€10,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`" in shanghai
+    )
+
+    travel(NEW_YORK_MORNING)
+    assert teams.scheduler.run_job("manager_digest").count(Outcome.SENT) == 1
+    enterprise = text_of(posts(teams, MIA)[-1])
+    # $50,000 + ¥200,000 x 0.14 (the rate from 11 Nov, the win day) = $28,000
+    # + €20,000 x 1.08 = $21,600: $99,600 of $300,000 = 33%.
+    assert "$99,600 of $300,000 (33%)" in enterprise
+    assert "not counted" not in enterprise
+
+
+def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_left_out(
+    teams: RunningBot, travel: Travel
+) -> None:
+    travel(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))  # Monday 09:30 in Shanghai
+    assert teams.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
+    shanghai = text_of(posts(teams, WANG)[-1])
+    assert "*Won*: 2 deals, ¥120,000" in shanghai
+    assert "€10,000 not counted: no EUR→CNY rate" in shanghai
+    travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
+    assert teams.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
+    enterprise = text_of(posts(teams, MIA)[-1])
+    assert "*Won*: 3 deals, $99,600" in enterprise
+
+    # An admin adds the missing rate (in force since before the win): the next digest
+    # counts €10,000 x 7.8 = ¥78,000, so ¥198,000 of ¥1,000,000 = 19.8%, shown 20%.
+    assert "Rate set" in text_of(teams.ask("/fx", "EUR CNY 7.8 2026-11-01", user=ADMIN))
+    travel(datetime(2026, 11, 24, 1, 1, tzinfo=UTC))  # Tuesday 09:01 in Shanghai
+    teams.scheduler.run_job("manager_digest")
+    daily = text_of(posts(teams, WANG)[-1])
+    assert "¥198,000 of ¥1,000,000 (20%)" in daily
+    assert "not counted" not in daily
