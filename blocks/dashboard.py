@@ -28,7 +28,7 @@ from blocks.common import (
     truncate,
     user,
 )
-from blocks.deals import list_line
+from blocks.deals import list_line, stage_label
 from blocks.digests import (
     SECTION_BUDGET,
     Collections,
@@ -37,7 +37,6 @@ from blocks.digests import (
     conversion_lines,
     funnel_text,
     rep_line,
-    stage_text,
     totals_text,
 )
 from blocks.home import (
@@ -338,7 +337,7 @@ def _deal_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Blo
         if not lines:
             lines = [gettext(language, "_All shown on earlier pages._")]
         title = (
-            f"{stage_text(language, stage.stage)} · {stage.count} · "
+            f"{stage_label(stage.stage, language)} · {stage.count} · "
             f"{totals_text(language, stage.totals)}"
         )
         blocks.append(section(title + "\n" + "\n".join(lines)))

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
+from blocks.deals import stage_label
 from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
@@ -24,7 +25,6 @@ from sales.collections import BUCKET_NAMES
 from sales.fx import Converted
 from sales.kpis import RepConversion
 from sales.money import totals_by_currency
-from sales.stages import STAGES
 from translations import FORMAT_LOCALES, Language, gettext, marked, ngettext
 from translations.formats import format_money, format_number
 
@@ -121,11 +121,6 @@ def totals_text(language: Language, totals: dict[str, Decimal]) -> str:
     return " + ".join(shown) or "0"
 
 
-def stage_text(language: Language, key: str) -> str:
-    stage = STAGES.get(key)
-    return f"{stage.emoji} {gettext(language, stage.label)}" if stage else key
-
-
 def rep_line(language: Language, rep: RepDay, last_day: date) -> str:
     """A rep's pacing on each target and their visits on the last working day."""
     paces = " · ".join(
@@ -151,7 +146,7 @@ def _move_line(language: Language, move: Move) -> str:
     elif move.to_stage == "lost":
         icon = gettext(language, ":x: Lost")
     else:
-        icon = f"{stage_text(language, move.from_stage)} → {stage_text(language, move.to_stage)}"
+        icon = f"{stage_label(move.from_stage, language)} → {stage_label(move.to_stage, language)}"
     return f"• {icon}: `#{move.deal_id}` {escape(move.deal)[:120]} ({user(move.owner)})"
 
 
@@ -212,6 +207,18 @@ def collections_lines(language: Language, collections: Collections) -> list[str]
         overdue = gettext(language, "{amount} overdue", amount=total)
         lines.append(f"• {user(rep.slack_user_id)} · {overdue} · {buckets}")
     return lines
+
+
+def conversion_lines(
+    language: Language,
+    conversions: list[tuple[str, str, float | None]],
+    skipped: dict[str, int] | None = None,
+) -> list[str]:
+    """Each step's conversion, saying how many deals skipped the step's first stage."""
+    return [
+        conversion_line(language, before, after, rate, (skipped or {}).get(before, 0))
+        for before, after, rate in conversions
+    ]
 
 
 def _converted(language: Language, total: Converted | None, by_currency: dict[str, Decimal]) -> str:
@@ -283,7 +290,7 @@ def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
 def funnel_text(language: Language, reached: dict[str, int]) -> str:
     """`Lead 5 → Qualified 3 → …`: how many deals reached each stage."""
     return " → ".join(
-        f"{stage_text(language, stage)} {format_number(language, count)}"
+        f"{stage_label(stage, language)} {format_number(language, count)}"
         for stage, count in reached.items()
     )
 
@@ -291,10 +298,7 @@ def funnel_text(language: Language, reached: dict[str, int]) -> str:
 def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
     span = gettext(language, "{first} to {last}", first=digest.first_day, last=digest.last_day)
     funnel = funnel_text(language, digest.reached)
-    steps = [
-        conversion_line(language, before, after, rate, digest.skipped.get(before, 0))
-        for before, after, rate in digest.conversions
-    ]
+    steps = conversion_lines(language, digest.conversions, digest.skipped)
     by_currency = totals_by_currency(digest.won_amounts)
     won_total = (
         _converted(language, digest.won_total, by_currency)

@@ -19,7 +19,7 @@ from blocks.common import (
     section,
     truncate,
 )
-from blocks.digests import stage_text
+from blocks.deals import stage_label
 from sales.follow_ups import SNOOZE_CHOICES
 from sales.stages import OPEN_STAGES, WON
 from store.models import Deal, Visit
@@ -200,7 +200,8 @@ def _stale_deal(language: Language, item: StaleDeal) -> list[Block]:
     deal = item.deal
     title = (
         f"*#{deal.id} {escape(deal.customer.name)} — {escape(deal.title)}* · "
-        f"{stage_text(language, deal.stage)} · {format_money(language, deal.amount, deal.currency)}"
+        f"{stage_label(deal.stage, language)} · "
+        f"{format_money(language, deal.amount, deal.currency)}"
     )
     idle = ngettext(
         language,
@@ -216,7 +217,8 @@ def _stale_deal(language: Language, item: StaleDeal) -> list[Block]:
         # L10N: placeholder, at most 150 characters
         "placeholder": plain(gettext(language, "Update stage")),
         "options": [
-            {"text": plain(stage_text(language, stage.key)), "value": stage.key} for stage in stages
+            {"text": plain(stage_label(stage.key, language)), "value": stage.key}
+            for stage in stages
         ],
     }
     # L10N: button, at most 75 characters

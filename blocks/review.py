@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from blocks.deals import stage_label
+from blocks.deals import stage_label, stage_name
 from sales.kpis import RepConversion, percent, under_a_day
-from sales.stages import STAGES
 from translations import Language, gettext, ngettext
 
 
@@ -26,7 +25,7 @@ def conversion_line(
 ) -> str:
     """One step's conversion, saying how many deals skipped the step's first stage (they
     are counted there because they reached a later one)."""
-    line = f"• {stage_label(before)} → {stage_label(after)}: {percent(rate)}"
+    line = f"• {stage_label(before, language)} → {stage_label(after, language)}: {percent(rate)}"
     if not skipped:
         return line
     note = ngettext(
@@ -34,7 +33,7 @@ def conversion_line(
         "{n} deal skipped {stage}",
         "{n} deals skipped {stage}",
         skipped,
-        stage=STAGES[before].label if before in STAGES else before,
+        stage=stage_name(before, language),
     )
     return f"{line} _({note})_"
 

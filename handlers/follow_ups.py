@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from blocks.common import escape, problem
-from blocks.digests import stage_text
+from blocks.deals import stage_label
 from blocks.follow_ups import (
     FOLLOW_UP_DONE,
     FOLLOW_UP_LOG_VISIT,
@@ -143,7 +143,7 @@ def register(app: App, ctx: BotContext) -> None:
                         lang,
                         "Deal #{id} already is {stage}.",
                         id=number,
-                        stage=stage_text(lang, key),
+                        stage=stage_label(key, lang),
                     ),
                     deal.owner_id,
                 )
@@ -152,7 +152,7 @@ def register(app: App, ctx: BotContext) -> None:
                     lang,
                     ":arrow_right: Deal #{id} moved to {stage}.",
                     id=number,
-                    stage=stage_text(lang, key),
+                    stage=stage_label(key, lang),
                 ),
                 deal.owner_id,
             )
