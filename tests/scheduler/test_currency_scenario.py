@@ -70,8 +70,8 @@ def test_each_teams_digest_counts_every_currency_at_the_win_days_rate_or_says_wh
     travel(SHANGHAI_MORNING)  # also Tuesday evening in New York: Mia's Tuesday digest is due
     teams.scheduler.run_job("manager_digest")
     shanghai = text_of(posts(teams, WANG)[-1])
-    # ¥120,000 of ¥1,000,000 = 12%; the €10,000 deal has no EUR→CNY rate and is named.
-    assert "¥120,000 of ¥1,000,000 (12%)" in shanghai
+    # (English readers see Babel's CN¥.) ¥120,000 of ¥1,000,000 = 12%; the €10,000 deal has no EUR→CNY rate and is named.
+    assert "CN¥120,000 of CN¥1,000,000 (12%)" in shanghai
     assert (
         "€10,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`" in shanghai
     )
@@ -91,7 +91,7 @@ def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_l
     travel(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))  # Monday 09:30 in Shanghai
     assert teams.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
     shanghai = text_of(posts(teams, WANG)[-1])
-    assert "*Won*: 2 deals, ¥120,000" in shanghai
+    assert "*Won*: 2 deals, CN¥120,000" in shanghai
     assert "€10,000 not counted: no EUR→CNY rate" in shanghai
     travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
     assert teams.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
@@ -104,5 +104,5 @@ def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_l
     travel(datetime(2026, 11, 24, 1, 1, tzinfo=UTC))  # Tuesday 09:01 in Shanghai
     teams.scheduler.run_job("manager_digest")
     daily = text_of(posts(teams, WANG)[-1])
-    assert "¥198,000 of ¥1,000,000 (20%)" in daily
+    assert "CN¥198,000 of CN¥1,000,000 (20%)" in daily
     assert "not counted" not in daily
