@@ -70,7 +70,8 @@ def test_each_teams_digest_counts_every_currency_at_the_win_days_rate_or_says_wh
     travel(SHANGHAI_MORNING)  # also Tuesday evening in New York: Mia's Tuesday digest is due
     teams.scheduler.run_job("manager_digest")
     shanghai = text_of(posts(teams, WANG)[-1])
-    # (English readers see Babel's CN¥.) ¥120,000 of ¥1,000,000 = 12%; the €10,000 deal has no EUR→CNY rate and is named.
+    # ¥120,000 of ¥1,000,000 = 12% (English readers see Babel's CN¥); the €10,000 deal has
+    # no EUR→CNY rate and is named.
     assert "CN¥120,000 of CN¥1,000,000 (12%)" in shanghai
     assert (
         "€10,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`" in shanghai
