@@ -16,9 +16,7 @@ from store.visits import all_visits
 from tests.conftest import REP, Clock, RunningBot
 from tests.support.fake_slack import FakeSlack
 from tests.support.reading import text_of
-from tests.support.socket_mode import FakeSocketMode, SocketModeSender
-
-APP_TOKEN = "xapp-1-A0001-1234-abcdef"
+from tests.support.socket_mode import APP_TOKEN, FakeSocketMode, SocketModeSender
 
 
 @pytest.fixture

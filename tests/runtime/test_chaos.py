@@ -4,6 +4,10 @@ Every /visit the bot acknowledged is stored exactly once after a restart, and it
 gets an answer at its response_url. A reply repeats only when the worker died between
 sending it and marking the request done (see the README, "What the bot promises"); that
 window is a few milliseconds, so at most one repeat per worker thread is allowed.
+
+The same holds in Socket Mode, where the commands come as envelopes over the bot's socket
+to the local Socket Mode server and an ack is the envelope's acknowledgement: the restarted
+bot opens a new connection to the same server and finishes what the dead one acked.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.runtime.conftest import http_get
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackSender
+from tests.support.socket_mode import APP_TOKEN, FakeSocketMode, SocketModeSender
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER_THREADS = 8  # runtime.worker.InboxWorker's default: the most replies in flight at once
@@ -91,16 +96,18 @@ class BotProcess:
 
 @dataclass
 class Burst:
-    """Signed /visit commands, each with its own response_url and a token in its note."""
+    """Signed /visit commands, each with its own response_url and a token in its note;
+    with `socket_mode`, the same commands as envelopes over the bot's socket instead."""
 
     fake: FakeSlack
+    socket_mode: FakeSocketMode | None = None
     distinct_users: bool = False  # each command from someone new: a users.info each
     acked: dict[int, str] = field(default_factory=dict)  # command number → response_url
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, url: str, number: int) -> None:
         response_url = self.fake.response_url()
-        sender = SlackSender(url, SIGNING_SECRET, timeout=5)
+        sender = self.sender(url)
         text = f"Acme Corp: chaos note token-{number:04d}"
         try:
             response = sender.command(
@@ -111,6 +118,12 @@ class Burst:
         if response.status == 200 and response.body == "":
             with self.lock:
                 self.acked[number] = response_url
+
+    def sender(self, url: str) -> SlackSender:
+        if self.socket_mode is None:
+            return SlackSender(url, SIGNING_SECRET, timeout=5)
+        # A dead bot has no connection: such a command is refused at once, not after 10 s.
+        return SocketModeSender(self.socket_mode, connect_timeout=1)
 
     def user(self, number: int) -> str:
         return f"UNEW{number:04d}" if self.distinct_users else USERS[number % len(USERS)]
@@ -241,3 +254,40 @@ def test_a_worker_killed_mid_processing_loses_and_repeats_nothing(
     finally:
         worker.stop()
         web.stop()
+
+
+@pytest.fixture
+def socket_mode_env(
+    chaos_env: tuple[FakeSlack, dict[str, str]],
+) -> Iterator[tuple[FakeSlack, FakeSocketMode, dict[str, str]]]:
+    """chaos_env in Socket Mode: an app token and no signing secret; apps.connections.open
+    hands out the local Socket Mode server's URL."""
+    fake, env = chaos_env
+    server = FakeSocketMode().start()
+    fake.use_socket_mode(server.connection_url)
+    env = {**env, "SLACK_APP_TOKEN": APP_TOKEN}
+    del env["SLACK_SIGNING_SECRET"]
+    yield fake, server, env
+    server.stop()
+
+
+def test_a_socket_mode_bot_killed_mid_burst_loses_and_repeats_nothing_it_acknowledged(
+    socket_mode_env: tuple[FakeSlack, FakeSocketMode, dict[str, str]],
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    fake, server, env = socket_mode_env
+    bot = BotProcess(None, env, tmp_path / "bot.log").start()
+    server.wait_connected()
+    burst = Burst(fake, socket_mode=server)
+    try:
+        burst.run(bot.url, 200, kill_after=60, kill=bot.kill)
+        assert 60 <= len(burst.acked) < 200, "the kill came too late to test anything"
+        bot = BotProcess(None, env, tmp_path / "bot.log", port=bot.port).start()
+        server.wait_connected(connections=2)
+        replies = burst.wait_until_answered()
+        assert_exactly_once(burst, database_url, replies)
+        assert len(fake.calls("apps.connections.open")) == 2
+        assert server.problems == [], "an envelope acked twice, or never sent"
+    finally:
+        bot.stop()

@@ -16,6 +16,8 @@ socket from the server side (the app notices at its next ping and reconnects);
 ``SocketModeSender`` is ``SlackSender`` over that socket: the same slash commands, button
 presses, form submissions and events, wrapped in envelopes; each call waits for the ack
 and answers like HTTP would (200 with the ack's payload, or 504 when no ack came in 3 s).
+With no live connection to send on (the app died or has not reconnected), it raises
+``NotConnected``, a ``ConnectionError`` like the one an HTTP sender gets from a dead bot.
 """
 
 from __future__ import annotations
@@ -34,10 +36,15 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 from tests.support.slack_requests import Response, SlackSender
 
-__all__ = ["Ack", "FakeSocketMode", "SocketModeSender"]
+__all__ = ["APP_TOKEN", "Ack", "FakeSocketMode", "NotConnected", "SocketModeSender"]
 
 ACK_TIMEOUT = 3.0  # what Slack waits for an ack
 APP_ID = "A0001"
+APP_TOKEN = f"xapp-1-{APP_ID}-1234-abcdef"  # what the app connects with (SLACK_APP_TOKEN)
+
+
+class NotConnected(ConnectionError):
+    """No live connection to deliver an envelope on."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +183,16 @@ class FakeSocketMode:
 
     # ------------------------------------------------------------------ envelopes
 
-    def send(self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool) -> str:
-        """Send one envelope over the live connection; its envelope_id."""
+    def send(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool,
+        connect_timeout: float = 10.0,
+    ) -> str:
+        """Send one envelope over the live connection (waiting up to `connect_timeout` for
+        one); its envelope_id."""
         envelope_id = f"{uuid.uuid4()}"
         envelope: dict[str, Any] = {
             "envelope_id": envelope_id,
@@ -188,12 +203,15 @@ class FakeSocketMode:
         if kind == "events_api":
             envelope.update(retry_attempt=0, retry_reason="")
         with self._lock:
-            ready = self._lock.wait_for(lambda: self._current is not None, 10.0)
-            assert ready, "the app is not connected"
+            ready = self._lock.wait_for(lambda: self._current is not None, connect_timeout)
             current = self._current
+            if not ready or current is None:
+                raise NotConnected("the app is not connected")
             self._sent[envelope_id] = envelope
-        assert current is not None
-        current.send(json.dumps(envelope))
+        try:
+            current.send(json.dumps(envelope))
+        except ConnectionClosed as closed:  # it died after we picked it
+            raise NotConnected(f"the connection closed: {closed}") from closed
         return envelope_id
 
     def wait_ack(self, envelope_id: str, timeout: float = ACK_TIMEOUT) -> Ack | None:
@@ -234,11 +252,14 @@ class FakeSocketMode:
 class SocketModeSender(SlackSender):
     """The requests SlackSender makes, delivered as Socket Mode envelopes instead of HTTP."""
 
-    def __init__(self, socket_mode: FakeSocketMode, **kwargs: Any) -> None:
+    def __init__(
+        self, socket_mode: FakeSocketMode, *, connect_timeout: float = 10.0, **kwargs: Any
+    ) -> None:
         super().__init__(
             "http://socket-mode.invalid", "unused: Socket Mode is not signed", **kwargs
         )
         self.socket_mode = socket_mode
+        self.connect_timeout = connect_timeout
 
     def _send(
         self,
@@ -263,7 +284,10 @@ class SocketModeSender(SlackSender):
         self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool
     ) -> Response:
         envelope_id = self.socket_mode.send(
-            kind, payload, accepts_response_payload=accepts_response_payload
+            kind,
+            payload,
+            accepts_response_payload=accepts_response_payload,
+            connect_timeout=self.connect_timeout,
         )
         ack = self.socket_mode.wait_ack(envelope_id)
         if ack is None:
