@@ -21,7 +21,7 @@ from reports.roster import Roster, load_roster
 from sales.case_review import prompt_week, reminder_week, week_monday, week_of
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, WeeklySlot, facts_of
-from scheduler.recipients import reps, roster
+from scheduler.recipients import manager_dm, reps, roster
 from services.cases import case_slot
 from services.context import BotContext
 from store import sent, teams
@@ -101,23 +101,11 @@ def team_managers(ctx: BotContext) -> list[Recipient]:
     for team in found.teams:
         slot = case_slot(team, ctx.settings)
         calendar = found.team_calendar(team)
-        for manager in teams.members(team, teams.MANAGER):
-            # Outside the transaction: refreshing a stale profile asks Slack and writes.
-            fresh = ctx.people.fresh(manager)
-            key = f"team:{team.id}:{manager.slack_user_id}"
-            recipients.append(
-                Recipient(
-                    key,
-                    manager.slack_user_id,
-                    fresh.tz,
-                    calendar,
-                    manager.id,
-                    team.id,
-                    slot,
-                    facts=facts,
-                    language=ctx.language_for(fresh),
-                )
-            )
+        # Outside the transaction: refreshing a stale profile asks Slack and writes.
+        recipients += [
+            manager_dm(ctx, team, manager, calendar, facts, slot)
+            for manager in teams.members(team, teams.MANAGER)
+        ]
     return recipients
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from reports.roster import Roster, load_roster
-from scheduler.job import Recipient, RunFacts
+from sales.workdays import WorkCalendar
+from scheduler.job import Recipient, RunFacts, WeeklySlot
 from services.context import BotContext
+from store.models import Person, Team
 
 
 def roster(ctx: BotContext) -> Roster:
@@ -62,19 +64,29 @@ def team_channels(ctx: BotContext, facts: RunFacts[Any] | None = None) -> list[R
                 )
             )
             continue
-        for manager in managers:
-            fresh = ctx.people.fresh(manager)
-            key = f"team:{team.id}:{manager.slack_user_id}"
-            recipients.append(
-                Recipient(
-                    key,
-                    manager.slack_user_id,
-                    fresh.tz,
-                    calendar,
-                    manager.id,
-                    team.id,
-                    facts=facts,
-                    language=ctx.language_for(fresh),
-                )
-            )
+        recipients += [manager_dm(ctx, team, manager, calendar, facts) for manager in managers]
     return recipients
+
+
+def manager_dm(
+    ctx: BotContext,
+    team: Team,
+    manager: Person,
+    calendar: WorkCalendar,
+    facts: RunFacts[Any] | None,
+    slot: WeeklySlot | None = None,
+) -> Recipient:
+    """A DM to one of the team's managers, by their clock and in their language (a stale
+    profile is refreshed from Slack, so call it outside a transaction)."""
+    fresh = ctx.people.fresh(manager)
+    return Recipient(
+        f"team:{team.id}:{manager.slack_user_id}",
+        manager.slack_user_id,
+        fresh.tz,
+        calendar,
+        manager.id,
+        team.id,
+        slot,
+        facts=facts,
+        language=ctx.language_for(fresh),
+    )
