@@ -510,14 +510,18 @@ def _leave_won(
     except NotAllowed as refusal:
         return refused(refusal, language)
     if first and cancelled:
-        what = "marked it lost" if stage == LOST else f"moved it to {stage.label}"
-        redraw_cancelled(
-            ctx,
-            client,
-            ask.deal_id,
-            cancelled,
-            f"{user(actor.slack_user_id)} {what} and cancelled what was not yet paid.",
+        person = user(actor.slack_user_id)
+        # Each copy of the alerts is redrawn in its reader's language: Text, rendered there.
+        redrawn = (
+            msg("{person} marked it lost and cancelled what was not yet paid.", person=person)
+            if stage == LOST
+            else msg(
+                "{person} moved it to {stage} and cancelled what was not yet paid.",
+                person=person,
+                stage=msg(stage.label),  # the label is marked for the catalog
+            )
         )
+        redraw_cancelled(ctx, client, ask.deal_id, cancelled, redrawn)
     return _card(ctx, actor, ask.deal_id, headline=headline)
 
 
