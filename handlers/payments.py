@@ -504,8 +504,7 @@ def record_payment(
                 ),
                 example=_example(INSTALMENT_EXAMPLE, deal.id),
             )
-        what = msg("deal #{id}", id=deal.id)
-        plan = _allocated(open_items, command.amount.value, deal.currency, what)
+        plan = _allocated(open_items, command.amount.value, deal.currency, deal.id)
         payment = payments.record_payment(
             session,
             deal,
@@ -819,28 +818,43 @@ def _plan_for_instalment(
     if owed == 0:
         raise Refused(msg("This instalment is already paid in full."))
     item = OpenInstalment(instalment.id, instalment.due_on, owed)
-    what = msg("this instalment")
-    return instalment, _allocated([item], amount.value, instalment.currency, what)
+    return instalment, _allocated([item], amount.value, instalment.currency, None)
 
 
 def _allocated(
-    items: list[OpenInstalment], amount: Decimal, currency: str, what: Text
+    items: list[OpenInstalment], amount: Decimal, currency: str, deal_id: int | None
 ) -> list[tuple[int, Decimal]]:
+    """How a payment settles `items` (those of deal `deal_id`, or the one instalment of an
+    alert when None), or the refusal to record it."""
     try:
         return allocate(items, amount)
     except Overpayment as over:
+        if over.open_total == 0 and deal_id is None:
+            raise Refused(msg("Everything on this instalment is paid already.")) from over
         if over.open_total == 0:
             raise Refused(
-                msg("Everything on {what} is paid already; nothing is owed.", what=what)
+                msg("Everything on deal #{id} is paid already; nothing is owed.", id=deal_id)
+            ) from over
+        figures = {
+            "amount": Money(amount, currency),
+            "owed": Money(over.open_total, currency),
+            "excess": Money(over.excess, currency),
+        }
+        if deal_id is None:
+            raise Refused(
+                msg(
+                    "{amount} is more than the {owed} still owed on this instalment, by "
+                    "{excess}. Record at most {owed}; if more was agreed, add an instalment "
+                    "for it first.",
+                    **figures,
+                )
             ) from over
         raise Refused(
             msg(
-                "{amount} is more than the {owed} still owed on {what}, by {excess}. Record at "
-                "most {owed}; if more was agreed, add an instalment for it first.",
-                amount=Money(amount, currency),
-                owed=Money(over.open_total, currency),
-                what=what,
-                excess=Money(over.excess, currency),
+                "{amount} is more than the {owed} still owed on deal #{id}, by {excess}. Record "
+                "at most {owed}; if more was agreed, add an instalment for it first.",
+                id=deal_id,
+                **figures,
             )
         ) from over
     except PaymentRefused as refusal:
