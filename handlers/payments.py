@@ -63,6 +63,7 @@ WON_EXAMPLE = marked("/deal #{id} won")
 AMOUNT_EXAMPLE = marked("/deal #{id} amount {typed}")
 PAID_EXAMPLE = marked("/deal #{id} paid 20k on yesterday")
 PAYMENTS_EXAMPLE = marked("/deal #{id} payments")
+CANCEL_EXAMPLE = marked("/deal #{id} payments cancel")
 NOTE_MISSING = marked("Write the note, e.g. “The customer promised to pay on Friday.”")
 
 

@@ -152,3 +152,8 @@ def test_what_a_chinese_rep_reads(running_bot: RunningBot) -> None:
     assert "/deal #1 计划 6万 到期 2026-12-31 · /deal #1 回款 2万 于 昨天" in shown
     over = text_of(bot.ask("/deal", "#1 回款 5万", user=ZH_REP))
     assert "US$50,000 比商机 #1 尚未回款的 US$40,000 多出 US$10,000" in over
+    below = text_of(bot.ask("/deal", "#1 金额 5万", user=ZH_REP))
+    assert "商机 #1 已回款 US$80,000，所以金额不能是 US$50,000" in below
+    below = text_of(bot.ask("/deal", "#1 金额 10万", user=ZH_REP))
+    assert "商机 #1 的回款计划共 US$120,000，超过 US$100,000" in below
+    assert "试试：`/deal #1 回款计划 取消`" in below
