@@ -42,6 +42,7 @@ from sales.money import totals_by_currency, typed_amount
 from store.models import Deal, Instalment, InstalmentNote, Payment
 from translations import ENGLISH, Language, Text, gettext, marked, ngettext, render
 from translations.formats import format_money as money
+from translations.formats import format_money_short
 from translations.formats import format_totals as totals
 
 MARK_PAID = "payment_mark_paid"
@@ -454,13 +455,15 @@ def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
             )
         )
     )
+    # The notification's preview is a headline: the amount in the language's large units
+    # (¥12万, $30K); the card above gives it exactly.
     text = gettext(
         language,
         "{title}: {customer} — {deal}, {owed} outstanding",
         title=title.split(" ", 1)[1],
         customer=deal.customer.name,
         deal=deal.title,
-        owed=amount(owed),
+        owed=format_money_short(language, owed, instalment.currency),
     )
     return message(text, blocks)
 

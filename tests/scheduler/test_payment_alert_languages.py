@@ -112,7 +112,10 @@ def assert_english(message: dict) -> str:
 def test_each_copy_is_in_its_readers_language(team: RunningBot, travel: Travel) -> None:
     alerts = copies(team, travel)
     oscar = assert_chinese(alerts["oscar"].params)
-    assert alerts["oscar"].params["text"].startswith("回款已逾期 7 天：华为 — 年度框架")
+    assert alerts["oscar"].params["text"] == "回款已逾期 7 天：华为 — 年度框架，未回款 ¥12万"
+    assert alerts["mia7"].params["text"] == (
+        "Payment 7 days overdue: 华为 — 年度框架, CN¥120K outstanding"
+    )
     assert ":warning: 回款已逾期 7 天" in oscar
     assert "*客户*\n华为" in oscar
     assert "*商机*\n`#1` 年度框架" in oscar
