@@ -675,7 +675,7 @@ def _known_actor(ctx: BotContext, slack_user_id: str) -> Actor | None:
 def _changeable_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
     deal = deals.get_deal(session, deal_id) if deal_id is not None else None
     if deal is None:
-        raise Refused(msg("There is no deal #{id}.", id=deal_id), example="/deal list")
+        raise Refused(msg("There is no deal #{id}.", id=deal_id), example=msg("/deal list"))
     if actor is None or not actor.may_change(deal.owner_id):
         raise Refused(
             msg(

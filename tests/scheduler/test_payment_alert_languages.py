@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from runtime.settings import Settings
+from store import deliveries
 from tests.conftest import ADMIN, OTHER_REP, RunningBot
 from tests.scheduler.conftest import MANAGER, Travel
-from tests.scheduler.test_payment_alerts import FINANCE, modal_after, ny_0901, run, submit
+from tests.scheduler.test_payment_alerts import FINANCE, JOB, modal_after, ny_0901, run, submit
 from tests.support.block_kit import problems_in_message
 from tests.support.fake_slack import Call
 from tests.support.reading import action_ids, text_of
@@ -22,7 +23,7 @@ OSCAR_DAY_7 = datetime(2026, 11, 19, 1, 1, tzinfo=UTC)  # Thu 09:01 in Shanghai
 ENGLISH_WORDS = ("Payment", "overdue", "Instalment", "Customer", "Mark paid", "Open deal")
 CHINESE_WORDS = ("回款", "逾期", "期", "客户", "商机")
 # What people typed, shown as typed to every reader.
-TYPED = ("华为", "年度框架", "客户答应周五付款", "客户破产")
+TYPED = ("华为", "年度框架", "客户答应周五付款", "客户破产", "催过了")
 
 
 @pytest.fixture
@@ -263,3 +264,23 @@ def test_losing_the_deal_redraws_each_copy_as_cancelled_in_its_language(
     for name in ("mia7", "mia30"):
         shown = assert_english(cancelled[name])
         assert f"<@{OTHER_REP}> marked it lost and cancelled what was not yet paid." in shown
+
+
+def test_a_pressed_copy_the_ledger_lost_track_of_keeps_its_language(
+    team: RunningBot, travel: Travel
+) -> None:
+    """A copy whose message the ledger did not keep (a send cut off before its ts was
+    stored) is still redrawn when pressed: in a DM in the presser's language, in a channel
+    in the channel's, the team's."""
+    alerts = copies(team, travel)
+    with team.db.transaction() as session:
+        for delivery in deliveries.deliveries(session, JOB):
+            if delivery.recipient in (OTHER_REP, FINANCE):
+                delivery.message_ts = None
+    for copy, presser in (("oscar", OTHER_REP), ("finance", MANAGER)):
+        view = modal_after(team, alerts[copy], "payment_add_note", user=presser)
+        mark = team.fake.mark()
+        assert submit(team, view, user=presser, note="催过了").body == ""
+        shown = assert_chinese(redrawn(team, {copy: alerts[copy]}, mark)[copy])
+        assert f"<@{presser}> 添加了一条备注。" in shown
+        assert "回款已逾期" in shown
