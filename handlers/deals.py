@@ -48,6 +48,7 @@ from handlers.inputs import (
     whole_id,
 )
 from handlers.payments import (
+    CANCEL_EXAMPLE,
     Refused,
     add_instalment,
     cancel_schedule,
@@ -95,6 +96,7 @@ from translations.formats import format_money
 
 STAGE_NOT_HERE = marked("That stage can't be chosen here.")
 ALREADY_MADE = marked("This change was already made.")
+REOPEN_EXAMPLE = marked("/deal #12 stage lead")
 DealChange = DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote
 MAX_CHOICES = 5
 
@@ -453,7 +455,8 @@ def _leave_won(
     language = _language(ctx, actor)
     stage = find_stage(ask.stage)
     if stage is None or stage == WON:
-        return problem(gettext(language, STAGE_NOT_HERE), "/deal #12 stage lead", language)
+        example = gettext(language, REOPEN_EXAMPLE)
+        return problem(gettext(language, STAGE_NOT_HERE), example, language)
     cancel = cancel or stage == LOST
     headline = gettext(language, ALREADY_MADE)
     cancelled: list[Cancelled] = []
@@ -510,14 +513,18 @@ def _leave_won(
     except NotAllowed as refusal:
         return refused(refusal, language)
     if first and cancelled:
-        what = "marked it lost" if stage == LOST else f"moved it to {stage.label}"
-        redraw_cancelled(
-            ctx,
-            client,
-            ask.deal_id,
-            cancelled,
-            f"{user(actor.slack_user_id)} {what} and cancelled what was not yet paid.",
+        person = user(actor.slack_user_id)
+        # Each copy of the alerts is redrawn in its reader's language: Text, rendered there.
+        redrawn = (
+            msg("{person} marked it lost and cancelled what was not yet paid.", person=person)
+            if stage == LOST
+            else msg(
+                "{person} moved it to {stage} and cancelled what was not yet paid.",
+                person=person,
+                stage=msg(stage.label),  # the label is marked for the catalog
+            )
         )
+        redraw_cancelled(ctx, client, ask.deal_id, cancelled, redrawn)
     return _card(ctx, actor, ask.deal_id, headline=headline)
 
 
@@ -600,7 +607,7 @@ def _within_schedule(
     schedule = payments.instalments_of(session, deal.id)
     if not schedule:
         return
-    example = f"/deal #{deal.id} payments cancel"
+    example = gettext(language, CANCEL_EXAMPLE, id=deal.id)
     currency = command.amount.currency or deal.currency
     scheduled = payments.scheduled(session, deal)
 

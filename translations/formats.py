@@ -10,6 +10,7 @@ format_day("en", date(2026, 12, 15))                 -> "Tue 15 Dec 2026"
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -67,3 +68,15 @@ def format_day(language: Language, day: date) -> str:
 def format_short_day(language: Language, day: date) -> str:
     """A date in the coming months, without the year: 12月15日 周二, Tue 15 Dec."""
     return format_date(day, _SHORT_DAY_PATTERNS[language], locale=FORMAT_LOCALES[language])
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount to write in the reader's language once it is known: a parameter of a
+    `translations.msg` (rendered with `format_money`)."""
+
+    amount: Decimal
+    currency: str
+
+    def render(self, language: Language) -> str:
+        return format_money(language, self.amount, self.currency)
