@@ -71,6 +71,14 @@ def coverage_text(language: Language, coverage: Decimal) -> str:
     return f"{format_decimal(ratio, '0.0', locale=FORMAT_LOCALES[language])}x"
 
 
+def _figures(language: Language, forecast: Forecast) -> dict[str, str]:
+    """Won, commit, best case and weighted, as money in the forecast's currency."""
+    return {
+        name: format_money(language, getattr(forecast, name), forecast.currency)
+        for name in ("won", "commit", "best_case", "weighted")
+    }
+
+
 def forecast_lines(language: Language, forecast: Forecast) -> list[str]:
     """The period's figures, the coverage, the slipped deals and what was not counted."""
 
@@ -81,10 +89,7 @@ def forecast_lines(language: Language, forecast: Forecast) -> list[str]:
         gettext(
             language,
             "Won {won} · commit {commit} · best case {best_case} · weighted pipeline {weighted}",
-            won=money(forecast.won),
-            commit=money(forecast.commit),
-            best_case=money(forecast.best_case),
-            weighted=money(forecast.weighted),
+            **_figures(language, forecast),
         )
     ]
     by = day(forecast.period_end, language)
@@ -184,19 +189,12 @@ def rep_forecast_line(language: Language, rep: RepForecast) -> str:
     """`• @rita · won $10,000 · commit $50,000 · best case $0 · weighted $32,000 · coverage
     1.5x · 1 slipped`."""
     forecast = rep.forecast
-
-    def money(value: Decimal) -> str:
-        return format_money(language, value, forecast.currency)
-
     parts = [
         gettext(
             language,
             "{who} · won {won} · commit {commit} · best case {best_case} · weighted {weighted}",
             who=user(rep.slack_user_id),
-            won=money(forecast.won),
-            commit=money(forecast.commit),
-            best_case=money(forecast.best_case),
-            weighted=money(forecast.weighted),
+            **_figures(language, forecast),
         )
     ]
     if forecast.coverage is not None:

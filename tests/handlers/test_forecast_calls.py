@@ -7,24 +7,8 @@ import pytest
 
 from store import audit, deals
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
+from tests.handlers.conftest import MANAGER
 from tests.support.reading import element, text_of
-
-MANAGER = "UMGR001"
-
-
-@pytest.fixture
-def managed(running_bot: RunningBot) -> RunningBot:
-    """Mia manages Rita's team; Oscar is on no team of hers."""
-    running_bot.fake.add_user(MANAGER, name="mia", tz="America/New_York")
-    for text in (
-        "create Enterprise",
-        f"Enterprise manager <@{MANAGER}|mia>",
-        f"Enterprise add <@{REP}|rita>",
-    ):
-        assert ":warning:" not in str(running_bot.ask("/team", text, user=ADMIN))
-    running_bot.ask("/deal", "new Acme Corp; Renewal; 100k; stage proposal")
-    running_bot.ask("/deal", "new Globex; Pilot; 5k", user=OTHER_REP)
-    return running_bot
 
 
 def call_of(bot: RunningBot, deal_id: int) -> str | None:
@@ -32,6 +16,13 @@ def call_of(bot: RunningBot, deal_id: int) -> str | None:
         deal = deals.get_deal(session, deal_id)
         assert deal is not None
         return deal.forecast
+
+
+@pytest.fixture
+def managed(managed: RunningBot) -> RunningBot:
+    """Rita's deal #1 at proposal, so that it has a stage probability worth weighing."""
+    managed.ask("/deal", "#1 stage proposal")
+    return managed
 
 
 def test_a_rep_marks_their_deal_commit_best_case_and_clears_it(managed: RunningBot) -> None:
@@ -49,6 +40,7 @@ def test_a_rep_marks_their_deal_commit_best_case_and_clears_it(managed: RunningB
             (entry.actor, (entry.before or {}).get("forecast"), (entry.after or {}).get("forecast"))
             for entry in audit.history(session, "deals", 1)
             if entry.action == "update"
+            and (entry.before or {}).get("forecast") != (entry.after or {}).get("forecast")
         ]
     assert calls == [(REP, None, "commit"), (REP, "commit", "bestcase"), (REP, "bestcase", None)]
 
