@@ -163,21 +163,25 @@ def person_forecasts(book: Book, person_id: int, local_now: datetime) -> list[Fo
 def team_forecast(
     book: Book, team: Team, reps: list[Person], local_now: datetime
 ) -> TeamForecast | None:
-    """The team's forecast for each of its revenue targets in force (the current month when
-    it has none), and each rep's for the first of those periods, all in the team's
-    currency; None when the book has no pipeline loaded."""
+    """The team's forecast for each of its revenue targets in force, in the target's
+    currency (the current month in the team's currency when it has none), and each rep's
+    for the first of those periods in the same currency; None when the book has no
+    pipeline loaded."""
     if book.pipeline is None:
         return None
     today = local_now.date()
     currency = book.team_currency(team)
     rep_ids = [rep.id for rep in reps]
     targets = _revenue_targets(book.targets.for_team(team.id, today))
-    periods = [(_period_of(t), t.amount) for t in targets] or [(month_of(today), None)]
-    totals = [
-        forecast_for(book, rep_ids, period, amount, currency, local_now)
-        for period, amount in periods
+    # Each target counted in its own currency, as the team's pacing is.
+    periods = [(_period_of(t), t.amount, t.currency or currency) for t in targets] or [
+        (month_of(today), None, currency)
     ]
-    period = periods[0][0]
+    totals = [
+        forecast_for(book, rep_ids, period, amount, its_currency, local_now)
+        for period, amount, its_currency in periods
+    ]
+    period, _, currency = periods[0]
     return TeamForecast(
         team=totals,
         reps=[

@@ -212,3 +212,34 @@ def test_adding_the_missing_rate_counts_the_left_out_deal(db: Database, book: Bo
     assert total.left_out == {}
     assert total.open == Decimal("618000.00")  # 540,000 + €10,000 x 7.8
     assert total.weighted == Decimal("297000.00")  # 258,000 + 78,000 x 50%
+
+
+def test_a_team_target_in_another_currency_is_forecast_in_that_currency(
+    db: Database, book: Book
+) -> None:
+    with db.transaction() as session:
+        east = session.scalars(select(Team)).one()
+        targets.set_target(
+            session,
+            owner=east,
+            metric="revenue",
+            period=month(2026, 12),
+            amount=Decimal(150000),
+            currency="USD",
+            actor="UADMIN1",
+        )
+    with db.reading() as session:
+        again = load_book(
+            session, None, None, (TODAY, TODAY), probabilities=DEFAULT_STAGE_PROBABILITY
+        )
+    _, found = _east(again)
+    [total] = found.team
+    assert total.currency == "USD"
+    assert total.won == Decimal("38571.43")  # ¥200,000 / 7 + $10,000
+    assert total.open == Decimal("77142.86")  # ¥300,000 / 7 + $20,000 + ¥100,000 / 7
+    assert total.left == Decimal("111428.57")
+    assert round(total.coverage or 0, 4) == Decimal("0.6923")
+    rita = next(rep.forecast for rep in found.reps if rep.slack_user_id == RITA)
+    # The reps' lines are in the team target's currency; Rita's own target is in CNY, so it
+    # is no basis for a coverage in dollars.
+    assert (rita.currency, rita.won, rita.coverage) == ("USD", Decimal("38571.43"), None)
