@@ -153,7 +153,7 @@ def _slipped_line(language: Language, forecast: Forecast) -> str:
     ]
     more = len(forecast.slipped) - SLIPPED_LISTED
     if more > 0:
-        listed.append(gettext(language, "…and {count} more", count=more))
+        listed.append(gettext(language, "…and {count} more slipped deals", count=more))
     head = ngettext(
         language,
         ":hourglass: {n} slipped deal ({amount}): its close date has passed while it is "
