@@ -255,7 +255,7 @@ def _deals(
     now = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(hours=6)
     deals: list[dict[str, Any]] = []
     histories: list[list[dict[str, Any]]] = []
-    for _ in range(count):
+    for number in range(count):
         owner = rng.choice(reps)
         created = now - timedelta(days=rng.uniform(0, 365))
         ending = rng.choice(endings)
@@ -286,6 +286,11 @@ def _deals(
                 "created_at": created,
                 "updated_at": history[-1]["changed_at"],
                 "lost_reason": "price" if path[-1] == "lost" else None,
+                # Spread over three weeks ago to two months ahead (some slipped, some next
+                # month), a third each commit, best case and no call: the forecast's load.
+                # Derived from the deal's number, so the random draws above stay the same.
+                "expected_close": today + timedelta(days=number * 7 % 80 - 20),
+                "forecast": (None, "commit", "bestcase")[number % 3],
             }
         )
         histories.append(history)

@@ -8,7 +8,7 @@ the limits however many deals, teams or reps there are. Open deals page with Mor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,13 @@ from blocks.digests import (
     funnel_text,
     rep_line,
     totals_text,
+)
+from blocks.forecast import (
+    Forecast,
+    TeamForecast,
+    forecast_blocks,
+    forecast_title,
+    team_forecast_lines,
 )
 from blocks.home import (
     HOME_DEALS_FIRST,
@@ -78,6 +85,7 @@ FOLLOW_UPS_SHOWN = 5
 OVERDUE_SHOWN = 5
 CASES_SHOWN = 3
 PACES_SHOWN = 20
+FORECASTS_SHOWN = 2  # one section each: a month's and a quarter's
 TEAMS_IN_SELECTOR = 100  # a static_select holds at most 100 options
 TEAMS_SHOWN = 20  # one block each, with its Edit button
 LINE_CHARS = 600  # no single line may crowd a section out
@@ -134,6 +142,7 @@ class RepHome:
     overdue_total: int
     overdue_owed: dict[str, Decimal]
     cases: list[CaseRow]  # the newest few
+    forecasts: list[Forecast] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,7 @@ class TeamView:
     written: int
     missing: list[str]  # Slack ids of reps without this week's case (and not away)
     away: list[str]
+    forecast: TeamForecast | None = None
 
 
 @dataclass(frozen=True)
@@ -214,7 +224,7 @@ def home_view(home: Home) -> dict[str, Any]:
             )
         ),
     ]
-    # Every part is capped (at most 67 blocks in all); this only guards against a mistake.
+    # Every part is capped (at most 72 blocks in all); this only guards against a mistake.
     blocks = blocks[:MAX_VIEW_BLOCKS]
     return {"type": "home", "private_metadata": home.state.dump(), "blocks": blocks}
 
@@ -269,6 +279,7 @@ def _rep_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Bloc
                 )
             )
         )
+    blocks += forecast_blocks(language, rep.forecasts[:FORECASTS_SHOWN])
     blocks += [divider(), *_follow_up_blocks(language, rep)]
     blocks += [divider(), *_deal_blocks(language, rep, state)]
     blocks += [divider(), *_overdue_blocks(language, rep)]
@@ -450,6 +461,12 @@ def _manager_blocks(language: Language, manager: ManagerHome) -> list[Block]:
             more=lambda n: gettext(language, "{count} more", count=n),
         )
     more_reps = lambda n: gettext(language, "…and {count} more reps.", count=n)  # noqa: E731
+    if view.forecast is not None:
+        lines = [
+            truncate(line, LINE_CHARS) for line in team_forecast_lines(language, view.forecast)
+        ]
+        title = forecast_title(language, view.forecast.team[0])
+        blocks += listing(title, lines, max_blocks=2, more=more_reps)
     rep_lines = [truncate(rep_line(language, rep, view.last_day), LINE_CHARS) for rep in view.reps]
     blocks += listing(
         gettext(language, "Reps' pacing (visits on {day})", day=view.last_day),

@@ -30,6 +30,7 @@ from blocks.visits import CUSTOMER_SELECT, ModalContext, follow_up_text
 from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import DEAL_EXAMPLES
 from parsing.stages import stage_list
+from sales.forecast import CATEGORIES, CATEGORY_LABELS
 from sales.money import totals_by_currency
 from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
 from store.models import Deal, DealNote, StageChange, Visit
@@ -37,6 +38,7 @@ from translations import ENGLISH, Language, gettext, marked, ngettext
 from translations.formats import format_money, format_totals
 
 MOVE_STAGE = "deal_move_stage"
+SET_FORECAST = "deal_set_forecast"
 PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
 ADD_PAYMENT_TERMS = "deal_add_payment_terms"
@@ -98,6 +100,9 @@ def deal_card(
         gettext(language, "*Owner*\n{owner}", owner=user(deal.owner.slack_user_id)),
         gettext(language, "*BANT*\n{bant}", bant=bant),
     ]
+    if STAGES[deal.stage].is_open:
+        call = gettext(language, CATEGORY_LABELS[deal.forecast])
+        fields.append(gettext(language, "*Forecast*\n{call}", call=call))
     if deal.lost_reason:
         fields.append(
             gettext(language, "*Lost because*\n{reason}", reason=escape(deal.lost_reason))
@@ -122,6 +127,8 @@ def deal_card(
         blocks.append(section(gettext(language, "*Latest notes*\n{lines}", lines=lines)))
     if may_change:
         elements = [_stage_select(deal, language)]
+        if STAGES[deal.stage].is_open:
+            elements.append(_forecast_select(deal, language))
         if deal.stage == "won":
             elements.append(
                 button(
@@ -189,6 +196,27 @@ def _stage_select(deal: Deal, language: Language) -> dict[str, Any]:
         "action_id": MOVE_STAGE,
         # L10N: placeholder, at most 150 characters.
         "placeholder": plain(gettext(language, "Move to stage…")),
+        "options": options,
+    }
+
+
+def _forecast_select(deal: Deal, language: Language) -> dict[str, Any]:
+    """Commit, best case or plain pipeline: the rep's forecast call on an open deal."""
+    options = [
+        {"text": plain(gettext(language, CATEGORY_LABELS[call])), "value": f"{deal.id}:{call}"}
+        for call in CATEGORIES
+        if call != deal.forecast
+    ]
+    if deal.forecast is not None:
+        options.append(
+            # L10N: option text, at most 75 characters.
+            {"text": plain(gettext(language, "Pipeline (no call)")), "value": f"{deal.id}:"}
+        )
+    return {
+        "type": "static_select",
+        "action_id": SET_FORECAST,
+        # L10N: placeholder, at most 150 characters.
+        "placeholder": plain(gettext(language, "Forecast call…")),
         "options": options,
     }
 

@@ -12,6 +12,7 @@ from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
 from blocks.deals import stage_label
+from blocks.forecast import TeamForecast, forecast_title, team_forecast_lines
 from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
@@ -79,6 +80,7 @@ class DailyDigest:
     moves: list[Move]
     quiet: list[str]  # Slack ids of reps with no visit in the last 3 working days
     collections: Collections | None = None
+    forecast: TeamForecast | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class WeeklyDigest:
     below_average: list[RepConversion]
     won_total: Converted | None = None  # in the team's currency, each deal at its win day's rate
     skipped: dict[str, int] = field(default_factory=dict)  # stage -> deals that skipped it
+    forecast: TeamForecast | None = None
 
 
 def sections(title: str, lines: list[str]) -> list[Block]:
@@ -233,6 +236,14 @@ def _left_out(language: Language, total: Converted | None) -> list[str]:
     return left_out_lines(language, total.left_out, total.currency) if total else []
 
 
+def forecast_sections(language: Language, forecast: TeamForecast | None) -> list[Block]:
+    """The team's forecast and each rep's, under the period's title."""
+    if forecast is None:
+        return []
+    title = forecast_title(language, forecast.team[0])
+    return sections(title, team_forecast_lines(language, forecast))
+
+
 def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
     blocks: list[Block] = [
         # L10N: header, at most 150 characters
@@ -250,6 +261,7 @@ def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
         [rep_line(language, rep, digest.last_day) for rep in digest.reps]
         or [gettext(language, "No members yet.")],
     )
+    blocks += forecast_sections(language, digest.forecast)
     moves = [_move_line(language, move) for move in digest.moves]
     blocks += sections(
         gettext(language, "Deal moves on {day}", day=digest.last_day),
@@ -333,6 +345,7 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
             + "".join(f"\n{line}" for line in _left_out(language, digest.won_total))
         ),
     ]
+    blocks += forecast_sections(language, digest.forecast)
     team_rate = percent_text(language, digest.team_rate)
     if digest.below_average:
         lines = [rep_conversion_line(language, user(rep.rep), rep) for rep in digest.below_average]

@@ -21,6 +21,7 @@ from blocks.common import (
     message,
     section,
 )
+from blocks.forecast import Forecast, forecast_blocks
 from blocks.home import OPEN_VISIT_MODAL
 from blocks.money import left_out_lines
 from sales.metrics import METRICS
@@ -115,6 +116,7 @@ def pacing_message(
     last_day: date,
     last_day_visits: list[Visit],
     follow_ups: list[Visit],
+    forecasts: list[Forecast] | None = None,
 ) -> Message:
     # L10N: header, at most 150 characters
     blocks: list[Block] = [header(gettext(language, "Your pacing for {day}", day=today))]
@@ -129,6 +131,7 @@ def pacing_message(
                 )
             )
         )
+    blocks += forecast_blocks(language, forecasts or [])
     visits_text = "\n".join(
         f"• *{escape(visit.customer.name)}*: {escape(visit.notes)[:150]}"
         for visit in last_day_visits[:MAX_LISTED]

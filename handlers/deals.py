@@ -17,6 +17,7 @@ from blocks.deals import (
     DEAL_MODAL,
     MOVE_STAGE,
     PICK_DEAL,
+    SET_FORECAST,
     deal_card,
     deal_choices,
     deal_create_modal,
@@ -73,6 +74,7 @@ from parsing.deal_command import (
     DealRef,
     DealSetAmount,
     DealSetClose,
+    DealSetForecast,
     DealSetStage,
     DealShow,
     DealWon,
@@ -80,6 +82,7 @@ from parsing.deal_command import (
 )
 from parsing.errors import ParseError
 from sales.collections import Cancelled
+from sales.forecast import CATEGORIES, CATEGORY_LABELS
 from sales.money import typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
@@ -89,7 +92,7 @@ from services.payment_alerts import redraw_cancelled
 from store import deals, payments, visits
 from store.db import record_id
 from store.deals import NewDeal
-from store.models import Deal
+from store.models import Deal, Person
 from store.people import person_by_id
 from translations import ENGLISH, Language, gettext, marked, msg
 from translations.formats import format_money
@@ -97,7 +100,9 @@ from translations.formats import format_money
 STAGE_NOT_HERE = marked("That stage can't be chosen here.")
 ALREADY_MADE = marked("This change was already made.")
 REOPEN_EXAMPLE = marked("/deal #12 stage lead")
-DealChange = DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote
+DealChange = (
+    DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote | DealSetForecast
+)
 MAX_CHOICES = 5
 
 
@@ -147,6 +152,24 @@ def register(app: App, ctx: BotContext) -> None:
             return
         ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
+        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
+        _change(ctx, actor, change, respond, key=key, replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
+
+    @app.action(SET_FORECAST)
+    @guarded
+    def forecast_picked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor_for(body["user"]["id"])
+        deal_id, _, call = action["selected_option"]["value"].partition(":")
+        if not deal_id.isdigit() or call not in (*CATEGORIES, ""):
+            language = _language(ctx, actor)
+            refusal = gettext(language, "That forecast call can't be chosen here.")
+            reply(respond, problem(refusal, "/deal #12 forecast commit", language))
+            return
+        change = DealSetForecast(DealRef(deal_id=whole_id(deal_id)), call or None)
         key = f"action:{actor.slack_user_id}:{action['action_ts']}"
         _change(ctx, actor, change, respond, key=key, replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
@@ -584,8 +607,32 @@ def _apply_change(
             id=deal_id,
             day=day(command.close, language),
         ) + past_close_warning(command.close, today, language)
+    if isinstance(command, DealSetForecast):
+        return _set_forecast(session, deal, me, command.category, language)
     deals.add_note(session, deal, me, command.text)
     return gettext(language, ":memo: Note added to Deal #{id}.", id=deal_id)
+
+
+def _set_forecast(
+    session: Session, deal: Deal, me: Person, category: str | None, language: Language
+) -> str:
+    """Mark an open deal commit or best case (or neither); a closed deal has no call."""
+    call = gettext(language, CATEGORY_LABELS[category])
+    if not STAGES[deal.stage].is_open:
+        raise Refused(
+            msg(
+                "Deal #{id} is {stage}: the forecast counts open deals only, so it takes no "
+                "commit or best-case call.",
+                id=deal.id,
+                stage=stage_label(deal.stage, language),
+            ),
+            example=f"/deal #{deal.id}",
+        )
+    if not deals.set_forecast(session, deal, me, category):
+        return gettext(language, "Deal #{id} is already {call}.", id=deal.id, call=call)
+    return gettext(
+        language, ":crystal_ball: Deal #{id} is now {call} in the forecast.", id=deal.id, call=call
+    )
 
 
 def past_close_warning(close: date | None, today: date, language: Language = ENGLISH) -> str:

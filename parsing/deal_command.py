@@ -7,13 +7,15 @@
     /deal <ref> payments                         list the instalments and what is outstanding
     /deal <ref> payments cancel                  cancel what is not yet paid of the schedule
     /deal <ref> paid <amount> [on <date>]        record money received (default: today)
+    /deal <ref> commit | bestcase | forecast none  the rep's forecast call on an open deal
 
 `<ref>` is `#<id>` or a piece of the customer's name or the deal's title.
 
 Chinese command words work as the English ones, whatever the person's language: 帮助, 新建,
 列表 [我的|全部], 阶段, 金额, 关闭日期, 赢单/成交, 输单/丢单, 备注, 计划 (an instalment,
-`计划 6万 到期 月底`), 回款计划 (the instalments) and 回款 (money received); stage names such
-as 谈判 or 赢单; and full-width punctuation (`；`, `＃`).
+`计划 6万 到期 月底`), 回款计划 (the instalments), 回款 (money received), 承诺 (commit),
+乐观 or 最佳 (best case) and 预测 无 (neither); stage names such as 谈判 or 赢单; and
+full-width punctuation (`；`, `＃`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.stages import read_stage, stage_list
 from parsing.text import name_too_long
+from sales.forecast import BEST_CASE, COMMIT
 from sales.stages import LOST, WON, Stage
 from translations import Text, marked, msg, nmsg
 
@@ -53,6 +56,9 @@ DEAL_EXAMPLES: tuple[str, ...] = (
     marked("/deal #12 payments"),
     marked("/deal #12 payments cancel"),
     marked("/deal #12 paid 20k on yesterday"),
+    marked("/deal #12 commit"),
+    marked("/deal #12 bestcase"),
+    marked("/deal #12 forecast none"),
 )
 
 MAX_CUSTOMER_CHARS = 120
@@ -68,7 +74,21 @@ _LIST_WORDS = frozenset({"list", "列表"})
 _MINE_WORDS = frozenset({"", "mine", "我的"})
 _ALL_WORDS = frozenset({"all", "全部", "所有"})
 _VERBS = frozenset(
-    {"stage", "amount", "close", "won", "lost", "note", "payment", "payments", "paid"}
+    {
+        "stage",
+        "amount",
+        "close",
+        "won",
+        "lost",
+        "note",
+        "payment",
+        "payments",
+        "paid",
+        "commit",
+        "bestcase",
+        "best-case",
+        "forecast",
+    }
 )
 _CHINESE_VERBS: dict[str, str] = {
     "阶段": "stage",
@@ -83,10 +103,32 @@ _CHINESE_VERBS: dict[str, str] = {
     "回款计划": "payments",
     "计划": "payment",
     "回款": "paid",
+    "承诺": "commit",
+    "乐观": "bestcase",
+    "最佳": "bestcase",
+    "预测": "forecast",
 }
 # Longest first, so 回款计划 is not read as 回款 followed by 计划.
 _CHINESE_VERBS_BY_LENGTH = sorted(_CHINESE_VERBS, key=len, reverse=True)
-_VERB_LIST = marked("stage, amount, close, won, lost, note, payment, payments or paid")
+_VERB_LIST = marked(
+    "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase or forecast"
+)
+# What `forecast` takes: a call, or a word clearing it (the deal is then plain pipeline).
+_FORECAST_WORDS: dict[str, str | None] = {
+    "commit": COMMIT,
+    "承诺": COMMIT,
+    "bestcase": BEST_CASE,
+    "best-case": BEST_CASE,
+    "best case": BEST_CASE,
+    "乐观": BEST_CASE,
+    "最佳": BEST_CASE,
+    "none": None,
+    "pipeline": None,
+    "clear": None,
+    "无": None,
+    "清除": None,
+    "取消": None,
+}
 _NEW_OPTIONS = ("close", "stage")
 _CHINESE_OPTIONS: dict[str, str] = {"关闭日期": "close", "预计成交": "close", "阶段": "stage"}
 _DUE_WORDS = ("due", "到期", "截止")
@@ -202,6 +244,14 @@ class DealRecordPayment:
     received_on: date  # never after the person's today
 
 
+@dataclass(frozen=True)
+class DealSetForecast:
+    """Mark an open deal commit or best case, or neither (`category` None)."""
+
+    ref: DealRef
+    category: str | None
+
+
 DealCommand: TypeAlias = (
     DealHelp
     | DealOpenCreateModal
@@ -218,6 +268,7 @@ DealCommand: TypeAlias = (
     | DealPayments
     | DealCancelSchedule
     | DealRecordPayment
+    | DealSetForecast
 )
 
 
@@ -597,6 +648,39 @@ def _record_payment(ref: DealRef, args: str, today: date) -> DealRecordPayment:
     return DealRecordPayment(ref, amount, received_on)
 
 
+def _forecast_call(ref: DealRef, args: str, _today: date) -> DealSetForecast:
+    word = squash_spaces(args).casefold()
+    if word in _FORECAST_WORDS:
+        return DealSetForecast(ref, _FORECAST_WORDS[word])
+    problem = (
+        msg("Say which forecast call after “forecast”: commit, bestcase or none.")
+        if not word
+        else msg(
+            "I don't know the forecast call {value}. Use commit, bestcase or none.",
+            value=quoted(args),
+        )
+    )
+    raise ParseError(problem, example=msg("/deal {ref} forecast commit", ref=_example_ref(ref)))
+
+
+def _calls(category: str) -> Callable[[DealRef, str, date], DealSetForecast]:
+    """`commit` and `bestcase` (承诺, 乐观) on their own: `forecast <call>` for short."""
+
+    def parse(ref: DealRef, args: str, today: date) -> DealSetForecast:
+        if args:
+            raise ParseError(
+                msg(
+                    "{call} doesn't take anything after it, but I got {value}.",
+                    call=f"“{category}”",
+                    value=quoted(args),
+                ),
+                example=msg("/deal {ref} forecast commit", ref=_example_ref(ref)),
+            )
+        return DealSetForecast(ref, category)
+
+    return parse
+
+
 def _split_at_word(args: str, words: tuple[str, ...]) -> tuple[str, str | None]:
     """`args` before and after the first of `words` standing on its own (None: none there).
 
@@ -651,4 +735,8 @@ _VERB_HANDLERS: dict[str, Callable[[DealRef, str, date], DealCommand]] = {
     "payment": _add_instalment,
     "payments": _payments,
     "paid": _record_payment,
+    "commit": _calls(COMMIT),
+    "bestcase": _calls(BEST_CASE),
+    "best-case": _calls(BEST_CASE),
+    "forecast": _forecast_call,
 }

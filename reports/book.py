@@ -3,14 +3,16 @@ everyone achieved, loaded in a few statements and then asked any number of quest
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from reports.forecast import Pipeline, forecast_until, load_pipeline
 from reports.roster import Roster, load_roster
 from sales.activity import Activity, Window
+from sales.periods import month_of
 from store import metrics, rates, targets
 from store.models import Target, Team
 
@@ -47,9 +49,15 @@ class Book:
     first: date  # the first local day whose facts are loaded
     last: date
     default_currency: str = "USD"  # of people on no team with a currency of its own
+    pipeline: Pipeline | None = None  # open deals, when the forecast was asked for
 
     def team_currency(self, team: Team) -> str:
         return team.currency or self.default_currency
+
+    def person_currency(self, person_id: int) -> str:
+        """The currency of the person's first team (by name) that has one, else the default."""
+        teams = self.roster.teams_of(person_id)
+        return next((team.currency for team in teams if team.currency), self.default_currency)
 
 
 def load_book(
@@ -59,17 +67,28 @@ def load_book(
     days: tuple[date, date],
     since: date | None = None,
     default_currency: str = "USD",
+    probabilities: Mapping[str, int] | None = None,
 ) -> Book:
     """The roster, the targets in force on `days` and these people's facts (None: everyone's)
     from the earliest of those targets' starts (or `since`) to the last day, with every
-    exchange rate (one statement, however many people)."""
+    exchange rate (one statement, however many people). With stage `probabilities`, also
+    the open deals the forecast needs (two statements), and the month's wins."""
     roster = load_roster(session, default_country)
     in_force = Targets(targets.targets_during(session, *days))
     starts = [target.period_start for target in in_force.all] + [since or days[0], days[0]]
+    if probabilities is not None:
+        starts.append(month_of(days[0]).start)
     first = min(starts)
     activity = metrics.load_activity(session, owner_ids, first, days[1])
     activity.rates = rates.load_rates(session)
-    return Book(roster, in_force, activity, first, days[1], default_currency)
+    found = (
+        load_pipeline(
+            session, owner_ids, forecast_until(in_force.all, days[1]), days[1], probabilities
+        )
+        if probabilities is not None
+        else None
+    )
+    return Book(roster, in_force, activity, first, days[1], default_currency, found)
 
 
 def local_days_around(now: datetime) -> tuple[date, date]:

@@ -5,7 +5,7 @@ funnel review (the weekly digest) — for every team from one load."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from blocks.digests import Collections, DailyDigest, Move, RepCollections, RepDay, WeeklyDigest
 from blocks.pacing import TargetPace
 from reports.book import Book, load_book, local_window
+from reports.forecast import team_forecast
 from reports.pacing import target_pace, team_paces
 from sales.activity import Activity
 from sales.collections import aging_bucket, days_overdue, outstanding
@@ -76,11 +77,19 @@ def load_team_facts(
     owner_ids: Collection[int] | None,
     days: tuple[date, date],
     default_currency: str = "USD",
+    probabilities: Mapping[str, int] | None = None,
 ) -> TeamFacts:
-    """The team numbers of these people (None: everyone) for local days `days`."""
+    """The team numbers of these people (None: everyone) for local days `days` (with the
+    forecast's open deals, given stage `probabilities`)."""
     since = min(days[0] - LOOK_BACK, month_of(days[0]).start)
     book = load_book(
-        session, default_country, owner_ids, days, since=since, default_currency=default_currency
+        session,
+        default_country,
+        owner_ids,
+        days,
+        since=since,
+        default_currency=default_currency,
+        probabilities=probabilities,
     )
     start = datetime.combine(days[0] - LAST_DAY_BACK, time(0), tzinfo=UTC)
     end = datetime.combine(days[1] + timedelta(days=2), time(0), tzinfo=UTC)
@@ -224,6 +233,7 @@ def daily_digest(
         collections=collections_summary(
             book.activity, facts.overdue_of(rep_ids), reps, today, paces, book.team_currency(team)
         ),
+        forecast=team_forecast(book, team, reps, local_now),
     )
 
 
@@ -286,4 +296,5 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         skipped=funnel.skipped,
         team_rate=team_rate,
         below_average=below,
+        forecast=team_forecast(book, team, reps, local_now),
     )

@@ -28,6 +28,14 @@ _PLACEHOLDER = re.compile(r"your[-_]|<[^>]*>|changeme", re.IGNORECASE)
 DEFAULT_STALE_DAYS = {"lead": 14, "qualified": 14, "contacted": 10, "proposal": 7, "negotiation": 7}
 # How often each customer tier (客户分层) should be visited, in days.
 DEFAULT_TIER_CADENCE = {"core": 14, "growth": 30, "longtail": 90}
+# How likely an open deal at each stage is to be won, in percent: the forecast's weights.
+DEFAULT_STAGE_PROBABILITY = {
+    "lead": 10,
+    "qualified": 20,
+    "contacted": 30,
+    "proposal": 50,
+    "negotiation": 70,
+}
 
 
 class SettingsError(Exception):
@@ -68,6 +76,9 @@ class Settings:
     follow_up_time: time = time(9, 0)
     stale_deal_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STALE_DAYS))
     tier_cadence_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TIER_CADENCE))
+    stage_probability: dict[str, int] = field(
+        default_factory=lambda: dict(DEFAULT_STAGE_PROBABILITY)
+    )
 
     @property
     def talks_to_slack(self) -> bool:
@@ -195,6 +206,7 @@ def load_settings(
     follow_up_time = _local_time("FOLLOW_UP_TIME", text("FOLLOW_UP_TIME"), time(9, 0), problems)
     stale_days = _stale_days(text("STALE_DEAL_DAYS"), problems)
     cadence = _tier_cadence(text("TIER_CADENCE_DAYS"), problems)
+    probability = _stage_probability(text("STAGE_PROBABILITY"), problems)
 
     if problems:
         raise SettingsError(problems)
@@ -226,6 +238,7 @@ def load_settings(
         follow_up_time=follow_up_time,
         stale_deal_days=stale_days,
         tier_cadence_days=cadence,
+        stage_probability=probability,
     )
 
 
@@ -408,6 +421,24 @@ def _tier_cadence(value: str | None, problems: list[str]) -> dict[str, int]:
             )
             break
     return days
+
+
+def _stage_probability(value: str | None, problems: list[str]) -> dict[str, int]:
+    percents = dict(DEFAULT_STAGE_PROBABILITY)
+    if value is None:
+        return percents
+    for part in value.split(","):
+        stage, _, number = part.strip().partition("=")
+        number = number.strip().removesuffix("%")
+        if stage.strip() in percents and number.isdigit() and int(number) <= 100:
+            percents[stage.strip()] = int(number)
+        else:
+            problems.append(
+                "STAGE_PROBABILITY must look like lead=10,proposal=50 (open stages, "
+                f"percent 0 to 100), not {part.strip()!r}."
+            )
+            break
+    return percents
 
 
 def _whole_number(

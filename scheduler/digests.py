@@ -51,6 +51,7 @@ def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: dat
             rep_ids,
             local_days_around(now),
             ctx.settings.default_currency,
+            ctx.settings.stage_probability,
         )
 
 
@@ -64,6 +65,7 @@ def load_review_book(ctx: BotContext, rep_ids: Collection[int] | None, now: date
             days,
             since=days[0] - CHART_LOOK_BACK,
             default_currency=ctx.settings.default_currency,
+            probabilities=ctx.settings.stage_probability,
         )
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from blocks.common import Message
 from blocks.pacing import pacing_message
 from reports.book import Book, load_book, local_days_around
+from reports.forecast import person_forecasts
 from reports.pacing import person_paces
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
@@ -41,6 +42,7 @@ def load_pacing_facts(
             rep_ids,
             days,
             default_currency=ctx.settings.default_currency,
+            probabilities=ctx.settings.stage_probability,
         )
         calendars = {book.roster.calendar_of(rep) for rep in book.roster.reps()}
         calendars.add(book.roster.team_calendar_default())
@@ -93,4 +95,5 @@ class DailyPacing:
         ]
         if not rows and not visited and not due:
             return None
-        return pacing_message(recipient.language, today, rows, last_day, visited, due)
+        forecasts = person_forecasts(facts.book, person_id, local_now)
+        return pacing_message(recipient.language, today, rows, last_day, visited, due, forecasts)

@@ -45,6 +45,7 @@ from blocks.deals import deal_name
 from blocks.home import HomeState, SettingValue, TeamSettings
 from reports.book import local_window
 from reports.cases import CaseStatus, load_case_status
+from reports.forecast import person_forecasts, team_forecast
 from reports.pacing import person_paces, team_paces
 from reports.teams import REVIEW_WEEKS, TeamFacts, collections_summary, load_team_facts, rep_days
 from runtime.settings import ADJUSTABLE, Settings, adjustable_text
@@ -99,6 +100,7 @@ def gather_home(
             owner_ids,
             (today, today),
             ctx.settings.default_currency,
+            ctx.settings.stage_probability,
         )
         week_cases = load_case_status(session, owner_ids, [week_of(today)])
         calendar = facts.book.roster.calendar_of(person.id)
@@ -208,6 +210,7 @@ def _rep_home(
         overdue_total=len(overdue),
         overdue_owed=totals_by_currency((owed, item.currency) for item, owed in overdue),
         cases=[CaseRow(case.id, case.title, case.week) for case in latest],
+        forecasts=person_forecasts(facts.book, person.id, local_now),
     )
     return rep, page
 
@@ -256,6 +259,7 @@ def _team_view(
         written=len(written),
         missing=[rep.slack_user_id for rep in reps if rep.id not in written | away],
         away=[rep.slack_user_id for rep in reps if rep.id in away and rep.id not in written],
+        forecast=team_forecast(book, team, reps, local_now),
     )
 
 

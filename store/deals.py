@@ -145,3 +145,14 @@ def latest_notes(session: Session, deal_id: int, limit: int = 3) -> list[DealNot
 
 def _visible(query: Select[tuple[Deal]], owner_ids: Collection[int] | None) -> Select[tuple[Deal]]:
     return query if owner_ids is None else query.where(Deal.owner_id.in_(owner_ids))
+
+
+def set_forecast(session: Session, deal: Deal, by: Person, category: str | None) -> bool:
+    """Mark a deal loaded in this session commit, best case or neither (None); False when it
+    already is (nothing written). Audited."""
+    if deal.forecast == category:
+        return False
+    before = snapshot(deal)
+    deal.forecast = category
+    record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+    return True

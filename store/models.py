@@ -94,6 +94,8 @@ class Deal(Base):
     bant_need: Mapped[bool] = mapped_column(default=False)
     bant_timeline: Mapped[bool] = mapped_column(default=False)
     lost_reason: Mapped[str | None] = mapped_column(Text)
+    # The rep's call for the forecast: "commit", "bestcase", or None (pipeline only).
+    forecast: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

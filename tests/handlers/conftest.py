@@ -16,6 +16,22 @@ MANAGER = "UMGR001"
 
 
 @pytest.fixture
+def managed(running_bot: RunningBot) -> RunningBot:
+    """Mia manages Rita's team; Oscar is on no team of hers. Rita has deal #1 (Acme Corp,
+    $100,000, lead), Oscar #2 (Globex, $5,000, lead)."""
+    running_bot.fake.add_user(MANAGER, name="mia", tz="America/New_York")
+    for text in (
+        "create Enterprise",
+        f"Enterprise manager <@{MANAGER}|mia>",
+        f"Enterprise add <@{REP}|rita>",
+    ):
+        assert ":warning:" not in str(running_bot.ask("/team", text, user=ADMIN))
+    running_bot.ask("/deal", "new Acme Corp; Renewal; 100k")
+    running_bot.ask("/deal", "new Globex; Pilot; 5k", user=OTHER_REP)
+    return running_bot
+
+
+@pytest.fixture
 def at_start(running_bot: RunningBot) -> Iterator[None]:
     """Every clock an hour before the bot's: what the tests write counts by the time the bot
     looks (its clock stands still at START)."""

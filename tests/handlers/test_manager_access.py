@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from store import deals
-from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
+from tests.conftest import ADMIN, REP, RunningBot
+from tests.handlers.conftest import MANAGER
 from tests.support.reading import text_of
-
-MANAGER = "UMGR001"
-
-
-@pytest.fixture
-def managed(running_bot: RunningBot) -> RunningBot:
-    """Mia manages Rita's team; Oscar is on no team of hers."""
-    running_bot.fake.add_user(MANAGER, name="mia", tz="America/New_York")
-    for text in (
-        "create Enterprise",
-        f"Enterprise manager <@{MANAGER}|mia>",
-        f"Enterprise add <@{REP}|rita>",
-    ):
-        assert ":warning:" not in str(running_bot.ask("/team", text, user=ADMIN))
-    running_bot.ask("/deal", "new Acme Corp; Renewal; 100k")
-    running_bot.ask("/deal", "new Globex; Pilot; 5k", user=OTHER_REP)
-    return running_bot
 
 
 def stage_of(bot: RunningBot, deal_id: int) -> str:

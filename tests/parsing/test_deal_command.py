@@ -23,6 +23,7 @@ from parsing.deal_command import (
     DealRef,
     DealSetAmount,
     DealSetClose,
+    DealSetForecast,
     DealSetStage,
     DealShow,
     DealWon,
@@ -36,7 +37,10 @@ THURSDAY = date(2026, 1, 29)
 FRIDAY = date(2026, 1, 30)
 NEW_EXAMPLE = "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
 ID_HINT = "use the deal's number instead, like #12."
-VERBS = {"stage", "amount", "close", "won", "lost", "note", "payment", "payments", "paid"}
+VERBS = {
+    *("stage", "amount", "close", "won", "lost", "note", "payment", "payments", "paid"),
+    *("commit", "bestcase", "best-case", "forecast"),
+}
 DEAL_12 = DealRef(deal_id=12)
 
 
@@ -237,7 +241,7 @@ def test_id_commands(text, expected):
         ("#12 foo", "I don't know what “foo” means after #12", "/deal #12 stage proposal"),
         (
             "#12 Acme",
-            "stage, amount, close, won, lost, note, payment, payments or paid",
+            "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase",
             "/deal #12 stage proposal",
         ),
         ("#12 stage", f"Add a stage after “stage”: {stage_names()}.", "/deal #12 stage proposal"),
@@ -557,3 +561,42 @@ def test_free_text_refs_round_trip(words, note):
 def test_new_deals_round_trip(customer, title, value, close, stage):
     text = f"new {customer}; {title}; ¥{value:,f}; stage {stage.key}; close {close.isoformat()}"
     assert deal(text) == DealCreate(customer, title, Amount(value, "CNY"), close, stage)
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "category"),
+    [
+        ("#12 commit", DealRef(deal_id=12), "commit"),
+        ("#12 COMMIT", DealRef(deal_id=12), "commit"),
+        ("#12 bestcase", DealRef(deal_id=12), "bestcase"),
+        ("#12 best-case", DealRef(deal_id=12), "bestcase"),
+        ("#12 forecast best case", DealRef(deal_id=12), "bestcase"),
+        ("#12 forecast commit", DealRef(deal_id=12), "commit"),
+        ("#12 forecast none", DealRef(deal_id=12), None),
+        ("#12 forecast pipeline", DealRef(deal_id=12), None),
+        ("#12 承诺", DealRef(deal_id=12), "commit"),
+        ("＃12 乐观", DealRef(deal_id=12), "bestcase"),
+        ("#12 最佳", DealRef(deal_id=12), "bestcase"),
+        ("#12 预测无", DealRef(deal_id=12), None),
+        ("#12 预测 清除", DealRef(deal_id=12), None),
+        ("Acme renewal commit", DealRef(text="Acme renewal"), "commit"),
+        ("美团 承诺", DealRef(text="美团"), "commit"),
+    ],
+)
+def test_forecast_calls(text, ref, category):
+    assert deal(text) == DealSetForecast(ref, category)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("#12 forecast", "commit, bestcase or none"),
+        ("#12 forecast maybe", "I don't know the forecast call “maybe”"),
+        ("#12 commit please", "doesn't take anything after it"),
+        ("#12 bestcase now", "doesn't take anything after it"),
+    ],
+)
+def test_forecast_call_rejections(text, fragment):
+    error = fails(text)
+    assert fragment in error.message
+    assert "/deal #12 forecast commit" in str(error.example)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy import event
 
 from benchmarks.seed import Size, seed
 from blocks.home import HomeState
+from reports.book import load_book, local_days_around
+from reports.forecast import person_forecasts, team_forecast
 from runtime.settings import Settings
 from scheduler.registry import all_jobs
 from services.context import BotContext
@@ -146,3 +149,39 @@ def test_the_home_tabs_statements_do_not_grow_with_reps_and_at_most_a_constant_p
     assert more_teams - many <= PER_TEAM * (MORE_TEAMS - TEAMS), (
         f"{many} statements for {TEAMS} teams, {more_teams} for {MORE_TEAMS}"
     )
+
+
+def forecasts(world: World) -> tuple[int, Decimal]:
+    """Statements to load the book with its pipeline and work out every team's forecast and
+    every rep's own; and what they weigh, to show there was something to count."""
+    weighted = Decimal(0)
+
+    def work() -> None:
+        nonlocal weighted
+        with world.ctx.db.reading() as session:
+            book = load_book(
+                session,
+                None,
+                None,
+                local_days_around(NOW),
+                probabilities=world.ctx.settings.stage_probability,
+            )
+        for team in book.roster.teams:
+            found = team_forecast(book, team, book.roster.members(team), NOW)
+            assert found is not None
+            weighted += sum((total.weighted for total in found.team), Decimal(0))
+        for rep_id in book.roster.reps():
+            person_forecasts(book, rep_id, NOW)
+
+    return world.count(work), weighted
+
+
+def test_the_forecasts_statements_do_not_grow_with_reps_or_teams(
+    worlds: dict[tuple[int, int], World],
+) -> None:
+    few, few_weighted = forecasts(worlds[FEW, TEAMS])
+    many, many_weighted = forecasts(worlds[MANY, TEAMS])
+    more_teams, _ = forecasts(worlds[MANY, MORE_TEAMS])
+    assert few_weighted > 0
+    assert many_weighted > few_weighted
+    assert few == many == more_teams, (few, many, more_teams)

@@ -27,7 +27,7 @@ VISIT_FIELDS = [
 DEAL_FIELDS = [
     "id", "customer_id", "customer", "title", "amount", "currency", "stage", "expected_close",
     "owner_slack_id", "owner", "bant_budget", "bant_authority", "bant_need", "bant_timeline",
-    "lost_reason", "created_at", "updated_at", "owner_id",
+    "lost_reason", "created_at", "updated_at", "owner_id", "forecast",
 ]  # fmt: skip
 
 

@@ -143,3 +143,21 @@ def test_tier_cadence_is_read_per_tier_and_wrong_values_are_named() -> None:
         with pytest.raises(SettingsError) as caught:
             load_settings({**MINIMAL, "TIER_CADENCE_DAYS": wrong})
         assert "TIER_CADENCE_DAYS must look like core=14,growth=30,longtail=90" in str(caught.value)
+
+
+def test_stage_probability_defaults_overrides_and_wrong_values() -> None:
+    assert load_settings(MINIMAL).stage_probability == {
+        "lead": 10,
+        "qualified": 20,
+        "contacted": 30,
+        "proposal": 50,
+        "negotiation": 70,
+    }
+    chosen = load_settings({**MINIMAL, "STAGE_PROBABILITY": "lead=5, negotiation=90%"})
+    assert chosen.stage_probability["lead"] == 5
+    assert chosen.stage_probability["negotiation"] == 90
+    assert chosen.stage_probability["proposal"] == 50
+    for wrong in ("won=100", "lead=101", "lead=ten", "lead"):
+        with pytest.raises(SettingsError) as caught:
+            load_settings({**MINIMAL, "STAGE_PROBABILITY": wrong})
+        assert "STAGE_PROBABILITY must look like lead=10,proposal=50" in str(caught.value)
