@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from store import teams
+from store import deliveries, teams
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
-from tests.support.reading import text_of
+from tests.support.reading import element, text_of
 
 MANAGER = "UMGR001"
 OTHER_MANAGER = "UMGR002"
@@ -83,3 +83,133 @@ def test_the_switches_answer_in_chinese(bot: RunningBot) -> None:
     bot.ask("/lang", "zh", user=OTHER_MANAGER)
     shown = text_of(bot.ask("/team", "Mid Market leaderboard off", user=OTHER_MANAGER))
     assert "排行榜" in shown
+
+
+# --- celebrations ---------------------------------------------------------------------
+
+CHANNEL = "CENT001"
+NEW_DEAL = "new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
+
+
+def cards(bot: RunningBot, channel: str = CHANNEL) -> list[str]:
+    return [
+        text_of(call.params)
+        for call in bot.fake.calls("chat.postMessage")
+        if call.params.get("channel") == channel
+    ]
+
+
+def ledger(bot: RunningBot) -> list[tuple[str, str, str]]:
+    with bot.db.reading() as session:
+        return [
+            (row.period, row.recipient, row.status)
+            for row in deliveries.deliveries(session, "celebration")
+        ]
+
+
+def celebrate(bot: RunningBot) -> None:
+    report = bot.scheduler.run_job("celebration")
+    assert not report.errors, report.errors
+
+
+def test_a_deal_won_by_command_is_celebrated_once_in_the_team_channel(bot: RunningBot) -> None:
+    bot.ask("/deal", NEW_DEAL)
+    assert ledger(bot) == []
+    assert "is won" in text_of(bot.ask("/deal", "#1 won"))
+    # Owed in the win's own transaction: durable before anything is posted.
+    team_key = f"team:{team_id(bot, 'Enterprise')}"
+    assert ledger(bot) == [("deal:1", team_key, "queued")]
+    assert cards(bot) == []
+    celebrate(bot)
+    [card] = cards(bot)
+    assert f"<@{REP}> won Acme Corp: $120,000!" in card
+    assert "Renewal 2027" in card
+    assert ledger(bot) == [("deal:1", team_key, "sent")]
+    celebrate(bot)
+    # Reopened and won again: the first win was the celebration; nothing more is posted.
+    bot.ask("/deal", "#1 stage negotiation")
+    assert "is won" in text_of(bot.ask("/deal", "#1 won"))
+    celebrate(bot)
+    assert len(cards(bot)) == 1
+    # Another team's channel never hears of it.
+    assert all(call.params["channel"] == CHANNEL for call in bot.fake.calls("chat.postMessage"))
+
+
+def team_id(bot: RunningBot, name: str) -> int:
+    with bot.db.reading() as session:
+        team = teams.get_team(session, name)
+        assert team is not None
+        return team.id
+
+
+def test_a_win_from_the_stage_menu_or_the_form_is_celebrated_too(bot: RunningBot) -> None:
+    card = bot.ask("/deal", NEW_DEAL)
+    menu = element(card, "deal_move_stage")
+    won = next(option for option in menu["options"] if option["value"] == "1:won")
+    refused_url = bot.fake.response_url()
+    bot.slack.block_action(
+        user_id=OTHER_REP, action_id="deal_move_stage", selected_option=won,
+        response_url=refused_url, message=card,
+    )  # fmt: skip
+    assert "belongs to someone else" in text_of(bot.reply_to(refused_url))
+    assert ledger(bot) == []  # a refused press owes nothing
+    url = bot.fake.response_url()
+    bot.slack.block_action(
+        user_id=REP, action_id="deal_move_stage", selected_option=won, response_url=url,
+        message=card,
+    )  # fmt: skip
+    assert "is won" in text_of(bot.reply_to(url))
+    mark = bot.fake.mark()
+    bot.command("/deal", "new")
+    view = bot.fake.wait_for_call("views.open", since=mark).response["view"]
+    values = {
+        "customer": {"customer": "Globex"},
+        "title": {"title": "Pilot"},
+        "amount": {"amount": "$8k"},
+        "stage": {"stage": "won"},
+    }
+    response = bot.slack.view_submission(
+        user_id=REP, callback_id="deal_create_modal", values=values, view=view
+    )
+    assert response.status == 200
+    bot.settle()
+    celebrate(bot)
+    shown = cards(bot)
+    assert len(shown) == 2
+    assert "won Acme Corp: $120,000" in shown[0]
+    assert "won Globex: $8,000" in shown[1]
+
+
+def test_a_team_that_turned_celebrations_off_gets_no_card(bot: RunningBot) -> None:
+    bot.ask("/team", "Enterprise celebrate off", user=MANAGER)
+    bot.ask("/deal", NEW_DEAL)
+    bot.ask("/deal", "#1 won")
+    celebrate(bot)
+    assert ledger(bot) == []
+    assert cards(bot) == []
+
+
+def test_turned_off_between_the_win_and_the_post_nothing_is_posted(bot: RunningBot) -> None:
+    bot.ask("/deal", NEW_DEAL)
+    bot.ask("/deal", "#1 won")
+    bot.ask("/team", "Enterprise celebrate off", user=MANAGER)
+    celebrate(bot)
+    assert cards(bot) == []
+    assert [status for _, _, status in ledger(bot)] == ["empty"]
+
+
+def test_the_card_is_in_the_teams_language_and_currency(bot: RunningBot) -> None:
+    bot.ask("/team", "Enterprise language zh", user=MANAGER)
+    bot.ask("/team", "Enterprise currency CNY", user=MANAGER)
+    bot.ask("/fx", "USD CNY 7.2", user=ADMIN)
+    bot.ask("/deal", "new Acme Corp; Renewal 2027; $10k; stage proposal")
+    bot.ask("/deal", "new Hooli; Licences; €5k; stage proposal")
+    bot.ask("/deal", "#1 won")
+    bot.ask("/deal", "#2 won")
+    celebrate(bot)
+    usd, eur = cards(bot)
+    assert "赢得了 Acme Corp" in usd
+    assert "¥72,000" in usd
+    # No EUR→CNY rate: the deal's own money, and how to add the rate, never a guess.
+    assert "€5,000" in eur
+    assert "/fx EUR CNY" in eur
