@@ -8,7 +8,7 @@ the limits however many deals, teams or reps there are. Open deals page with Mor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from blocks.common import (
     truncate,
     user,
 )
+from blocks.customers import ColdCustomer, going_cold_by_rep, going_cold_text
 from blocks.deals import list_line, stage_label
 from blocks.digests import (
     SECTION_BUDGET,
@@ -77,6 +78,7 @@ DEALS_PER_STAGE = 5
 FOLLOW_UPS_SHOWN = 5
 OVERDUE_SHOWN = 5
 CASES_SHOWN = 3
+COLD_SHOWN = 5  # customers going cold on Home
 PACES_SHOWN = 20
 TEAMS_IN_SELECTOR = 100  # a static_select holds at most 100 options
 TEAMS_SHOWN = 20  # one block each, with its Edit button
@@ -134,6 +136,7 @@ class RepHome:
     overdue_total: int
     overdue_owed: dict[str, Decimal]
     cases: list[CaseRow]  # the newest few
+    going_cold: list[ColdCustomer] = field(default_factory=list)  # overdue for a visit
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ class TeamView:
     written: int
     missing: list[str]  # Slack ids of reps without this week's case (and not away)
     away: list[str]
+    going_cold: list[tuple[str, list[ColdCustomer]]] = field(default_factory=list)  # by rep
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,8 @@ def _rep_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Bloc
             )
         )
     blocks += [divider(), *_follow_up_blocks(language, rep)]
+    if rep.going_cold:
+        blocks.append(section(going_cold_text(language, rep.going_cold, rep.today, COLD_SHOWN)))
     blocks += [divider(), *_deal_blocks(language, rep, state)]
     blocks += [divider(), *_overdue_blocks(language, rep)]
     blocks += [divider(), _case_block(language, rep)]
@@ -462,6 +468,14 @@ def _manager_blocks(language: Language, manager: ManagerHome) -> list[Block]:
         language, "*Funnel* since {day} (deals reaching each stage)", day=view.funnel_since
     )
     blocks.append(section(f"{funnel}\n{funnel_text(language, view.reached)}\n{steps}"))
+    if view.going_cold:
+        lines = [going_cold_by_rep(language, r, cold, view.today) for r, cold in view.going_cold]
+        blocks += listing(
+            gettext(language, "Going cold: customers overdue for a visit"),
+            [truncate(line, LINE_CHARS) for line in lines],
+            max_blocks=1,
+            more=more_reps,
+        )
     if view.collections is not None:
         lines = [
             truncate(line, LINE_CHARS) for line in collections_lines(language, view.collections)

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
+from blocks.customers import ColdCustomer, going_cold_by_rep
 from blocks.deals import stage_label
 from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
@@ -79,6 +80,8 @@ class DailyDigest:
     moves: list[Move]
     quiet: list[str]  # Slack ids of reps with no visit in the last 3 working days
     collections: Collections | None = None
+    # Each rep's customers overdue for a visit (Slack id, customers), reps with any only.
+    going_cold: list[tuple[str, list[ColdCustomer]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,14 @@ def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
             section(
                 gettext(language, ":zzz: *No visit in the last 3 working days:* {reps}", reps=quiet)
             )
+        )
+    if digest.going_cold:
+        blocks += sections(
+            gettext(language, "Going cold: customers overdue for a visit"),
+            [
+                going_cold_by_rep(language, rep, cold, digest.today)
+                for rep, cold in digest.going_cold
+            ],
         )
     blocks.append(
         context(

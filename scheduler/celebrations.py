@@ -8,18 +8,20 @@ celebrated the first time only (a re-win is usually a correction, not a second s
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from blocks.celebrations import celebration_message
 from blocks.common import Message
 from blocks.money import left_out_lines
-from sales.fx import convert_total
+from sales.fx import Rates, convert_total
 from sales.stages import WON
 from sales.workdays import WorkCalendar
-from scheduler.job import Recipient
+from scheduler.job import Recipient, RunFacts, facts_of
 from services.context import BotContext
 from store import celebrations, deals, rates, teams
+from store.models import Deal, Team
 from translations import msg
 from translations.formats import format_money
 
@@ -45,6 +47,24 @@ class CelebrationRecipient(Recipient):
         return f"{self.key} deal {self.deal_id}"
 
 
+@dataclass(frozen=True)
+class CelebrationFacts:
+    """The deals owed a card, every team and the exchange rates, loaded once per run."""
+
+    deals: dict[int, Deal]
+    teams: dict[int, Team]
+    rates: Rates
+
+
+def _load(ctx: BotContext, deal_ids: Collection[int]) -> CelebrationFacts:
+    with ctx.db.reading() as session:
+        return CelebrationFacts(
+            deals.deals_by_ids(session, deal_ids),
+            {team.id: team for team in teams.all_teams(session)},
+            rates.load_rates(session),
+        )
+
+
 class Celebrations:
     name = celebrations.JOB
 
@@ -68,53 +88,54 @@ class Celebrations:
     def recipients(self, ctx: BotContext) -> list[Recipient]:
         """Each team channel owed a card, once per deal."""
         calendar = EveryDay()
-        found: list[Recipient] = []
         with ctx.db.reading() as session:
-            for owed in celebrations.owed(session):
-                team = teams.team_by_id(session, owed.team_id)
-                if team is None or not team.channel_id:
-                    continue
-                found.append(
-                    CelebrationRecipient(
-                        key=f"team:{team.id}",
-                        channel=team.channel_id,
-                        tz="UTC",
-                        calendar=calendar,
-                        team_id=team.id,
-                        language=ctx.team_language(team),
-                        deal_id=owed.deal_id,
-                    )
+            owed = celebrations.owed(session)
+            by_id = {team.id: team for team in teams.all_teams(session)} if owed else {}
+        facts = RunFacts(lambda now: _load(ctx, {item.deal_id for item in owed}))
+        found: list[Recipient] = []
+        for item in owed:
+            team = by_id.get(item.team_id)
+            if team is None or not team.channel_id:
+                continue
+            found.append(
+                CelebrationRecipient(
+                    key=f"team:{team.id}",
+                    channel=team.channel_id,
+                    tz="UTC",
+                    calendar=calendar,
+                    team_id=team.id,
+                    facts=facts,
+                    language=ctx.team_language(team),
+                    deal_id=item.deal_id,
                 )
+            )
         return found
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
         """The card, or None (nothing is posted) when the deal is no longer won or the team
         turned celebrations off since."""
         assert isinstance(recipient, CelebrationRecipient)
-        assert recipient.team_id is not None
+        facts = facts_of(recipient, local_now, lambda now: _load(ctx, {recipient.deal_id}))
+        deal = facts.deals.get(recipient.deal_id)
+        team = facts.teams.get(recipient.team_id or 0)
+        if deal is None or team is None or deal.stage != WON.key or not team.celebrate:
+            return None
         language = recipient.language
-        with ctx.db.reading() as session:
-            deal = deals.get_deal(session, recipient.deal_id)
-            team = teams.team_by_id(session, recipient.team_id)
-            if deal is None or team is None or deal.stage != WON.key or not team.celebrate:
-                return None
-            currency = ctx.team_currency(team)
-            converted = convert_total(
-                [(deal.amount, deal.currency, local_now.date())],
-                currency,
-                rates.load_rates(session),
-            )
-            notes: list[str] = []
-            if converted.complete:
-                amount = format_money(language, converted.total, currency)
-            else:  # no rate: the deal's own money, and what would convert it
-                amount = format_money(language, deal.amount, deal.currency)
-                notes = left_out_lines(language, converted.left_out, currency)
-            return celebration_message(
-                language,
-                rep_slack_id=deal.owner.slack_user_id,
-                customer=deal.customer.name,
-                title=deal.title,
-                amount=amount,
-                notes=notes,
-            )
+        currency = ctx.team_currency(team)
+        converted = convert_total(
+            [(deal.amount, deal.currency, local_now.date())], currency, facts.rates
+        )
+        notes: list[str] = []
+        if converted.complete:
+            amount = format_money(language, converted.total, currency)
+        else:  # no rate: the deal's own money, and what would convert it
+            amount = format_money(language, deal.amount, deal.currency)
+            notes = left_out_lines(language, converted.left_out, currency)
+        return celebration_message(
+            language,
+            rep_slack_id=deal.owner.slack_user_id,
+            customer=deal.customer.name,
+            title=deal.title,
+            amount=amount,
+            notes=notes,
+        )

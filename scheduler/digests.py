@@ -51,6 +51,7 @@ def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: dat
             rep_ids,
             local_days_around(now),
             ctx.settings.default_currency,
+            ctx.settings.tier_cadence_days,
         )
 
 

@@ -46,7 +46,14 @@ from blocks.home import HomeState, SettingValue, TeamSettings
 from reports.book import local_window
 from reports.cases import CaseStatus, load_case_status
 from reports.pacing import person_paces, team_paces
-from reports.teams import REVIEW_WEEKS, TeamFacts, collections_summary, load_team_facts, rep_days
+from reports.teams import (
+    REVIEW_WEEKS,
+    TeamFacts,
+    collections_summary,
+    going_cold_of,
+    load_team_facts,
+    rep_days,
+)
 from runtime.settings import ADJUSTABLE, Settings, adjustable_text
 from sales.case_review import week_of
 from sales.collections import days_overdue, outstanding
@@ -99,6 +106,7 @@ def gather_home(
             owner_ids,
             (today, today),
             ctx.settings.default_currency,
+            ctx.settings.tier_cadence_days,
         )
         week_cases = load_case_status(session, owner_ids, [week_of(today)])
         calendar = facts.book.roster.calendar_of(person.id)
@@ -208,6 +216,7 @@ def _rep_home(
         overdue_total=len(overdue),
         overdue_owed=totals_by_currency((owed, item.currency) for item, owed in overdue),
         cases=[CaseRow(case.id, case.title, case.week) for case in latest],
+        going_cold=facts.cadence.going_cold(person.id, today),
     )
     return rep, page
 
@@ -256,6 +265,7 @@ def _team_view(
         written=len(written),
         missing=[rep.slack_user_id for rep in reps if rep.id not in written | away],
         away=[rep.slack_user_id for rep in reps if rep.id in away and rep.id not in written],
+        going_cold=going_cold_of(facts, reps, today),
     )
 
 

@@ -59,6 +59,13 @@ def get_deal(session: Session, deal_id: int) -> Deal | None:
     return session.get(Deal, deal_id)
 
 
+def deals_by_ids(session: Session, deal_ids: Collection[int]) -> dict[int, Deal]:
+    """These deals, by id (one statement)."""
+    if not deal_ids:
+        return {}
+    return {deal.id: deal for deal in session.scalars(select(Deal).where(Deal.id.in_(deal_ids)))}
+
+
 def find_deals(
     session: Session, text: str, owner_ids: Collection[int] | None, limit: int = 10
 ) -> list[Deal]:
