@@ -54,6 +54,7 @@ from blocks.home import (
     TeamSettings,
     weekday_name,
 )
+from blocks.leaderboard import Board, leaderboard_blocks
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
 from sales.case_review import WEEKDAY_NAMES, week_monday
@@ -156,6 +157,7 @@ class TeamView:
     missing: list[str]  # Slack ids of reps without this week's case (and not away)
     away: list[str]
     going_cold: list[tuple[str, list[ColdCustomer]]] = field(default_factory=list)  # by rep
+    leaderboard: list[Board] = field(default_factory=list)  # empty when the team turned it off
 
 
 @dataclass(frozen=True)
@@ -463,6 +465,7 @@ def _manager_blocks(language: Language, manager: ManagerHome) -> list[Block]:
         max_blocks=2,
         more=more_reps,
     )
+    blocks += leaderboard_blocks(language, view.leaderboard)
     steps = "\n".join(conversion_lines(language, view.conversions))
     funnel = gettext(
         language, "*Funnel* since {day} (deals reaching each stage)", day=view.funnel_since

@@ -13,6 +13,7 @@ from babel.numbers import format_percent
 from blocks.common import Block, Message, context, escape, header, message, section, user
 from blocks.customers import ColdCustomer, going_cold_by_rep
 from blocks.deals import stage_label
+from blocks.leaderboard import Board, leaderboard_blocks
 from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
@@ -98,6 +99,7 @@ class WeeklyDigest:
     below_average: list[RepConversion]
     won_total: Converted | None = None  # in the team's currency, each deal at its win day's rate
     skipped: dict[str, int] = field(default_factory=dict)  # stage -> deals that skipped it
+    leaderboard: list[Board] = field(default_factory=list)  # empty when the team turned it off
 
 
 def sections(title: str, lines: list[str]) -> list[Block]:
@@ -361,6 +363,7 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
             )
         )
     blocks.append(context(conversion_basis(language)))
+    blocks += leaderboard_blocks(language, digest.leaderboard)
     return message(
         gettext(language, "{team} weekly review, {span}", team=digest.team, span=span), blocks
     )

@@ -17,7 +17,7 @@ from blocks.digests import Collections, DailyDigest, Move, RepCollections, RepDa
 from blocks.pacing import TargetPace
 from reports.book import Book, load_book, local_window
 from reports.cadence import CadenceBook, load_cadence_book
-from reports.pacing import target_pace, team_paces
+from reports.pacing import leaderboard, target_pace, team_paces
 from sales.activity import Activity
 from sales.collections import aging_bucket, days_overdue, outstanding
 from sales.fx import convert_total
@@ -303,4 +303,5 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         skipped=funnel.skipped,
         team_rate=team_rate,
         below_average=below,
+        leaderboard=leaderboard(book, reps, local_now) if team.leaderboard else [],
     )

@@ -45,7 +45,7 @@ from blocks.deals import deal_name
 from blocks.home import HomeState, SettingValue, TeamSettings
 from reports.book import local_window
 from reports.cases import CaseStatus, load_case_status
-from reports.pacing import person_paces, team_paces
+from reports.pacing import leaderboard, person_paces, team_paces
 from reports.teams import (
     REVIEW_WEEKS,
     TeamFacts,
@@ -266,6 +266,7 @@ def _team_view(
         missing=[rep.slack_user_id for rep in reps if rep.id not in written | away],
         away=[rep.slack_user_id for rep in reps if rep.id in away and rep.id not in written],
         going_cold=going_cold_of(facts, reps, today),
+        leaderboard=leaderboard(book, reps, local_now) if team.leaderboard else [],
     )
 
 
