@@ -110,3 +110,13 @@ def test_home_shows_the_owner_and_their_manager_what_is_going_cold(bot: RunningB
     assert "Going cold" not in text_of(open_home(bot, OTHER_REP))
     manager_home = text_of(open_home(bot, MANAGER))
     assert f"<@{REP}>: Acme Corp (17 days, due every 14)" in manager_home
+
+
+def test_no_going_cold_dm_on_a_public_holiday_of_the_owners_team(bot: RunningBot) -> None:
+    shown = text_of(bot.ask("/team", "Enterprise holidays US", user=MANAGER))
+    assert ":warning:" not in shown, shown
+    # Thursday 26 November 2026 is Thanksgiving in the US: Rita's DM waits for Friday.
+    assert follow_ups_at(bot, at(26, 14, 30))[REP] is Outcome.NOT_DUE
+    assert follow_ups_at(bot, at(27, 14, 30))[REP] is Outcome.SENT
+    [dm] = [text for text in dm_texts(bot, REP) if "Going cold" in text]
+    assert "last visit 21 days ago" in dm

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from scheduler.delivery import Outcome
 from store import deliveries, teams
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.support.reading import element, text_of
@@ -95,7 +98,7 @@ def cards(bot: RunningBot, channel: str = CHANNEL) -> list[str]:
     return [
         text_of(call.params)
         for call in bot.fake.calls("chat.postMessage")
-        if call.params.get("channel") == channel
+        if call.params.get("channel") == channel and (call.response or {}).get("ok")
     ]
 
 
@@ -213,3 +216,17 @@ def test_the_card_is_in_the_teams_language_and_currency(bot: RunningBot) -> None
     # No EUR→CNY rate: the deal's own money, and how to add the rate, never a guess.
     assert "€5,000" in eur
     assert "/fx EUR CNY" in eur
+
+
+def test_a_post_that_fails_is_retried_and_goes_out_once(bot: RunningBot) -> None:
+    bot.ask("/deal", NEW_DEAL)
+    bot.ask("/deal", "#1 won")
+    bot.fake.fail_next("chat.postMessage", status=503, error="service_unavailable")
+    report = bot.scheduler.run_job("celebration")
+    assert list(report.outcomes.values()) == [Outcome.RETRYING]
+    assert [status for _, _, status in ledger(bot)] == ["retry"]
+    bot.clock.now += timedelta(minutes=5)
+    celebrate(bot)
+    celebrate(bot)
+    assert len(cards(bot)) == 1
+    assert [status for _, _, status in ledger(bot)] == ["sent"]

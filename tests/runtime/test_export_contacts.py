@@ -3,17 +3,14 @@ operator's command line only), and a forgotten contact gone from both and from h
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import select
 
-import bot as bot_cli
 from store import contacts
 from store.models import AuditEntry
 from tests.conftest import RunningBot
 from tests.handlers.test_met_with import OUTSIDER, bot, links, open_modal, submit
+from tests.runtime.test_export import csv_rows, run
 from tests.support.reading import text_of
 
 __all__ = ["bot"]  # the fixture
@@ -22,9 +19,9 @@ pytestmark = pytest.mark.usefixtures("empty_environment", "restore_root_logger")
 
 
 def export(capsys: pytest.CaptureFixture[str], kind: str) -> list[dict[str, str]]:
-    assert bot_cli.main(["export", kind]) == 0
-    out, _ = capsys.readouterr()
-    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    code, out, err = run(capsys, "export", kind)
+    assert code == 0, err
+    return csv_rows(out)
 
 
 def test_a_forgotten_contact_is_gone_from_visits_exports_and_history(
