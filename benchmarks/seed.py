@@ -23,15 +23,18 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from sales.case_review import previous_week, week_of
 from sales.periods import month_of, quarter_of
-from store import bulk
+from store import bulk, celebrations, deliveries
 from store.db import Database
 from store.models import (
     Away,
     Case,
     Customer,
     Deal,
+    Delivery,
     Instalment,
     Membership,
     Payment,
@@ -86,6 +89,33 @@ class Seeded:
     stage_changes: int = 0
     payments: int = 0
     seconds: float = 0.0
+
+
+def _celebrations(
+    session: Session,
+    won: list[tuple[int, int, Decimal, str, datetime]],
+    team_of: dict[int, int],
+    team_ids: list[int],
+) -> None:
+    """The latest win of each team with a channel, still owed its celebration card."""
+    latest: dict[int, tuple[datetime, int]] = {}
+    for deal_id, owner_id, _, _, won_at in won:
+        team = team_of[owner_id]
+        if team_ids.index(team) % 2 == 0 and (team not in latest or won_at > latest[team][0]):
+            latest[team] = (won_at, deal_id)
+    rows = [
+        {
+            "job": celebrations.JOB,
+            "period": celebrations.period_of(deal_id),
+            "recipient": f"team:{team}",
+            "status": deliveries.QUEUED,
+            "attempts": 0,
+            "claimed_at": won_at,
+        }
+        for team, (won_at, deal_id) in sorted(latest.items())
+    ]
+    if rows:
+        bulk.insert_rows(session, Delivery, rows, ids=False)
 
 
 def seed(db: Database, size: Size, today: date, *, synced_at: datetime | None = None) -> Seeded:
@@ -173,6 +203,7 @@ def seed(db: Database, size: Size, today: date, *, synced_at: datetime | None = 
                 if deal["stage"] == "won"
             ]
         done.payments = _instalments(session, rng, size.instalments, won, today)
+        _celebrations(session, won, team_of, team_ids)
         _cases(session, rng, rep_ids, team_of, today)
     done.seconds = time.monotonic() - started
     return done

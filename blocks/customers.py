@@ -146,6 +146,61 @@ def cadence_text(language: Language, cadence: Cadence, today: date) -> str:
     return f":warning: {text}" if cadence.is_overdue(today) else text
 
 
+COLD_PER_REP = 4  # customers named per rep in a digest line
+
+
+@dataclass(frozen=True)
+class ColdCustomer:
+    """A tiered customer of someone's, with where it stands against its cadence."""
+
+    customer_id: int
+    name: str
+    cadence: Cadence
+
+
+def going_cold_text(
+    language: Language, cold: Sequence[ColdCustomer], today: date, shown: int
+) -> str:
+    """ "*Going cold* (2)" and a line per customer ("Acme · core · last visit 21 days ago ·
+    due every 14 days"), the first `shown` of them and how many more."""
+    title = gettext(
+        language, "*Going cold* ({count}): customers overdue for a visit", count=len(cold)
+    )
+    lines = [
+        f"• *{escape(item.name)}* · {cadence_text(language, item.cadence, today)}"
+        for item in cold[:shown]
+    ]
+    hidden = len(cold) - shown
+    if hidden > 0:
+        lines.append(gettext(language, "…and {count} more: `/customer list mine`", count=hidden))
+    return "\n".join([title, *lines])
+
+
+def going_cold_by_rep(
+    language: Language, slack_user_id: str, cold: Sequence[ColdCustomer], today: date
+) -> str:
+    """ "• @rita: Acme Corp (17 days, due every 14), Globex (never visited)" for a digest."""
+    shown = []
+    for item in cold[:COLD_PER_REP]:
+        since = item.cadence.days_since(today)
+        every = item.cadence.every_days or 0
+        shown.append(
+            gettext(language, "{customer} (never visited)", customer=escape(item.name))
+            if since is None
+            else gettext(
+                language,
+                "{customer} ({days} days, due every {every})",
+                customer=escape(item.name),
+                days=since,
+                every=every,
+            )
+        )
+    hidden = len(cold) - COLD_PER_REP
+    if hidden > 0:
+        shown.append(gettext(language, "{count} more", count=hidden))
+    return f"• {user(slack_user_id)}: " + gettext(language, ", ").join(shown)
+
+
 def customer_card(
     language: Language, card: CustomerCard, today: date, headline: str = ""
 ) -> Message:

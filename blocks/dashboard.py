@@ -28,6 +28,7 @@ from blocks.common import (
     truncate,
     user,
 )
+from blocks.customers import ColdCustomer, going_cold_by_rep, going_cold_text
 from blocks.deals import list_line, stage_label
 from blocks.digests import (
     SECTION_BUDGET,
@@ -60,6 +61,7 @@ from blocks.home import (
     TeamSettings,
     weekday_name,
 )
+from blocks.leaderboard import Board, leaderboard_blocks
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
 from sales.case_review import WEEKDAY_NAMES, week_monday
@@ -84,6 +86,7 @@ DEALS_PER_STAGE = 5
 FOLLOW_UPS_SHOWN = 5
 OVERDUE_SHOWN = 5
 CASES_SHOWN = 3
+COLD_SHOWN = 5  # customers going cold on Home
 PACES_SHOWN = 20
 FORECASTS_SHOWN = 2  # one section each: a month's and a quarter's
 TEAMS_IN_SELECTOR = 100  # a static_select holds at most 100 options
@@ -143,6 +146,7 @@ class RepHome:
     overdue_owed: dict[str, Decimal]
     cases: list[CaseRow]  # the newest few
     forecasts: list[Forecast] = field(default_factory=list)
+    going_cold: list[ColdCustomer] = field(default_factory=list)  # overdue for a visit
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ class TeamView:
     missing: list[str]  # Slack ids of reps without this week's case (and not away)
     away: list[str]
     forecast: TeamForecast | None = None
+    going_cold: list[tuple[str, list[ColdCustomer]]] = field(default_factory=list)  # by rep
+    leaderboard: list[Board] = field(default_factory=list)  # empty when the team turned it off
 
 
 @dataclass(frozen=True)
@@ -281,6 +287,8 @@ def _rep_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Bloc
         )
     blocks += forecast_blocks(language, rep.forecasts[:FORECASTS_SHOWN])
     blocks += [divider(), *_follow_up_blocks(language, rep)]
+    if rep.going_cold:
+        blocks.append(section(going_cold_text(language, rep.going_cold, rep.today, COLD_SHOWN)))
     blocks += [divider(), *_deal_blocks(language, rep, state)]
     blocks += [divider(), *_overdue_blocks(language, rep)]
     blocks += [divider(), _case_block(language, rep)]
@@ -474,11 +482,20 @@ def _manager_blocks(language: Language, manager: ManagerHome) -> list[Block]:
         max_blocks=2,
         more=more_reps,
     )
+    blocks += leaderboard_blocks(language, view.leaderboard)
     steps = "\n".join(conversion_lines(language, view.conversions))
     funnel = gettext(
         language, "*Funnel* since {day} (deals reaching each stage)", day=view.funnel_since
     )
     blocks.append(section(f"{funnel}\n{funnel_text(language, view.reached)}\n{steps}"))
+    if view.going_cold:
+        lines = [going_cold_by_rep(language, r, cold, view.today) for r, cold in view.going_cold]
+        blocks += listing(
+            gettext(language, "Going cold: customers overdue for a visit"),
+            [truncate(line, LINE_CHARS) for line in lines],
+            max_blocks=1,
+            more=more_reps,
+        )
     if view.collections is not None:
         lines = [
             truncate(line, LINE_CHARS) for line in collections_lines(language, view.collections)

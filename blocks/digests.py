@@ -11,8 +11,10 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
+from blocks.customers import ColdCustomer, going_cold_by_rep
 from blocks.deals import stage_label
 from blocks.forecast import TeamForecast, forecast_title, team_forecast_lines
+from blocks.leaderboard import Board, leaderboard_blocks
 from blocks.money import left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
@@ -81,6 +83,8 @@ class DailyDigest:
     quiet: list[str]  # Slack ids of reps with no visit in the last 3 working days
     collections: Collections | None = None
     forecast: TeamForecast | None = None
+    # Each rep's customers overdue for a visit (Slack id, customers), reps with any only.
+    going_cold: list[tuple[str, list[ColdCustomer]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class WeeklyDigest:
     won_total: Converted | None = None  # in the team's currency, each deal at its win day's rate
     skipped: dict[str, int] = field(default_factory=dict)  # stage -> deals that skipped it
     forecast: TeamForecast | None = None
+    leaderboard: list[Board] = field(default_factory=list)  # empty when the team turned it off
 
 
 def sections(title: str, lines: list[str]) -> list[Block]:
@@ -278,6 +283,14 @@ def daily_digest_message(language: Language, digest: DailyDigest) -> Message:
                 gettext(language, ":zzz: *No visit in the last 3 working days:* {reps}", reps=quiet)
             )
         )
+    if digest.going_cold:
+        blocks += sections(
+            gettext(language, "Going cold: customers overdue for a visit"),
+            [
+                going_cold_by_rep(language, rep, cold, digest.today)
+                for rep, cold in digest.going_cold
+            ],
+        )
     blocks.append(
         context(
             gettext(
@@ -363,6 +376,7 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
             )
         )
     blocks.append(context(conversion_basis(language)))
+    blocks += leaderboard_blocks(language, digest.leaderboard)
     return message(
         gettext(language, "{team} weekly review, {span}", team=digest.team, span=span), blocks
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from blocks.common import (
     section,
     truncate,
 )
+from blocks.customers import ColdCustomer, going_cold_text
 from blocks.deals import stage_label
 from sales.follow_ups import SNOOZE_CHOICES
 from sales.stages import OPEN_STAGES, WON
@@ -36,6 +38,7 @@ STALE_DEAL_LOG_VISIT = "stale_deal_log"
 # Two blocks per item; with the headings this stays under Slack's 50 blocks a message.
 MAX_FOLLOW_UPS = 15
 MAX_STALE_DEALS = 6
+MAX_COLD = 5  # customers going cold: one section, whatever their number
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def follow_ups_message(
     stale: list[StaleDeal],
     *,
     headline: str | None = None,
+    cold: Sequence[ColdCustomer] = (),
 ) -> Message:
     blocks: list[Block] = [header(_title(language, today))]
     if headline:
@@ -98,6 +102,8 @@ def follow_ups_message(
                     )
                 )
             )
+    if cold:
+        blocks.append(section(going_cold_text(language, cold, today, MAX_COLD)))
     blocks.append(
         context(
             gettext(
@@ -114,6 +120,10 @@ def follow_ups_message(
     )
     if stale:
         parts.append(ngettext(language, "{n} deal to update", "{n} deals to update", len(stale)))
+    if cold:
+        parts.append(
+            ngettext(language, "{n} customer going cold", "{n} customers going cold", len(cold))
+        )
     return message(
         gettext(
             language,

@@ -107,6 +107,12 @@ def team_card(
                 gettext(language, "*Members*\n{count}", count=len(members)),
                 gettext(language, "*Public holidays*\n{holidays}", holidays=holidays),
                 gettext(language, "*Case review*\n{slot}", slot=case_review_slot(team, language)),
+                gettext(
+                    language,
+                    "*Team energy*\nCelebration cards {celebrate} · leaderboard {leaderboard}",
+                    celebrate=_on_off(team.celebrate, language),
+                    leaderboard=_on_off(team.leaderboard, language),
+                ),
             ]
         )
     )
@@ -137,6 +143,10 @@ def team_card(
         )
     )
     return message(headline or gettext(language, "Team {name}", name=team.name), blocks)
+
+
+def _on_off(on: bool, language: Language) -> str:
+    return gettext(language, "on") if on else gettext(language, "off")
 
 
 def case_review_slot(team: Team, language: Language = ENGLISH) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,6 +34,7 @@ EDIT_VISIT = "visit_edit"
 UNDO_VISIT = "visit_undo"
 VISIT_MODAL = "visit_modal"
 CUSTOMER_SELECT = "customer"
+MET_WITH_SELECT = "met_with"  # type-ahead over the customer's contacts, new names allowed
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def visit_card(
     *,
     updated: bool = False,
     language: Language = ENGLISH,
+    met_with: Sequence[str] = (),
 ) -> Message:
     customer = escape(visit.customer.name)
     fields = [
@@ -72,6 +75,9 @@ def visit_card(
     fields.append(
         gettext(language, "*Next step*\n{next_step}", next_step=follow_up_text(visit, language))
     )
+    if met_with:
+        people = gettext(language, ", ").join(escape(name) for name in met_with)
+        fields.append(gettext(language, "*Met with*\n{people}", people=people))
     headline = (
         gettext(language, ":white_check_mark: Visit updated: *{customer}*", customer=customer)
         if updated
@@ -149,11 +155,24 @@ def customer_option(
     return {"text": plain(truncate(label, 75)), "value": name}
 
 
+def contact_option(
+    name: str, title: str | None = None, *, new: bool = False, language: Language = ENGLISH
+) -> dict[str, Any]:
+    """An option of the "met with" type-ahead; its value is the contact's name."""
+    if new:
+        # L10N: option of a menu, at most 75 characters (with the name, which is cut to fit).
+        label = gettext(language, ":heavy_plus_sign: New contact: {name}", name=name)
+    else:
+        label = f"{name} · {title}" if title else name
+    return {"text": plain(truncate(label, 75)), "value": name}
+
+
 def visit_modal(
     today: date,
     context_data: ModalContext,
     visit: Visit | None = None,
     language: Language = ENGLISH,
+    met_with: Sequence[str] = (),
 ) -> dict[str, Any]:
     customer_element: dict[str, Any] = {
         "type": "external_select",
@@ -165,6 +184,15 @@ def visit_modal(
     name = visit.customer.name if visit else context_data.customer_name
     if name:
         customer_element["initial_option"] = customer_option(name)
+    met_element: dict[str, Any] = {
+        "type": "multi_external_select",
+        "action_id": MET_WITH_SELECT,
+        # L10N: placeholder, at most 150 characters.
+        "placeholder": plain(gettext(language, "Type a contact's name")),
+        "min_query_length": 0,
+    }
+    if met_with:
+        met_element["initial_options"] = [contact_option(name) for name in met_with]
     return {
         "type": "modal",
         "callback_id": VISIT_MODAL,
@@ -196,6 +224,17 @@ def visit_modal(
                 ),
                 # L10N: hint under a form field, at most 2000 characters.
                 hint=gettext(language, "Who you met, what you learned, what was agreed."),
+            ),
+            input_block(
+                MET_WITH_SELECT,
+                gettext(language, "Met with"),
+                met_element,
+                optional=True,
+                # L10N: hint under a form field, at most 2000 characters.
+                hint=gettext(
+                    language,
+                    "The customer's contacts; type a new name to add them as a contact.",
+                ),
             ),
             input_block(
                 "outcome",

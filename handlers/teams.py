@@ -26,6 +26,7 @@ from parsing.team_command import (
     TeamSetCaseReview,
     TeamSetChannel,
     TeamSetCurrency,
+    TeamSetFlag,
     TeamSetHolidays,
     TeamSetLanguage,
     TeamShow,
@@ -55,7 +56,12 @@ from translations import (
 )
 
 TeamSetting = (
-    TeamSetChannel | TeamSetHolidays | TeamSetCaseReview | TeamSetLanguage | TeamSetCurrency
+    TeamSetChannel
+    | TeamSetHolidays
+    | TeamSetCaseReview
+    | TeamSetLanguage
+    | TeamSetCurrency
+    | TeamSetFlag
 )
 TeamChange = TeamPeopleChange | TeamSetting
 ALREADY_DONE = marked("This change was already made.")
@@ -193,6 +199,8 @@ def _change(
             headline, notes = _set_language(ctx, session, team, command.language, actor, language)
         elif isinstance(command, TeamSetCurrency):
             headline, notes = _set_currency(ctx, session, team, command.currency, actor, language)
+        elif isinstance(command, TeamSetFlag):
+            headline, notes = _set_flag(session, team, command, actor, language)
         else:
             ids = [p.id for p in people]
             headline, notes = _change_people(session, team, command, ids, today, actor, language)
@@ -218,6 +226,8 @@ def _require(actor: Actor, team: Team, command: TeamChange) -> None:
             TeamSetLanguage: msg("language"),
             TeamSetCurrency: msg("currency"),
         }.get(type(command), msg("members"))
+        if isinstance(command, TeamSetFlag):
+            what = _FLAG_NAMES[command.flag]
         raise NotAllowed(
             msg(
                 "Only {team}'s managers or an admin can change its {what}.",
@@ -432,6 +442,65 @@ def _set_currency(
             ),
         ),
     )
+
+
+_FLAG_NAMES = {
+    "celebrate": msg("celebration cards"),
+    "leaderboard": msg("leaderboard"),
+}
+
+
+def _set_flag(
+    session: Session, team: Team, command: TeamSetFlag, actor: Actor, language: Language
+) -> tuple[str, tuple[str, ...]]:
+    name = f"*{escape(team.name)}*"
+    if getattr(team, command.flag) == command.on:
+        if command.flag == "celebrate":
+            text = (
+                marked("Nothing changed: {team} already celebrates deals won.")
+                if command.on
+                else marked("Nothing changed: {team}'s celebration cards are already off.")
+            )
+        else:
+            text = (
+                marked("Nothing changed: {team}'s leaderboard is already on.")
+                if command.on
+                else marked("Nothing changed: {team}'s leaderboard is already off.")
+            )
+        return gettext(language, text, team=name), ()
+    teams.set_flag(session, team, command.flag, command.on, actor.slack_user_id)
+    if command.flag == "celebrate":
+        if not command.on:
+            return gettext(
+                language, "{team} no longer posts a card for each deal won.", team=name
+            ), ()
+        headline = gettext(
+            language,
+            ":tada: {team} now posts a celebration card in its channel for each deal won.",
+            team=name,
+        )
+        if team.channel_id:
+            return headline, ()
+        return headline, (
+            gettext(
+                language,
+                "{team} has no channel yet, so there is nowhere to post: "
+                "`/team {ref} channel #channel`.",
+                team=name,
+                ref=escape(team_ref(team.name)),
+            ),
+        )
+    if command.on:
+        return gettext(
+            language,
+            ":trophy: {team}'s leaderboard is on: in the weekly review and on Home.",
+            team=name,
+        ), ()
+    return gettext(
+        language,
+        "{team}'s leaderboard is off: the weekly review and Home no longer rank its people.",
+        team=name,
+    ), ()
 
 
 def _set_case_review(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from blocks.common import notice, parse_problem, problem
 from blocks.visits import (
+    CUSTOMER_SELECT,
     EDIT_VISIT,
+    MET_WITH_SELECT,
     UNDO_VISIT,
     VISIT_MODAL,
     ModalContext,
+    contact_option,
     visit_card,
     visit_help,
     visit_modal,
@@ -22,6 +26,7 @@ from blocks.visits import (
 )
 from handlers.inputs import (
     CUSTOMER_MISSING,
+    checked,
     command_text,
     picked_date,
     selected_customer,
@@ -30,18 +35,54 @@ from handlers.inputs import (
 )
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.errors import ParseError
+from parsing.text import name_too_long
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
+from runtime.readers import reader_language
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
+from services.customers import may_see_customer
 from services.home import refresh_home_soon
-from store import visits
+from store import contacts, customers, visits
+from store.customers import name_key
 from store.db import record_id
 from store.models import Visit
 from store.visits import VisitFields
 from translations import Language, gettext, msg, render
 
+MAX_CONTACT_OPTIONS = 20
+MAX_CONTACT_NAME_CHARS = 120
+log = logging.getLogger(__name__)
+
 
 def register(app: App, ctx: BotContext) -> None:
+    @app.options(MET_WITH_SELECT)
+    def contact_suggestions(ack: Ack, payload: dict[str, Any]) -> None:
+        """The contacts of the customer picked on the form, if the person may see it, and
+        the name typed as a new contact."""
+        typed_text = " ".join(str(payload.get("value", "")).split())[:MAX_CONTACT_NAME_CHARS]
+        user_id = (payload.get("user") or {}).get("id")
+        language = reader_language(user_id)
+        found: list[Any] = []
+        try:
+            customer_name = _picked_customer(payload.get("view") or {})
+            known = ctx.people.known(str(user_id)) if user_id else None
+            if customer_name and known is not None:
+                actor = ctx.people.actor(known)
+                with ctx.db.reading() as session:
+                    customer = customers.find_customer(session, customer_name)
+                    if customer is not None and may_see_customer(session, actor, customer.id):
+                        found = contacts.search_contacts(
+                            session, customer.id, typed_text, MAX_CONTACT_OPTIONS
+                        )
+        except Exception:
+            # Type-ahead must still answer in time; the person can still type a new name.
+            log.exception("contact search failed")
+            found = []
+        options = [contact_option(contact.name, contact.title) for contact in found]
+        if typed_text and all(contact.name_key != name_key(typed_text) for contact in found):
+            options.insert(0, contact_option(typed_text, new=True, language=language))
+        ack(options=options[:MAX_CONTACT_OPTIONS])
+
     @app.command("/visit")
     @guarded
     def visit_command(
@@ -115,8 +156,14 @@ def register(app: App, ctx: BotContext) -> None:
             return
         with ctx.db.reading() as session:
             visit = visits.get_visit(session, record_id(ref))
+            met = contacts.met_on(session, [visit.id]).get(visit.id, []) if visit else []
             answer = (
-                visit_card(visit, updated=modal.visit_id is not None, language=language)
+                visit_card(
+                    visit,
+                    updated=modal.visit_id is not None,
+                    language=language,
+                    met_with=[contact.name for contact in met],
+                )
                 if visit
                 else notice(gettext(language, "That visit was removed."))
             )
@@ -137,8 +184,15 @@ def register(app: App, ctx: BotContext) -> None:
             except NotAllowed as refusal:
                 reply(respond, problem(render(language, refusal.message), language=language))
                 return
-            context = ModalContext(response_url=body.get("response_url"), visit_id=visit.id)
-            view = visit_modal(visit.visited_on, context, visit, language)
+            context = ModalContext(
+                response_url=body.get("response_url"),
+                visit_id=visit.id,
+                customer_name=visit.customer.name,
+            )
+            met = [
+                contact.name for contact in contacts.met_on(session, [visit.id]).get(visit.id, [])
+            ]
+            view = visit_modal(visit.visited_on, context, visit, language, met_with=met)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(UNDO_VISIT)
@@ -207,6 +261,11 @@ def _fields_from_modal(
         errors["next_step"] = gettext(language, "Say what the next step is, or clear its due date.")
     if due and visited_on and due < visited_on:
         errors["follow_up_due"] = gettext(language, "The next step can't be due before the visit.")
+    met_with = tuple(sorted(checked(values, MET_WITH_SELECT), key=name_key))
+    for name in met_with:
+        too_long = name_too_long(msg("A contact's name"), name, MAX_CONTACT_NAME_CHARS)
+        if too_long:
+            errors[MET_WITH_SELECT] = render(language, too_long)
     if errors or customer is None or visited_on is None or notes is None:
         return None, errors
     fields = VisitFields(
@@ -216,5 +275,15 @@ def _fields_from_modal(
         outcome=typed(values, "outcome"),
         next_step=next_step,
         follow_up_due=due,
+        met_with=met_with,
     )
     return fields, {}
+
+
+def _picked_customer(view: dict[str, Any]) -> str | None:
+    """The customer chosen on the open visit form (or the one it was opened for)."""
+    values = (view.get("state") or {}).get("values") or {}
+    chosen = ((values.get("customer") or {}).get(CUSTOMER_SELECT) or {}).get("selected_option")
+    if isinstance(chosen, dict) and isinstance(chosen.get("value"), str):
+        return str(chosen["value"]) or None
+    return ModalContext.load(str(view.get("private_metadata") or "")).customer_name

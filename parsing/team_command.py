@@ -13,6 +13,8 @@
     /team <name> casereview <weekday> [<time>] | none   (admins and the team's managers)
     /team <name> language zh | en | none    (admins and the team's managers)
     /team <name> currency CNY | none        (admins and the team's managers)
+    /team <name> celebrate on | off         (admins and the team's managers)
+    /team <name> leaderboard on | off       (admins and the team's managers)
 
 The command is sent with escaping on, so people picked from Slack's autocomplete arrive as
 `<@U123ABC|rita>` (or `<@U123ABC>`) and channels as `<#C123ABC|sales>` (or `<#C123ABC>`).
@@ -49,6 +51,8 @@ TEAM_EXAMPLES: tuple[str, ...] = (
     "/team Enterprise casereview none",
     "/team Enterprise language zh",
     "/team Enterprise currency CNY",
+    "/team Enterprise celebrate off",
+    "/team Enterprise leaderboard off",
     "/team Enterprise unmanage @maria",
     "/team Enterprise",
 )
@@ -64,7 +68,13 @@ VERBS = (
     "casereview",
     "language",
     "currency",
+    "celebrate",
+    "leaderboard",
 )
+# Team switches (issue 13): a celebration card for each deal won, the leaderboard.
+FLAG_VERBS = ("celebrate", "leaderboard")
+_ON_WORDS = frozenset({"on", "yes", "开", "开启"})
+_OFF_WORDS = frozenset({"off", "no", "关", "关闭"})
 _VERB_SET = frozenset(VERBS)
 _HELP_WORDS = frozenset({"help", "?"})
 _NO_CHANNEL_WORDS = frozenset({"none", "off", "clear"})
@@ -172,6 +182,15 @@ class TeamSetCurrency:
     currency: str | None
 
 
+@dataclass(frozen=True)
+class TeamSetFlag:
+    """Turn one of the team's switches on or off: "celebrate" or "leaderboard"."""
+
+    team: str
+    flag: str
+    on: bool
+
+
 TeamPeopleChange: TypeAlias = TeamAddManagers | TeamUnmanage | TeamAddMembers | TeamRemoveMembers
 TeamCommand: TypeAlias = (
     TeamHelp
@@ -184,6 +203,7 @@ TeamCommand: TypeAlias = (
     | TeamSetCaseReview
     | TeamSetLanguage
     | TeamSetCurrency
+    | TeamSetFlag
 )
 
 
@@ -214,6 +234,8 @@ def parse_team_command(text: str) -> TeamCommand:
         return TeamSetLanguage(name, _language(args, example_team))
     if verb == "currency":
         return TeamSetCurrency(name, _team_currency(args, example_team))
+    if verb in FLAG_VERBS:
+        return TeamSetFlag(name, verb, _on_off(args, f"/team {example_team} {verb} off"))
     user_ids = read_user_mentions(args, f"/team {example_team} {verb} @rita")
     if verb == "manager":
         return TeamAddManagers(name, user_ids)
@@ -405,6 +427,15 @@ def _country(args: str, team: str) -> str | None:
             example=example,
         )
     return code
+
+
+def _on_off(args: str, example: str) -> bool:
+    word = squash_spaces(args).casefold()
+    if word in _ON_WORDS:
+        return True
+    if word in _OFF_WORDS:
+        return False
+    raise ParseError(msg("Add “on” or “off”."), example=example)
 
 
 def _team_currency(args: str, team: str) -> str | None:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from blocks.leaderboard import Board, Standing
 from blocks.pacing import TargetPace
 from reports.book import Book
 from sales.activity import Activity, Window
@@ -13,7 +14,7 @@ from sales.metrics import METRICS
 from sales.pacing import CENTS, pace
 from sales.periods import Period
 from sales.workdays import WorkCalendar
-from store.models import Target, Team
+from store.models import Person, Target, Team
 
 
 def target_pace(
@@ -74,3 +75,27 @@ def team_paces(
         target_pace(book.activity, target, rep_ids, local_now, calendar, formed)
         for target in book.targets.for_team(team_id, local_now.date())
     ]
+
+
+def leaderboard(book: Book, reps: list[Person], local_now: datetime) -> list[Board]:
+    """The team's reps ranked on each metric and period they have their own target for, by
+    share of that target (then by name): from every rep's pacing, loaded once in `book`.
+    Reps with no target of a metric are not ranked on it."""
+    boards: dict[tuple[str, str], list[Standing]] = {}
+    for rep in sorted(reps, key=lambda person: person.display_name.casefold()):
+        calendar = book.roster.calendar_of(rep.id)
+        for row in person_paces(book, rep.id, local_now, calendar):
+            boards.setdefault((row.metric, row.period), []).append(Standing(rep.slack_user_id, row))
+    return [
+        Board(
+            metric,
+            period,
+            sorted(standings, key=lambda standing: -standing.pace.pace.fraction_done),
+        )
+        for (metric, period), standings in sorted(boards.items(), key=lambda item: _order(item[0]))
+    ]
+
+
+def _order(key: tuple[str, str]) -> tuple[int, str]:
+    metric, period = key
+    return (list(METRICS).index(metric) if metric in METRICS else len(METRICS), period)

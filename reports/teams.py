@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from blocks.customers import ColdCustomer
 from blocks.digests import Collections, DailyDigest, Move, RepCollections, RepDay, WeeklyDigest
 from blocks.pacing import TargetPace
 from reports.book import Book, load_book, local_window
+from reports.cadence import CadenceBook, load_cadence_book
 from reports.forecast import team_forecast
-from reports.pacing import target_pace, team_paces
+from reports.pacing import leaderboard, target_pace, team_paces
 from sales.activity import Activity
 from sales.collections import aging_bucket, days_overdue, outstanding
 from sales.fx import convert_total
@@ -51,6 +53,7 @@ class TeamFacts:
     moves: list[StageChange]  # of the loaded people's deals, over the span
     last_visits: dict[int, date]
     overdue: list[Instalment]  # owed and due before the span's last day
+    cadence: CadenceBook = field(default_factory=CadenceBook)  # for "going cold"
     _moves_of: dict[int, list[StageChange]] = field(default_factory=dict)
     _overdue_of: dict[int, list[Instalment]] = field(default_factory=dict)
 
@@ -78,9 +81,11 @@ def load_team_facts(
     days: tuple[date, date],
     default_currency: str = "USD",
     probabilities: Mapping[str, int] | None = None,
+    cadence_days: Mapping[str, int] | None = None,
 ) -> TeamFacts:
     """The team numbers of these people (None: everyone) for local days `days` (with the
-    forecast's open deals, given stage `probabilities`)."""
+    forecast's open deals, given stage `probabilities`); with `cadence_days`, also their
+    customers going cold."""
     since = min(days[0] - LOOK_BACK, month_of(days[0]).start)
     book = load_book(
         session,
@@ -98,6 +103,9 @@ def load_team_facts(
         moves=metrics.moves_between(session, owner_ids, start, end),
         last_visits=metrics.last_visit_days(session, owner_ids),
         overdue=payments.overdue_instalments(session, owner_ids, days[1]),
+        cadence=CadenceBook()
+        if cadence_days is None
+        else load_cadence_book(session, owner_ids, cadence_days),
     )
 
 
@@ -234,7 +242,16 @@ def daily_digest(
             book.activity, facts.overdue_of(rep_ids), reps, today, paces, book.team_currency(team)
         ),
         forecast=team_forecast(book, team, reps, local_now),
+        going_cold=going_cold_of(facts, reps, today),
     )
+
+
+def going_cold_of(
+    facts: TeamFacts, reps: list[Person], today: date
+) -> list[tuple[str, list[ColdCustomer]]]:
+    """Each rep's customers overdue for a visit on `today` (reps with none left out)."""
+    found = [(rep.slack_user_id, facts.cadence.going_cold(rep.id, today)) for rep in reps]
+    return [(rep, cold) for rep, cold in found if cold]
 
 
 def quiet_reps(
@@ -297,4 +314,5 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         team_rate=team_rate,
         below_average=below,
         forecast=team_forecast(book, team, reps, local_now),
+        leaderboard=leaderboard(book, reps, local_now) if team.leaderboard else [],
     )

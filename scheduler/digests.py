@@ -52,6 +52,7 @@ def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: dat
             local_days_around(now),
             ctx.settings.default_currency,
             ctx.settings.stage_probability,
+            ctx.settings.tier_cadence_days,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from runtime.settings import Settings
 from scheduler.case_review import CasePrompt, CaseReminder, CaseSummary
+from scheduler.celebrations import Celebrations
 from scheduler.digests import ManagerDigest, WeeklyReview
 from scheduler.follow_ups import DailyFollowUps
 from scheduler.job import Job
@@ -24,4 +25,5 @@ def all_jobs(settings: Settings) -> list[Job]:
         DailyFollowUps(settings.follow_up_time),
         PaymentAlerts(settings.payment_alert_time, rules_of(settings), settings.finance_channel),
         TierSuggestionsJob(settings.digest_time),
+        Celebrations(),
     ]

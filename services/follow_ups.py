@@ -8,6 +8,7 @@ from datetime import date
 
 from blocks.common import Message
 from blocks.follow_ups import StaleDeal, follow_ups_message
+from reports.cadence import CadenceBook, load_cadence_book
 from sales.follow_ups import idle_days, is_stale
 from sales.localtime import zone
 from services.context import BotContext
@@ -25,6 +26,7 @@ class FollowUpBook:
     people: dict[int, Person]
     due: dict[int, list[Visit]]  # open follow-ups due by the latest day asked for
     deals: dict[int, list[DealActivity]]
+    cadence: CadenceBook  # tiered customers, for "going cold"
 
     def message(
         self,
@@ -44,10 +46,11 @@ class FollowUpBook:
                 last = max(last, activity.last_visit)
             if is_stale(activity.deal.stage, last, today, stale_days):
                 stale.append(StaleDeal(activity.deal, last, idle_days(last, today)))
-        if not due and not stale:
+        cold = self.cadence.going_cold(person_id, today)
+        if not due and not stale and not cold:
             return None
         stale.sort(key=lambda item: (-item.idle_days, item.deal.id))
-        return follow_ups_message(language, today, due, stale, headline=headline)
+        return follow_ups_message(language, today, due, stale, headline=headline, cold=cold)
 
 
 def load_follow_up_book(
@@ -57,8 +60,9 @@ def load_follow_up_book(
     with ctx.db.reading() as session:
         due = follow_ups.open_follow_ups(session, person_ids, until)
         deals = follow_ups.open_deal_activities(session, person_ids)
+        cadence = load_cadence_book(session, person_ids, ctx.settings.tier_cadence_days)
         wanted = set(person_ids) if person_ids is not None else set(due) | set(deals)
-        return FollowUpBook(people_by_ids(session, wanted), due, deals)
+        return FollowUpBook(people_by_ids(session, wanted), due, deals, cadence)
 
 
 def follow_up_digest(
@@ -68,6 +72,7 @@ def follow_up_digest(
     today: date,
     headline: str | None = None,
 ) -> Message | None:
-    """The person's follow-ups due by `today` and their stale deals; None when there are none."""
+    """The person's follow-ups due by `today`, stale deals and customers going cold; None
+    when there are none."""
     book = load_follow_up_book(ctx, [person_id], today)
     return book.message(language, person_id, today, ctx.settings.stale_deal_days, headline)

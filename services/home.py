@@ -46,8 +46,15 @@ from blocks.home import HomeState, SettingValue, TeamSettings
 from reports.book import local_window
 from reports.cases import CaseStatus, load_case_status
 from reports.forecast import person_forecasts, team_forecast
-from reports.pacing import person_paces, team_paces
-from reports.teams import REVIEW_WEEKS, TeamFacts, collections_summary, load_team_facts, rep_days
+from reports.pacing import leaderboard, person_paces, team_paces
+from reports.teams import (
+    REVIEW_WEEKS,
+    TeamFacts,
+    collections_summary,
+    going_cold_of,
+    load_team_facts,
+    rep_days,
+)
 from runtime.settings import ADJUSTABLE, Settings, adjustable_text
 from sales.case_review import week_of
 from sales.collections import days_overdue, outstanding
@@ -101,6 +108,7 @@ def gather_home(
             (today, today),
             ctx.settings.default_currency,
             ctx.settings.stage_probability,
+            ctx.settings.tier_cadence_days,
         )
         week_cases = load_case_status(session, owner_ids, [week_of(today)])
         calendar = facts.book.roster.calendar_of(person.id)
@@ -211,6 +219,7 @@ def _rep_home(
         overdue_owed=totals_by_currency((owed, item.currency) for item, owed in overdue),
         cases=[CaseRow(case.id, case.title, case.week) for case in latest],
         forecasts=person_forecasts(facts.book, person.id, local_now),
+        going_cold=facts.cadence.going_cold(person.id, today),
     )
     return rep, page
 
@@ -260,6 +269,8 @@ def _team_view(
         missing=[rep.slack_user_id for rep in reps if rep.id not in written | away],
         away=[rep.slack_user_id for rep in reps if rep.id in away and rep.id not in written],
         forecast=team_forecast(book, team, reps, local_now),
+        going_cold=going_cold_of(facts, reps, today),
+        leaderboard=leaderboard(book, reps, local_now) if team.leaderboard else [],
     )
 
 

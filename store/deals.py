@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from sales.stages import OPEN_STAGES
+from sales.stages import OPEN_STAGES, WON
+from store import celebrations
 from store.audit import record_change, snapshot
 from store.customers import get_or_create_customer
 from store.models import Customer, Deal, DealNote, Person, StageChange
@@ -49,11 +50,20 @@ def create_deal(session: Session, owner_id: int, new: NewDeal) -> Deal:
     session.add(deal)
     session.add(StageChange(deal=deal, from_stage=None, to_stage=new.stage, changed_by=owner))
     record_change(session, actor=owner.slack_user_id, record=deal, action="create", before=None)
+    if deal.stage == WON.key:
+        celebrations.owe(session, deal)
     return deal
 
 
 def get_deal(session: Session, deal_id: int) -> Deal | None:
     return session.get(Deal, deal_id)
+
+
+def deals_by_ids(session: Session, deal_ids: Collection[int]) -> dict[int, Deal]:
+    """These deals, by id (one statement)."""
+    if not deal_ids:
+        return {}
+    return {deal.id: deal for deal in session.scalars(select(Deal).where(Deal.id.in_(deal_ids)))}
 
 
 def find_deals(
@@ -94,9 +104,14 @@ def change_stage(
     before = snapshot(deal)
     if deal.stage != to_stage:
         session.add(StageChange(deal=deal, from_stage=deal.stage, to_stage=to_stage, changed_by=by))
+    won_now = deal.stage != to_stage and to_stage == WON.key
     deal.stage = to_stage
     deal.lost_reason = lost_reason
     record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+    if won_now:
+        # Every path to "won" comes here (or through create_deal): the celebration is owed
+        # in the same transaction, and posted by the scheduler (store.celebrations).
+        celebrations.owe(session, deal)
     return True
 
 

@@ -1,9 +1,10 @@
 """The delivery ledger: who has been sent which scheduled message for which period.
 
-A row's life: `sending` (claimed, under a lease its sender renews) and then `sent` or
-`empty`; or `retry` after a transient failure (Slack down, rate limited, a timeout) until
-it is sent or its deadline passes (`missed`); or `failed` at once on a permanent error
-(`user_not_found`, `not_in_channel`, …), which only a person can fix.
+A row's life: `queued` (only for messages owed by an event, written in the event's own
+transaction, e.g. a deal won), then `sending` (claimed, under a lease its sender renews)
+and then `sent` or `empty`; or `retry` after a transient failure (Slack down, rate limited,
+a timeout) until it is sent or its deadline passes (`missed`); or `failed` at once on a
+permanent error (`user_not_found`, `not_in_channel`, …), which only a person can fix.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from store.models import Delivery, JobRun
 
+QUEUED = "queued"  # owed by an event (store.celebrations), not yet claimed
 SENDING = "sending"
 SENT = "sent"
 EMPTY = "empty"  # nothing to say this period (e.g. no follow-ups): done, and no message
@@ -360,7 +362,7 @@ def backlog(session: Session) -> dict[str, int]:
     """How many messages are claimed (being sent) and waiting to retry, over every job."""
     rows = session.execute(
         select(Delivery.status, func.count())
-        .where(Delivery.status.in_((SENDING, RETRY)))
+        .where(Delivery.status.in_((QUEUED, SENDING, RETRY)))
         .group_by(Delivery.status)
     )
     return {str(status): int(count) for status, count in rows.tuples()}

@@ -20,6 +20,7 @@ from store.models import (
     Away,
     Base,
     Case,
+    Contact,
     Customer,
     Deal,
     DealNote,
@@ -34,6 +35,7 @@ from store.models import (
     Target,
     Team,
     Visit,
+    VisitContact,
 )
 
 BATCH = 1000
@@ -356,6 +358,37 @@ def _customers() -> Select[Any]:
     )
 
 
+def _contacts() -> Select[Any]:
+    """Personal data: only an operator runs `bot.py export`. A forgotten contact is gone."""
+    return (
+        select(
+            Contact.id,
+            Contact.customer_id,
+            Customer.name.label("customer"),
+            Contact.name,
+            Contact.title,
+            Contact.role,
+            Contact.phone,
+            Contact.email,
+        )
+        .join(Customer, Contact.customer_id == Customer.id)
+        .order_by(Contact.id)
+    )
+
+
+def _visit_contacts() -> Select[Any]:
+    return (
+        select(
+            VisitContact.id,
+            VisitContact.visit_id,
+            VisitContact.contact_id,
+            Contact.name.label("contact"),
+        )
+        .join(Contact, VisitContact.contact_id == Contact.id)
+        .order_by(VisitContact.id)
+    )
+
+
 def _people() -> Select[Any]:
     return select(
         Person.id,
@@ -397,5 +430,7 @@ KINDS: dict[str, Kind] = {
         Kind("audit_log", _audit_log, AuditEntry),
         Kind("customers", _customers, Customer),
         Kind("people", _people, Person),
+        Kind("contacts", _contacts, Contact),
+        Kind("visit_contacts", _visit_contacts, VisitContact),
     )
 }

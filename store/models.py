@@ -182,6 +182,10 @@ class Team(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # ISO 4217 code of the team's money (amounts typed bare, totals); None: DEFAULT_CURRENCY.
     currency: Mapped[str | None] = mapped_column(String(3))
+    # Team energy (issue 13): a card in the channel for each deal won, and the leaderboard
+    # in the weekly review and on Home. Both on unless the team's managers turn them off.
+    celebrate: Mapped[bool] = mapped_column(default=True)
+    leaderboard: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -454,6 +458,21 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
+
+
+class VisitContact(Base):
+    """Who the rep met on a visit ("met with"); goes with the contact when it is forgotten."""
+
+    __tablename__ = "visit_contacts"
+    __table_args__ = (UniqueConstraint("visit_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+
+    contact: Mapped[Contact] = relationship(lazy="joined")
 
 
 # Currencies: exchange rates admins keep (issue 11).

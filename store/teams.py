@@ -56,6 +56,14 @@ def set_currency(session: Session, team: Team, currency: str | None, actor: str)
     record_change(session, actor=actor, record=team, action="update", before=before)
 
 
+def set_flag(session: Session, team: Team, flag: str, on: bool, actor: str) -> None:
+    """Turn a team switch ("celebrate" or "leaderboard") on or off."""
+    assert flag in ("celebrate", "leaderboard")
+    before = snapshot(team)
+    setattr(team, flag, on)
+    record_change(session, actor=actor, record=team, action="update", before=before)
+
+
 def currency_of(session: Session, person_id: int) -> str | None:
     """The currency of the person's first team (by name) that has one, as a member or
     manager; None when none of their teams has its own."""

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import contacts
 from store.audit import record_change, snapshot
 from store.customers import get_or_create_customer
 from store.models import Person, Visit
@@ -20,6 +21,8 @@ class VisitFields:
     outcome: str | None = None
     next_step: str | None = None
     follow_up_due: date | None = None
+    # Who was met ("met with" on the form): contacts' names, new ones created; None: as is.
+    met_with: tuple[str, ...] | None = None
 
 
 def log_visit(session: Session, rep_id: int, fields: VisitFields) -> Visit:
@@ -28,6 +31,8 @@ def log_visit(session: Session, rep_id: int, fields: VisitFields) -> Visit:
     _apply(session, visit, fields)
     session.add(visit)
     record_change(session, actor=rep.slack_user_id, record=visit, action="create", before=None)
+    if fields.met_with:
+        contacts.set_met_with(session, visit, fields.met_with, rep.slack_user_id)
     return visit
 
 
@@ -41,6 +46,8 @@ def update_visit(session: Session, visit: Visit, fields: VisitFields, actor: str
         visit.follow_up_done_at = None
         visit.follow_up_snoozed_until = None
     record_change(session, actor=actor, record=visit, action="update", before=before)
+    if fields.met_with is not None:
+        contacts.set_met_with(session, visit, fields.met_with, actor)
     return visit
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import select
 import bot
 from runtime.export import csv_cell, neutralised
 from runtime.imports import import_rates
-from store import payments
+from store import contacts, payments
 from store.db import Database
 from store.exports import KINDS, Kind
-from store.models import Away, Case, Person
+from store.models import Away, Case, Person, Visit
 from store.rates import latest_rates, set_rate
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.handlers.test_team_command import MANAGER, at
@@ -68,6 +68,7 @@ def seed_everything(bot_: RunningBot) -> None:
     bot_.ask("/deal", "#1 paid 20,000.50 on yesterday")
     bot_.ask("/deal", "new 华为; 年度框架; ¥1,234.56", user=OTHER_REP)
     bot_.ask("/fx", "CNY USD 0.138 2026-11-01", user=ADMIN)
+    bot_.ask("/customer", "华为 contact 王伟, 采购总监", user=OTHER_REP)
     with bot_.db.transaction() as session:
         rita = session.query(Person).filter_by(slack_user_id=REP).one()
         session.add(
@@ -80,6 +81,9 @@ def seed_everything(bot_: RunningBot) -> None:
         # As the alert's Add note form saves it.
         [instalment, _] = payments.instalments_of(session, 1)
         payments.add_note(session, instalment, rita, "=1+1 promised Friday")
+        # As the visit form's "Met with" saves it.
+        huawei_visit = session.get_one(Visit, 2)
+        contacts.set_met_with(session, huawei_visit, ["王伟"], OTHER_REP)
 
 
 @pytest.fixture
