@@ -58,6 +58,9 @@ from handlers.payments import (
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
+    LIST_EXAMPLE,
+    LOST_EXAMPLE,
+    STAGE_EXAMPLE,
     DealAddInstalment,
     DealAddNote,
     DealCancelSchedule,
@@ -85,7 +88,7 @@ from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
 from services.home import refresh_home_soon
 from services.payment_alerts import redraw_cancelled
-from store import deals, payments, visits
+from store import deals, payments, teams, visits
 from store.db import record_id
 from store.deals import NewDeal
 from store.models import Deal
@@ -141,7 +144,7 @@ def register(app: App, ctx: BotContext) -> None:
         stage = find_stage(stage_key)
         if not deal_id.isdigit() or stage is None or stage == LOST:
             refusal = gettext(language, STAGE_NOT_HERE)
-            reply(respond, problem(refusal, "/deal #12 lost <reason>", language))
+            reply(respond, problem(refusal, gettext(language, LOST_EXAMPLE), language))
             return
         ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
@@ -453,14 +456,18 @@ def _leave_won(
     language = _language(ctx, actor)
     stage = find_stage(ask.stage)
     if stage is None or stage == WON:
-        return problem(gettext(language, STAGE_NOT_HERE), "/deal #12 stage lead", language)
+        return problem(
+            gettext(language, STAGE_NOT_HERE), gettext(language, STAGE_EXAMPLE), language
+        )
     cancel = cancel or stage == LOST
     headline = gettext(language, ALREADY_MADE)
     cancelled: list[Cancelled] = []
+    alerts_language = language
 
     def apply(session: Session) -> str:
-        nonlocal headline, cancelled
+        nonlocal headline, cancelled, alerts_language
         deal = _changeable_deal(session, actor, ask.deal_id)
+        alerts_language = _alerts_language(ctx, session, deal)
         if deal.stage != WON.key:
             raise Refused(
                 msg(
@@ -510,15 +517,30 @@ def _leave_won(
     except NotAllowed as refusal:
         return refused(refusal, language)
     if first and cancelled:
-        what = "marked it lost" if stage == LOST else f"moved it to {stage.label}"
-        redraw_cancelled(
-            ctx,
-            client,
-            ask.deal_id,
-            cancelled,
-            f"{user(actor.slack_user_id)} {what} and cancelled what was not yet paid.",
+        who = user(actor.slack_user_id)
+        note = (
+            gettext(
+                alerts_language,
+                "{who} marked it lost and cancelled what was not yet paid.",
+                who=who,
+            )
+            if stage == LOST
+            else gettext(
+                alerts_language,
+                "{who} moved it to {stage} and cancelled what was not yet paid.",
+                who=who,
+                stage=stage_name(stage.key, alerts_language),
+            )
         )
+        redraw_cancelled(ctx, client, ask.deal_id, cancelled, note)
     return _card(ctx, actor, ask.deal_id, headline=headline)
+
+
+def _alerts_language(ctx: BotContext, session: Session, deal: Deal) -> Language:
+    """The language of the note on a deal's payment alerts: its finance channel's, which is
+    that of the owner's (first) team, as the payment alerts job chooses it."""
+    owned = teams.teams_of(session, deal.owner_id, teams.MEMBER)
+    return ctx.team_language(owned[0]) if owned else ctx.settings.default_language
 
 
 def _apply_change(
@@ -660,7 +682,7 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
             deal = deals.get_deal(session, ref.deal_id)
             if deal is None:
                 missing = gettext(language, "There is no deal #{id}.", id=ref.deal_id)
-                return problem(missing, "/deal list", language)
+                return problem(missing, gettext(language, LIST_EXAMPLE), language)
             if not actor.may_see(deal.owner_id):
                 refusal = gettext(
                     language,
@@ -677,7 +699,7 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
             return candidates[0].id
         if not candidates:
             none = gettext(language, "No deal you can see matches “{ref}”.", ref=ref.text)
-            return problem(none, "/deal list", language)
+            return problem(none, gettext(language, LIST_EXAMPLE), language)
         return deal_choices(candidates, rest, str(ref), language)
 
 
