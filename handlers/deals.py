@@ -622,7 +622,7 @@ def _within_schedule(
     schedule = payments.instalments_of(session, deal.id)
     if not schedule:
         return
-    example = f"/deal #{deal.id} payments cancel"
+    example = gettext(language, "/deal #{id} payments cancel", id=deal.id)
     currency = command.amount.currency or deal.currency
     scheduled = payments.scheduled(session, deal)
 
