@@ -38,10 +38,11 @@ from sales.collections import (
     outstanding,
     status,
 )
-from sales.money import format_money, format_totals, totals_by_currency, typed_amount
+from sales.money import totals_by_currency, typed_amount
 from store.models import Deal, Instalment, InstalmentNote, Payment
-from translations import ENGLISH, Language, gettext, marked, ngettext
+from translations import ENGLISH, Language, Text, gettext, marked, ngettext, render
 from translations.formats import format_money as money
+from translations.formats import format_money_short
 from translations.formats import format_totals as totals
 
 MARK_PAID = "payment_mark_paid"
@@ -60,7 +61,7 @@ MAX_NOTE_CHARS = 3000
 HISTORY_LINES = 12
 LIST_LINES = 40
 PAYMENT_LINES = 10
-COMMAND_EXAMPLES = (
+COMMAND_EXAMPLES = marked(
     "/deal #{id} payment 60k due 2026-12-31 · /deal #{id} paid 20k on yesterday · "
     "/deal #{id} payments"
 )
@@ -96,9 +97,11 @@ def recipient_mention(key: str) -> str:
     return f"<#{key}>" if key[:1] in ("C", "G") else user(key)
 
 
-def step_label(step: str, rules: AlertRules) -> str:
+def step_label(step: str, rules: AlertRules, language: Language = ENGLISH) -> str:
     days = rules.tier_days(step)
-    return "reminder" if days is None else f"day {days}"
+    if days is None:
+        return gettext(language, "reminder")
+    return gettext(language, "day {days}", days=days)
 
 
 # The status words, marked for the catalog (sales.collections keeps them in English).
@@ -163,61 +166,85 @@ def payments_message(
     *,
     may_change: bool,
     headline: str | None = None,
+    language: Language = ENGLISH,
 ) -> Message:
     """The answer to `/deal <ref> payments`: each instalment's status and what is owed."""
     blocks: list[Block] = []
     if headline:
         blocks.append(section(headline))
-    blocks.append(header(f"#{deal.id} {deal_name(deal)} · payments"))
+    # L10N: header, at most 150 characters (with the deal's name).
+    title = gettext(language, "#{id} {name} · payments", id=deal.id, name=deal_name(deal))
+    blocks.append(header(title))
     owed = [(outstanding(i.amount, i.paid_amount), i.currency) for i in instalments]
     overdue = [
         (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments if i.due_on < today
     ]
-    total_owed = format_totals(totals_by_currency(v for v in owed if v[0] > 0))
-    total_overdue = format_totals(totals_by_currency(v for v in overdue if v[0] > 0))
+    owed_totals = _nonzero(totals_by_currency(owed))
+    overdue_totals = _nonzero(totals_by_currency(overdue))
+    total_owed = totals(language, owed_totals)
+    outstanding_text = gettext(language, "*Outstanding*\n{owed}", owed=total_owed)
+    if overdue_totals:
+        outstanding_text += gettext(
+            language, " ({overdue} overdue)", overdue=totals(language, overdue_totals)
+        )
+    scheduled = totals(language, totals_by_currency((i.amount, i.currency) for i in instalments))
+    collected = (
+        totals(language, totals_by_currency((p.amount, p.currency) for p in payments))
+        if payments
+        else gettext(language, "nothing yet")
+    )
     blocks.append(
         fields_section(
             [
-                f"*Deal amount*\n{format_money(deal.amount, deal.currency)}",
-                "*Scheduled*\n"
-                + format_totals(totals_by_currency((i.amount, i.currency) for i in instalments)),
-                "*Collected*\n"
-                + (
-                    format_totals(totals_by_currency((p.amount, p.currency) for p in payments))
-                    if payments
-                    else "nothing yet"
+                gettext(
+                    language,
+                    "*Deal amount*\n{amount}",
+                    amount=money(language, deal.amount, deal.currency),
                 ),
-                f"*Outstanding*\n{total_owed}"
-                + (f" ({total_overdue} overdue)" if total_overdue != "0" else ""),
+                gettext(language, "*Scheduled*\n{scheduled}", scheduled=scheduled),
+                gettext(language, "*Collected*\n{collected}", collected=collected),
+                outstanding_text,
             ]
         )
     )
     if instalments:
         lines = [
-            instalment_line(instalment, number, today)
+            instalment_line(instalment, number, today, language)
             for number, instalment in enumerate(instalments[:LIST_LINES], start=1)
         ]
         if len(instalments) > LIST_LINES:
-            lines.append(f"…and {len(instalments) - LIST_LINES} more")
-        blocks.append(section("*Instalments*\n" + "\n".join(lines)))
+            lines.append(
+                gettext(language, "…and {count} more", count=len(instalments) - LIST_LINES)
+            )
+        blocks.append(section(gettext(language, "*Instalments*\n{lines}", lines="\n".join(lines))))
     else:
-        blocks.append(section("No payment terms yet."))
+        blocks.append(section(gettext(language, "No payment terms yet.")))
     if payments:
         recent = payments[-PAYMENT_LINES:]
         lines = [
-            f"• {day(payment.received_on)} · {format_money(payment.amount, payment.currency)}"
-            f" · recorded by {user(payment.recorded_by)}"
+            gettext(
+                language,
+                "• {day} · {amount} · recorded by {person}",
+                day=day(payment.received_on, language),
+                amount=money(language, payment.amount, payment.currency),
+                person=user(payment.recorded_by),
+            )
             for payment in recent
         ]
-        blocks.append(section("*Payments received*\n" + "\n".join(lines)))
-    if may_change and deal.stage == "won":
         blocks.append(
-            actions(
-                f"payments_{deal.id}", button("Add payment terms", ADD_PAYMENT_TERMS, str(deal.id))
-            )
+            section(gettext(language, "*Payments received*\n{lines}", lines="\n".join(lines)))
         )
-    blocks.append(context(escape(COMMAND_EXAMPLES.format(id=deal.id))))
-    text = headline or f"Payments of deal #{deal.id}: {total_owed} outstanding"
+    if may_change and deal.stage == "won":
+        # L10N: button, at most 75 characters.
+        add = button(gettext(language, "Add payment terms"), ADD_PAYMENT_TERMS, str(deal.id))
+        blocks.append(actions(f"payments_{deal.id}", add))
+    blocks.append(context(escape(gettext(language, COMMAND_EXAMPLES, id=deal.id))))
+    text = headline or gettext(
+        language,
+        "Payments of deal #{id}: {owed} outstanding",
+        id=deal.id,
+        owed=total_owed,
+    )
     return message(text, blocks)
 
 
@@ -284,88 +311,159 @@ class AlertView:
     history: list[HistoryEntry]
     notes: list[InstalmentNote]
     step: str | None = None  # the step a scheduled alert is for; None when redrawn
-    headline: str | None = None  # what someone just did
+    headline: Text | str | None = None  # what someone just did, in each reader's language
 
 
-def _alert_title(view: AlertView) -> str:
+def _alert_title(view: AlertView, language: Language) -> str:
     instalment, today = view.instalment, view.today
     if outstanding(instalment.amount, instalment.paid_amount) == 0:
-        return ":white_check_mark: Paid in full"
+        return gettext(language, ":white_check_mark: Paid in full")
     late = (today - instalment.due_on).days
     if late > 0:
         icon = ":rotating_light:" if late >= view.rules.escalation_days[-1] else ":warning:"
-        return f"{icon} Payment {late} day{'s' if late != 1 else ''} overdue"
+        return ngettext(
+            language,
+            "{icon} Payment {n} day overdue",
+            "{icon} Payment {n} days overdue",
+            late,
+            icon=icon,
+        )
     if late == 0:
-        return ":bell: Payment due today"
+        return gettext(language, ":bell: Payment due today")
     if view.step == REMINDER:
-        return f":bell: Payment due in {-late} day{'s' if late != -1 else ''}"
-    return f":hourglass_flowing_sand: Payment due {day(instalment.due_on)}"
+        return ngettext(
+            language, ":bell: Payment due in {n} day", ":bell: Payment due in {n} days", -late
+        )
+    return gettext(
+        language,
+        ":hourglass_flowing_sand: Payment due {day}",
+        day=day(instalment.due_on, language),
+    )
 
 
-def alert_message(view: AlertView) -> Message:
-    """An alert about one instalment: what is owed, since when, who was told, and buttons."""
+def _customer_and_deal(deal: Deal, language: Language) -> list[str]:
+    """The first two fields of an alert card: who owes, and for what."""
+    return [
+        gettext(language, "*Customer*\n{name}", name=escape(deal.customer.name)),
+        gettext(language, "*Deal*\n`#{id}` {title}", id=deal.id, title=escape(deal.title)),
+    ]
+
+
+def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
+    """An alert about one instalment, for one reader: what is owed, since when, who was
+    told, and buttons."""
     instalment, deal = view.instalment, view.instalment.deal
     owed = outstanding(instalment.amount, instalment.paid_amount)
 
-    def money(value: Decimal) -> str:
-        return format_money(value, instalment.currency)
+    def amount(value: Decimal) -> str:
+        return money(language, value, instalment.currency)
 
-    title = _alert_title(view)
+    title = _alert_title(view, language)
     blocks: list[Block] = [header(title)]
     if view.headline:
-        blocks.append(section(view.headline))
+        blocks.append(section(render(language, view.headline)))
     late = days_overdue(instalment.due_on, view.today)
-    paid_part = f" ({money(instalment.paid_amount)} of {money(instalment.amount)} paid)"
+    outstanding_text = gettext(language, "*Outstanding*\n{owed}", owed=amount(owed))
+    if instalment.paid_amount:
+        outstanding_text += gettext(
+            language,
+            " ({paid} of {amount} paid)",
+            paid=amount(instalment.paid_amount),
+            amount=amount(instalment.amount),
+        )
     blocks.append(
         fields_section(
             [
-                f"*Customer*\n{escape(deal.customer.name)}",
-                f"*Deal*\n`#{deal.id}` {escape(deal.title)}",
-                f"*Instalment*\n{view.number} of {view.count}: {money(instalment.amount)} "
-                f"due {day(instalment.due_on)}",
-                f"*Outstanding*\n{money(owed)}" + (paid_part if instalment.paid_amount else ""),
-                f"*Days overdue*\n{late if late else '—'}",
-                f"*Owner*\n{user(deal.owner.slack_user_id)}",
+                *_customer_and_deal(deal, language),
+                gettext(
+                    language,
+                    "*Instalment*\n{number} of {count}: {amount} due {day}",
+                    number=view.number,
+                    count=view.count,
+                    amount=amount(instalment.amount),
+                    day=day(instalment.due_on, language),
+                ),
+                outstanding_text,
+                gettext(language, "*Days overdue*\n{days}", days=late if late else "—"),
+                gettext(language, "*Owner*\n{person}", person=user(deal.owner.slack_user_id)),
             ]
         )
     )
     if owed and instalment.snoozed_until and instalment.snoozed_until > view.today:
-        blocks.append(context(f":zzz: Alerts snoozed until {day(instalment.snoozed_until)}."))
+        blocks.append(
+            context(
+                gettext(
+                    language,
+                    ":zzz: Alerts snoozed until {day}.",
+                    day=day(instalment.snoozed_until, language),
+                )
+            )
+        )
     history = [
-        f"• {moment(entry.sent_at)} · {step_label(entry.step, view.rules)} to "
-        f"{recipient_mention(entry.recipient)}"
+        gettext(
+            language,
+            "• {moment} · {step} to {recipient}",
+            moment=moment(entry.sent_at),
+            step=step_label(entry.step, view.rules, language),
+            recipient=recipient_mention(entry.recipient),
+        )
         for entry in view.history[-HISTORY_LINES:]
     ]
     if not history:
-        history = ["None before this one." if view.step else "None."]
-    blocks.append(section("*Reminders so far*\n" + "\n".join(history)))
+        history = [
+            gettext(language, "None before this one.") if view.step else gettext(language, "None.")
+        ]
+    blocks.append(
+        section(gettext(language, "*Reminders so far*\n{lines}", lines="\n".join(history)))
+    )
     if view.notes:
         notes = [
             f"• {moment(note.created_at)} · {user(note.author.slack_user_id)}: "
             f"{escape(note.text)[:300]}"
             for note in view.notes
         ]
-        blocks.append(section("*Notes*\n" + "\n".join(notes)))
+        blocks.append(section(gettext(language, "*Notes*\n{lines}", lines="\n".join(notes))))
     value = str(instalment.id)
-    buttons = [button("Open deal", OPEN_DEAL, str(deal.id))]
+    # L10N: button, at most 75 characters.
+    buttons = [button(gettext(language, "Open deal"), OPEN_DEAL, str(deal.id))]
     if owed:
         buttons = [
-            button("Mark paid", MARK_PAID, value, style="primary"),
-            button("Snooze", SNOOZE, value),
-            button("Add note", ADD_NOTE, value),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Mark paid"), MARK_PAID, value, style="primary"),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Snooze"), SNOOZE, value),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Add note"), ADD_NOTE, value),
             *buttons,
         ]
     blocks.append(actions(f"instalment_{instalment.id}", *buttons))
     first, second, third = view.rules.escalation_days
     blocks.append(
         context(
-            f"Instalment {view.number} of {view.count} · days overdue as of {day(view.today)} "
-            f"in the owner's time zone · escalation: day {first} the owner, day {second} "
-            f"the owner and their manager, day {third} the manager and finance."
+            gettext(
+                language,
+                "Instalment {number} of {count} · days overdue as of {day} in the owner's time "
+                "zone · "
+                "escalation: day {first} the owner, day {second} the owner and their manager, "
+                "day {third} the manager and finance.",
+                number=view.number,
+                count=view.count,
+                day=day(view.today, language),
+                first=first,
+                second=second,
+                third=third,
+            )
         )
     )
-    text = (
-        f"{title.split(' ', 1)[1]}: {deal.customer.name} — {deal.title}, {money(owed)} outstanding"
+    # The notification's preview is a headline: the amount in the language's large units
+    # (¥12万, $30K); the card above gives it exactly.
+    text = gettext(
+        language,
+        "{title}: {customer} — {deal}, {owed} outstanding",
+        title=title.split(" ", 1)[1],
+        customer=deal.customer.name,
+        deal=deal.title,
+        owed=format_money_short(language, owed, instalment.currency),
     )
     return message(text, blocks)
 
@@ -373,97 +471,145 @@ def alert_message(view: AlertView) -> Message:
 # --- modals ----------------------------------------------------------------------------------
 
 
-def _instalment_summary(instalment: Instalment) -> str:
+def _instalment_summary(instalment: Instalment, language: Language) -> str:
     deal = instalment.deal
     owed = outstanding(instalment.amount, instalment.paid_amount)
-    return (
-        f"*{escape(deal_name(deal))}* (`#{deal.id}`)\n"
-        f"{format_money(instalment.amount, instalment.currency)} due {day(instalment.due_on)} · "
-        f"*{format_money(owed, instalment.currency)} outstanding*"
+    return gettext(
+        language,
+        "*{name}* (`#{id}`)\n{amount} due {day} · *{owed} outstanding*",
+        name=escape(deal_name(deal)),
+        id=deal.id,
+        amount=money(language, instalment.amount, instalment.currency),
+        day=day(instalment.due_on, language),
+        owed=money(language, owed, instalment.currency),
     )
 
 
 def _modal(
-    callback_id: str, title: str, submit: str, meta: PaymentContext, blocks: list[Block]
+    callback_id: str,
+    title: str,
+    submit: str,
+    meta: PaymentContext,
+    blocks: list[Block],
+    language: Language,
 ) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": callback_id,
         "title": plain(title),
         "submit": plain(submit),
-        "close": plain("Cancel"),
+        "close": plain(gettext(language, "Cancel")),
         "private_metadata": meta.dump(),
         "blocks": blocks,
     }
 
 
-def mark_paid_modal(instalment: Instalment, today: date, meta: PaymentContext) -> dict[str, Any]:
+def _in_currency_hint(currency: str, language: Language) -> str:
+    return gettext(language, "In {currency} unless you type another currency.", currency=currency)
+
+
+def mark_paid_modal(
+    instalment: Instalment, today: date, meta: PaymentContext, language: Language = ENGLISH
+) -> dict[str, Any]:
     owed = outstanding(instalment.amount, instalment.paid_amount)
     return _modal(
         MARK_PAID_MODAL,
-        "Mark paid",
-        "Record",
+        # L10N: modal title, at most 24 characters.
+        gettext(language, "Mark paid"),
+        # L10N: modal button, at most 24 characters.
+        gettext(language, "Record"),
         meta,
         [
-            section(_instalment_summary(instalment)),
+            section(_instalment_summary(instalment, language)),
             input_block(
                 "amount",
-                "Amount received",
+                # L10N: form label, at most 2000 characters.
+                gettext(language, "Amount received"),
                 text_input("amount", typed_amount(owed), max_length=40),
-                hint=f"In {instalment.currency} unless you type another currency. Part of it is "
-                "fine: the rest stays open.",
+                hint=_in_currency_hint(instalment.currency, language)
+                + " "
+                + gettext(language, "Part of it is fine: the rest stays open."),
             ),
-            input_block("received_on", "Received on", date_input("received_on", today)),
+            input_block(
+                "received_on",
+                gettext(language, "Received on"),
+                date_input("received_on", today),
+            ),
         ],
+        language,
     )
 
 
-def snooze_modal(instalment: Instalment, today: date, meta: PaymentContext) -> dict[str, Any]:
+def snooze_modal(
+    instalment: Instalment, today: date, meta: PaymentContext, language: Language = ENGLISH
+) -> dict[str, Any]:
     return _modal(
         SNOOZE_MODAL,
-        "Snooze alerts",
-        "Snooze",
+        # L10N: modal title, at most 24 characters.
+        gettext(language, "Snooze alerts"),
+        # L10N: modal button, at most 24 characters.
+        gettext(language, "Snooze"),
         meta,
         [
-            section(_instalment_summary(instalment)),
+            section(_instalment_summary(instalment, language)),
             input_block(
                 "until",
-                "No alerts until",
+                gettext(language, "No alerts until"),
                 date_input("until", today + timedelta(days=DEFAULT_SNOOZE_DAYS)),
-                hint=f"Alerts start again on this day. At most {MAX_SNOOZE_DAYS} days ahead.",
+                hint=gettext(
+                    language,
+                    "Alerts start again on this day. At most {days} days ahead.",
+                    days=MAX_SNOOZE_DAYS,
+                ),
             ),
         ],
+        language,
     )
 
 
-def note_modal(instalment: Instalment, meta: PaymentContext) -> dict[str, Any]:
+NOTE_EXAMPLE = marked("E.g. “The customer promised to pay on Friday.”")
+
+
+def note_modal(
+    instalment: Instalment, meta: PaymentContext, language: Language = ENGLISH
+) -> dict[str, Any]:
     return _modal(
         NOTE_MODAL,
-        "Add a note",
-        "Add",
+        # L10N: modal title, at most 24 characters.
+        gettext(language, "Add a note"),
+        # L10N: modal button, at most 24 characters.
+        gettext(language, "Add"),
         meta,
         [
-            section(_instalment_summary(instalment)),
+            section(_instalment_summary(instalment, language)),
             input_block(
                 "note",
-                "Note",
+                gettext(language, "Note"),
                 text_input("note", None, multiline=True, max_length=MAX_NOTE_CHARS),
-                hint="E.g. “The customer promised to pay on Friday.”",
+                hint=gettext(language, NOTE_EXAMPLE),
             ),
         ],
+        language,
     )
 
 
 def terms_modal(
-    deal: Deal, scheduled: Decimal, default_due: date, meta: PaymentContext
+    deal: Deal,
+    scheduled: Decimal,
+    default_due: date,
+    meta: PaymentContext,
+    language: Language = ENGLISH,
 ) -> dict[str, Any]:
     """Up to TERMS_ROWS instalments; the first defaults to whatever is not scheduled yet."""
     left = max(deal.amount - scheduled, Decimal(0))
-    lines = (
-        f"*{escape(deal_name(deal))}* (`#{deal.id}`) · {format_money(deal.amount, deal.currency)}"
-    )
+    worth = money(language, deal.amount, deal.currency)
+    lines = f"*{escape(deal_name(deal))}* (`#{deal.id}`) · {worth}"
     if scheduled:
-        lines += f"\nAlready scheduled: {format_money(scheduled, deal.currency)}"
+        lines += "\n" + gettext(
+            language,
+            "Already scheduled: {amount}",
+            amount=money(language, scheduled, deal.currency),
+        )
     blocks: list[Block] = [section(lines)]
     for row in range(1, TERMS_ROWS + 1):
         first = row == 1
@@ -472,23 +618,32 @@ def terms_modal(
         blocks.append(
             input_block(
                 f"amount_{row}",
-                f"Instalment {row}: amount",
+                gettext(language, "Instalment {number}: amount", number=row),
                 text_input(
                     f"amount_{row}", typed_amount(left) if first and left else None, max_length=40
                 ),
                 optional=not first,
-                hint=f"In {deal.currency} unless you type another currency." if first else None,
+                hint=_in_currency_hint(deal.currency, language) if first else None,
             )
         )
         blocks.append(
             input_block(
                 f"due_{row}",
-                f"Instalment {row}: due",
+                gettext(language, "Instalment {number}: due", number=row),
                 date_input(f"due_{row}", default_due if first else None),
                 optional=not first,
             )
         )
-    return _modal(TERMS_MODAL, "Payment terms", "Save", meta, blocks)
+    return _modal(
+        TERMS_MODAL,
+        # L10N: modal title, at most 24 characters.
+        gettext(language, "Payment terms"),
+        # L10N: modal button, at most 24 characters.
+        gettext(language, "Save"),
+        meta,
+        blocks,
+        language,
+    )
 
 
 # --- leaving "won" with money still owed -----------------------------------------------------
@@ -637,21 +792,39 @@ def cancelled_text(cancelled: list[Cancelled], language: Language = ENGLISH) -> 
     )
 
 
-def cancelled_alert(item: Cancelled, deal: Deal, headline: str) -> Message:
+def cancelled_alert(
+    item: Cancelled, deal: Deal, headline: Text | str, language: Language = ENGLISH
+) -> Message:
     """What an alert about an instalment becomes once its unpaid part is cancelled: no
     buttons left to press."""
-    owed = format_money(item.amount, item.currency)
+    owed = money(language, item.amount, item.currency)
     blocks: list[Block] = [
-        header(":no_entry_sign: Payment cancelled"),
-        section(headline),
+        header(gettext(language, ":no_entry_sign: Payment cancelled")),
+        section(render(language, headline)),
         fields_section(
             [
-                f"*Customer*\n{escape(deal.customer.name)}",
-                f"*Deal*\n`#{deal.id}` {escape(deal.title)}",
-                f"*Instalment*\n{item.number} of {item.of}, due {day(item.due_on)}",
-                f"*Cancelled*\n{owed} not yet paid",
+                *_customer_and_deal(deal, language),
+                gettext(
+                    language,
+                    "*Instalment*\n{number} of {count}, due {day}",
+                    number=item.number,
+                    count=item.of,
+                    day=day(item.due_on, language),
+                ),
+                gettext(language, "*Cancelled*\n{owed} not yet paid", owed=owed),
             ]
         ),
-        actions(f"instalment_{item.instalment_id}", button("Open deal", OPEN_DEAL, str(deal.id))),
+        actions(
+            f"instalment_{item.instalment_id}",
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Open deal"), OPEN_DEAL, str(deal.id)),
+        ),
     ]
-    return message(f"Payment cancelled: {deal.customer.name} — {deal.title}, {owed}", blocks)
+    text = gettext(
+        language,
+        "Payment cancelled: {customer} — {deal}, {owed}",
+        customer=deal.customer.name,
+        deal=deal.title,
+        owed=owed,
+    )
+    return message(text, blocks)

@@ -48,6 +48,7 @@ from handlers.inputs import (
     whole_id,
 )
 from handlers.payments import (
+    CANCEL_EXAMPLE,
     Refused,
     add_instalment,
     cancel_schedule,
@@ -60,7 +61,6 @@ from parsing.amounts import parse_amount
 from parsing.deal_command import (
     LIST_EXAMPLE,
     LOST_EXAMPLE,
-    STAGE_EXAMPLE,
     DealAddInstalment,
     DealAddNote,
     DealCancelSchedule,
@@ -88,7 +88,7 @@ from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
 from services.context import BotContext
 from services.home import refresh_home_soon
 from services.payment_alerts import redraw_cancelled
-from store import deals, payments, teams, visits
+from store import deals, payments, visits
 from store.db import record_id
 from store.deals import NewDeal
 from store.models import Deal
@@ -98,6 +98,7 @@ from translations.formats import format_money
 
 STAGE_NOT_HERE = marked("That stage can't be chosen here.")
 ALREADY_MADE = marked("This change was already made.")
+REOPEN_EXAMPLE = marked("/deal #12 stage lead")
 DealChange = DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote
 MAX_CHOICES = 5
 
@@ -456,18 +457,15 @@ def _leave_won(
     language = _language(ctx, actor)
     stage = find_stage(ask.stage)
     if stage is None or stage == WON:
-        return problem(
-            gettext(language, STAGE_NOT_HERE), gettext(language, STAGE_EXAMPLE), language
-        )
+        example = gettext(language, REOPEN_EXAMPLE)
+        return problem(gettext(language, STAGE_NOT_HERE), example, language)
     cancel = cancel or stage == LOST
     headline = gettext(language, ALREADY_MADE)
     cancelled: list[Cancelled] = []
-    alerts_language = language
 
     def apply(session: Session) -> str:
-        nonlocal headline, cancelled, alerts_language
+        nonlocal headline, cancelled
         deal = _changeable_deal(session, actor, ask.deal_id)
-        alerts_language = _alerts_language(ctx, session, deal)
         if deal.stage != WON.key:
             raise Refused(
                 msg(
@@ -517,30 +515,19 @@ def _leave_won(
     except NotAllowed as refusal:
         return refused(refusal, language)
     if first and cancelled:
-        who = user(actor.slack_user_id)
-        note = (
-            gettext(
-                alerts_language,
-                "{who} marked it lost and cancelled what was not yet paid.",
-                who=who,
-            )
+        person = user(actor.slack_user_id)
+        # Each copy of the alerts is redrawn in its reader's language: Text, rendered there.
+        redrawn = (
+            msg("{person} marked it lost and cancelled what was not yet paid.", person=person)
             if stage == LOST
-            else gettext(
-                alerts_language,
-                "{who} moved it to {stage} and cancelled what was not yet paid.",
-                who=who,
-                stage=stage_name(stage.key, alerts_language),
+            else msg(
+                "{person} moved it to {stage} and cancelled what was not yet paid.",
+                person=person,
+                stage=msg(stage.label),  # the label is marked for the catalog
             )
         )
-        redraw_cancelled(ctx, client, ask.deal_id, cancelled, note)
+        redraw_cancelled(ctx, client, ask.deal_id, cancelled, redrawn)
     return _card(ctx, actor, ask.deal_id, headline=headline)
-
-
-def _alerts_language(ctx: BotContext, session: Session, deal: Deal) -> Language:
-    """The language of the note on a deal's payment alerts: its finance channel's, which is
-    that of the owner's (first) team, as the payment alerts job chooses it."""
-    owned = teams.teams_of(session, deal.owner_id, teams.MEMBER)
-    return ctx.team_language(owned[0]) if owned else ctx.settings.default_language
 
 
 def _apply_change(
@@ -622,7 +609,7 @@ def _within_schedule(
     schedule = payments.instalments_of(session, deal.id)
     if not schedule:
         return
-    example = gettext(language, "/deal #{id} payments cancel", id=deal.id)
+    example = gettext(language, CANCEL_EXAMPLE, id=deal.id)
     currency = command.amount.currency or deal.currency
     scheduled = payments.scheduled(session, deal)
 

@@ -46,7 +46,7 @@ from sales.collections import (
     allocate,
     outstanding,
 )
-from sales.money import format_money, typed_amount
+from sales.money import typed_amount
 from sales.permissions import Actor, NotAllowed
 from services.context import BotContext
 from services.home import refresh_home_soon
@@ -55,24 +55,50 @@ from store import deals, payments
 from store.db import record_id
 from store.models import Deal, Instalment
 from store.people import person_by_id
-from translations import ENGLISH, Language, Text, render
+from translations import ENGLISH, Language, Text, gettext, marked, msg, ngettext, render
+from translations.formats import Money, format_money
 
-NOT_YOURS = (
-    "only its owner, their manager or an admin can record payments, snooze its alerts or add notes."
-)
+INSTALMENT_EXAMPLE = marked("/deal #{id} payment 60k due 2026-12-31")
+WON_EXAMPLE = marked("/deal #{id} won")
+AMOUNT_EXAMPLE = marked("/deal #{id} amount {typed}")
+PAID_EXAMPLE = marked("/deal #{id} paid 20k on yesterday")
+PAYMENTS_EXAMPLE = marked("/deal #{id} payments")
+CANCEL_EXAMPLE = marked("/deal #{id} payments cancel")
+NOTE_MISSING = marked("Write the note, e.g. “The customer promised to pay on Friday.”")
 
 
 class Refused(NotAllowed):
     """A change that can't be made, with a correct example to copy when there is one."""
 
-    def __init__(self, message: Text | str, example: str | None = None) -> None:
+    def __init__(self, message: Text | str, example: Text | str | None = None) -> None:
         super().__init__(message)
         self.example = example
 
 
 def refused(refusal: NotAllowed, language: Language = ENGLISH) -> Message:
     """The refusal, with its example, in the reader's language."""
-    return problem(render(language, refusal.message), getattr(refusal, "example", None), language)
+    example = getattr(refusal, "example", None)
+    shown = None if example is None else render(language, example)
+    return problem(render(language, refusal.message), shown, language)
+
+
+def _example(template: str, deal_id: int | None) -> Text:
+    """A command to copy about this deal, in the reader's language when rendered."""
+    return msg(template, id=deal_id)
+
+
+def _reader(ctx: BotContext, slack_user_id: str) -> Language:
+    return ctx.language_for(ctx.people.known(slack_user_id))
+
+
+def _amount_problem(error: ParseError, language: Language) -> str:
+    """What was wrong with an amount typed into a form, with examples."""
+    return gettext(
+        language,
+        "{problem} For example: {examples}.",
+        problem=error.message_in(language),
+        examples=gettext(language, AMOUNT_EXAMPLES),
+    )
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -85,6 +111,7 @@ def register(app: App, ctx: BotContext) -> None:
         person = ctx.people.known_or_new(body["user"]["id"])
         actor = ctx.people.actor(person)
         today = ctx.today_for(person)
+        language = ctx.language_for(person)
         meta = PaymentContext(
             deal_id=whole_id(action["value"]), response_url=body.get("response_url")
         )
@@ -92,10 +119,11 @@ def register(app: App, ctx: BotContext) -> None:
             try:
                 deal = _won_deal(session, whole_id(action["value"]), actor)
             except NotAllowed as refusal:
-                reply(respond, refused(refusal))
+                reply(respond, refused(refusal, language))
                 return
             scheduled = payments.scheduled(session, deal)
-            view = terms_modal(deal, scheduled, today + timedelta(days=DEFAULT_TERMS_DAYS), meta)
+            due = today + timedelta(days=DEFAULT_TERMS_DAYS)
+            view = terms_modal(deal, scheduled, due, meta, language)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(TERMS_MODAL)
@@ -109,13 +137,14 @@ def register(app: App, ctx: BotContext) -> None:
             ack()  # a redelivery of a form already saved: nothing more to do
             return
         actor = _known_actor(ctx, user_id)
-        rows, errors = _terms_rows(view["state"]["values"])
+        language = _reader(ctx, user_id)
+        rows, errors = _terms_rows(view["state"]["values"], language)
         if not errors:
             with ctx.db.reading() as session:
                 try:
                     _check_terms(session, meta.deal_id, actor, rows)
                 except NotAllowed as refusal:
-                    errors["amount_1"] = refusal.message
+                    errors["amount_1"] = render(language, refusal.message)
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -139,14 +168,19 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             ctx.db.run_once(f"view:{view['id']}", save)
         except NotAllowed as refusal:
-            reply_later(client, user_id, meta.response_url, refused(refusal))
+            reply_later(client, user_id, meta.response_url, refused(refusal, language))
             return
-        count = len(rows)
-        headline = (
-            f":calendar: Payment terms saved for deal #{meta.deal_id}: {count} "
-            f"instalment{'s' if count != 1 else ''}."
+        headline = ngettext(
+            language,
+            ":calendar: Payment terms saved for deal #{id}: {n} instalment.",
+            ":calendar: Payment terms saved for deal #{id}: {n} instalments.",
+            len(rows),
+            id=meta.deal_id,
         ) + past_due_warning(
-            [due_on for _, due_on in rows], ctx.today_for(ctx.people.known(user_id)), meta.deal_id
+            [due_on for _, due_on in rows],
+            ctx.today_for(ctx.people.known(user_id)),
+            meta.deal_id,
+            language,
         )
         answer = _payments_answer(ctx, actor, meta.deal_id, headline=headline)
         reply_later(client, user_id, meta.response_url, answer)
@@ -175,7 +209,12 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         _open_instalment_modal(
-            ctx, body, action, respond, client, lambda item, _today, meta: note_modal(item, meta)
+            ctx,
+            body,
+            action,
+            respond,
+            client,
+            lambda item, _today, meta, language: note_modal(item, meta, language),
         )
 
     @app.view(MARK_PAID_MODAL)
@@ -189,27 +228,31 @@ def register(app: App, ctx: BotContext) -> None:
             ack()  # a redelivery of a form already saved: nothing more to do
             return
         actor = _known_actor(ctx, user_id)
-        today = ctx.today_for(ctx.people.known(user_id))
+        person = ctx.people.known(user_id)
+        today = ctx.today_for(person)
+        language = ctx.language_for(person)
         values = view["state"]["values"]
         errors: dict[str, str] = {}
         amount: Amount | None = None
         try:
             amount = parse_amount(typed(values, "amount") or "")
         except ParseError as error:
-            errors["amount"] = f"{error.message} For example: {AMOUNT_EXAMPLES}."
+            errors["amount"] = _amount_problem(error, language)
         received_on = picked_date(values, "received_on")
         if received_on is None:
-            errors["received_on"] = "Pick the day the money came in."
+            errors["received_on"] = gettext(language, "Pick the day the money came in.")
         elif received_on > today:
-            errors["received_on"] = (
-                f"{day(received_on)} is still to come. Record a payment once the money is in."
+            errors["received_on"] = gettext(
+                language,
+                "{day} is still to come. Record a payment once the money is in.",
+                day=day(received_on, language),
             )
         if amount is not None:
             with ctx.db.reading() as session:
                 try:
                     _plan_for_instalment(session, meta.instalment_id, actor, amount)
                 except NotAllowed as refusal:
-                    errors["amount"] = refusal.message
+                    errors["amount"] = render(language, refusal.message)
         if errors or amount is None or received_on is None:
             ack(response_action="errors", errors=errors)
             return
@@ -217,6 +260,7 @@ def register(app: App, ctx: BotContext) -> None:
         assert actor is not None
         assert meta.instalment_id is not None
         paid = amount
+        received = received_on
 
         def save(session: Session) -> str:
             instalment, plan = _plan_for_instalment(session, meta.instalment_id, actor, paid)
@@ -225,24 +269,20 @@ def register(app: App, ctx: BotContext) -> None:
                 instalment.deal,
                 amount=paid.value,
                 currency=instalment.currency,
-                received_on=received_on,
+                received_on=received,
                 plan=plan,
                 actor=actor.slack_user_id,
             )
             return f"payment:{payment.id}"
 
-        def headline(first: bool) -> str | None:
+        def headline(first: bool) -> Text | None:
+            if not first:
+                return None
             with ctx.db.reading() as session:
                 instalment = payments.get_instalment(session, meta.instalment_id)
                 left = outstanding(instalment.amount, instalment.paid_amount) if instalment else 0
                 currency = instalment.currency if instalment else ""
-            rest = "Paid in full." if not left else f"{format_money(left, currency)} still open."
-            return (
-                f":moneybag: {user(user_id)} recorded {format_money(paid.value, currency)} "
-                f"received {day(received_on)}. {rest}"
-                if first
-                else None
-            )
+            return _paid_headline(user_id, paid.value, Decimal(left), currency, received)
 
         _save_and_redraw(ctx, client, view["id"], meta, user_id, save, headline)
 
@@ -257,21 +297,25 @@ def register(app: App, ctx: BotContext) -> None:
             ack()  # a redelivery of a form already saved: nothing more to do
             return
         actor = _known_actor(ctx, user_id)
-        today = ctx.today_for(ctx.people.known(user_id))
+        person = ctx.people.known(user_id)
+        today = ctx.today_for(person)
+        language = ctx.language_for(person)
         until = picked_date(view["state"]["values"], "until")
         latest = today + timedelta(days=MAX_SNOOZE_DAYS)
         error = None
         if until is None:
-            error = "Pick the day the alerts should start again."
+            error = gettext(language, "Pick the day the alerts should start again.")
         elif until <= today:
-            error = "Pick a day after today: alerts hold until that day."
+            error = gettext(language, "Pick a day after today: alerts hold until that day.")
         elif until > latest:
-            error = (
-                f"Alerts can be snoozed for at most {MAX_SNOOZE_DAYS} days: pick "
-                f"{day(latest)} or earlier."
+            error = gettext(
+                language,
+                "Alerts can be snoozed for at most {days} days: pick {day} or earlier.",
+                days=MAX_SNOOZE_DAYS,
+                day=day(latest, language),
             )
         else:
-            error = _refusal(ctx, meta.instalment_id, actor)
+            error = _refusal(ctx, meta.instalment_id, actor, language)
         if error is not None or until is None:
             ack(response_action="errors", errors={"until": error or ""})
             return
@@ -285,7 +329,9 @@ def register(app: App, ctx: BotContext) -> None:
             payments.snooze(session, instalment, snooze_to, actor.slack_user_id)
             return f"instalment:{instalment.id}"
 
-        headline = f":zzz: {user(user_id)} snoozed the alerts until {day(snooze_to)}."
+        headline = msg(
+            ":zzz: {person} snoozed the alerts until {day}.", person=user(user_id), day=snooze_to
+        )
         _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
 
     @app.view(NOTE_MODAL)
@@ -299,12 +345,13 @@ def register(app: App, ctx: BotContext) -> None:
             ack()  # a redelivery of a form already saved: nothing more to do
             return
         actor = _known_actor(ctx, user_id)
+        language = _reader(ctx, user_id)
         text = typed(view["state"]["values"], "note")
         error = None
         if text is None:
-            error = "Write the note, e.g. “The customer promised to pay on Friday.”"
+            error = gettext(language, NOTE_MISSING)
         else:
-            error = _refusal(ctx, meta.instalment_id, actor)
+            error = _refusal(ctx, meta.instalment_id, actor, language)
         if error is not None or text is None:
             ack(response_action="errors", errors={"note": error or ""})
             return
@@ -318,17 +365,37 @@ def register(app: App, ctx: BotContext) -> None:
             author = person_by_id(session, actor.person_id)
             return f"note:{payments.add_note(session, instalment, author, note_text).id}"
 
-        headline = f":memo: {user(user_id)} added a note."
+        headline = msg(":memo: {person} added a note.", person=user(user_id))
         _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
 
 
-def _refusal(ctx: BotContext, instalment_id: int | None, actor: Actor | None) -> str | None:
+def _paid_headline(
+    user_id: str, paid: Decimal, left: Decimal, currency: str, received_on: date
+) -> Text:
+    """What an alert says once someone recorded money against it, in each copy's language."""
+    rest = (
+        msg("Paid in full.")
+        if not left
+        else msg("{amount} still open.", amount=Money(left, currency))
+    )
+    return msg(
+        ":moneybag: {person} recorded {amount} received {day}. {rest}",
+        person=user(user_id),
+        amount=Money(paid, currency),
+        day=received_on,
+        rest=rest,
+    )
+
+
+def _refusal(
+    ctx: BotContext, instalment_id: int | None, actor: Actor | None, language: Language
+) -> str | None:
     """Why this person may not act on the instalment, or None when they may."""
     with ctx.db.reading() as session:
         try:
             _changeable_instalment(session, instalment_id, actor)
         except NotAllowed as refusal:
-            return refusal.message
+            return render(language, refusal.message)
     return None
 
 
@@ -339,14 +406,16 @@ def _save_and_redraw(
     meta: PaymentContext,
     user_id: str,
     save: Callable[[Session], str],
-    headline: Callable[[bool], str | None],
+    headline: Callable[[bool], Text | None],
 ) -> None:
     """Save an alert form once (a redelivered form saves nothing more), then redraw every
-    copy of the alert and the person's Home. `headline` gets whether this call saved."""
+    copy of the alert, each in its reader's language, and the person's Home. `headline`
+    gets whether this call saved."""
     try:
         _, first = ctx.db.run_once(f"view:{view_id}", save)
     except NotAllowed as refusal:
-        reply_later(client, user_id, meta.response_url, refused(refusal))
+        answer = refused(refusal, _reader(ctx, user_id))
+        reply_later(client, user_id, meta.response_url, answer)
         return
     refresh_alerts(
         ctx,
@@ -354,6 +423,7 @@ def _save_and_redraw(
         meta.instalment_id,
         also=(meta.channel, meta.message_ts),
         headline=headline(first),
+        presser=user_id,
     )
     refresh_home_soon(ctx, client, user_id)
 
@@ -364,9 +434,11 @@ def _save_and_redraw(
 def add_instalment(
     ctx: BotContext, actor: Actor, deal_id: int, command: DealAddInstalment, key: str
 ) -> Message:
+    language = _reader(ctx, actor.slack_user_id)
+
     def save(session: Session) -> str:
         deal = _won_deal(session, deal_id, actor)
-        _same_currency(deal, command.amount, f"/deal #{deal.id} payment 60k due 2026-12-31")
+        _same_currency(deal, command.amount, _example(INSTALMENT_EXAMPLE, deal.id))
         _within_deal(session, deal, command.amount.value)
         instalment = payments.add_instalment(
             session,
@@ -376,20 +448,28 @@ def add_instalment(
             due_on=command.due,
             actor=actor.slack_user_id,
         )
-        return f"instalment:{instalment.id}:{format_money(instalment.amount, deal.currency)}"
+        return f"instalment:{instalment.id}"
 
     try:
         ref, first = ctx.db.run_once(key, save)
     except NotAllowed as refusal:
-        return refused(refusal)
-    amount = ref.split(":", 2)[2]
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
-    headline = (
-        f":calendar: Instalment added to deal #{deal_id}: {amount} due {day(command.due)}."
-        + past_due_warning([command.due], today, deal_id)
-        if first
-        else "This instalment was already added."
-    )
+        return refused(refusal, language)
+    if not first:
+        headline = gettext(language, "This instalment was already added.")
+    else:
+        with ctx.db.reading() as session:
+            instalment = payments.get_instalment(session, record_id(ref))
+            amount = (
+                format_money(language, instalment.amount, instalment.currency) if instalment else ""
+            )
+        today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+        headline = gettext(
+            language,
+            ":calendar: Instalment added to deal #{id}: {amount} due {day}.",
+            id=deal_id,
+            amount=amount,
+            day=day(command.due, language),
+        ) + past_due_warning([command.due], today, deal_id, language)
     return _payments_answer(ctx, actor, deal_id, headline=headline)
 
 
@@ -406,11 +486,11 @@ def record_payment(
     key: str,
 ) -> Message:
     """Money received: it settles the oldest open instalments first."""
+    language = _reader(ctx, actor.slack_user_id)
 
     def save(session: Session) -> str:
         deal = _payable_deal(session, deal_id, actor)
-        example = f"/deal #{deal.id} paid 20k on yesterday"
-        _same_currency(deal, command.amount, example)
+        _same_currency(deal, command.amount, _example(PAID_EXAMPLE, deal.id))
         open_items = [
             OpenInstalment(item.id, item.due_on, outstanding(item.amount, item.paid_amount))
             for item in payments.instalments_of(session, deal.id)
@@ -418,11 +498,14 @@ def record_payment(
         ]
         if not open_items:
             raise Refused(
-                f"Deal #{deal.id} has no payment terms yet, so no payment is expected. "
-                "Add its instalments first.",
-                example=f"/deal #{deal.id} payment 60k due 2026-12-31",
+                msg(
+                    "Deal #{id} has no payment terms yet, so no payment is expected. "
+                    "Add its instalments first.",
+                    id=deal.id,
+                ),
+                example=_example(INSTALMENT_EXAMPLE, deal.id),
             )
-        plan = _allocated(open_items, command.amount.value, deal.currency, f"deal #{deal.id}")
+        plan = _allocated(open_items, command.amount.value, deal.currency, deal.id)
         payment = payments.record_payment(
             session,
             deal,
@@ -437,7 +520,7 @@ def record_payment(
     try:
         ref, first = ctx.db.run_once(key, save)
     except NotAllowed as refusal:
-        return refused(refusal)
+        return refused(refusal, language)
     with ctx.db.reading() as session:
         payment = payments.get_payment(session, record_id(ref))
         numbers = {
@@ -445,41 +528,56 @@ def record_payment(
             for number, item in enumerate(payments.instalments_of(session, deal_id), start=1)
         }
         settled = [
-            _settled_text(*numbers[allocation.instalment_id], allocation.amount)
+            _settled_text(*numbers[allocation.instalment_id], allocation.amount, language)
             for allocation in (payment.allocations if payment else [])
             if allocation.instalment_id in numbers
         ]
         touched = (
             [allocation.instalment_id for allocation in payment.allocations] if payment else []
         )
-        money = format_money(payment.amount, payment.currency) if payment else ""
+        amount = format_money(language, payment.amount, payment.currency) if payment else ""
     if first:
         for instalment_id in touched:
             refresh_alerts(ctx, client, instalment_id)
     headline = (
-        f":moneybag: Recorded {money} received {day(command.received_on)} for deal "
-        f"#{deal_id}: {'; '.join(settled)}."
+        gettext(
+            language,
+            ":moneybag: Recorded {amount} received {day} for deal #{id}: {settled}.",
+            amount=amount,
+            day=day(command.received_on, language),
+            id=deal_id,
+            settled=gettext(language, "; ").join(settled),
+        )
         if first
-        else "This payment was already recorded."
+        else gettext(language, "This payment was already recorded.")
     )
     return _payments_answer(ctx, actor, deal_id, headline=headline)
 
 
-def _settled_text(number: int, instalment: Instalment, applied: Decimal) -> str:
-    money = format_money(applied, instalment.currency)
+def _settled_text(number: int, instalment: Instalment, applied: Decimal, language: Language) -> str:
+    amount = format_money(language, applied, instalment.currency)
     if instalment.paid_amount >= instalment.amount:
-        return f"instalment {number} paid in full ({money})"
-    left = format_money(instalment.amount - instalment.paid_amount, instalment.currency)
-    return f"{money} toward instalment {number} ({left} still open)"
+        return gettext(
+            language, "instalment {number} paid in full ({amount})", number=number, amount=amount
+        )
+    left = format_money(language, instalment.amount - instalment.paid_amount, instalment.currency)
+    return gettext(
+        language,
+        "{amount} toward instalment {number} ({left} still open)",
+        amount=amount,
+        number=number,
+        left=left,
+    )
 
 
 def _payments_answer(
     ctx: BotContext, actor: Actor, deal_id: int, *, headline: str | None = None
 ) -> Message:
+    language = _reader(ctx, actor.slack_user_id)
     with ctx.db.reading() as session:
         deal = deals.get_deal(session, deal_id)
         if deal is None:
-            return notice(f"Deal #{deal_id} no longer exists.")
+            return notice(gettext(language, "Deal #{id} no longer exists.", id=deal_id))
         return payments_message(
             deal,
             payments.instalments_of(session, deal.id),
@@ -488,6 +586,7 @@ def _payments_answer(
             ctx.today_for(deal.owner),
             may_change=actor.may_change(deal.owner_id),
             headline=headline,
+            language=language,
         )
 
 
@@ -496,6 +595,7 @@ def cancel_schedule(
 ) -> Message:
     """`/deal <ref> payments cancel`: what is not yet paid of the terms is cancelled
     (audited); what was paid stays recorded. Alerts already sent about it say so."""
+    language = _reader(ctx, actor.slack_user_id)
     cancelled: list[Cancelled] = []
 
     def save(session: Session) -> str:
@@ -504,44 +604,62 @@ def cancel_schedule(
         cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id)
         if not cancelled:
             raise Refused(
-                f"Deal #{deal.id} has nothing scheduled that is not yet paid: nothing to cancel.",
-                example=f"/deal #{deal.id} payments",
+                msg(
+                    "Deal #{id} has nothing scheduled that is not yet paid: nothing to cancel.",
+                    id=deal.id,
+                ),
+                example=_example(PAYMENTS_EXAMPLE, deal.id),
             )
         return f"deal:{deal.id}"
 
     try:
         _, first = ctx.db.run_once(key, save)
     except NotAllowed as refusal:
-        return refused(refusal)
+        return refused(refusal, language)
     if not first:
-        return _payments_answer(
-            ctx, actor, deal_id, headline="This schedule was already cancelled."
-        )
+        already = gettext(language, "This schedule was already cancelled.")
+        return _payments_answer(ctx, actor, deal_id, headline=already)
     redraw_cancelled(
         ctx,
         client,
         deal_id,
         cancelled,
-        f"{user(actor.slack_user_id)} cancelled what was not yet paid of deal #{deal_id}.",
+        msg(
+            "{person} cancelled what was not yet paid of deal #{id}.",
+            person=user(actor.slack_user_id),
+            id=deal_id,
+        ),
     )
-    headline = (
-        f":wastebasket: Cancelled what was not yet paid of deal #{deal_id}'s payment terms: "
-        f"{cancelled_text(cancelled)}. Payments already received stay recorded."
+    headline = gettext(
+        language,
+        ":wastebasket: Cancelled what was not yet paid of deal #{id}'s payment terms: "
+        "{cancelled}. Payments already received stay recorded.",
+        id=deal_id,
+        cancelled=cancelled_text(cancelled, language),
     )
     return _payments_answer(ctx, actor, deal_id, headline=headline)
 
 
-def past_due_warning(due_dates: list[date], today: date, deal_id: int) -> str:
+def past_due_warning(
+    due_dates: list[date], today: date, deal_id: int, language: Language = ENGLISH
+) -> str:
     """A due date that has passed is kept (terms agreed earlier, entered late), but never
     silently: the instalment is overdue at once, and its alerts start."""
     passed = sorted(due for due in due_dates if due < today)
     if not passed:
         return ""
-    when = ", ".join(day(due) for due in passed)
-    return (
-        f"\n:warning: {when} has already passed, so that instalment is overdue from today and "
-        f"its payment alerts start. If that was a typo, cancel it (`/deal #{deal_id} payments "
-        "cancel`) and add it again."
+    when = gettext(language, ", ").join(day(due, language) for due in passed)
+    return "\n" + ngettext(
+        language,
+        ":warning: {when} has already passed, so that instalment is overdue from today and "
+        "its payment alerts start. If that was a typo, cancel it (`/deal #{id} payments "
+        "cancel`) and add it again.",
+        ":warning: {when} have already passed, so those instalments are overdue from today "
+        "and their payment alerts start. If that was a typo, cancel them (`/deal #{id} "
+        "payments cancel`) and add them again.",
+        len(passed),
+        when=when,
+        id=deal_id,
     )
 
 
@@ -557,11 +675,14 @@ def _known_actor(ctx: BotContext, slack_user_id: str) -> Actor | None:
 def _changeable_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Deal:
     deal = deals.get_deal(session, deal_id) if deal_id is not None else None
     if deal is None:
-        raise Refused(f"There is no deal #{deal_id}.", example="/deal list")
+        raise Refused(msg("There is no deal #{id}.", id=deal_id), example=msg("/deal list"))
     if actor is None or not actor.may_change(deal.owner_id):
         raise Refused(
-            f"Deal #{deal.id} belongs to someone else: only its owner, their manager or an "
-            "admin can change its payments."
+            msg(
+                "Deal #{id} belongs to someone else: only its owner, their manager or an "
+                "admin can change its payments.",
+                id=deal.id,
+            )
         )
     return deal
 
@@ -578,17 +699,24 @@ def _won_deal(session: Session, deal_id: int | None, actor: Actor | None) -> Dea
     deal = _changeable_deal(session, deal_id, actor)
     if deal.stage != "won":
         raise Refused(
-            f"Deal #{deal.id} isn't won yet: payment terms and payments belong to won deals.",
-            example=f"/deal #{deal.id} won",
+            msg(
+                "Deal #{id} isn't won yet: payment terms and payments belong to won deals.",
+                id=deal.id,
+            ),
+            example=_example(WON_EXAMPLE, deal.id),
         )
     return deal
 
 
-def _same_currency(deal: Deal, amount: Amount, example: str) -> None:
+def _same_currency(deal: Deal, amount: Amount, example: Text) -> None:
     if amount.currency not in (None, deal.currency):
         raise Refused(
-            f"Deal #{deal.id} is in {deal.currency}, so its payments are too; "
-            f"this amount is in {amount.currency}.",
+            msg(
+                "Deal #{id} is in {currency}, so its payments are too; this amount is in {other}.",
+                id=deal.id,
+                currency=deal.currency,
+                other=amount.currency,
+            ),
             example=example,
         )
 
@@ -598,15 +726,16 @@ def _within_deal(session: Session, deal: Deal, adding: Decimal) -> None:
     scheduled = payments.scheduled(session, deal)
     if scheduled + adding > deal.amount:
         left = max(deal.amount - scheduled, Decimal(0))
-
-        def money(value: Decimal) -> str:
-            return format_money(value, deal.currency)
-
         raise Refused(
-            f"That would schedule {money(scheduled + adding)}, more than deal #{deal.id}'s "
-            f"{money(deal.amount)}: at most {money(left)} is left to schedule. If the deal grew, "
-            "change its amount first.",
-            example=f"/deal #{deal.id} amount {typed_amount(scheduled + adding)}",
+            msg(
+                "That would schedule {total}, more than deal #{id}'s {amount}: at most {left} "
+                "is left to schedule. If the deal grew, change its amount first.",
+                total=Money(scheduled + adding, deal.currency),
+                id=deal.id,
+                amount=Money(deal.amount, deal.currency),
+                left=Money(left, deal.currency),
+            ),
+            example=msg(AMOUNT_EXAMPLE, id=deal.id, typed=typed_amount(scheduled + adding)),
         )
 
 
@@ -615,12 +744,14 @@ def _check_terms(
 ) -> Deal:
     deal = _won_deal(session, deal_id, actor)
     for amount, _ in rows:
-        _same_currency(deal, amount, f"/deal #{deal.id} payment 60k due 2026-12-31")
+        _same_currency(deal, amount, _example(INSTALMENT_EXAMPLE, deal.id))
     _within_deal(session, deal, sum((amount.value for amount, _ in rows), Decimal(0)))
     return deal
 
 
-def _terms_rows(values: dict[str, Any]) -> tuple[list[tuple[Amount, date]], dict[str, str]]:
+def _terms_rows(
+    values: dict[str, Any], language: Language
+) -> tuple[list[tuple[Amount, date]], dict[str, str]]:
     """The instalments typed into the payment-terms modal, or the error under each field."""
     rows: list[tuple[Amount, date]] = []
     errors: dict[str, str] = {}
@@ -630,21 +761,25 @@ def _terms_rows(values: dict[str, Any]) -> tuple[list[tuple[Amount, date]], dict
         if text is None and due_on is None:
             continue
         if text is None:
-            errors[amount_id] = "Type this instalment's amount, or clear its due date."
+            errors[amount_id] = gettext(
+                language, "Type this instalment's amount, or clear its due date."
+            )
             continue
         try:
             amount = parse_amount(text)
         except ParseError as error:
-            errors[amount_id] = f"{error.message} For example: {AMOUNT_EXAMPLES}."
+            errors[amount_id] = _amount_problem(error, language)
             continue
         if amount.value == 0:
-            errors[amount_id] = "An instalment must be more than zero."
+            errors[amount_id] = gettext(language, "An instalment must be more than zero.")
         elif due_on is None:
-            errors[due_id] = "Pick the day this instalment is due."
+            errors[due_id] = gettext(language, "Pick the day this instalment is due.")
         else:
             rows.append((amount, due_on))
     if not rows and not errors:
-        errors["amount_1"] = "Add at least one instalment: its amount and due date."
+        errors["amount_1"] = gettext(
+            language, "Add at least one instalment: its amount and due date."
+        )
     return rows, errors
 
 
@@ -655,9 +790,15 @@ def _changeable_instalment(
         payments.get_instalment(session, instalment_id) if instalment_id is not None else None
     )
     if instalment is None:
-        raise Refused("This instalment no longer exists.")
+        raise Refused(msg("This instalment no longer exists."))
     if actor is None or not actor.may_change(instalment.deal.owner_id):
-        raise Refused(f"Deal #{instalment.deal_id} belongs to someone else: {NOT_YOURS}")
+        raise Refused(
+            msg(
+                "Deal #{id} belongs to someone else: only its owner, their manager or an "
+                "admin can record payments, snooze its alerts or add notes.",
+                id=instalment.deal_id,
+            )
+        )
     return instalment
 
 
@@ -668,32 +809,57 @@ def _plan_for_instalment(
     instalment = _changeable_instalment(session, instalment_id, actor)
     if amount.currency not in (None, instalment.currency):
         raise Refused(
-            f"This instalment is in {instalment.currency}; the amount is in {amount.currency}."
+            msg(
+                "This instalment is in {currency}; the amount is in {other}.",
+                currency=instalment.currency,
+                other=amount.currency,
+            )
         )
     owed = outstanding(instalment.amount, instalment.paid_amount)
     if owed == 0:
-        raise Refused("This instalment is already paid in full.")
+        raise Refused(msg("This instalment is already paid in full."))
     item = OpenInstalment(instalment.id, instalment.due_on, owed)
-    return instalment, _allocated([item], amount.value, instalment.currency, "this instalment")
+    return instalment, _allocated([item], amount.value, instalment.currency, None)
 
 
 def _allocated(
-    items: list[OpenInstalment], amount: Decimal, currency: str, what: str
+    items: list[OpenInstalment], amount: Decimal, currency: str, deal_id: int | None
 ) -> list[tuple[int, Decimal]]:
+    """How a payment settles `items` (those of deal `deal_id`, or the one instalment of an
+    alert when None), or the refusal to record it."""
     try:
         return allocate(items, amount)
     except Overpayment as over:
+        if over.open_total == 0 and deal_id is None:
+            raise Refused(msg("Everything on this instalment is paid already.")) from over
         if over.open_total == 0:
-            raise Refused(f"Everything on {what} is paid already; nothing is owed.") from over
+            raise Refused(
+                msg("Everything on deal #{id} is paid already; nothing is owed.", id=deal_id)
+            ) from over
+        figures = {
+            "amount": Money(amount, currency),
+            "owed": Money(over.open_total, currency),
+            "excess": Money(over.excess, currency),
+        }
+        if deal_id is None:
+            raise Refused(
+                msg(
+                    "{amount} is more than the {owed} still owed on this instalment, by "
+                    "{excess}. Record at most {owed}; if more was agreed, add an instalment "
+                    "for it first.",
+                    **figures,
+                )
+            ) from over
         raise Refused(
-            f"{format_money(amount, currency)} is more than the "
-            f"{format_money(over.open_total, currency)} still owed on {what}, by "
-            f"{format_money(over.excess, currency)}. Record at most "
-            f"{format_money(over.open_total, currency)}; if more was agreed, add an instalment "
-            "for it first."
+            msg(
+                "{amount} is more than the {owed} still owed on deal #{id}, by {excess}. Record "
+                "at most {owed}; if more was agreed, add an instalment for it first.",
+                id=deal_id,
+                **figures,
+            )
         ) from over
     except PaymentRefused as refusal:
-        raise Refused(refusal.message) from refusal
+        raise Refused(msg(refusal.message)) from refusal
 
 
 def _open_instalment_modal(
@@ -702,12 +868,14 @@ def _open_instalment_modal(
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
-    build: Callable[[Instalment, date, PaymentContext], dict[str, Any]],
+    build: Callable[[Instalment, date, PaymentContext, Language], dict[str, Any]],
 ) -> None:
-    """A button on an alert: check the presser may act on the instalment, open its modal."""
+    """A button on an alert: check the presser may act on the instalment, open its modal
+    in the presser's language."""
     person = ctx.people.known_or_new(body["user"]["id"])
     actor = ctx.people.actor(person)
     today = ctx.today_for(person)
+    language = ctx.language_for(person)
     container = body.get("container") or {}
     meta = PaymentContext(
         instalment_id=whole_id(action["value"]),
@@ -719,10 +887,13 @@ def _open_instalment_modal(
         try:
             instalment = _changeable_instalment(session, meta.instalment_id, actor)
         except NotAllowed as refusal:
-            reply(respond, refused(refusal))
+            reply(respond, refused(refusal, language))
             return
         if outstanding(instalment.amount, instalment.paid_amount) == 0:
-            reply(respond, notice("This instalment is already paid in full: nothing to chase."))
+            already = gettext(
+                language, "This instalment is already paid in full: nothing to chase."
+            )
+            reply(respond, notice(already))
             return
-        view = build(instalment, today, meta)
+        view = build(instalment, today, meta, language)
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -39,7 +39,6 @@ NEW_DEAL_EXAMPLE = marked(
 _NEW_EXAMPLE = msg(NEW_DEAL_EXAMPLE)
 LIST_EXAMPLE = marked("/deal list")
 # For a stage menu's refusals: what to type instead.
-STAGE_EXAMPLE = marked("/deal #12 stage lead")
 LOST_EXAMPLE = marked("/deal #12 lost <reason>")
 # Marked for the catalog: help shows each one in the reader's language.
 DEAL_EXAMPLES: tuple[str, ...] = (

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
+from translations import marked
+
 ZERO = Decimal(0)
 
 
@@ -97,7 +99,7 @@ def allocate(
     PaymentRefused when it is not above zero.
     """
     if amount <= ZERO:
-        raise PaymentRefused("A payment must be more than zero.")
+        raise PaymentRefused(marked("A payment must be more than zero."))
     owed = [item for item in open_instalments if item.outstanding > ZERO]
     total = sum((item.outstanding for item in owed), ZERO)
     if amount > total:

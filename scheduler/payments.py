@@ -20,11 +20,17 @@ from sales.collections import FINANCE, MANAGER, OWNER, AlertRules, steps_for
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
 from services.context import BotContext
-from services.payment_alerts import JOB, AlertBook, alert_period, load_alert_book
+from services.payment_alerts import (
+    JOB,
+    AlertBook,
+    alert_period,
+    finance_language,
+    load_alert_book,
+)
 from store import payments, teams
 from store.models import Person
 from store.people import people_by_ids
-from translations import Language, msg
+from translations import msg
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,13 +122,6 @@ class PaymentAlerts:
                 )
         facts: RunFacts[AlertBook] = RunFacts(lambda now: _load_book(ctx, None))
 
-        def finance_language(owner: Person) -> Language:
-            """The finance channel reads the language of the owner's team (its first)."""
-            owner_teams = found.teams_of(owner.id, teams.MEMBER)
-            if owner_teams:
-                return ctx.team_language(owner_teams[0])
-            return ctx.settings.default_language
-
         # Outside the transaction: refreshing a stale profile asks Slack and writes.
         fresh: dict[str, Person] = {}
 
@@ -136,7 +135,7 @@ class PaymentAlerts:
                 calendar=found.calendar_of(person.id),
                 person_id=None if role == FINANCE else person.id,
                 facts=facts,
-                language=finance_language(item.owner)
+                language=finance_language(ctx, found.teams_of(item.owner.id, teams.MEMBER))
                 if role == FINANCE
                 else ctx.language_for(fresh[person.slack_user_id]),
                 instalment_id=item.instalment_id,
@@ -173,7 +172,7 @@ class PaymentAlerts:
         # from won keeps its schedule, and its alerts.)
         if instalment.deal.stage == "lost" or instalment.paid_amount >= instalment.amount:
             return None
-        return alert_message(view)
+        return alert_message(view, recipient.language)
 
 
 def _load_book(ctx: BotContext, instalment_ids: list[int] | None) -> AlertBook:

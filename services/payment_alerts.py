@@ -4,7 +4,7 @@ redrawn in place (every copy sent) after someone acts on one."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +18,10 @@ from runtime.settings import Settings
 from sales.collections import AlertRules, Cancelled
 from sales.localtime import local_today
 from services.context import BotContext
-from store import deals, deliveries, payments, sent
-from store.models import Instalment, InstalmentNote
+from store import deals, deliveries, payments, sent, teams
+from store.models import Delivery, Instalment, InstalmentNote, Team
+from store.people import get_person
+from translations import Language, Text
 
 log = logging.getLogger(__name__)
 JOB = "payment_alerts"
@@ -57,7 +59,7 @@ class AlertBook:
         rules: AlertRules,
         *,
         step: str | None = None,
-        headline: str | None = None,
+        headline: Text | None = None,
     ) -> AlertView | None:
         """What an alert about the instalment shows at `now`; None when it no longer exists.
 
@@ -124,11 +126,57 @@ def alert_view(
     rules: AlertRules,
     *,
     step: str | None = None,
-    headline: str | None = None,
+    headline: Text | None = None,
 ) -> AlertView | None:
     """What an alert about the instalment shows at `now`; None when it no longer exists."""
     book = load_alert_book(session, [instalment_id])
     return book.view(instalment_id, now, rules, step=step, headline=headline)
+
+
+def finance_language(ctx: BotContext, owner_teams: Sequence[Team]) -> Language:
+    """The language of the finance channel's copy: that of the deal owner's team (the first
+    by name), else the bot's default."""
+    if owner_teams:
+        return ctx.team_language(owner_teams[0])
+    return ctx.settings.default_language
+
+
+def _copy_languages(
+    ctx: BotContext,
+    session: Session,
+    owner_id: int,
+    sent: Collection[Delivery],
+    also: tuple[str | None, str | None],
+    presser: str | None,
+) -> dict[tuple[str, str], Language]:
+    """Every copy of an alert, each with the language of its reader: a DM its person's, a
+    channel post (the finance channel) the owner's team's. The message a button was pressed
+    on (`also`) is a copy of the ledger's; if it is not found there, it is the presser's own
+    DM or, in a channel, the channel copy."""
+    finance: Language | None = None
+
+    def channel_copy() -> Language:
+        nonlocal finance
+        if finance is None:
+            owner_teams = teams.teams_of(session, owner_id, teams.MEMBER)
+            finance = finance_language(ctx, owner_teams)
+        return finance
+
+    def language_of(recipient: str) -> Language:
+        if recipient[:1] in ("C", "G"):
+            return channel_copy()
+        return ctx.language_for(get_person(session, recipient))
+
+    copies = {
+        (d.channel, d.message_ts): language_of(d.recipient)
+        for d in sent
+        if d.channel and d.message_ts
+    }
+    channel, ts = also
+    if channel and ts and (channel, ts) not in copies:
+        in_dm = channel[:1] == "D" and presser is not None
+        copies[(channel, ts)] = language_of(presser) if in_dm else channel_copy()
+    return copies
 
 
 def refresh_alerts(
@@ -137,47 +185,53 @@ def refresh_alerts(
     instalment_id: int,
     *,
     also: tuple[str | None, str | None] = (None, None),
-    headline: str | None = None,
+    headline: Text | None = None,
+    presser: str | None = None,
 ) -> int:
     """Redraw every alert sent about the instalment (and the message `also` names, a
-    channel and ts), so nobody acts on a stale one. How many were updated."""
+    channel and ts, pressed by `presser`), each in its reader's language, so nobody acts on
+    a stale one. How many were updated."""
     with ctx.db.reading() as session:
         view = alert_view(
             session, instalment_id, ctx.clock(), rules_of(ctx.settings), headline=headline
         )
+        if view is None:
+            return 0
         sent = deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
-        targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
-    if view is None:
-        return 0
-    channel, ts = also
-    if channel and ts:
-        targets.add((channel, ts))
-    return _update_all(client, targets, alert_message(view))
+        copies = _copy_languages(ctx, session, view.instalment.deal.owner_id, sent, also, presser)
+        drawn = {language: alert_message(view, language) for language in set(copies.values())}
+    return _update_all(client, {target: drawn[language] for target, language in copies.items()})
 
 
 def redraw_cancelled(
-    ctx: BotContext, client: WebClient, deal_id: int, cancelled: list[Cancelled], headline: str
+    ctx: BotContext, client: WebClient, deal_id: int, cancelled: list[Cancelled], headline: Text
 ) -> int:
     """After the unpaid part of instalments was cancelled, every alert sent about them says
-    so (a partly paid one shows what was paid), and none offers Mark paid any more."""
+    so (a partly paid one shows what was paid), each in its reader's language, and none
+    offers Mark paid any more."""
     updated = 0
     for item in cancelled:
+        answers: dict[tuple[str, str], Message] = {}
         with ctx.db.reading() as session:
-            still_there = payments.get_instalment(session, item.instalment_id) is not None
-            sent = deliveries.sent_in_periods(session, JOB, _prefix(item.instalment_id))
-            targets = {(d.channel, d.message_ts) for d in sent if d.channel and d.message_ts}
+            instalment = payments.get_instalment(session, item.instalment_id)
             deal = deals.get_deal(session, deal_id)
-            answer = cancelled_alert(item, deal, headline) if deal is not None else None
-        if still_there:
+            if instalment is None and deal is not None:
+                sent = deliveries.sent_in_periods(session, JOB, _prefix(item.instalment_id))
+                copies = _copy_languages(ctx, session, deal.owner_id, sent, (None, None), None)
+                answers = {
+                    target: cancelled_alert(item, deal, headline, language)
+                    for target, language in copies.items()
+                }
+        if instalment is not None:
             updated += refresh_alerts(ctx, client, item.instalment_id, headline=headline)
-        elif answer is not None:
-            updated += _update_all(client, targets, answer)
+        elif deal is not None:
+            updated += _update_all(client, answers)
     return updated
 
 
-def _update_all(client: WebClient, targets: set[tuple[str, str]], answer: Message) -> int:
+def _update_all(client: WebClient, answers: Mapping[tuple[str, str], Message]) -> int:
     updated = 0
-    for channel, ts in sorted(targets):
+    for (channel, ts), answer in sorted(answers.items()):
         try:
             client.chat_update(channel=channel, ts=ts, **answer)
             updated += 1

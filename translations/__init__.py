@@ -11,7 +11,9 @@ is no "current locale" to set or leak between requests.
 
 Messages use `str.format` placeholders by name. A parameter may itself be a Text: it is
 rendered in the same language, so a stage name or a nested error reads as one sentence.
-A `date` parameter is written the language's way (Tue 15 Dec 2026, 2026年12月15日 周二).
+A `date` parameter is written the language's way (Tue 15 Dec 2026, 2026年12月15日 周二), and
+so is a `translations.formats.Money` ($30,000, ¥30,000), for messages rendered later for
+readers of different languages (the copies of one payment alert).
 Code that cannot know the reader (the parsers) returns Text; the listener renders it with
 `render(language, ...)` once it knows who is reading.
 
@@ -96,13 +98,16 @@ def ngettext(language: Language, singular: str, plural: str, count: int, /, **pa
 
 
 def render(language: Language, value: Any) -> str:
-    """A Text or a date in `language`; anything else (a customer's name, a number) as it is."""
+    """A Text, a date or a `formats.Money` in `language`; anything else (a customer's name,
+    a number) as it is."""
     if isinstance(value, Text):
         return value.render(language)
-    if isinstance(value, date):
-        from translations.formats import format_day  # formats needs this module's names
+    from translations.formats import Money, format_day  # formats needs this module's names
 
+    if isinstance(value, date):
         return format_day(language, value)
+    if isinstance(value, Money):
+        return value.render(language)
     return str(value)
 
 

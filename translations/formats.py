@@ -10,6 +10,7 @@ format_day("en", date(2026, 12, 15))                 -> "Tue 15 Dec 2026"
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -79,3 +80,15 @@ def format_day_month(language: Language, day: date) -> str:
 def format_list(language: Language, items: list[str]) -> str:
     """Items joined as the language does: `a, b and c`, `甲、乙和丙`."""
     return _format_list(items, locale=FORMAT_LOCALES[language])
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount to write in the reader's language once it is known: a parameter of a
+    `translations.msg` (rendered with `format_money`)."""
+
+    amount: Decimal
+    currency: str
+
+    def render(self, language: Language) -> str:
+        return format_money(language, self.amount, self.currency)

@@ -53,7 +53,9 @@ DEALS = (
 )
 # Left in Chinese text: commands and codes to type, mentions, emoji, dates Slack renders,
 # and the few Latin words a Chinese sales team writes as they are.
-_NOT_PROSE = re.compile(r"`[^`]*`|/[a-z]+\b|<[^>]*>|:[a-z0-9_+-]+:|#\d+|\b(?:BANT|USD|CNY|Slack)\b")
+_NOT_PROSE = re.compile(
+    r"`[^`]*`|/[a-z]+\b|<[^>]*>|:[a-z0-9_+-]+:|#\d+|\b(?:BANT|USD|CNY|EUR|Slack)\b"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -149,9 +151,7 @@ def test_deals_side_by_side(running_bot: RunningBot) -> None:
         ids = [re.search(r"#(\d+)", text_of(card))[1] for card in cards]  # type: ignore[index]
         check(bot.ask("/deal", f"#{ids[0]} stage proposal", user=user))
         check(bot.ask("/deal", f"#{ids[1]} 阶段 赢单", user=user))
-        # The instalment's own reply is handlers/payments.py's, not converted yet; the deal
-        # card's payment line and the question before a won deal leaves "won" are.
-        bot.ask("/deal", f"#{ids[1]} 计划 60k 到期 2026-12-31", user=user)
+        check(bot.ask("/deal", f"#{ids[1]} 计划 60k 到期 2026-12-31", user=user))
         check(bot.ask("/deal", f"#{ids[1]}", user=user))
         prompt = bot.ask("/deal", f"#{ids[1]} stage negotiation", user=user)
         check(prompt)

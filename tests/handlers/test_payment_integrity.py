@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from store import deals, payments
 from store.models import AuditEntry
-from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
+from tests.conftest import OTHER_REP, REP, RunningBot
 from tests.handlers.conftest import open_home
 from tests.handlers.test_payments import open_terms, submit_terms
 from tests.support.reading import action_ids, element, text_of
@@ -263,13 +263,14 @@ def test_alerts_already_sent_say_the_payment_was_cancelled(running_bot: RunningB
     assert action_ids(update.params) == ["payment_open_deal"]
 
 
-def test_the_cancelled_note_on_alerts_is_in_the_teams_language(running_bot: RunningBot) -> None:
-    for text in ("create 华东", f"华东 add <@{REP}|rita>", "华东 language zh"):
-        assert ":warning:" not in str(running_bot.ask("/team", text, user=ADMIN)), text
+def test_the_cancelled_note_on_an_alert_is_in_its_readers_language(
+    running_bot: RunningBot,
+) -> None:
+    assert ":warning:" not in str(running_bot.ask("/lang", "zh", user=REP))
     won_with_schedule(running_bot)
     running_bot.scheduler.run_job("payment_alerts")
     prompt = running_bot.ask("/deal", "#1 lost went bankrupt")
     mark = running_bot.fake.mark()
     press(running_bot, prompt, CANCEL)
     update = running_bot.fake.wait_for_call("chat.update", since=mark)
-    assert f"<@{REP}> 将其标记为输单，并取消了尚未回款的部分。" in text_of(update.params)
+    assert f"<@{REP}> 已将其标记为输单，并取消了尚未回款的部分。" in text_of(update.params)

@@ -22,6 +22,7 @@ from translations import (
     translations,
 )
 from translations.formats import (
+    Money,
     format_day,
     format_money,
     format_money_short,
@@ -73,6 +74,14 @@ def test_text_is_rendered_in_the_readers_language_with_nested_texts_and_dates() 
     assert counted.render(CHINESE) == "商机名称最多 200 个字符，你写了 201 个。"
     assert render(CHINESE, "华为") == "华为"
     assert render(ENGLISH, 12) == "12"
+
+
+def test_money_in_a_text_is_written_the_readers_way() -> None:
+    """An alert's headline is one Text rendered for readers of each language."""
+    still_open = msg("{amount} still open.", amount=Money(Decimal("70000"), "CNY"))
+    assert still_open.render(ENGLISH) == "CN¥70,000 still open."
+    assert still_open.render(CHINESE) == "还有 ¥70,000 未回款。"
+    assert render(CHINESE, Money(Decimal("84500.50"), "USD")) == "US$84,500.50"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("parsing/visit_command.py", "Acme Corp: met the CFO, budget approved"): "a test fixture",
     ("charts/examples.py", "Team East revenue"): "the README's example charts",
     ("charts/examples.py", "Team East funnel"): "the README's example charts",
+    ("sales/collections.py", "more than the {} still owed"): "for the log: the listener words it",
     **{
         ("sales/metrics.py", meaning): "a metric's definition, unused"
         for meaning in ("deal amounts won", "cash received", "visits logged")
@@ -48,15 +49,6 @@ ALLOWED: dict[tuple[str, str], str] = {
 }
 # Names of fonts, which read the same in every language.
 FONT_NAMES = frozenset({FONT, *_CJK_FONTS})
-# Payments are being translated on their own branch; these files are checked once merged.
-NOT_YET_CHECKED = frozenset(
-    {
-        "blocks/payments.py",
-        "handlers/payments.py",
-        "services/payment_alerts.py",
-        "sales/collections.py",  # its refusals are worded where handlers/payments.py shows them
-    }
-)
 # A word: letters with at least one lower-case one (so codes such as USD are none).
 _WORD = re.compile(r"^[^\sA-Za-z]*[A-Za-z]*[a-z][A-Za-z'\u2019]*[^\sA-Za-z]*$")
 _NOT_WORDS = re.compile(r"`[^`]*`|<[^>]*>|:[a-z0-9_+-]+:|\{[^{}]*\}|%\([a-z_]+\)s")
@@ -116,8 +108,6 @@ def test_every_sentence_people_read_goes_through_the_catalog() -> None:
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             name = path.relative_to(ROOT).as_posix()
-            if name in NOT_YET_CHECKED:
-                continue
             for line, text in stray_english(path):
                 excuse = [
                     (f, start) for f, start in ALLOWED if f == name and text.startswith(start)
