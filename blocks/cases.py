@@ -27,9 +27,11 @@ from blocks.common import (
     user,
 )
 from parsing.case_command import CASE_EXAMPLES, MAX_TAGS
-from sales.case_review import week_label, week_monday
+from sales.case_review import week_monday
 from store.cases import CaseLinks
 from store.models import Away, Case, Customer, Deal
+from translations import ENGLISH, Language, gettext, marked, ngettext
+from translations.formats import format_day_month, format_list, format_short_day
 
 CASE_MODAL = "case_modal"
 WRITE_CASE = "case_write"
@@ -40,11 +42,20 @@ PAGE_BACK = "case_page_back"
 ABOUT = "about"
 PAGE_SIZE = 5
 SUMMARY_CASES_SHOWN = 40
+# Each text of a case: its column, its label (form and card) and the form's hint.
 _FIELDS = (
-    ("pain_point", "The customer's pain point", "What hurt, and why it mattered to them."),
-    ("strategy", "Your strategy", "What you did about it, and why that approach."),
-    ("result", "The result", "What happened: signed, lost, stalled, the numbers."),
-    ("lessons", "Lessons learned", "What you, and the team, would do again or differently."),
+    (
+        "pain_point",
+        marked("The customer's pain point"),
+        marked("What hurt, and why it mattered to them."),
+    ),
+    ("strategy", marked("Your strategy"), marked("What you did about it, and why that approach.")),
+    ("result", marked("The result"), marked("What happened: signed, lost, stalled, the numbers.")),
+    (
+        "lessons",
+        marked("Lessons learned"),
+        marked("What you, and the team, would do again or differently."),
+    ),
 )
 
 
@@ -139,6 +150,12 @@ class WeekSummary:
     away: list[str] = field(default_factory=list)
 
 
+def week_text(language: Language, week: str) -> str:
+    """`the week of Mon 16 Nov 2026`, or the raw text when it is not a week."""
+    monday = week_monday(week)
+    return gettext(language, "the week of {day}", day=monday) if monday else week
+
+
 def _link_option(kind: str, item_id: int, label: str) -> dict[str, Any]:
     return {"text": plain(truncate(label, 75)), "value": f"{kind}:{item_id}"}
 
@@ -158,62 +175,97 @@ def case_modal(
     case: Case | None = None,
     deal: Deal | None = None,
     shared_in: str | None = None,
+    language: Language = ENGLISH,
 ) -> dict[str, Any]:
     """The form for a new case (for `context_data.week`) or to edit `case`."""
     week = case.week if case else context_data.week or ""
     where = (
-        f"It is shared with your team in <#{shared_in}> and kept in the case library."
+        gettext(
+            language,
+            "It is shared with your team in <#{channel}> and kept in the case library.",
+            channel=shared_in,
+        )
         if shared_in
-        else "It is kept in your team's case library."
+        else gettext(language, "It is kept in your team's case library.")
     )
     intro = (
-        f"Your case for *{week_label(week)}*. {where}"
+        gettext(
+            language,
+            "Your case for *{week}*. {where}",
+            week=week_text(language, week),
+            where=where,
+        )
         if case is None
-        else f"Editing case #{case.id}, for {week_label(week)}. Its card in the team channel "
-        "updates when you save."
+        else gettext(
+            language,
+            "Editing case #{id}, for {week}. Its card in the team channel updates when you save.",
+            id=case.id,
+            week=week_text(language, week),
+        )
     )
     blocks: list[Block] = [
         section(intro),
         input_block(
             "title",
-            "Title",
+            # L10N: a form field's label, at most 2000 characters.
+            gettext(language, "Case title"),
             text_input("title", case.title if case else None, max_length=150),
-            hint="One line the team will recognise, e.g. “Acme: won the renewal by "
-            "meeting the CFO early”.",
+            # L10N: hint under a form field, at most 2000 characters.
+            hint=gettext(
+                language,
+                "One line the team will recognise, e.g. “Acme: won the renewal by "
+                "meeting the CFO early”.",
+            ),
         ),
     ]
-    about = _about_select(links, case, deal)
+    about = _about_select(links, case, deal, language)
     if about is not None:
-        blocks.append(input_block(ABOUT, "Customer or deal", about, optional=True))
+        blocks.append(
+            input_block(ABOUT, gettext(language, "Customer or deal"), about, optional=True)
+        )
     for key, label, hint in _FIELDS:
         initial = getattr(case, key) if case else None
         blocks.append(
             input_block(
-                key, label, text_input(key, initial, multiline=True, max_length=3000), hint=hint
+                key,
+                gettext(language, label),
+                text_input(key, initial, multiline=True, max_length=3000),
+                hint=gettext(language, hint),
             )
         )
     tags = " ".join(f"#{tag}" for tag in case.tags.split()) if case else None
     blocks.append(
         input_block(
             "tags",
-            "Tags",
+            gettext(language, "Tags"),
             text_input("tags", tags, max_length=300),
             optional=True,
-            hint=f"Up to {MAX_TAGS} words to find it by, e.g. pricing, competitor, cfo.",
+            hint=gettext(
+                language,
+                "Up to {limit} words to find it by, e.g. pricing, competitor, cfo.",
+                limit=MAX_TAGS,
+            ),
         )
     )
     return {
         "type": "modal",
         "callback_id": CASE_MODAL,
-        "title": plain("Edit case" if case else "This week's case"),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
+        "title": plain(
+            # L10N: modal title, at most 24 characters.
+            gettext(language, "Edit case") if case else gettext(language, "This week's case")
+        ),
+        # L10N: modal button, at most 24 characters.
+        "submit": plain(gettext(language, "Save")),
+        # L10N: modal button, at most 24 characters.
+        "close": plain(gettext(language, "Cancel")),
         "private_metadata": context_data.dump(),
         "blocks": blocks,
     }
 
 
-def _about_select(links: CaseLinks, case: Case | None, deal: Deal | None) -> dict[str, Any] | None:
+def _about_select(
+    links: CaseLinks, case: Case | None, deal: Deal | None, language: Language
+) -> dict[str, Any] | None:
     deals = list(links.deals)
     customers = list(links.customers)
     initial: dict[str, Any] | None = None
@@ -228,8 +280,10 @@ def _about_select(links: CaseLinks, case: Case | None, deal: Deal | None) -> dic
     groups = [
         {"label": plain(label), "options": options[:100]}
         for label, options in (
-            ("Your open deals", [deal_option(item) for item in deals]),
-            ("Your customers", [customer_option(item) for item in customers]),
+            # L10N: a menu's group label, at most 75 characters.
+            (gettext(language, "Your open deals"), [deal_option(item) for item in deals]),
+            # L10N: a menu's group label, at most 75 characters.
+            (gettext(language, "Your customers"), [customer_option(item) for item in customers]),
         )
         if options
     ]
@@ -238,7 +292,8 @@ def _about_select(links: CaseLinks, case: Case | None, deal: Deal | None) -> dic
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": ABOUT,
-        "placeholder": plain("Pick one of your deals or customers"),
+        # L10N: placeholder, at most 150 characters.
+        "placeholder": plain(gettext(language, "Pick one of your deals or customers")),
         "option_groups": groups,
     }
     if initial is not None:
@@ -246,137 +301,225 @@ def _about_select(links: CaseLinks, case: Case | None, deal: Deal | None) -> dic
     return element
 
 
-def case_card(view: CaseView, *, headline: str | None = None) -> Message:
+def case_card(
+    view: CaseView, *, headline: str | None = None, language: Language = ENGLISH
+) -> Message:
     """The readable card the team sees (and the author, with an Edit button)."""
     case = view.case
     blocks: list[Block] = []
     if headline:
         blocks.append(section(headline))
     blocks.append(header(f":bookmark_tabs: {case.title}"))
-    fields = [f"*Written by*\n{user(case.author.slack_user_id)}", f"*Week*\n{_week_short(case)}"]
+    fields = [
+        gettext(language, "*Written by*\n{author}", author=user(case.author.slack_user_id)),
+        gettext(language, "*Week*\n{week}", week=_week_short(case, language)),
+    ]
     if view.deal is not None:
         deal = view.deal
-        fields.append(f"*Deal*\n#{deal.id} {escape(deal.customer.name)} — {escape(deal.title)}")
+        fields.append(
+            gettext(
+                language,
+                "*Deal*\n#{id} {customer} — {title}",
+                id=deal.id,
+                customer=escape(deal.customer.name),
+                title=escape(deal.title),
+            )
+        )
     elif case.customer is not None:
-        fields.append(f"*Customer*\n{escape(case.customer.name)}")
+        fields.append(
+            gettext(language, "*Customer*\n{customer}", customer=escape(case.customer.name))
+        )
     if case.tags:
-        fields.append(f"*Tags*\n{tag_text(case.tags)}")
+        fields.append(gettext(language, "*Tags*\n{tags}", tags=tag_text(case.tags)))
     blocks.append(fields_section(fields))
     for key, label, _ in _FIELDS:
-        blocks.append(section(f"*{label}*\n{escape(getattr(case, key))}"))
-    blocks.append(context(f"Case #{case.id} · `/case search <words>` finds it in the library"))
+        blocks.append(section(f"*{gettext(language, label)}*\n{escape(getattr(case, key))}"))
+    blocks.append(
+        context(
+            gettext(
+                language,
+                "Case #{id} · `/case search <words>` finds it in the library",
+                id=case.id,
+            )
+        )
+    )
     if view.editable:
-        blocks.append(actions(f"case_{case.id}", button("Edit", EDIT_CASE, str(case.id))))
-    return message(f"Case: {case.title} by {case.author.display_name}", blocks)
+        # L10N: button, at most 75 characters.
+        edit = button(gettext(language, "Edit"), EDIT_CASE, str(case.id))
+        blocks.append(actions(f"case_{case.id}", edit))
+    text = gettext(
+        language, "Case: {title} by {author}", title=case.title, author=case.author.display_name
+    )
+    return message(text, blocks)
 
 
 def tag_text(tags: str) -> str:
     return " ".join(f"`#{escape(tag)}`" for tag in tags.split())
 
 
-def _week_short(case: Case) -> str:
+def _week_short(case: Case, language: Language) -> str:
     monday = week_monday(case.week)
-    return f"{case.week} (from {monday:%a %-d %b})" if monday else escape(case.week)
+    if monday is None:
+        return escape(case.week)
+    return gettext(
+        language,
+        "{week} (from {day})",
+        week=case.week,
+        day=format_short_day(language, monday),
+    )
 
 
-def case_prompt(week: str, *, reminder: bool = False) -> Message:
+def case_prompt(week: str, *, reminder: bool = False, language: Language = ENGLISH) -> Message:
     """The weekly DM asking a rep for their case, or the next morning's reminder."""
-    when = week_label(week)
+    when = week_text(language, week)
     if reminder:
-        title = f":alarm_clock: *Your case for {when} isn't in yet*"
-        text = f"Reminder: your case for {when}"
+        title = gettext(language, ":alarm_clock: *Your case for {week} isn't in yet*", week=when)
+        text = gettext(language, "Reminder: your case for {week}", week=when)
     else:
-        title = f":memo: *Time for this week's case* ({when})"
-        text = f"Time for this week's case ({when})"
-    body = (
-        f"{title}\nPick one customer you worked with this week and write it up for the team: "
+        title = gettext(language, ":memo: *Time for this week's case* ({week})", week=when)
+        text = gettext(language, "Time for this week's case ({week})", week=when)
+    body = gettext(
+        language,
+        "{title}\nPick one customer you worked with this week and write it up for the team: "
         "the customer's pain point, the strategy you used, the result and what you learned. "
-        "It takes five minutes, and it goes into the team's case library."
+        "It takes five minutes, and it goes into the team's case library.",
+        title=title,
     )
     blocks = [
         section(body),
         actions(
             f"case_prompt_{week}",
-            button("Write my case", WRITE_CASE, week, style="primary"),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Write my case"), WRITE_CASE, week, style="primary"),
         ),
         context(
-            "Away? `/case away next week` skips the prompts while you're gone. "
-            "`/case list` shows the team's cases."
+            gettext(
+                language,
+                "Away? `/case away next week` skips the prompts while you're gone. "
+                "`/case list` shows the team's cases.",
+            )
         ),
     ]
     return message(text, blocks)
 
 
 def case_results(
-    query: CaseQuery, cases: list[Case], total: int, *, asked_for: str, empty: str
+    query: CaseQuery,
+    cases: list[Case],
+    total: int,
+    *,
+    asked_for: str,
+    empty: str,
+    language: Language = ENGLISH,
 ) -> Message:
     """One page of the library: each case with an Open button, and More / Back."""
     if not cases:
         return message(empty, [section(f":open_file_folder: {empty}")])
     first = query.offset + 1
     last = query.offset + len(cases)
-    blocks: list[Block] = [section(f":books: *Case library* · {asked_for}")]
+    blocks: list[Block] = [
+        section(gettext(language, ":books: *Case library* · {asked}", asked=asked_for))
+    ]
     for case in cases:
         about = f" · {escape(case.customer.name)}" if case.customer else ""
         tags = f" · {tag_text(case.tags)}" if case.tags else ""
         text = (
             f"*{escape(case.title)}*\n{user(case.author.slack_user_id)} · "
-            f"{_week_short(case)}{about}{tags}\n"
+            f"{_week_short(case, language)}{about}{tags}\n"
             f"_{escape(truncate(' '.join(case.pain_point.split()), 200))}_"
         )
-        blocks.append(
-            section(text, accessory=button("Open", f"{OPEN_CASE}_{case.id}", str(case.id)))
+        blocks.append(section(text, accessory=_open_button(case, language)))
+    blocks.append(
+        context(
+            gettext(language, "{first} to {last} of {total}", first=first, last=last, total=total)
         )
-    blocks.append(context(f"{first} to {last} of {total}"))
+    )
     paging = []
     if query.offset > 0:
         back = query.at(max(0, query.offset - PAGE_SIZE))
-        paging.append(button("Back", PAGE_BACK, back.dump()))
+        # L10N: button, at most 75 characters.
+        paging.append(button(gettext(language, "Back"), PAGE_BACK, back.dump()))
     if last < total:
-        paging.append(button("More", PAGE_MORE, query.at(last).dump(), style="primary"))
+        more = query.at(last).dump()
+        # L10N: button, at most 75 characters.
+        paging.append(button(gettext(language, "More"), PAGE_MORE, more, style="primary"))
     if paging:
         blocks.append(actions("case_pages", *paging))
-    return message(f"Case library: {total} found", blocks)
+    return message(gettext(language, "Case library: {total} found", total=total), blocks)
 
 
-def case_summary(summary: WeekSummary) -> Message:
+def _open_button(case: Case, language: Language) -> dict[str, Any]:
+    # L10N: button, at most 75 characters.
+    return button(gettext(language, "Open"), f"{OPEN_CASE}_{case.id}", str(case.id))
+
+
+def case_summary(summary: WeekSummary, language: Language = ENGLISH) -> Message:
     """The manager's weekly overview: who wrote their case, who did not, and the cases."""
-    when = week_label(summary.week)
+    when = week_text(language, summary.week)
     team = escape(summary.team)
     done, missing, away = summary.submitted, summary.missing, summary.away
-    expected = len({case.author_id for case in done}) + len(missing)
+    authors = len({case.author_id for case in done})
+    expected = authors + len(missing)
     blocks: list[Block] = [
-        header(truncate(f"Case review · {summary.team}", 150)),
-        section(f"Cases for *{when}*: {len({c.author_id for c in done})} of {expected} in."),
+        # L10N: a header, at most 150 characters with the team's name.
+        header(truncate(gettext(language, "Case review · {team}", team=summary.team), 150)),
+        section(
+            gettext(
+                language,
+                "Cases for *{week}*: {done} of {expected} in.",
+                week=when,
+                done=authors,
+                expected=expected,
+            )
+        ),
     ]
     if done:
-        blocks.append(section(f"*Submitted* ({len(done)})"))
+        blocks.append(section(gettext(language, "*Submitted* ({n})", n=len(done))))
     for case in done[:SUMMARY_CASES_SHOWN]:
         title = escape(case.title)
         link = (
-            f" · <{message_link(case.channel, case.message_ts)}|card>"
+            " · <{url}|{card}>".format(
+                url=message_link(case.channel, case.message_ts),
+                # L10N: the link to a case's card in the team channel.
+                card=gettext(language, "card"),
+            )
             if case.channel and case.message_ts
             else ""
         )
         text = f"{user(case.author.slack_user_id)}: *{title}*{link}"
-        blocks.append(
-            section(text, accessory=button("Open", f"{OPEN_CASE}_{case.id}", str(case.id)))
-        )
+        blocks.append(section(text, accessory=_open_button(case, language)))
     if len(done) > SUMMARY_CASES_SHOWN:
-        blocks.append(context(f"…and {len(done) - SUMMARY_CASES_SHOWN} more: `/case list`"))
+        more = len(done) - SUMMARY_CASES_SHOWN
+        blocks.append(context(gettext(language, "…and {n} more: `/case list`", n=more)))
     if missing:
         mentions = ", ".join(user(slack_id) for slack_id in missing[:100])
-        blocks.append(section(f"*Not in yet* ({len(missing)}): {mentions}"))
+        blocks.append(
+            section(
+                gettext(language, "*Not in yet* ({n}): {people}", n=len(missing), people=mentions)
+            )
+        )
     if away:
         mentions = ", ".join(user(slack_id) for slack_id in away[:100])
-        blocks.append(section(f"*Away* ({len(away)}): {mentions}"))
+        blocks.append(
+            section(gettext(language, "*Away* ({n}): {people}", n=len(away), people=mentions))
+        )
     blocks.append(
         context(
-            f"{team}'s reps who had not written theirs got one reminder this morning. "
-            "Browse the library with `/case list` or `/case search <words>`."
+            gettext(
+                language,
+                "{team}'s reps who had not written theirs got one reminder this morning. "
+                "Browse the library with `/case list` or `/case search <words>`.",
+                team=team,
+            )
         )
     )
-    text = f"Case review for {summary.team}: {len(done)} in, {len(missing)} not yet"
+    text = gettext(
+        language,
+        "Case review for {team}: {done} in, {missing} not yet",
+        team=summary.team,
+        done=len(done),
+        missing=len(missing),
+    )
     return message(text, blocks)
 
 
@@ -385,39 +528,59 @@ def message_link(channel: str, ts: str) -> str:
     return f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
-def away_list(aways: list[Away], headline: str | None = None) -> Message:
-    lines = [f"• {_span(away.first_day, away.last_day)}" for away in aways[:30]]
+def away_list(
+    aways: list[Away], headline: str | None = None, language: Language = ENGLISH
+) -> Message:
+    lines = [f"• {_span(away.first_day, away.last_day, language)}" for away in aways[:30]]
     if not aways:
-        body = (
+        body = gettext(
+            language,
             "You have no away days coming up. Going on leave? "
-            "`/case away 2026-12-21 to 2027-01-01` skips the case-review prompts those weeks."
+            "`/case away 2026-12-21 to 2027-01-01` skips the case-review prompts those weeks.",
         )
     else:
-        body = "*Your away days*\n" + "\n".join(lines)
+        body = gettext(language, "*Your away days*") + "\n" + "\n".join(lines)
     blocks = [section(headline)] if headline else []
     blocks.append(section(body))
     if aways:
-        blocks.append(context("Back early? `/case away clear` removes them from today on."))
-    return message(headline or "Your away days", blocks)
+        blocks.append(
+            context(gettext(language, "Back early? `/case away clear` removes them from today on."))
+        )
+    return message(headline or gettext(language, "Your away days"), blocks)
 
 
-def away_saved(first: date, last: date, weeks: list[str]) -> Message:
-    shown = ", ".join(f"{week_monday(week):%-d %b}" for week in weeks[:12] if week_monday(week))
-    more = f" and {len(weeks) - 12} more" if len(weeks) > 12 else ""
-    text = (
-        f":palm_tree: You're away {_span(first, last)}: no case-review prompt or reminder "
-        f"in the {'week' if len(weeks) == 1 else 'weeks'} of {shown}{more}."
+def away_saved(first: date, last: date, weeks: list[str], language: Language = ENGLISH) -> Message:
+    mondays = [monday for monday in (week_monday(week) for week in weeks[:12]) if monday]
+    days = [format_day_month(language, monday) for monday in mondays]
+    if len(weeks) > 12:
+        days.append(ngettext(language, "{n} more", "{n} more", len(weeks) - 12))
+    shown = format_list(language, days)
+    span = _span(first, last, language)
+    text = ngettext(
+        language,
+        ":palm_tree: You're away {span}: no case-review prompt or reminder in the week of {weeks}.",
+        ":palm_tree: You're away {span}: no case-review prompt or reminder in the weeks of "
+        "{weeks}.",
+        len(weeks),
+        span=span,
+        weeks=shown,
     )
-    return message(f"Away {_span(first, last)}", [section(text)])
+    return message(gettext(language, "Away {span}", span=span), [section(text)])
 
 
-def _span(first: date, last: date) -> str:
-    return day(first) if first == last else f"{day(first)} to {day(last)}"
+def _span(first: date, last: date, language: Language) -> str:
+    if first == last:
+        return day(first, language)
+    return gettext(
+        language, "{first} to {last}", first=day(first, language), last=day(last, language)
+    )
 
 
-def case_help() -> Message:
-    examples = "\n".join(f"• `{escape(example)}`" for example in CASE_EXAMPLES)
-    text = (
+def case_help(language: Language = ENGLISH) -> Message:
+    examples = "\n".join(f"• `{escape(gettext(language, example))}`" for example in CASE_EXAMPLES)
+    # L10N: a section of a message, at most 3000 characters with the examples.
+    text = gettext(
+        language,
         "*Weekly case review*\n"
         "• `/case` opens the form for this week's case: the customer or deal, their pain "
         "point, your strategy, the result, lessons learned and tags. It is shared in your "
@@ -428,6 +591,7 @@ def case_help() -> Message:
         "first.\n"
         "• `/case away <date> to <date>` (or `this week`, `next week`): no case-review prompt "
         "or reminder in those weeks. `/case away` shows them; `/case away clear` removes them.\n\n"
-        f"*Examples*\n{examples}"
+        "*Examples*\n{examples}",
+        examples=examples,
     )
-    return message("How to use /case", [section(text)])
+    return message(gettext(language, "How to use /case"), [section(text)])

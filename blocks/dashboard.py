@@ -13,7 +13,7 @@ from datetime import UTC, date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from blocks.cases import WRITE_CASE
+from blocks.cases import WRITE_CASE, week_text
 from blocks.common import (
     Block,
     actions,
@@ -64,7 +64,7 @@ from blocks.home import (
 from blocks.leaderboard import Board, leaderboard_blocks
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
-from sales.case_review import WEEKDAY_NAMES, week_monday
+from sales.case_review import WEEKDAY_NAMES
 from store.models import Deal
 from translations import (
     ENGLISH,
@@ -250,12 +250,6 @@ def language_picker(language: Language, chosen: Language | None) -> dict[str, An
         "options": options,
         "initial_option": next(option for option in options if option["value"] == wanted),
     }
-
-
-def week_text(language: Language, week: str) -> str:
-    """`the week of Mon 16 Nov 2026`, or the raw text when it is not a week."""
-    monday = week_monday(week)
-    return gettext(language, "the week of {day}", day=monday) if monday else week
 
 
 def _days(language: Language, count: int) -> str:

@@ -139,7 +139,7 @@ def burn_up_figure(data: BurnUp) -> Figure:
     """The chart as a matplotlib Figure (on an Agg canvas), for tests or further drawing."""
     fig, _canvas = theme.new_figure()
     ax = theme.style_axes(fig)
-    unit = theme.unit_of(data.unit)
+    unit = theme.unit_of(data.unit, data.language)
     language = data.language
     name, period = _title_parts(data)
     if _is_empty(data):
@@ -228,7 +228,7 @@ def _title_parts(data: BurnUp) -> tuple[str, str]:
 
 def alt_text(data: BurnUp) -> str:
     """A one-sentence description for screen readers (Slack's `alt_txt`)."""
-    unit = theme.unit_of(data.unit)
+    unit = theme.unit_of(data.unit, data.language)
     language = data.language
     text = gettext(language, "Burn-up chart: {title}.", title=chart_title(data))
     index = data.today_index

@@ -107,7 +107,7 @@ def funnel_figure(data: Funnel) -> Figure:
         ax.text(
             0 if inside else width / 2 + widest * 0.015,
             y,
-            _count(count),
+            _count(count, language),
             ha="center" if inside else "left",
             va="center",
             zorder=3,
@@ -204,8 +204,8 @@ def _rate(count: int, previous: int) -> str:
     return f"{rate:.1%}" if 0 < rate < 0.1 else f"{rate:.0%}"
 
 
-def _count(count: int) -> str:
-    return f"{count:,}" if count < 1_000_000 else theme.compact(count)
+def _count(count: int, language: Language) -> str:
+    return f"{count:,}" if count < 1_000_000 else theme.compact(count, language=language)
 
 
 def _shades(n: int) -> list[Any]:

@@ -36,7 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sales.money import SYMBOLS
-from translations import marked
+from translations import CHINESE, ENGLISH, Language, marked
 
 # 8 x 4.67 inches at 150 dpi = 1200 x 700 px. The higher dpi (rather than 12 x 7 at 100)
 # makes text and lines larger relative to the picture, so they stay legible when Slack
@@ -260,31 +260,41 @@ def to_png(fig: Figure, title: str) -> bytes:
 
 # ---------------------------------------------------------------------- numbers and units
 
-_SUFFIXES = ("", "k", "M", "B", "T")
+# Each language groups large numbers its own way: thousands in English (120k, 1.5M),
+# ten-thousands in Chinese (12万, 1.2亿, 3万亿).
+_SUFFIXES: dict[Language, tuple[str, ...]] = {
+    ENGLISH: ("", "k", "M", "B", "T"),
+    CHINESE: ("", "万", "亿", "万亿"),
+}
+_BASES: dict[Language, int] = {ENGLISH: 1000, CHINESE: 10_000}
 
 
-def compact(value: float, decimals: int = 1) -> str:
-    """`950`, `1.2k`, `84k`, `120k`, `1.5M`, `2B`: thousands shown the short way."""
+def compact(value: float, decimals: int = 1, language: Language = ENGLISH) -> str:
+    """`950`, `1.2k`, `84k`, `120k`, `1.5M`, `2B` in English; `9,500`, `1.2万`, `12万`,
+    `1.5亿` in Chinese: large numbers shown the short way of the reader's language."""
     if not math.isfinite(value):
         return EN_DASH
+    suffixes, base = _SUFFIXES[language], _BASES[language]
     size = abs(value)
     power = 0
     while True:
-        scaled = size / 1000**power
+        scaled = size / base**power
         places = decimals if scaled < 100 else 0
         text = f"{scaled:.{places}f}"
         # Decide on the rounded text, so 999.96k becomes 1M rather than 1000k.
-        if float(text) < 1000 or power == len(_SUFFIXES) - 1:
+        if float(text) < base or power == len(suffixes) - 1:
             break
         power += 1
     sign = "-" if value < 0 else ""
-    if float(text) >= 1000:  # past trillions: nothing short is honest any more
+    if float(text) >= base:  # past the largest unit: nothing short is honest any more
         return f"{sign}{size:.1e}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     if text == "0":
         return "0"
-    return f"{sign}{text}{_SUFFIXES[power]}"
+    if power == 0 and float(text) >= 1000:
+        text = f"{float(text):,.0f}"  # below 万, Chinese shows the number: 9,500
+    return f"{sign}{text}{suffixes[power]}"
 
 
 @dataclass(frozen=True)
@@ -294,6 +304,7 @@ class Unit:
     prefix: str  # "$", "CHF " or ""
     word: str  # "visits" or "" for money
     code: str  # shown in the axis label: "USD", "$", "visits"
+    language: Language = ENGLISH  # whose short forms: $120k, ¥12万
 
     @property
     def is_money(self) -> bool:
@@ -304,7 +315,7 @@ class Unit:
             # Counts stay exact while short: "1,480 visits", not "1.5k visits".
             number = f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
         else:
-            number = compact(value, decimals)
+            number = compact(value, decimals, self.language)
         if number.startswith("-"):
             return f"-{self.prefix}{number[1:]}"
         return f"{self.prefix}{number}"
@@ -314,17 +325,18 @@ class Unit:
         return f"{self(value, decimals)} {self.word}" if self.word else self(value, decimals)
 
 
-def unit_of(unit: str) -> Unit:
-    """ "$"/"€" (a symbol), "USD"/"CHF" (a currency code) or a word such as "visits"."""
+def unit_of(unit: str, language: Language = ENGLISH) -> Unit:
+    """ "$"/"€" (a symbol), "USD"/"CHF" (a currency code) or a word such as "visits",
+    written for a reader of `language`."""
     text = clean(unit, 20)
     code = text.upper()
     if code in SYMBOLS:
-        return Unit(prefix=SYMBOLS[code], word="", code=code)
+        return Unit(prefix=SYMBOLS[code], word="", code=code, language=language)
     if len(text) == 3 and text.isalpha() and text.isupper():
-        return Unit(prefix=f"{text} ", word="", code=text)
+        return Unit(prefix=f"{text} ", word="", code=text, language=language)
     if text and not any(char.isalnum() for char in text):
-        return Unit(prefix=text, word="", code=text)
-    return Unit(prefix="", word=text, code=text)
+        return Unit(prefix=text, word="", code=text, language=language)
+    return Unit(prefix="", word=text, code=text, language=language)
 
 
 def finite(values: Iterable[float]) -> list[float]:

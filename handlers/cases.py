@@ -32,10 +32,12 @@ from blocks.cases import (
     case_modal,
     case_results,
     tag_text,
+    week_text,
 )
 from blocks.common import Message, escape, notice, parse_problem, problem, user
 from handlers.inputs import command_text, selected_value, typed, whole_id
 from handlers.replies import ack_now, guarded, reply, reply_later
+from handlers.teams import refused
 from parsing.case_command import (
     CaseAway,
     CaseAwayClear,
@@ -49,7 +51,7 @@ from parsing.case_command import (
     parse_case_command,
 )
 from parsing.errors import ParseError
-from sales.case_review import monday_of, week_label, week_monday, week_of
+from sales.case_review import monday_of, week_monday, week_of
 from sales.permissions import Actor, NotAllowed
 from services.cases import week_for_new_case
 from services.context import BotContext
@@ -58,11 +60,13 @@ from services.overrides import effective_context
 from store import cases, teams
 from store.cases import CaseFields, CaseLinks
 from store.db import record_id
-from store.models import Case, Person
+from store.models import Case, Person, Team
 from store.people import get_person
+from translations import Language, gettext, marked, msg, ngettext
 
 log = logging.getLogger(__name__)
-ONLY_THE_AUTHOR = "Only the person who wrote this case can edit it."
+ONLY_THE_AUTHOR = marked("Only the person who wrote this case can edit it.")
+NO_LONGER_EXISTS = marked("That case no longer exists.")
 MAX_TAGS_CHARS = 300  # the tags column
 
 
@@ -80,16 +84,18 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         person = ctx.people.person(user_id)
         today = ctx.today_for(person)
+        language = ctx.language_for(person)
         try:
             parsed = parse_case_command(text, today)
         except ParseError as error:
-            reply(respond, parse_problem(error, ctx.language_for(person)))
+            reply(respond, parse_problem(error, language))
             return
         if isinstance(parsed, CaseOpenModal):
             _open_form(ctx, client, user_id, command["trigger_id"], command.get("response_url"))
             return
         actor = ctx.people.actor(person)
-        reply(respond, _answer(ctx, actor, parsed, today, key=f"command:{command['trigger_id']}"))
+        key = f"command:{command['trigger_id']}"
+        reply(respond, _answer(ctx, actor, parsed, today, key, language))
 
     @app.action(WRITE_CASE)
     @guarded
@@ -115,13 +121,14 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         person = ctx.people.known(body["user"]["id"])
+        language = ctx.language_for(person)
         with ctx.db.reading() as session:
             case = cases.get_case(session, whole_id(action["value"]))
             if case is None:
-                reply(respond, problem("That case no longer exists."))
+                reply(respond, problem(gettext(language, NO_LONGER_EXISTS), language=language))
                 return
             if person is None or case.author_id != person.id:
-                reply(respond, problem(ONLY_THE_AUTHOR))
+                reply(respond, problem(gettext(language, ONLY_THE_AUTHOR), language=language))
                 return
             context_data = CaseModalContext(response_url=body.get("response_url"), case_id=case.id)
             view = case_modal(
@@ -129,6 +136,7 @@ def register(app: App, ctx: BotContext) -> None:
                 cases.case_links(session, person.id),
                 case=case,
                 deal=cases.case_deal(session, case),
+                language=language,
             )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -137,7 +145,8 @@ def register(app: App, ctx: BotContext) -> None:
     def case_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
-        fields, errors = _fields_from_modal(view["state"]["values"])
+        language = ctx.language_for(ctx.people.known(body["user"]["id"]))
+        fields, errors = _fields_from_modal(view["state"]["values"], language)
         if fields is None:
             ack(response_action="errors", errors=errors)
             return
@@ -152,15 +161,17 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         person = ctx.people.person(body["user"]["id"])
         actor = ctx.people.actor(person)
+        language = ctx.language_for(person)
         with ctx.db.reading() as session:
             reader = cases.case_reader(session, person.id, is_admin=actor.is_admin)
             case = cases.get_case(session, whole_id(action["action_id"].rsplit("_", 1)[1]))
             if case is None:
-                answer = problem("That case no longer exists.")
+                answer = problem(gettext(language, NO_LONGER_EXISTS), language=language)
             elif not reader.may_read(case.author_id, case.team_id):
-                answer = problem("That case belongs to another team's library.")
+                refusal = gettext(language, "That case belongs to another team's library.")
+                answer = problem(refusal, language=language)
             else:
-                answer = case_card(_view_of(session, case, person.id))
+                answer = case_card(_view_of(session, case, person.id), language=language)
         reply(respond, answer)
 
     @app.action(re.compile(rf"^(?:{PAGE_MORE}|{PAGE_BACK})$"))
@@ -169,8 +180,10 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor_for(body["user"]["id"])
-        reply(respond, _browse(ctx, actor, CaseQuery.load(action.get("value", ""))), replace=True)
+        person = ctx.people.person(body["user"]["id"])
+        actor = ctx.people.actor(person)
+        query = CaseQuery.load(action.get("value", ""))
+        reply(respond, _browse(ctx, actor, query, ctx.language_for(person)), replace=True)
 
 
 def _opens_form(text: str, today: date) -> bool:
@@ -182,22 +195,30 @@ def _opens_form(text: str, today: date) -> bool:
         return False
 
 
-def _answer(ctx: BotContext, actor: Actor, command: CaseCommand, today: date, key: str) -> Message:
+def _answer(
+    ctx: BotContext,
+    actor: Actor,
+    command: CaseCommand,
+    today: date,
+    key: str,
+    language: Language,
+) -> Message:
     match command:
         case CaseHelp():
-            return case_help()
+            return case_help(language)
         case CaseList(author_id=author, mine=mine, tags=tags):
-            return _browse(ctx, actor, CaseQuery("list", author, mine, tags))
+            return _browse(ctx, actor, CaseQuery("list", author, mine, tags), language)
         case CaseSearch(words=words):
-            return _browse(ctx, actor, CaseQuery("search", words=words))
+            return _browse(ctx, actor, CaseQuery("search", words=words), language)
         case CaseAway(first=first, last=last):
-            return _away(ctx, actor, first, last, today, key)
+            return _away(ctx, actor, first, last, today, key, language)
         case CaseAwayShow():
             with ctx.db.reading() as session:
-                return away_list(cases.away_from(session, actor.person_id, today))
+                aways = cases.away_from(session, actor.person_id, today)
+                return away_list(aways, language=language)
         case CaseAwayClear():
-            return _back(ctx, actor, today, key)
-    return case_help()  # pragma: no cover - CaseOpenModal is handled before
+            return _back(ctx, actor, today, key, language)
+    return case_help(language)  # pragma: no cover - CaseOpenModal is handled before
 
 
 def _open_form(
@@ -215,10 +236,11 @@ def _open_form(
     ctx = effective_context(ctx)  # an admin may have moved the case-review day
     person = ctx.people.known(user_id)
     today = ctx.today_for(person)
+    language = ctx.language_for(person)
     with ctx.db.reading() as session:
         if person is None:
             context_data = CaseModalContext(response_url, week=week or week_of(today))
-            view = case_modal(context_data, CaseLinks([], []))
+            view = case_modal(context_data, CaseLinks([], []), language=language)
         else:
             view = _form_for(ctx, session, person, today, response_url, week, replace)
     client.views_open(trigger_id=trigger_id, view=view)
@@ -234,45 +256,57 @@ def _form_for(
     replace: bool,
 ) -> dict[str, Any]:
     links = cases.case_links(session, person.id)
+    language = ctx.language_for(person)
     if week is not None:
         # Pressed on the prompt after writing that week's case already: edit it instead.
         existing = cases.latest_case_of_week(session, person.id, week)
         if existing is not None:
             context_data = CaseModalContext(response_url, existing.id, replace=replace)
             deal = cases.case_deal(session, existing)
-            return case_modal(context_data, links, case=existing, deal=deal)
+            return case_modal(context_data, links, case=existing, deal=deal, language=language)
     team = cases.home_team(session, person.id)
     if week is None:
         week = week_for_new_case(ctx, session, person, today)
     context_data = CaseModalContext(response_url, week=week, replace=replace)
-    return case_modal(context_data, links, shared_in=team.channel_id if team else None)
+    shared_in = team.channel_id if team else None
+    return case_modal(context_data, links, shared_in=shared_in, language=language)
 
 
-def _fields_from_modal(values: dict[str, Any]) -> tuple[_CaseInput | None, dict[str, str]]:
+_MISSING = (
+    ("pain_point", marked("What was the customer's pain point?")),
+    ("strategy", marked("What did you do about it?")),
+    ("result", marked("How did it turn out?")),
+    ("lessons", marked("What did you learn from it?")),
+)
+
+
+def _fields_from_modal(
+    values: dict[str, Any], language: Language
+) -> tuple[_CaseInput | None, dict[str, str]]:
     """The form's values, or the message to show under each field that is wrong."""
     errors: dict[str, str] = {}
     title = typed(values, "title")
     if title is None:
-        errors["title"] = "Give the case a one-line title."
+        errors["title"] = gettext(language, "Give the case a one-line title.")
     texts: dict[str, str] = {}
-    for key, missing in (
-        ("pain_point", "What was the customer's pain point?"),
-        ("strategy", "What did you do about it?"),
-        ("result", "How did it turn out?"),
-        ("lessons", "What did you learn from it?"),
-    ):
+    for key, missing in _MISSING:
         text = typed(values, key)
         if text is None:
-            errors[key] = missing
+            errors[key] = gettext(language, missing)
         else:
             texts[key] = text
     tags: tuple[str, ...] = ()
     try:
         tags = normalize_tags(typed(values, "tags") or "")
     except ParseError as error:
-        errors["tags"] = f"{error.message} For example: {error.example}"
+        errors["tags"] = gettext(
+            language,
+            "{problem} For example: {example}",
+            problem=error.message_in(language),
+            example=error.example_in(language) or "",
+        )
     if len(" ".join(tags)) > MAX_TAGS_CHARS:
-        errors["tags"] = "Those tags are too long together; use fewer."
+        errors["tags"] = gettext(language, "Those tags are too long together; use fewer.")
     about = selected_value(values, ABOUT)
     if errors or title is None:
         return None, errors
@@ -332,6 +366,7 @@ def _save(
     person = ctx.people.person(user_id)
     actor = ctx.people.actor(person)
     today = ctx.today_for(person)
+    language = ctx.language_for(person)
 
     def save(session: Session) -> str:
         if modal.case_id is None:
@@ -342,79 +377,117 @@ def _save(
             return f"case:{case.id}"
         case = cases.get_case(session, modal.case_id)
         if case is None:
-            raise NotAllowed(f"Case #{modal.case_id} no longer exists.")
+            raise NotAllowed(msg("Case #{id} no longer exists.", id=modal.case_id))
         if case.author_id != person.id:
-            raise NotAllowed(ONLY_THE_AUTHOR)
+            raise NotAllowed(msg(ONLY_THE_AUTHOR))
         fields = form.fields(session, actor, keep=case)
         return f"case:{cases.update_case(session, case, fields, user_id).id}"
 
     try:
         ref, first = ctx.db.run_once(f"view:{view['id']}", save)
     except NotAllowed as refusal:
-        reply_later(client, user_id, modal.response_url, problem(refusal.message))
+        reply_later(client, user_id, modal.response_url, refused(refusal, language))
         return
     case_id = record_id(ref)
     if modal.case_id is None:
-        headline = _share(ctx, client, case_id, user_id) if first else "This case was saved."
+        headline = (
+            _share(ctx, client, case_id, user_id, language)
+            if first
+            else gettext(language, "This case was saved.")
+        )
     else:
-        headline = _refresh_card(ctx, client, case_id)
+        headline = _refresh_card(ctx, client, case_id, language)
     with ctx.db.reading() as session:
         case = cases.get_case(session, case_id)
         answer = (
-            case_card(_view_of(session, case, person.id), headline=headline)
+            case_card(_view_of(session, case, person.id), headline=headline, language=language)
             if case
-            else notice("That case was removed.")
+            else notice(gettext(language, "That case was removed."))
         )
     reply_later(client, user_id, modal.response_url, answer, replace=modal.replace)
     refresh_home_soon(ctx, client, user_id)
 
 
-def _share(ctx: BotContext, client: WebClient, case_id: int, user_id: str) -> str:
-    """Post a new case's card in its team's channel; the headline saying how that went."""
+def _share(
+    ctx: BotContext, client: WebClient, case_id: int, user_id: str, language: Language
+) -> str:
+    """Post a new case's card in its team's channel, in the team's language; the headline
+    saying how that went, in the author's."""
     with ctx.db.reading() as session:
         case = cases.get_case(session, case_id)
         assert case is not None
         team = teams.team_by_id(session, case.team_id) if case.team_id else None
         channel = team.channel_id if team else None
-        card = case_card(_view_of(session, case, None))
-        week = week_label(case.week)
-    saved = f":white_check_mark: Your case for {week} is saved"
+        card = _team_card(ctx, session, case, team)
+        week = week_text(language, case.week)
     if team is None:
-        return f"{saved}. Join a team to share your cases with it."
+        return gettext(
+            language,
+            ":white_check_mark: Your case for {week} is saved. Join a team to share your "
+            "cases with it.",
+            week=week,
+        )
     if channel is None:
-        return (
-            f"{saved} in {escape(team.name)}'s case library. The team has no channel to share "
-            f"it in; a manager can set one with `/team {escape(team.name)} channel #channel`."
+        return gettext(
+            language,
+            ":white_check_mark: Your case for {week} is saved in {team}'s case library. The "
+            "team has no channel to share it in; a manager can set one with "
+            "`/team {team} channel #channel`.",
+            week=week,
+            team=escape(team.name),
         )
     try:
         posted = client.chat_postMessage(channel=channel, **card)
     except SlackApiError as error:
         log.warning("could not share case %s in %s: %s", case_id, channel, error.response)
-        return (
-            f"{saved}, but I couldn't post it in <#{channel}>. Invite me there "
-            "(`/invite @salesbot`); meanwhile it is in the library: `/case list`."
+        return gettext(
+            language,
+            ":white_check_mark: Your case for {week} is saved, but I couldn't post it in "
+            "<#{channel}>. Invite me there (`/invite @salesbot`); meanwhile it is in the "
+            "library: `/case list`.",
+            week=week,
+            channel=channel,
         )
     with ctx.db.transaction() as session:
         case = cases.get_case(session, case_id)
         if case is not None:
             cases.set_posted(session, case, str(posted["channel"]), str(posted["ts"]), user_id)
-    return f"{saved} and shared with the team in <#{channel}>. Thank you!"
+    return gettext(
+        language,
+        ":white_check_mark: Your case for {week} is saved and shared with the team in "
+        "<#{channel}>. Thank you!",
+        week=week,
+        channel=channel,
+    )
 
 
-def _refresh_card(ctx: BotContext, client: WebClient, case_id: int) -> str:
+def _team_card(ctx: BotContext, session: Session, case: Case, team: Team | None) -> Message:
+    """The case's card for its team's channel, in the team's language."""
+    language = ctx.team_language(team) if team is not None else ctx.settings.default_language
+    return case_card(_view_of(session, case, None), language=language)
+
+
+def _refresh_card(ctx: BotContext, client: WebClient, case_id: int, language: Language) -> str:
     """Update an edited case's card where it was posted; the headline saying so."""
     with ctx.db.reading() as session:
         case = cases.get_case(session, case_id)
         if case is None or not case.channel or not case.message_ts:
-            return ":pencil2: Case updated."
+            return gettext(language, ":pencil2: Case updated.")
         channel, ts = case.channel, case.message_ts
-        card = case_card(_view_of(session, case, None))
+        team = teams.team_by_id(session, case.team_id) if case.team_id else None
+        card = _team_card(ctx, session, case, team)
     try:
         client.chat_update(channel=channel, ts=ts, text=card["text"], blocks=card["blocks"])
     except SlackApiError as error:
         log.warning("could not update case %s in %s: %s", case_id, channel, error.response)
-        return f":pencil2: Case updated; its card in <#{channel}> could not be updated."
-    return f":pencil2: Case updated, and its card in <#{channel}> too."
+        return gettext(
+            language,
+            ":pencil2: Case updated; its card in <#{channel}> could not be updated.",
+            channel=channel,
+        )
+    return gettext(
+        language, ":pencil2: Case updated, and its card in <#{channel}> too.", channel=channel
+    )
 
 
 def _view_of(session: Session, case: Case, reader_id: int | None) -> CaseView:
@@ -424,46 +497,84 @@ def _view_of(session: Session, case: Case, reader_id: int | None) -> CaseView:
     return CaseView(case, cases.case_deal(session, case), editable)
 
 
-def _browse(ctx: BotContext, actor: Actor, query: CaseQuery) -> Message:
+def _browse(ctx: BotContext, actor: Actor, query: CaseQuery, language: Language) -> Message:
     with ctx.db.reading() as session:
         reader = cases.case_reader(session, actor.person_id, is_admin=actor.is_admin)
         if query.kind == "search":
             found = cases.search_cases(session, reader, query.words)
             page = found[query.offset : query.offset + PAGE_SIZE]
             words = " ".join(f"“{escape(word)}”" for word in query.words)
-            asked = f"{_cases(len(found))} with {words}, most relevant first"
-            empty = f"No case has every word of “{' '.join(query.words)}”. Try fewer words."
-            return case_results(query, page, len(found), asked_for=asked, empty=empty)
+            asked = ngettext(
+                language,
+                "{n} case with {words}, most relevant first",
+                "{n} cases with {words}, most relevant first",
+                len(found),
+                words=words,
+            )
+            empty = gettext(
+                language,
+                "No case has every word of “{words}”. Try fewer words.",
+                words=" ".join(query.words),
+            )
+            return case_results(
+                query, page, len(found), asked_for=asked, empty=empty, language=language
+            )
         author_id: int | None = actor.person_id if query.mine else None
-        who = (
-            "of yours" if query.mine else "from every team" if actor.is_admin else "from your teams"
-        )
-        if query.author is not None:
-            author = get_person(session, query.author)
+        author_slack_id = query.author
+        if author_slack_id is not None:
+            author = get_person(session, author_slack_id)
             author_id = author.id if author is not None else -1
-            who = f"by {user(query.author)}"
         page, total = cases.list_cases(
             session, reader, author_id=author_id, tags=query.tags, offset=query.offset,
             limit=PAGE_SIZE,
         )  # fmt: skip
-        tagged = f" tagged {tag_text(' '.join(query.tags))}" if query.tags else ""
-        asked = f"{_cases(total)} {who}{tagged}, newest first"
+        asked = _listed(total, query, actor.is_admin, language)
+        if query.tags:
+            asked = gettext(
+                language,
+                "{cases} tagged {tags}",
+                cases=asked,
+                tags=tag_text(" ".join(query.tags)),
+            )
+        asked = gettext(language, "{cases}, newest first", cases=asked)
         empty = (
-            "No cases match that yet."
+            gettext(language, "No cases match that yet.")
             if query.author or query.tags or query.mine
-            else "Your team's case library is empty so far. Type `/case` to write the first case."
+            else gettext(
+                language,
+                "Your team's case library is empty so far. Type `/case` to write the first case.",
+            )
         )
-        return case_results(query, page, total, asked_for=asked, empty=empty)
+        return case_results(query, page, total, asked_for=asked, empty=empty, language=language)
 
 
-def _cases(count: int) -> str:
-    return f"{count} case" if count == 1 else f"{count} cases"
+def _listed(total: int, query: CaseQuery, is_admin: bool, language: Language) -> str:
+    """`3 cases of yours`, `3 cases by @rita`, `3 cases from your teams`."""
+    if query.author is not None:
+        return ngettext(
+            language, "{n} case by {who}", "{n} cases by {who}", total, who=user(query.author)
+        )
+    if query.mine:
+        return ngettext(language, "{n} case of yours", "{n} cases of yours", total)
+    if is_admin:
+        return ngettext(language, "{n} case from every team", "{n} cases from every team", total)
+    return ngettext(language, "{n} case from your teams", "{n} cases from your teams", total)
 
 
-def _away(ctx: BotContext, actor: Actor, first: date, last: date, today: date, key: str) -> Message:
+def _away(
+    ctx: BotContext,
+    actor: Actor,
+    first: date,
+    last: date,
+    today: date,
+    key: str,
+    language: Language,
+) -> Message:
     if last < today:
         return problem(
-            "Those days are already over. Mark days from today on.", "/case away next week"
+            gettext(language, "Those days are already over. Mark days from today on."),
+            gettext(language, "/case away next week"),
+            language,
         )
 
     def add(session: Session) -> str:
@@ -476,10 +587,10 @@ def _away(ctx: BotContext, actor: Actor, first: date, last: date, today: date, k
     while monday <= last:
         weeks.append(week_of(monday))
         monday += timedelta(weeks=1)
-    return away_saved(first, last, weeks)
+    return away_saved(first, last, weeks, language)
 
 
-def _back(ctx: BotContext, actor: Actor, today: date, key: str) -> Message:
+def _back(ctx: BotContext, actor: Actor, today: date, key: str, language: Language) -> Message:
     count = 0
 
     def clear(session: Session) -> str:
@@ -489,11 +600,11 @@ def _back(ctx: BotContext, actor: Actor, today: date, key: str) -> Message:
 
     _, first = ctx.db.run_once(key, clear)
     headline = (
-        ":wave: Welcome back: your away days from today on are removed."
+        gettext(language, ":wave: Welcome back: your away days from today on are removed.")
         if first and count
-        else "You had no away days from today on."
+        else gettext(language, "You had no away days from today on.")
         if first
-        else "Your away days were already removed."
+        else gettext(language, "Your away days were already removed.")
     )
     with ctx.db.reading() as session:
-        return away_list(cases.away_from(session, actor.person_id, today), headline)
+        return away_list(cases.away_from(session, actor.person_id, today), headline, language)

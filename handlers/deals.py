@@ -60,6 +60,8 @@ from handlers.payments import (
 from handlers.replies import ack_now, guarded, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
+    LIST_EXAMPLE,
+    LOST_EXAMPLE,
     DealAddInstalment,
     DealAddNote,
     DealCancelSchedule,
@@ -148,7 +150,7 @@ def register(app: App, ctx: BotContext) -> None:
         stage = find_stage(stage_key)
         if not deal_id.isdigit() or stage is None or stage == LOST:
             refusal = gettext(language, STAGE_NOT_HERE)
-            reply(respond, problem(refusal, "/deal #12 lost <reason>", language))
+            reply(respond, problem(refusal, gettext(language, LOST_EXAMPLE), language))
             return
         ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
@@ -714,7 +716,7 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
             deal = deals.get_deal(session, ref.deal_id)
             if deal is None:
                 missing = gettext(language, "There is no deal #{id}.", id=ref.deal_id)
-                return problem(missing, "/deal list", language)
+                return problem(missing, gettext(language, LIST_EXAMPLE), language)
             if not actor.may_see(deal.owner_id):
                 refusal = gettext(
                     language,
@@ -731,7 +733,7 @@ def _resolve(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> int | Me
             return candidates[0].id
         if not candidates:
             none = gettext(language, "No deal you can see matches “{ref}”.", ref=ref.text)
-            return problem(none, "/deal list", language)
+            return problem(none, gettext(language, LIST_EXAMPLE), language)
         return deal_choices(candidates, rest, str(ref), language)
 
 

@@ -30,6 +30,7 @@ from blocks.follow_ups import (
 from blocks.visits import ModalContext, visit_modal
 from handlers.inputs import whole_id
 from handlers.replies import ack_now, guarded, reply
+from parsing.deal_command import LOST_EXAMPLE
 from sales.follow_ups import snooze_problem, snooze_until
 from sales.permissions import Actor, NotAllowed
 from sales.stages import STAGES, WON
@@ -110,7 +111,7 @@ def register(app: App, ctx: BotContext) -> None:
         stage = STAGES.get(str((action.get("selected_option") or {}).get("value", "")))
         if stage is None or not (stage.is_open or stage == WON):
             wrong = gettext(language, "That stage can't be chosen here.")
-            reply(respond, problem(wrong, "/deal #12 lost <reason>", language))
+            reply(respond, problem(wrong, gettext(language, LOST_EXAMPLE), language))
             return
 
         def move(session: Session, actor: Actor) -> tuple[Headline, int]:

@@ -18,11 +18,23 @@ from handlers.inputs import MalformedRequest
 from runtime.inbox import AcceptedForLater, DurableAck, ReplyChannel
 from runtime.metrics import LISTENER_FAILURES
 from runtime.readers import reader_language
-from store.guard import TextRefused
-from translations import Language, gettext, marked, render
+from store.guard import Refusal, TextRefused
+from translations import Language, Text, gettext, marked, msg, render
 
 log = logging.getLogger(__name__)
 Listener = TypeVar("Listener", bound=Callable[..., Any])
+# How people know the columns they type into (the store names them by table and column).
+_COLUMN_LABELS = {
+    ("customers", "name"): marked("The customer's name"),
+    ("customers", "name_key"): marked("The customer's name"),
+    ("teams", "name"): marked("The team's name"),
+    ("teams", "name_key"): marked("The team's name"),
+    ("deals", "title"): marked("The deal's title"),
+    ("visits", "outcome"): marked("The outcome"),
+    ("cases", "title"): marked("The case's title"),
+    ("cases", "tags"): marked("The tags"),
+    ("people", "display_name"): marked("The Slack display name"),
+}
 SORRY = marked(
     ":face_with_head_bandage: Sorry, something went wrong on our side and nothing was saved. "
     "Please try again in a moment; if it keeps happening, tell your Slack admin."
@@ -79,12 +91,30 @@ def refuse(
     client: WebClient,
 ) -> None:
     """Tell the person what the bot could not take; the transaction has rolled back."""
-    log.info("refused a request: %s", refusal.message)
+    said = refused_text(refusal.refusal) if isinstance(refusal, TextRefused) else refusal.message
+    log.info("refused a request: %s", said)
     language = _reader(body)
-    text = gettext(
-        language, "{refusal} Nothing was saved.", refusal=render(language, refusal.message)
-    )
+    text = gettext(language, "{refusal} Nothing was saved.", refusal=render(language, said))
     tell(body, respond, client, problem(text, language=language))
+
+
+def refused_text(refusal: Refusal) -> Text:
+    """What the store refused, as the person knows the field: `The customer's name is too
+    long to save: ...`, to render in their language."""
+    known = _COLUMN_LABELS.get((refusal.table, refusal.column))
+    label = (
+        msg(known)
+        if known is not None
+        else msg("{column} of {table}", column=refusal.column, table=refusal.table)
+    )
+    if refusal.reason == "unsafe":
+        return msg("{label} has control characters that can't be saved.", label=label)
+    return msg(
+        "{label} is too long to save: at most {limit} characters, and this is {length}.",
+        label=label,
+        limit=refusal.limit,
+        length=refusal.length,
+    )
 
 
 def _reader(body: dict[str, Any]) -> Language:

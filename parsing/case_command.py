@@ -9,6 +9,10 @@
     /case away                              show your away days
     /case away clear                        you're back: remove them from today on
 
+Chinese command words work as the English ones, whatever the person's language: 帮助,
+新建/写, 列表 [我的], 搜索/查找, 请假 [本周|下周|<日期> 至 <日期>|清除]; full-width
+punctuation (`＃`, `＠`, `，`) as the half-width forms.
+
 The command is sent with escaping on, so a person picked from Slack's autocomplete arrives
 as `<@U123ABC|rita>` and a `#tag` that happens to name a channel as `<#C123ABC|pricing>`.
 """
@@ -25,22 +29,27 @@ from parsing._common import fold_punctuation, quoted, squash_spaces
 from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.team_command import user_mention
-from translations import msg
+from translations import marked, msg
 
+_LIST_EXAMPLE = marked("/case list @rita #pricing")
+_SEARCH_EXAMPLE = marked("/case search cfo budget")
+_AWAY_EXAMPLE = marked("/case away 2026-12-21 to 2027-01-01")
+# Marked for the catalog: help shows each one in the reader's language (Chinese ones parse too).
 CASE_EXAMPLES: tuple[str, ...] = (
     "/case",
-    "/case list",
-    "/case list @rita #pricing",
-    "/case list #competitor",
-    "/case search cfo budget",
-    "/case away 2026-12-21 to 2027-01-01",
-    "/case away next week",
-    "/case away",
-    "/case away clear",
+    marked("/case list"),
+    _LIST_EXAMPLE,
+    marked("/case list #competitor"),
+    _SEARCH_EXAMPLE,
+    _AWAY_EXAMPLE,
+    marked("/case away next week"),
+    marked("/case away"),
+    marked("/case away clear"),
 )
-LIST_EXAMPLE = "/case list @rita #pricing"
-SEARCH_EXAMPLE = "/case search cfo budget"
-AWAY_EXAMPLE = "/case away 2026-12-21 to 2027-01-01"
+LIST_EXAMPLE = msg(_LIST_EXAMPLE)
+SEARCH_EXAMPLE = msg(_SEARCH_EXAMPLE)
+AWAY_EXAMPLE = msg(_AWAY_EXAMPLE)
+TAGS_EXAMPLE = msg(marked("pricing, competitor, cfo"))
 
 MAX_TAGS = 10
 MAX_TAG_CHARS = 30
@@ -48,12 +57,23 @@ MAX_SEARCH_WORDS = 10
 MAX_WORD_CHARS = 50
 MAX_AWAY_DAYS = 366
 
-_HELP_WORDS = frozenset({"help", "?"})
-_CLEAR_WORDS = frozenset({"clear", "none", "off", "back"})
+_HELP_WORDS = frozenset({"help", "?", "？", "帮助", "帮忙"})
+_NEW_WORDS = frozenset({"new", "write", "新建", "写", "写案例"})
+_LIST_WORDS = frozenset({"list", "列表"})
+_MINE_WORDS = frozenset({"mine", "me", "我的", "我"})
+_SEARCH_WORDS = frozenset({"search", "find", "搜索", "查找", "搜"})
+_AWAY_WORDS = frozenset({"away", "请假", "休假", "不在"})
+_CLEAR_WORDS = frozenset({"clear", "none", "off", "back", "清除", "取消", "回来了"})
 _SLACK_ENTITY_RE = re.compile(r"<[^<>]*>")
 _CHANNEL_RE = re.compile(r"<#([CG][A-Z0-9]{2,})(?:\|([^<>]*))?>")
 _TOKEN_RE = re.compile(r"<[^<>]*>|<|[^\s,<]+")
-_CHINESE_WEEKS = {"本周": "this week", "这周": "this week", "下周": "next week"}
+_CHINESE_WEEKS = {
+    "本周": "this week",
+    "这周": "this week",
+    "这一周": "this week",
+    "下周": "next week",
+    "下一周": "next week",
+}
 _RANGE_RE = re.compile(
     r"\s+(?:to|until|till|through|thru)\s+|\s*[\u2013\u2014~至到]\s*|\s+-\s+",
     re.IGNORECASE,
@@ -120,18 +140,18 @@ def parse_case_command(text: str, today: date) -> CaseCommand:
     first, *others = stripped.split(maxsplit=1)
     verb = first.casefold()
     rest = others[0].strip() if others else ""
-    if verb in ("new", "write"):
+    if verb in _NEW_WORDS:
         if rest:
             raise ParseError(
                 msg("“/case {word}” takes nothing after it: it opens the form.", word=first),
                 example="/case",
             )
         return CaseOpenModal()
-    if verb == "list":
+    if verb in _LIST_WORDS:
         return _list(rest)
-    if verb in ("search", "find"):
+    if verb in _SEARCH_WORDS:
         return CaseSearch(search_words(rest))
-    if verb == "away":
+    if verb in _AWAY_WORDS:
         return _away(rest, today)
     raise ParseError(
         msg(
@@ -175,9 +195,7 @@ def normalize_tags(text: str) -> tuple[str, ...]:
         tags.append(_checked_tag(tag))
     unique = tuple(dict.fromkeys(tags))
     if len(unique) > MAX_TAGS:
-        raise ParseError(
-            msg("Use at most {limit} tags.", limit=MAX_TAGS), example="pricing, competitor, cfo"
-        )
+        raise ParseError(msg("Use at most {limit} tags.", limit=MAX_TAGS), example=TAGS_EXAMPLE)
     return unique
 
 
@@ -185,7 +203,7 @@ def _checked_tag(tag: str) -> str:
     if not _TAG_CHARS_RE.fullmatch(tag):
         raise ParseError(
             msg("The tag {value} can only have letters, digits, - and _.", value=quoted(tag)),
-            example="pricing, competitor, cfo",
+            example=TAGS_EXAMPLE,
         )
     if len(tag) > MAX_TAG_CHARS:
         raise ParseError(
@@ -194,7 +212,7 @@ def _checked_tag(tag: str) -> str:
                 limit=MAX_TAG_CHARS,
                 value=quoted(tag),
             ),
-            example="pricing, competitor, cfo",
+            example=TAGS_EXAMPLE,
         )
     return tag
 
@@ -205,7 +223,7 @@ def _list(rest: str) -> CaseList:
     tags: list[str] = []
     for token in (match[0] for match in _TOKEN_RE.finditer(rest)):
         folded = token.casefold()
-        if folded in ("mine", "me"):
+        if folded in _MINE_WORDS:
             mine = True
         elif channel := _CHANNEL_RE.fullmatch(token):
             # A #tag that is also a channel's name arrives as a channel link.
@@ -253,7 +271,7 @@ def _away(rest: str, today: date) -> CaseCommand:
     folded = words.casefold()
     if folded in _CLEAR_WORDS:
         return CaseAwayClear()
-    folded = folded.removeprefix("from ").strip()
+    folded = folded.removeprefix("from ").removeprefix("从").strip()
     folded = _CHINESE_WEEKS.get(folded, folded)
     if folded in ("this week", "next week"):
         monday = today - timedelta(days=today.weekday())

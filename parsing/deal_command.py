@@ -40,10 +40,13 @@ NEW_DEAL_EXAMPLE = marked(
     "/deal new Acme Corp; Renewal 2027; 120k; close 2026-12-15; stage proposal"
 )
 _NEW_EXAMPLE = msg(NEW_DEAL_EXAMPLE)
+LIST_EXAMPLE = marked("/deal list")
+# For a stage menu's refusals: what to type instead.
+LOST_EXAMPLE = marked("/deal #12 lost <reason>")
 # Marked for the catalog: help shows each one in the reader's language.
 DEAL_EXAMPLES: tuple[str, ...] = (
     NEW_DEAL_EXAMPLE,
-    marked("/deal list"),
+    LIST_EXAMPLE,
     marked("/deal list all"),
     marked("/deal #12"),
     marked("/deal #12 stage negotiation"),

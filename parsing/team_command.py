@@ -35,7 +35,7 @@ from parsing.amounts import currency_code
 from parsing.errors import ParseError
 from parsing.text import name_too_long
 from sales.workdays import is_known_country
-from translations import Language, msg, parse_language
+from translations import Language, Text, msg, parse_language
 
 MAX_TEAM_NAME_CHARS = 80
 TEAM_EXAMPLES: tuple[str, ...] = (
@@ -336,7 +336,7 @@ def read_user_mentions(text: str, example: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(user_ids))
 
 
-def user_mention(token: str, example: str) -> str:
+def user_mention(token: str, example: Text | str) -> str:
     """The Slack user id in a `<@U123|name>` mention; ParseError explaining what else it is."""
     if match := _USER_RE.fullmatch(token):
         return match[1]

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 REPLAY = "salesbot_inbox_replay"
 # A response_url works for 30 minutes after the request; leave a margin for the send.
 RESPONSE_URL_LIFETIME = timedelta(minutes=29)
+# In English only: it is sent when the database failed, so the reader's language (which is
+# stored there) can't be looked up within Slack's three seconds.
 NOT_RECORDED = (
     ":face_with_head_bandage: Sorry, the bot could not save your request just now and did "
     "nothing with it. Please try again in a moment."

@@ -17,12 +17,14 @@ from slack_sdk import WebClient
 from blocks.common import notice
 from runtime.inbox import REPLAY, user_of
 from runtime.metrics import INBOX_PROCESSED
+from runtime.readers import reader_language
 from sales.localtime import utc_now
 from store import inbox
 from store.db import Database
+from translations import gettext, marked
 
 log = logging.getLogger(__name__)
-GAVE_UP = (
+GAVE_UP = marked(
     ":face_with_head_bandage: Sorry: the bot accepted your request but could not carry it "
     "out, even after several tries, and has given up on it. Please try again; if it keeps "
     "happening, tell your Slack admin."
@@ -170,6 +172,7 @@ class InboxWorker:
         if user is None:
             return
         try:
-            self.client.chat_postMessage(channel=user, **notice(GAVE_UP))
+            apology = gettext(reader_language(user), GAVE_UP)
+            self.client.chat_postMessage(channel=user, **notice(apology))
         except Exception:
             log.exception("could not tell %s their request was given up", user)

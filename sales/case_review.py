@@ -110,9 +110,3 @@ def case_week(today: date, weekday: int, calendar: WorkCalendar, owes_last_week:
     if owes_last_week and due_by is not None and today <= due_by:
         return last_week
     return this_week
-
-
-def week_label(week: str) -> str:
-    """`the week of Mon 16 Nov 2026`, or the raw text when it is not a week."""
-    monday = week_monday(week)
-    return f"the week of {monday:%a %-d %b %Y}" if monday else week

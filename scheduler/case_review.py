@@ -159,7 +159,7 @@ class CasePrompt(_WeeklyCaseJob):
             return None  # written before being asked
         if facts.status.is_away(person_id, week):
             return None
-        return case_prompt(week)
+        return case_prompt(week, language=recipient.language)
 
 
 class _MorningAfterPrompt(_WeeklyCaseJob):
@@ -213,7 +213,7 @@ class CaseReminder(_MorningAfterPrompt):
             return None
         if facts.status.is_away(person_id, week):
             return None
-        return case_prompt(week, reminder=True)
+        return case_prompt(week, reminder=True, language=recipient.language)
 
 
 class CaseSummary(_MorningAfterPrompt):
@@ -256,4 +256,4 @@ class CaseSummary(_MorningAfterPrompt):
             missing=[p.slack_user_id for p in members if p.id not in authors and p.id not in away],
             away=[p.slack_user_id for p in members if p.id in away and p.id not in authors],
         )
-        return case_summary(summary)
+        return case_summary(summary, recipient.language)

@@ -16,6 +16,7 @@ from services.context import BotContext
 from services.tier_suggestions import TierBook, load_tier_book
 from store import teams
 from store.models import Person
+from translations import msg
 
 
 class TierSuggestionsJob:
@@ -23,7 +24,10 @@ class TierSuggestionsJob:
 
     def __init__(self, at: time) -> None:
         self._at = at
-        self.summary = f"Customer tier suggestions to each manager, monthly, {at:%H:%M} their time"
+        self.summary = msg(
+            "Customer tier suggestions to each manager, monthly, {time} their time",
+            time=f"{at:%H:%M}",
+        )
 
     def send_time(self) -> time:
         return self._at

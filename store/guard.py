@@ -1,37 +1,46 @@
 """The last check before anything is written: every text fits its column and has no
 characters the database refuses. Listeners check lengths first, with a friendlier word;
 this guard makes sure a check they missed rolls the whole request back instead of
-crashing half-way (PostgreSQL refuses NUL and over-long values; SQLite would store them)."""
+crashing half-way (PostgreSQL refuses NUL and over-long values; SQLite would store them).
+
+The refusal names the table and column and what is wrong with the text; the listener's
+guard (handlers.replies) says so in the language of whoever sent the request."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from parsing.text import has_unsafe_characters
 
-# How people know the columns they type into; others are named by table and column.
-_LABELS = {
-    ("customers", "name"): "The customer's name",
-    ("customers", "name_key"): "The customer's name",
-    ("teams", "name"): "The team's name",
-    ("teams", "name_key"): "The team's name",
-    ("deals", "title"): "The deal's title",
-    ("visits", "outcome"): "The outcome",
-    ("cases", "title"): "The case's title",
-    ("cases", "tags"): "The tags",
-    ("people", "display_name"): "The Slack display name",
-}
+
+@dataclass(frozen=True)
+class Refusal:
+    """Which column refused a text, and why: `unsafe` characters, or `too_long` for its
+    `limit` (the text being `length` characters)."""
+
+    table: str
+    column: str
+    reason: Literal["unsafe", "too_long"]
+    limit: int | None = None
+    length: int | None = None
+
+    def __str__(self) -> str:  # for the log, which is English
+        where = f"{self.table}.{self.column}"
+        if self.reason == "unsafe":
+            return f"{where} has control characters that can't be saved"
+        return f"{where} is too long to save: at most {self.limit} characters, not {self.length}"
 
 
 class TextRefused(ValueError):
-    """A text that can't be stored; `message` says which, and why, for the person."""
+    """A text that can't be stored; `refusal` says which, and why."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
 
 
 def guard_writes(sessions: sessionmaker[Session]) -> None:
@@ -50,12 +59,8 @@ def _check_instance(instance: object) -> None:
         value = state.dict.get(column.key)
         if not isinstance(value, str):
             continue
-        label = _LABELS.get((table, column.name), f"{column.name} of {table}")
         if has_unsafe_characters(value):
-            raise TextRefused(f"{label} has control characters that can't be saved.")
+            raise TextRefused(Refusal(table, column.name, "unsafe"))
         limit = column.type.length if isinstance(column.type, String) else None
         if limit is not None and len(value) > limit:
-            raise TextRefused(
-                f"{label} is too long to save: at most {limit} characters, "
-                f"and this is {len(value)}."
-            )
+            raise TextRefused(Refusal(table, column.name, "too_long", limit, len(value)))

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
+from babel.lists import format_list as _format_list
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from translations import FORMAT_LOCALES, Language
@@ -24,6 +25,7 @@ _WHOLE_MONEY = "¤#,##0"
 _FIRST_COMPACT_UNIT: dict[Language, int] = {"en": 1_000, "zh": 10_000}
 _DAY_PATTERNS: dict[Language, str] = {"en": "EEE d MMM y", "zh": "y年M月d日 EEE"}
 _SHORT_DAY_PATTERNS: dict[Language, str] = {"en": "EEE d MMM", "zh": "M月d日 EEE"}
+_DAY_MONTH_PATTERNS: dict[Language, str] = {"en": "d MMM", "zh": "M月d日"}
 
 
 def format_number(language: Language, value: Decimal | int) -> str:
@@ -68,6 +70,16 @@ def format_day(language: Language, day: date) -> str:
 def format_short_day(language: Language, day: date) -> str:
     """A date in the coming months, without the year: 12月15日 周二, Tue 15 Dec."""
     return format_date(day, _SHORT_DAY_PATTERNS[language], locale=FORMAT_LOCALES[language])
+
+
+def format_day_month(language: Language, day: date) -> str:
+    """A day and month only, for lists of dates: 21 Dec, 12月21日."""
+    return format_date(day, _DAY_MONTH_PATTERNS[language], locale=FORMAT_LOCALES[language])
+
+
+def format_list(language: Language, items: list[str]) -> str:
+    """Items joined as the language does: `a, b and c`, `甲、乙和丙`."""
+    return _format_list(items, locale=FORMAT_LOCALES[language])
 
 
 @dataclass(frozen=True)

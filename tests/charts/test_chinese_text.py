@@ -106,3 +106,35 @@ def test_a_funnel_for_a_chinese_reader_is_chinese_and_an_english_one_english() -
     assert any("到达各阶段的商机数" in text for text in shown)
     assert "Step conversion" in texts(funnel_figure(english))
     assert funnel_alt_text(chinese).startswith("漏斗图：")
+
+
+def test_money_on_a_chart_is_grouped_the_readers_way() -> None:
+    """¥12万 and ¥1.2亿 for a Chinese reader, $120k and $1.2M for an English one: on the
+    axis, the legend, the latest value's label and the alt text."""
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(30)]
+    actual: list[Decimal | None] = [Decimal(i * 4000) for i in range(18)] + [None] * 12
+    expected = [Decimal(i * 4000) for i in range(30)]
+    for language, unit, target, axis, legend in (
+        ("zh", "CNY", Decimal(120_000), "¥10万", "目标（¥12万）"),
+        ("en", "USD", Decimal(120_000), "$100k", "Target ($120k)"),
+        ("zh", "CNY", Decimal(120_000_000), "¥1亿", "目标（¥1.2亿）"),
+    ):
+        scale = target / 120_000
+        chart = BurnUp(
+            "华东销售",
+            "2026-11",
+            unit,
+            days,
+            [None if value is None else value * scale for value in actual],
+            target,
+            [value * scale for value in expected],
+            language=language,
+        )
+        shown = texts(burn_up_figure(chart))
+        assert axis in shown, shown
+        assert legend in shown, shown
+        words = " ".join(shown) + burn_up_alt_text(chart)
+        if language == "zh":
+            assert not any(sign in words for sign in ("k", "M", "$")), shown
+        else:
+            assert not any(sign in words for sign in ("万", "亿", "¥")), shown

@@ -97,3 +97,29 @@ def test_the_readme_pictures_exist(name: str) -> None:
     data = (DEFAULT_FOLDER / name).read_bytes()
     assert read_png(data).text["Software"] == "salesbot charts (matplotlib)"
     assert len(data) < theme.MAX_PNG_BYTES
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (950, "950"),
+        (9_500, "9,500"),
+        (12_000, "1.2万"),
+        (120_000, "12万"),
+        (1_200_000, "120万"),
+        (99_995_000, "1亿"),
+        (120_000_000, "1.2亿"),
+        (3.2e12, "3.2万亿"),
+        (-84_200, "-8.4万"),
+        (math.nan, "\N{EN DASH}"),
+    ],
+)
+def test_compact_numbers_in_chinese_count_in_wan_and_yi(value: float, shown: str) -> None:
+    assert theme.compact(value, language="zh") == shown
+
+
+def test_units_for_a_chinese_reader() -> None:
+    assert theme.unit_of("CNY", "zh")(1_200_000) == "¥120万"
+    assert theme.unit_of("USD", "zh")(120_000) == "$12万"
+    assert theme.unit_of("拜访次数", "zh").with_word(25_000) == "2.5万 拜访次数"
+    assert theme.unit_of("CNY")(1_200_000) == "¥1.2M"

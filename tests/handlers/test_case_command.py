@@ -361,7 +361,7 @@ def test_other_teams_cases_stay_out_of_reach_but_admins_see_all(bot: RunningBot)
 def test_away_days_are_saved_shown_and_cleared(bot: RunningBot) -> None:
     saved = text_of(bot.ask("/case", "away 2026-12-21 to 2027-01-01"))
     assert "You're away Mon 21 Dec 2026 to Fri 1 Jan 2027" in saved
-    assert "weeks of 21 Dec, 28 Dec" in saved
+    assert "weeks of 21 Dec and 28 Dec" in saved
     bot.ask("/case", "away next week")
     shown = text_of(bot.ask("/case", "away"))
     assert "• Mon 23 Nov 2026 to Sun 29 Nov 2026" in shown

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from handlers.replies import refuse, refused_text
 from services.people import FAILED_LOOKUP_TTL
-from store.guard import TextRefused
+from store.guard import Refusal, TextRefused
 from store.models import Away, Customer, Visit
 from store.people import get_person
 from tests.conftest import REP, RunningBot
@@ -161,11 +162,18 @@ def test_a_failed_profile_lookup_is_not_repeated_on_every_command(
 
 
 def test_the_store_refuses_text_that_does_not_fit_its_column(running_bot: RunningBot) -> None:
-    too_long = pytest.raises(TextRefused, match="The customer's name is too long to save")
-    with too_long, running_bot.db.transaction() as session:
+    with pytest.raises(TextRefused) as too_long, running_bot.db.transaction() as session:
         session.add(Customer(name="x", name_key="x" * 121))
-    with pytest.raises(TextRefused, match="control characters"), running_bot.db.transaction() as s:
+    assert too_long.value.refusal == Refusal("customers", "name_key", "too_long", 120, 121)
+    assert str(refused_text(too_long.value.refusal)) == (
+        "The customer's name is too long to save: at most 120 characters, and this is 121."
+    )
+    with pytest.raises(TextRefused) as unsafe, running_bot.db.transaction() as s:
         s.add(Customer(name="a\x00b", name_key="ab"))
+    assert unsafe.value.refusal == Refusal("customers", "name", "unsafe")
+    assert str(refused_text(unsafe.value.refusal)) == (
+        "The customer's name has control characters that can't be saved."
+    )
     with running_bot.db.reading() as session:
         assert list(session.scalars(select(Customer))) == []
 
@@ -216,3 +224,32 @@ def test_a_malformed_date_picked_in_a_message_gets_an_answer(running_bot: Runnin
     assert "Pick a date from the calendar, like 2026-12-15." in shown
     assert "Try: `2026-12-15`" in shown
     assert domain_rows(bot.db) == before
+
+
+def test_a_store_refusal_reaches_each_person_in_their_language(running_bot: RunningBot) -> None:
+    running_bot.fake.add_user("UZHREP9", name="li", tz="Asia/Shanghai", locale="zh-CN")
+    running_bot.ask("/lang", "", user="UZHREP9")  # Li is known, with a zh-CN Slack
+    with pytest.raises(TextRefused) as refused, running_bot.db.transaction() as session:
+        session.add(Customer(name="x", name_key="x" * 121))
+
+    class Client:
+        def __init__(self) -> None:
+            self.sent: list[dict] = []
+
+        def chat_postMessage(self, **message: object) -> None:  # noqa: N802 - Slack's name
+            self.sent.append(message)
+
+    shown = {}
+    for user in ("UZHREP9", REP):
+        client = Client()
+        refuse(refused.value, {"user": {"id": user}}, None, client)  # type: ignore[arg-type]
+        [message] = client.sent
+        shown[user] = text_of(message)
+    assert (
+        "客户名称太长，无法保存：最多 120 个字符，当前为 121 个。 什么都没有保存。"
+        in shown["UZHREP9"]
+    )
+    assert (
+        "The customer's name is too long to save: at most 120 characters, and this is 121. "
+        "Nothing was saved." in shown[REP]
+    )

@@ -261,3 +261,16 @@ def test_alerts_already_sent_say_the_payment_was_cancelled(running_bot: RunningB
     assert f"<@{REP}> marked it lost and cancelled what was not yet paid." in shown
     assert "*Instalment*\n1 of 2, due Tue 10 Nov 2026" in shown
     assert action_ids(update.params) == ["payment_open_deal"]
+
+
+def test_the_cancelled_note_on_an_alert_is_in_its_readers_language(
+    running_bot: RunningBot,
+) -> None:
+    assert ":warning:" not in str(running_bot.ask("/lang", "zh", user=REP))
+    won_with_schedule(running_bot)
+    running_bot.scheduler.run_job("payment_alerts")
+    prompt = running_bot.ask("/deal", "#1 lost went bankrupt")
+    mark = running_bot.fake.mark()
+    press(running_bot, prompt, CANCEL)
+    update = running_bot.fake.wait_for_call("chat.update", since=mark)
+    assert f"<@{REP}> 已将其标记为输单，并取消了尚未回款的部分。" in text_of(update.params)

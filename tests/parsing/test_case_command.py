@@ -88,7 +88,7 @@ def test_list(text, expected):
 def test_list_mistakes_are_explained(text, words):
     error = fails(text)
     assert words in error.message
-    assert error.example == LIST_EXAMPLE
+    assert error.example == str(LIST_EXAMPLE)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_away_alone_shows_and_clear_removes():
 def test_away_mistakes_are_explained(text, words):
     error = fails(text)
     assert words in error.message
-    assert error.example == AWAY_EXAMPLE
+    assert error.example == str(AWAY_EXAMPLE)
 
 
 def test_unknown_verbs_are_explained():

@@ -279,3 +279,33 @@ def test_jobs_are_listed_with_their_next_send(team: RunningBot, travel: Travel) 
     assert statuses["case_prompt"].next_send == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     assert statuses["case_reminder"].next_send == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     assert statuses["case_summary"].next_send == datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+def test_each_reader_gets_the_case_review_in_their_language(
+    team: RunningBot, travel: Travel
+) -> None:
+    """Oscar reads Chinese, Rita and their manager English; the team's channel is Chinese."""
+    with_channel(team)
+    for command, text, user in (
+        ("/lang", "zh", OTHER_REP),
+        ("/team", "Enterprise language zh", ADMIN),
+    ):
+        assert ":warning:" not in str(team.ask(command, text, user=user))
+    run(team, "case_prompt", FRIDAY_1601_SHANGHAI, travel)
+    run(team, "case_prompt", FRIDAY_1601_NY, travel)
+    [chinese] = prompts(team, OTHER_REP)
+    assert "*该写本周的案例了*（2026年11月16日 周一 当周）" in text_of(chinese)
+    assert element(chinese, "case_write")["text"]["text"] == "写我的案例"
+    [english] = prompts(team, REP)
+    assert "Time for this week's case* (the week of Mon 16 Nov 2026)" in text_of(english)
+    write_from_prompt(team, english)  # Rita's case, shared in the Chinese channel
+    [card] = posts(team, CHANNEL)
+    assert "*结果复盘*\nLet the customer's data make the case" in text_of(card)
+    assert "*Lessons learned*" not in text_of(card)
+    run(team, "case_reminder", MONDAY_0901_SHANGHAI, travel)
+    [reminder] = [p for p in posts(team, OTHER_REP) if "还没有提交" in text_of(p)]
+    assert "你2026年11月16日 周一 当周的案例还没有提交" in text_of(reminder)
+    run(team, "case_summary", MONDAY_0901_NY, travel)
+    [summary] = posts(team, MANAGER)
+    assert "Cases for *the week of Mon 16 Nov 2026*: 1 of 2 in." in text_of(summary)
+    assert f"*Not in yet* (1): <@{OTHER_REP}>" in text_of(summary)
