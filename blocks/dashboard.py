@@ -8,7 +8,7 @@ the limits however many deals, teams or reps there are. Open deals page with Mor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from blocks.common import (
     truncate,
     user,
 )
-from blocks.deals import list_line, stage_label
+from blocks.deals import list_line, stage_label, valuation_lines
 from blocks.digests import (
     SECTION_BUDGET,
     Collections,
@@ -53,9 +53,11 @@ from blocks.home import (
     TeamSettings,
     weekday_name,
 )
+from blocks.money import converted_text, subtotal_text
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
 from sales.case_review import WEEKDAY_NAMES, week_monday
+from sales.fx import Converted, Valuation
 from store.models import Deal
 from translations import (
     ENGLISH,
@@ -92,7 +94,7 @@ class StageDeals:
 
     stage: str
     count: int
-    totals: dict[str, Decimal]
+    totals: Converted
     deals: list[Deal]  # most relevant first
 
 
@@ -127,13 +129,15 @@ class RepHome:
     follow_ups: list[FollowUpRow]  # the oldest few
     follow_ups_total: int
     open_count: int
-    open_totals: dict[str, Decimal]
+    open_totals: Converted  # in the person's currency at today's rates (`valuation`)
     stages: list[StageDeals]
     more_deals: bool  # a later page has deals
     overdue: list[OverdueRow]  # the longest overdue few
     overdue_total: int
     overdue_owed: dict[str, Decimal]
     cases: list[CaseRow]  # the newest few
+    valuation: Valuation | None = None  # how open deals are totalled
+    open_currencies: list[str] = field(default_factory=list)  # of the open deals
 
 
 @dataclass(frozen=True)
@@ -321,24 +325,26 @@ def _deal_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Blo
                 )
             )
         ]
-    blocks = [
-        section(
-            gettext(
-                language,
-                "*Open deals by stage* · {count} open · {amount}",
-                count=rep.open_count,
-                amount=totals_text(language, rep.open_totals),
-            )
-        )
-    ]
+    summary = gettext(
+        language,
+        "*Open deals by stage* · {count} open · {amount}",
+        count=rep.open_count,
+        amount=converted_text(language, rep.open_totals),
+    )
+    notes = (
+        valuation_lines(language, rep.valuation, rep.open_totals, rep.open_currencies)
+        if rep.valuation
+        else []
+    )
+    blocks = [section("\n".join([summary, *notes]))]
     first = state.page * DEALS_PER_STAGE + 1
     for stage in rep.stages:
-        lines = [truncate(list_line(deal), LINE_CHARS) for deal in stage.deals]
+        lines = [truncate(list_line(deal, language), LINE_CHARS) for deal in stage.deals]
         if not lines:
             lines = [gettext(language, "_All shown on earlier pages._")]
         title = (
             f"{stage_label(stage.stage, language)} · {stage.count} · "
-            f"{totals_text(language, stage.totals)}"
+            f"{subtotal_text(language, stage.totals)}"
         )
         blocks.append(section(title + "\n" + "\n".join(lines)))
     blocks.append(

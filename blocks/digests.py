@@ -12,7 +12,7 @@ from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
 from blocks.deals import stage_label
-from blocks.money import left_out_lines
+from blocks.money import converted_text, left_out_lines
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
     conversion_basis,
@@ -89,7 +89,8 @@ class WeeklyDigest:
     reached: dict[str, int]
     conversions: list[tuple[str, str, float | None]]
     won_amounts: list[tuple[Decimal, str]]
-    average_deals: dict[str, Decimal]  # mean won amount, per currency
+    # The mean won amount in the team's currency (of the deals `won_total` counts).
+    average_deal: Decimal | None
     median_cycle_days: float | None
     team_rate: float | None
     below_average: list[RepConversion]
@@ -226,7 +227,7 @@ def _converted(language: Language, total: Converted | None, by_currency: dict[st
     sums kept per currency when no conversion was asked for."""
     if total is None:
         return totals_text(language, by_currency)
-    return format_money(language, total.total, total.currency)
+    return converted_text(language, total)
 
 
 def _left_out(language: Language, total: Converted | None) -> list[str]:
@@ -305,8 +306,10 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
         if by_currency
         else totals_text(language, {})
     )
-    average = ", ".join(
-        format_money(language, mean, currency) for currency, mean in digest.average_deals.items()
+    average = (
+        format_money(language, digest.average_deal, digest.won_total.currency)
+        if digest.average_deal is not None and digest.won_total is not None
+        else ""
     )
     cycle = cycle_text(language, digest.median_cycle_days)
     won = ngettext(

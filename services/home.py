@@ -50,6 +50,7 @@ from reports.teams import REVIEW_WEEKS, TeamFacts, collections_summary, load_tea
 from runtime.settings import ADJUSTABLE, Settings, adjustable_text
 from sales.case_review import week_of
 from sales.collections import days_overdue, outstanding
+from sales.fx import Valuation
 from sales.kpis import conversion_rates
 from sales.localtime import zone
 from sales.money import totals_by_currency
@@ -84,6 +85,7 @@ def gather_home(
     ctx = effective_context(ctx)
     actor = ctx.people.actor(person)
     local_now = ctx.clock().astimezone(zone(person.tz))
+    currency = ctx.currency_for(person.id)
     with ctx.db.reading() as session:
         choices = _team_choices(session, person, actor)
         team_id = state.team_id if state.team_id in {id_ for id_, _ in choices} else None
@@ -102,7 +104,9 @@ def gather_home(
         )
         week_cases = load_case_status(session, owner_ids, [week_of(today)])
         calendar = facts.book.roster.calendar_of(person.id)
-        rep, page = _rep_home(session, facts, person, local_now, calendar, state.page)
+        # Open deals have no win day: they are totalled at the rates in force today.
+        valuation = Valuation(currency, facts.book.activity.rates, today)
+        rep, page = _rep_home(session, facts, person, local_now, calendar, state.page, valuation)
         view = _team_view(facts, week_cases, team, local_now) if team is not None else None
         admin_teams = [team_settings(t) for t in facts.book.roster.teams] if actor.is_admin else []
     manager = ManagerHome(choices, view) if choices else None
@@ -153,6 +157,7 @@ def _rep_home(
     local_now: datetime,
     calendar: WorkCalendar,
     page: int,
+    valuation: Valuation,
 ) -> tuple[RepHome, int]:
     """The person's own dashboard, and the page of open deals it shows (at most the last)."""
     today = local_now.date()
@@ -168,7 +173,7 @@ def _rep_home(
         StageDeals(
             stage,
             len(found),
-            totals_by_currency((deal.amount, deal.currency) for deal in found),
+            valuation.total((deal.amount, deal.currency) for deal in found),
             found[start:end],
         )
         for stage, found in by_stage.items()
@@ -191,7 +196,9 @@ def _rep_home(
         ],
         follow_ups_total=len(due),
         open_count=len(open_deals),
-        open_totals=totals_by_currency((deal.amount, deal.currency) for deal in open_deals),
+        open_totals=valuation.total((deal.amount, deal.currency) for deal in open_deals),
+        valuation=valuation,
+        open_currencies=sorted({deal.currency for deal in open_deals}),
         stages=stages,
         more_deals=any(len(found) > end for found in by_stage.values()),
         overdue=[

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sales.activity import Activity, Receipt, Win, Window
-from sales.fx import Rate, Rates, convert_total
+from sales.fx import Converted, Rate, Rates, Valuation, convert_total
 
 RATES = Rates.of(
     [
@@ -113,3 +113,15 @@ def test_activity_converts_revenue_and_cash_to_the_targets_currency_and_says_wha
     assert activity.money_left_out("revenue", [7], window, days, "CNY") == {"EUR": Decimal("2000")}
     assert activity.achieved("collected", [7], window, days, "USD") == Decimal("6900.00")
     assert activity.money_left_out("visits", [7], window, days, None) == {}
+
+
+def test_a_valuation_converts_amounts_with_no_day_of_their_own_at_the_rate_of_its_day() -> None:
+    on_the_14th = Valuation("USD", RATES, date(2026, 11, 14))
+    total = on_the_14th.total(
+        [(Decimal("100000"), "CNY"), (Decimal("10"), "USD"), (Decimal("300"), "GBP")]
+    )
+    assert total == Converted("USD", Decimal("14010.00"), {"GBP": Decimal("300")})
+    # The next day the new rate is in force for the very same amounts.
+    assert Valuation("USD", RATES, date(2026, 11, 15)).total(
+        [(Decimal("100000"), "CNY")]
+    ).total == Decimal("13800.00")

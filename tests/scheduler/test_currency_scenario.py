@@ -12,6 +12,7 @@ import pytest
 
 from scheduler.delivery import Outcome
 from tests.conftest import ADMIN, REP, RunningBot
+from tests.handlers.conftest import open_home
 from tests.scheduler.conftest import Travel, posts
 from tests.support.reading import text_of
 
@@ -98,6 +99,9 @@ def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_l
     assert teams.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
     enterprise = text_of(posts(teams, MIA)[-1])
     assert "*Won*: 3 deals, $99,600" in enterprise
+    # $99,600 / 3 deals; Shanghai's average is of the deals it could count (¥120,000 alone).
+    assert "*Average deal size*: $33,200" in enterprise
+    assert "*Average deal size*: CN¥120,000" in shanghai
 
     # An admin adds the missing rate (in force since before the win): the next digest
     # counts €10,000 x 7.8 = ¥78,000, so ¥198,000 of ¥1,000,000 = 19.8%, shown 20%.
@@ -107,3 +111,57 @@ def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_l
     daily = text_of(posts(teams, WANG)[-1])
     assert "CN¥198,000 of CN¥1,000,000 (20%)" in daily
     assert "not counted" not in daily
+
+
+def open_deals_on_both_teams(bot: RunningBot, travel: Travel) -> None:
+    """Open deals made on 12 Nov (CNY→USD 0.14 then); an admin sets 0.15 from 15 Nov."""
+    ask = bot.ask
+    ask("/deal", "new Tencent; Games; 50000", user=LI)  # #6, CNY
+    ask("/deal", "new Apple; Phones; $10k; stage proposal", user=LI)  # #7, USD
+    ask("/deal", "new SAP; Support; €5k", user=LI)  # #8, EUR: no EUR→CNY rate
+    ask("/deal", "new Baidu; Maps; ¥100k", user=REP)  # #9, CNY
+    ask("/deal", "new BMW; Fleet; €5k; stage proposal", user=REP)  # #10, EUR
+    ask("/deal", "new Globex; Pilot; 1000", user=REP)  # #11, USD
+    assert "Rate set" in text_of(bot.ask("/fx", "CNY USD 0.15 2026-11-15", user=ADMIN))
+    travel(SHANGHAI_MORNING)
+
+
+def test_open_deal_totals_are_in_the_readers_currency_at_todays_rate(
+    teams: RunningBot, travel: Travel
+) -> None:
+    open_deals_on_both_teams(teams, travel)
+    rita = text_of(teams.ask("/deal", "list mine"))
+    # Today's rate, not the one of the day the deal was made: ¥100,000 x 0.15 = $15,000,
+    # + €5,000 x 1.08 = $5,400, + $1,000 = $21,400.
+    assert "*3 open* · $21,400" in rita
+    # Still Tuesday where Rita is: her today's rates.
+    assert "Totals in USD at the exchange rates in force on Tue 17 Nov 2026" in rita
+    assert "Proposal* · 1 · $5,400" in rita
+    assert "Lead* · 2 · $16,000" in rita
+    assert "not counted" not in rita
+
+    li = text_of(teams.ask("/deal", "list mine", user=LI))
+    # $10,000 / 0.15 (the inverse of today's CNY→USD) = ¥66,666.67, + ¥50,000 = ¥116,666.67;
+    # the €5,000 has no EUR→CNY rate: named with its fix, in the total and in its stage.
+    assert "*3 open* · CN¥116,666.67" in li
+    assert "€5,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`" in li
+    assert "Lead* · 2 · CN¥50,000 (€5,000 not counted)" in li
+    assert "Proposal* · 1 · CN¥66,666.67" in li
+
+
+def test_the_home_totals_open_deals_in_the_persons_currency_and_names_what_it_left_out(
+    teams: RunningBot, travel: Travel
+) -> None:
+    open_deals_on_both_teams(teams, travel)
+    rita = text_of(open_home(teams, REP))
+    assert "*Open deals by stage* · 3 open · $21,400" in rita
+    assert "Lead · 2 · $16,000" in rita
+    assert "not counted" not in rita
+
+    teams.ask("/lang", "zh", user=LI)
+    li = text_of(open_home(teams, LI))
+    assert "*按阶段的进行中商机* · 3 个进行中 · ¥116,666.67" in li
+    assert "_合计按 2026年11月18日 周三 生效的汇率折算为 CNY（进行中的商机尚无赢单日）。_" in li
+    assert "€5,000 未计入：没有 EUR→CNY 汇率。管理员可以添加：`/fx EUR CNY 7.8`" in li
+    assert "线索 · 2 · ¥50,000（€5,000 未计入）" in li
+    assert "`#6` Tencent — Games · ¥50,000" in li  # each deal in Li's language too
