@@ -7,6 +7,7 @@ Shanghai counts in CNY, Enterprise in USD (the default). Admins keep CNY→USD (
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -95,10 +96,17 @@ def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_l
     shanghai = text_of(posts(teams, WANG)[-1])
     assert "*Won*: 2 deals, CN¥120,000" in shanghai
     assert "€10,000 not counted: no EUR→CNY rate" in shanghai
+    # The Shanghai burn-up beside the review says what it could not draw, as the review does.
+    shared = teams.fake.wait_for(lambda: charts_shared(teams, "Shanghai: Revenue 2026-11"))
+    assert shared["initial_comment"] == (
+        "€10,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`"
+    )
     travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
     assert teams.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
     enterprise = text_of(posts(teams, MIA)[-1])
     assert "*Won*: 3 deals, $99,600" in enterprise
+    shared = teams.fake.wait_for(lambda: charts_shared(teams, "Enterprise: Revenue 2026-11"))
+    assert not shared.get("initial_comment")
     # $99,600 / 3 deals; Shanghai's average is of the deals it could count (¥120,000 alone).
     assert "*Average deal size*: $33,200" in enterprise
     assert "*Average deal size*: CN¥120,000" in shanghai
@@ -111,6 +119,14 @@ def test_the_weekly_review_totals_are_converted_and_a_new_rate_counts_what_was_l
     daily = text_of(posts(teams, WANG)[-1])
     assert "CN¥198,000 of CN¥1,000,000 (20%)" in daily
     assert "not counted" not in daily
+
+
+def charts_shared(bot: RunningBot, title: str) -> dict[str, Any] | None:
+    """The parameters of the upload that shared the chart titled `title`, once it is done."""
+    for call in bot.fake.calls("files.completeUploadExternal"):
+        if any(item.get("title") == title for item in call.params["files"]):
+            return call.params
+    return None
 
 
 def open_deals_on_both_teams(bot: RunningBot, travel: Travel) -> None:
@@ -165,3 +181,24 @@ def test_the_home_totals_open_deals_in_the_persons_currency_and_names_what_it_le
     assert "€5,000 未计入：没有 EUR→CNY 汇率。管理员可以添加：`/fx EUR CNY 7.8`" in li
     assert "线索 · 2 · ¥50,000（€5,000 未计入）" in li
     assert "`#6` Tencent — Games · ¥50,000" in li  # each deal in Li's language too
+
+
+def test_a_reps_own_burn_up_says_beside_it_what_it_left_out_in_their_language(
+    teams: RunningBot, travel: Travel
+) -> None:
+    # The issue's case: Li's ¥500,000 target (her team's currency) and a €10,000 win with
+    # no EUR→CNY rate: her burn-up draws ¥120,000 and says what it did not draw.
+    assert ":warning:" not in text_of(
+        teams.ask("/target", f"<@{LI}> revenue 50万 2026-11", user=WANG)
+    )
+    teams.ask("/lang", "zh", user=LI)
+    travel(SHANGHAI_MORNING)
+    listing = teams.ask("/deal", "list mine", user=LI)
+    teams.slack.block_action(
+        user_id=LI, action_id="show_charts", response_url=teams.fake.response_url(),
+        message=listing,
+    )  # fmt: skip
+    shared = teams.fake.wait_for(lambda: charts_shared(teams, "li：销售额 2026-11"))
+    assert shared["initial_comment"] == (
+        "€10,000 未计入：没有 EUR→CNY 汇率。管理员可以添加：`/fx EUR CNY 7.8`"
+    )
