@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sales.fx import Converted, Rates, convert_total
+from sales.localtime import local_today
 from sales.stages import STAGES
 
 PROPOSAL_OR_LATER = ("proposal", "negotiation", "won")
@@ -42,6 +43,12 @@ class Win:
     currency: str
     created_at: datetime
     won_at: datetime
+    owner_tz: str = "UTC"  # the owner's Slack time zone
+
+    @property
+    def won_on(self) -> date:
+        """The owner's own calendar day the deal was won on: its exchange rate's day."""
+        return local_today(self.owner_tz, self.won_at)
 
 
 @dataclass(frozen=True)
@@ -292,8 +299,8 @@ class Activity:
 
 
 def _dated(wins: Iterable[Win]) -> list[tuple[Decimal, str, date]]:
-    # The rate in force on the (UTC) day the deal was won.
-    return [(win.amount, win.currency, win.won_at.date()) for win in wins]
+    # The rate in force on the owner's local day the deal was won, the day pacing counts it.
+    return [(win.amount, win.currency, win.won_on) for win in wins]
 
 
 def _running_totals(counts: Iterable[int]) -> list[int]:

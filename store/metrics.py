@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from sales.activity import Activity, Receipt, Win
-from store.models import Deal, Payment, StageChange, Visit
+from store.models import Deal, Payment, Person, StageChange, Visit
 
 
 def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[int, date]:
@@ -86,13 +86,15 @@ def wins_between(
             Deal.currency,
             Deal.created_at,
             won_at.c.won_at,
+            Person.tz,
         )
         .join(won_at, won_at.c.deal_id == Deal.id)
+        .join(Person, Person.id == Deal.owner_id)
         .order_by(Deal.id)
     )
     return [
-        Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when))
-        for deal_id, owner_id, customer_id, amount, currency, created, when in session.execute(
+        Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when), tz or "UTC")
+        for deal_id, owner_id, customer_id, amount, currency, created, when, tz in session.execute(
             query
         )
     ]

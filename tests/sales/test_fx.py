@@ -125,3 +125,25 @@ def test_a_valuation_converts_amounts_with_no_day_of_their_own_at_the_rate_of_it
     assert Valuation("USD", RATES, date(2026, 11, 15)).total(
         [(Decimal("100000"), "CNY")]
     ).total == Decimal("13800.00")
+
+
+@pytest.mark.parametrize(
+    ("won_at", "owner_tz", "usd"),
+    [
+        # 20:00 UTC on the 14th is already the 15th in Shanghai: the new 0.138.
+        (datetime(2026, 11, 14, 20, tzinfo=UTC), "Asia/Shanghai", Decimal("13800.00")),
+        (datetime(2026, 11, 14, 20, tzinfo=UTC), "UTC", Decimal("14000.00")),
+        (datetime(2026, 11, 14, 20, tzinfo=UTC), "America/New_York", Decimal("14000.00")),
+        # 02:00 UTC on the 15th is still the 14th in New York: the old 0.14.
+        (datetime(2026, 11, 15, 2, tzinfo=UTC), "America/New_York", Decimal("14000.00")),
+        (datetime(2026, 11, 15, 2, tzinfo=UTC), "UTC", Decimal("13800.00")),
+        (datetime(2026, 11, 15, 2, tzinfo=UTC), "Not/AZone", Decimal("13800.00")),  # UTC
+    ],
+)
+def test_a_win_converts_at_the_rate_of_the_owners_own_day(
+    won_at: datetime, owner_tz: str, usd: Decimal
+) -> None:
+    win = Win(1, 7, 1, Decimal("100000"), "CNY", won_at, won_at, owner_tz)
+    activity = Activity.of([], [win], {}, [], [], rates=RATES)
+    window = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    assert activity.won_in([7], window, "USD").total == usd

@@ -202,3 +202,18 @@ def test_a_reps_own_burn_up_says_beside_it_what_it_left_out_in_their_language(
     assert shared["initial_comment"] == (
         "€10,000 未计入：没有 EUR→CNY 汇率。管理员可以添加：`/fx EUR CNY 7.8`"
     )
+
+
+def test_a_win_converts_at_the_rate_of_the_owners_own_day_not_the_utc_one(
+    teams: RunningBot, travel: Travel
+) -> None:
+    assert "Rate set" in text_of(teams.ask("/fx", "CNY USD 0.15 2026-11-19", user=ADMIN))
+    travel(datetime(2026, 11, 18, 17, 0, tzinfo=UTC))  # Thu 19 Nov, 01:00 in Shanghai
+    teams.ask("/deal", "new Apple; Phones; $1500", user=LI)  # #6
+    teams.ask("/deal", "#6 won", user=LI)
+    travel(datetime(2026, 11, 19, 1, 1, tzinfo=UTC))  # Thu 09:01 in Shanghai
+    teams.scheduler.run_job("manager_digest")
+    shanghai = text_of(posts(teams, WANG)[-1])
+    # Won on Li's 19 Nov: $1,500 / 0.15 = ¥10,000 (the UTC day's 0.14 would give ¥10,714.29),
+    # + ¥120,000 = ¥130,000 of ¥1,000,000.
+    assert "CN¥130,000 of CN¥1,000,000 (13%)" in shanghai
