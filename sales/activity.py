@@ -87,6 +87,8 @@ class Activity:
     # owner -> deal -> stage -> when the deal first reached it
     arrivals: dict[int, dict[int, dict[str, datetime]]] = field(default_factory=dict)
     receipts: dict[int, list[Receipt]] = field(default_factory=dict)  # by owner
+    # deal -> its stage now, for the deals in `arrivals`: its outcome is its latest state.
+    stages: dict[int, str] = field(default_factory=dict)
     # Every money question in one currency converts with these, at each win's or payment's day.
     rates: Rates = field(default_factory=Rates)
 
@@ -99,9 +101,15 @@ class Activity:
         arrivals: Iterable[tuple[int, int, str, datetime]],
         receipts: Iterable[Receipt],
         rates: Rates | None = None,
+        stages: dict[int, str] | None = None,
     ) -> Activity:
-        """From rows: visits (rep, day, count); arrivals (owner, deal, stage, first at)."""
-        activity = cls(first_win_of_customer=dict(first_win_of_customer), rates=rates or Rates())
+        """From rows: visits (rep, day, count); arrivals (owner, deal, stage, first at);
+        `stages`: each deal's stage now."""
+        activity = cls(
+            first_win_of_customer=dict(first_win_of_customer),
+            rates=rates or Rates(),
+            stages=dict(stages or {}),
+        )
         by_rep: defaultdict[int, list[tuple[date, int]]] = defaultdict(list)
         for rep_id, day, count in visits:
             by_rep[rep_id].append((day, count))
@@ -255,6 +263,8 @@ class Activity:
         )
 
     def _outcomes(self, proposals: dict[int, int]) -> dict[int, tuple[int, int]]:
+        """(won, lost) per owner of these deals. A deal's outcome is its latest closed state:
+        still won, or lost now; a deal lost (or won) and then reopened is open again."""
         won_ids = {
             win.deal_id for owner in set(proposals.values()) for win in self.wins.get(owner, ())
         }
@@ -263,7 +273,7 @@ class Activity:
             won, lost = outcomes.get(owner_id, (0, 0))
             if deal_id in won_ids:
                 won += 1
-            elif "lost" in self.arrivals.get(owner_id, {}).get(deal_id, {}):
+            elif self.stages.get(deal_id) == "lost":
                 lost += 1
             outcomes[owner_id] = (won, lost)
         return outcomes

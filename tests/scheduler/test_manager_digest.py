@@ -138,3 +138,28 @@ def test_weekly_review_carries_burn_up_and_funnel_charts_in_its_thread(
     # The same digest is not sent again, and neither are its charts.
     team.scheduler.run_job("weekly_digest")
     assert len(team.fake.calls("files.completeUploadExternal")) == 2
+
+
+def test_a_proposal_lost_then_reopened_is_open_again_in_the_weekly_review(
+    team: RunningBot, travel: Travel
+) -> None:
+    travel(datetime(2026, 11, 10, 15, 0, tzinfo=UTC))
+    team.ask("/deal", "new Acme; A; 100k; stage proposal")
+    team.ask("/deal", "new Globex; B; 50k; stage proposal")
+    team.ask("/deal", "new Initech; C; 30k; stage proposal", user=OTHER_REP)
+    team.ask("/deal", "new Hooli; D; 10k; stage proposal", user=OTHER_REP)
+    travel(datetime(2026, 11, 12, 15, 0, tzinfo=UTC))
+    team.ask("/deal", "#1 won")
+    team.ask("/deal", "#2 lost no budget")
+    team.ask("/deal", "#3 won", user=OTHER_REP)
+    team.ask("/deal", "#4 lost went with a competitor", user=OTHER_REP)
+    travel(datetime(2026, 11, 16, 15, 0, tzinfo=UTC))
+    assert "Negotiation" in text_of(team.ask("/deal", "#2 stage negotiation"))  # budget found
+    travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
+    assert team.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
+    shown = text_of(posts(team, MANAGER)[0])
+    # Globex is open again: Rita has 1 won of 1 closed, the team 2 of 3 (67%), and Oscar's
+    # 1 of 2 is below it (counting Globex as lost would make it 2 of 4, nobody below).
+    assert "Proposal-to-win below the team's 67%" in shown
+    assert f"<@{OTHER_REP}>: 1 won of 2 closed proposals (50%)" in shown
+    assert f"<@{REP}>:" not in shown
