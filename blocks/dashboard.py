@@ -37,7 +37,6 @@ from blocks.digests import (
     conversion_lines,
     funnel_text,
     rep_line,
-    totals_text,
 )
 from blocks.home import (
     HOME_DEALS_FIRST,
@@ -53,7 +52,7 @@ from blocks.home import (
     TeamSettings,
     weekday_name,
 )
-from blocks.money import converted_text, subtotal_text
+from blocks.money import converted_text, left_out_lines, subtotal_text
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
 from sales.case_review import WEEKDAY_NAMES, week_monday
@@ -134,7 +133,7 @@ class RepHome:
     more_deals: bool  # a later page has deals
     overdue: list[OverdueRow]  # the longest overdue few
     overdue_total: int
-    overdue_owed: dict[str, Decimal]
+    overdue_owed: Converted  # in the person's currency at today's rates
     cases: list[CaseRow]  # the newest few
     valuation: Valuation | None = None  # how open deals are totalled
     open_currencies: list[str] = field(default_factory=list)  # of the open deals
@@ -391,9 +390,10 @@ def _overdue_blocks(language: Language, rep: RepHome) -> list[Block]:
         language,
         "*Overdue payments* ({count}) · {amount}",
         count=rep.overdue_total,
-        amount=totals_text(language, rep.overdue_owed),
+        amount=converted_text(language, rep.overdue_owed),
     )
-    blocks = [section(title + "\n" + "\n".join(lines))]
+    left_out = left_out_lines(language, rep.overdue_owed.left_out, rep.overdue_owed.currency)
+    blocks = [section("\n".join([title, *left_out, *lines]))]
     hidden = rep.overdue_total - len(lines)
     if hidden > 0:
         blocks.append(

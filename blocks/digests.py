@@ -12,7 +12,7 @@ from babel.numbers import format_percent
 
 from blocks.common import Block, Message, context, escape, header, message, section, user
 from blocks.deals import stage_label
-from blocks.money import converted_text, left_out_lines
+from blocks.money import converted_text, left_out_lines, subtotal_text
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
     conversion_basis,
@@ -53,8 +53,10 @@ class Move:
 @dataclass(frozen=True)
 class RepCollections:
     slack_user_id: str
-    # Overdue amounts per aging bucket ("1-30" … "90+"), each per currency.
-    aging: dict[str, dict[str, Decimal]]
+    # Overdue amounts per aging bucket ("1-30" … "90+") and in all, in the team's currency
+    # at today's rates (what had no rate is said once, beside the team's overdue total).
+    aging: dict[str, Converted]
+    total: Converted
 
 
 @dataclass(frozen=True)
@@ -187,25 +189,17 @@ def collections_lines(language: Language, collections: Collections) -> list[str]
         lines += _left_out(language, collections.collected_total)
     lines += _left_out(language, collections.overdue_total)
     for rep in collections.reps:
-        total = totals_text(
-            language,
-            totals_by_currency(
-                (value, currency)
-                for by_currency in rep.aging.values()
-                for currency, value in by_currency.items()
-            ),
-        )
         buckets = " · ".join(
             gettext(
                 language,
                 "{bucket} days {amount}",
                 bucket=bucket,
-                amount=totals_text(language, rep.aging[bucket]),
+                amount=subtotal_text(language, rep.aging[bucket]),
             )
             for bucket in BUCKET_NAMES
-            if rep.aging.get(bucket)
+            if bucket in rep.aging
         )
-        overdue = gettext(language, "{amount} overdue", amount=total)
+        overdue = gettext(language, "{amount} overdue", amount=subtotal_text(language, rep.total))
         lines.append(f"• {user(rep.slack_user_id)} · {overdue} · {buckets}")
     return lines
 

@@ -169,25 +169,29 @@ def collections_summary(
         by_currency[instalment.currency] += owed
     if target is None and not collected and not overdue:
         return None
+    # What is owed is worth what it would fetch today.
+    now = Valuation(currency, activity.rates, today)
     return Collections(
         period=target.period if target else month.label,
         collected=collected,
         target=target,
         overdue=dict(sorted(overdue.items())),
         collected_total=collected_total,
-        # What is owed is worth what it would fetch today.
-        overdue_total=Valuation(currency, activity.rates, today).total(
-            (value, its_currency) for its_currency, value in overdue.items()
-        ),
+        overdue_total=now.total(_pairs(overdue)),
         reps=[
             RepCollections(
                 rep.slack_user_id,
-                {bucket: dict(amounts) for bucket, amounts in aged[rep.id].items()},
+                {bucket: now.total(_pairs(amounts)) for bucket, amounts in aged[rep.id].items()},
+                now.total(pair for amounts in aged[rep.id].values() for pair in _pairs(amounts)),
             )
             for rep in reps
             if rep.id in aged
         ],
     )
+
+
+def _pairs(by_currency: dict[str, Decimal]) -> list[tuple[Decimal, str]]:
+    return [(value, its_currency) for its_currency, value in by_currency.items()]
 
 
 def daily_digest(

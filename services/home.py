@@ -53,7 +53,6 @@ from sales.collections import days_overdue, outstanding
 from sales.fx import Valuation
 from sales.kpis import conversion_rates
 from sales.localtime import zone
-from sales.money import totals_by_currency
 from sales.permissions import Actor
 from sales.stages import OPEN_STAGES
 from sales.workdays import WorkCalendar
@@ -213,7 +212,8 @@ def _rep_home(
             for instalment, owed in overdue[:OVERDUE_SHOWN]
         ],
         overdue_total=len(overdue),
-        overdue_owed=totals_by_currency((owed, item.currency) for item, owed in overdue),
+        # What is owed is worth what it would fetch today, like an open deal.
+        overdue_owed=valuation.total((owed, item.currency) for item, owed in overdue),
         cases=[CaseRow(case.id, case.title, case.week) for case in latest],
     )
     return rep, page

@@ -217,3 +217,40 @@ def test_a_win_converts_at_the_rate_of_the_owners_own_day_not_the_utc_one(
     # Won on Li's 19 Nov: $1,500 / 0.15 = ¥10,000 (the UTC day's 0.14 would give ¥10,714.29),
     # + ¥120,000 = ¥130,000 of ¥1,000,000.
     assert "CN¥130,000 of CN¥1,000,000 (13%)" in shanghai
+
+
+def test_overdue_money_is_totalled_per_rep_and_on_the_home_at_todays_rate(
+    teams: RunningBot, travel: Travel
+) -> None:
+    for text, user in (
+        ("#4 payment 100k due 2026-11-13", REP),  # ¥100,000 of the Alibaba deal
+        ("#5 payment 5k due 2026-11-13", REP),  # €5,000 of the Bosch deal
+        ("#1 payment 30k due 2026-11-13", LI),  # ¥30,000 of the Huawei deal
+        ("#2 payment 2k due 2026-11-13", LI),  # €2,000 of the Siemens deal
+    ):
+        assert "Instalment added" in text_of(teams.ask("/deal", text, user=user)), text
+    travel(NEW_YORK_MORNING)
+    teams.scheduler.run_job("manager_digest")
+    enterprise = text_of(posts(teams, MIA)[-1])
+    # Today's rates: ¥100,000 x 0.14 = $14,000, + €5,000 x 1.08 = $5,400: $19,400.
+    assert "*Overdue*: $19,400" in enterprise
+    assert f"<@{REP}> · $19,400 overdue · 1-30 days $19,400" in enterprise
+    rita = text_of(open_home(teams, REP))
+    assert "*Overdue payments* (2) · $19,400" in rita
+    assert "not counted" not in rita
+
+    travel(datetime(2026, 11, 19, 1, 1, tzinfo=UTC))  # Thu 09:01 in Shanghai
+    teams.scheduler.run_job("manager_digest")
+    shanghai = text_of(posts(teams, WANG)[-1])
+    # The €2,000 has no EUR→CNY rate: said once with its fix, and beside each part it leaves.
+    assert "*Overdue*: CN¥30,000" in shanghai
+    assert "€2,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`" in (
+        shanghai
+    )
+    assert (
+        f"<@{LI}> · CN¥30,000 (€2,000 not counted) overdue · "
+        "1-30 days CN¥30,000 (€2,000 not counted)"
+    ) in shanghai
+    li = text_of(open_home(teams, LI))
+    assert "*Overdue payments* (2) · CN¥30,000" in li
+    assert "€2,000 not counted: no EUR→CNY rate" in li
