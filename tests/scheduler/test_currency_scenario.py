@@ -254,3 +254,27 @@ def test_overdue_money_is_totalled_per_rep_and_on_the_home_at_todays_rate(
     li = text_of(open_home(teams, LI))
     assert "*Overdue payments* (2) · CN¥30,000" in li
     assert "€2,000 not counted: no EUR→CNY rate" in li
+
+
+def test_tier_suggestions_rank_in_the_managers_team_currency_at_each_win_days_rate(
+    teams: RunningBot, travel: Travel
+) -> None:
+    travel(SHANGHAI_MORNING)
+    teams.scheduler.run_job("tier_suggestions")
+    shanghai = text_of(posts(teams, WANG)[-1])
+    # Huawei's ¥120,000 is ranked; Siemens' €10,000 has no EUR→CNY rate: named, with its fix.
+    assert "From won revenue over the last 12 months: CN¥120,000 in 1 won deal across 1" in (
+        shanghai
+    )
+    assert "€10,000 not counted: no EUR→CNY rate. An admin can add one: `/fx EUR CNY 7.8`" in (
+        shanghai
+    )
+    assert "Left out (no exchange rate to CNY for any of their wins): Siemens" in shanghai
+    travel(NEW_YORK_MORNING)
+    teams.scheduler.run_job("tier_suggestions")
+    enterprise = text_of(posts(teams, MIA)[-1])
+    # $50,000 + ¥200,000 x 0.14 + €20,000 x 1.08 = $99,600, as the digests count it.
+    assert "$99,600 in 3 won deals across 3 customers" in enterprise
+    assert "*Alibaba*: No tier → *Long-tail* · $28,000 (28%)" in enterprise
+    assert "not counted" not in enterprise
+    assert "Left out" not in enterprise
