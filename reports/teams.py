@@ -272,7 +272,7 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
     currency = book.team_currency(team)
     rates = book.activity.rates
     # Each won deal in the team's currency at its win day's rate; those with no rate are
-    # left out of the average as of the total (the digest names them).
+    # left out of the average as they are of the total (the digest names them).
     won_each = [convert_total([won], currency, rates) for won in funnel.won_dated]
     return WeeklyDigest(
         team=team.name,
