@@ -25,6 +25,7 @@ from blocks.common import (
     truncate,
     user,
 )
+from blocks.money import left_out_lines
 from parsing.customer_command import (
     CUSTOMER_EXAMPLES,
     MAX_EMAIL_CHARS,
@@ -477,18 +478,19 @@ def tier_suggestions_message(
         customers=ngettext(language, "{n} customer", "{n} customers", suggestions.customers),
     )
     blocks: list[Block] = [header(truncate(title, 150)), context(counted)]
+    not_counted = left_out_lines(language, suggestions.left_out_money, suggestions.currency)
     if suggestions.left_out:
         names = ", ".join(escape(name) for name in suggestions.left_out[:20])
-        blocks.append(
-            context(
-                gettext(
-                    language,
-                    "Left out (won only in other currencies than {currency}): {names}",
-                    currency=suggestions.currency,
-                    names=names,
-                )
+        not_counted.append(
+            gettext(
+                language,
+                "Left out (no exchange rate to {currency} for any of their wins): {names}",
+                currency=suggestions.currency,
+                names=names,
             )
         )
+    if not_counted:
+        blocks.append(context("\n".join(not_counted)))
     for suggestion in suggestions.changes[:MAX_SUGGESTIONS]:
         line = gettext(
             language,

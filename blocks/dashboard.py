@@ -29,7 +29,7 @@ from blocks.common import (
     user,
 )
 from blocks.customers import ColdCustomer, going_cold_by_rep, going_cold_text
-from blocks.deals import list_line, stage_label
+from blocks.deals import list_line, stage_label, valuation_lines
 from blocks.digests import (
     SECTION_BUDGET,
     Collections,
@@ -38,7 +38,6 @@ from blocks.digests import (
     conversion_lines,
     funnel_text,
     rep_line,
-    totals_text,
 )
 from blocks.forecast import (
     Forecast,
@@ -62,9 +61,11 @@ from blocks.home import (
     weekday_name,
 )
 from blocks.leaderboard import Board, leaderboard_blocks
+from blocks.money import converted_text, left_out_lines, subtotal_text
 from blocks.pacing import TargetPace, pace_line
 from blocks.teams import channel
 from sales.case_review import WEEKDAY_NAMES
+from sales.fx import Converted, Valuation
 from store.models import Deal
 from translations import (
     ENGLISH,
@@ -103,7 +104,7 @@ class StageDeals:
 
     stage: str
     count: int
-    totals: dict[str, Decimal]
+    totals: Converted
     deals: list[Deal]  # most relevant first
 
 
@@ -138,15 +139,17 @@ class RepHome:
     follow_ups: list[FollowUpRow]  # the oldest few
     follow_ups_total: int
     open_count: int
-    open_totals: dict[str, Decimal]
+    open_totals: Converted  # in the person's currency at today's rates (`valuation`)
     stages: list[StageDeals]
     more_deals: bool  # a later page has deals
     overdue: list[OverdueRow]  # the longest overdue few
     overdue_total: int
-    overdue_owed: dict[str, Decimal]
+    overdue_owed: Converted  # in the person's currency at today's rates
     cases: list[CaseRow]  # the newest few
     forecasts: list[Forecast] = field(default_factory=list)
     going_cold: list[ColdCustomer] = field(default_factory=list)  # overdue for a visit
+    valuation: Valuation | None = None  # how open deals are totalled
+    open_currencies: list[str] = field(default_factory=list)  # of the open deals
 
 
 @dataclass(frozen=True)
@@ -334,24 +337,26 @@ def _deal_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Blo
                 )
             )
         ]
-    blocks = [
-        section(
-            gettext(
-                language,
-                "*Open deals by stage* · {count} open · {amount}",
-                count=rep.open_count,
-                amount=totals_text(language, rep.open_totals),
-            )
-        )
-    ]
+    summary = gettext(
+        language,
+        "*Open deals by stage* · {count} open · {amount}",
+        count=rep.open_count,
+        amount=converted_text(language, rep.open_totals),
+    )
+    notes = (
+        valuation_lines(language, rep.valuation, rep.open_totals, rep.open_currencies)
+        if rep.valuation
+        else []
+    )
+    blocks = [section("\n".join([summary, *notes]))]
     first = state.page * DEALS_PER_STAGE + 1
     for stage in rep.stages:
-        lines = [truncate(list_line(deal), LINE_CHARS) for deal in stage.deals]
+        lines = [truncate(list_line(deal, language), LINE_CHARS) for deal in stage.deals]
         if not lines:
             lines = [gettext(language, "_All shown on earlier pages._")]
         title = (
             f"{stage_label(stage.stage, language)} · {stage.count} · "
-            f"{totals_text(language, stage.totals)}"
+            f"{subtotal_text(language, stage.totals)}"
         )
         blocks.append(section(title + "\n" + "\n".join(lines)))
     blocks.append(
@@ -398,9 +403,10 @@ def _overdue_blocks(language: Language, rep: RepHome) -> list[Block]:
         language,
         "*Overdue payments* ({count}) · {amount}",
         count=rep.overdue_total,
-        amount=totals_text(language, rep.overdue_owed),
+        amount=converted_text(language, rep.overdue_owed),
     )
-    blocks = [section(title + "\n" + "\n".join(lines))]
+    left_out = left_out_lines(language, rep.overdue_owed.left_out, rep.overdue_owed.currency)
+    blocks = [section("\n".join([title, *left_out, *lines]))]
     hidden = rep.overdue_total - len(lines)
     if hidden > 0:
         blocks.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from blocks.charts import chart_button
@@ -26,16 +27,17 @@ from blocks.common import (
     text_input,
     user,
 )
+from blocks.money import converted_text, left_out_lines, subtotal_text
 from blocks.visits import CUSTOMER_SELECT, ModalContext, follow_up_text
 from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import DEAL_EXAMPLES
 from parsing.stages import stage_list
 from sales.forecast import CATEGORIES, CATEGORY_LABELS
-from sales.money import totals_by_currency
+from sales.fx import Converted, Valuation
 from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
 from store.models import Deal, DealNote, StageChange, Visit
 from translations import ENGLISH, Language, gettext, marked, ngettext
-from translations.formats import format_money, format_totals
+from translations.formats import format_money
 
 MOVE_STAGE = "deal_move_stage"
 SET_FORECAST = "deal_set_forecast"
@@ -221,8 +223,11 @@ def _forecast_select(deal: Deal, language: Language) -> dict[str, Any]:
     }
 
 
-def deal_list(deals: list[Deal], scope: str, language: Language = ENGLISH) -> Message:
-    """Open deals; `scope` says whose they are (“everyone's”, “yours”…), in `language`."""
+def deal_list(
+    deals: list[Deal], scope: str, valuation: Valuation, language: Language = ENGLISH
+) -> Message:
+    """Open deals; `scope` says whose they are (“everyone's”, “yours”…), in `language`. Totals
+    are in the reader's currency at today's rates (`valuation`), saying what had no rate."""
     if not deals:
         text = gettext(language, "No open deals {scope}. Create one with `/deal new`.", scope=scope)
         fallback = gettext(language, "No open deals {scope}", scope=scope)
@@ -230,24 +235,23 @@ def deal_list(deals: list[Deal], scope: str, language: Language = ENGLISH) -> Me
     by_stage: dict[str, list[Deal]] = defaultdict(list)
     for deal in deals:
         by_stage[deal.stage].append(deal)
-    total = format_totals(
-        language, totals_by_currency((deal.amount, deal.currency) for deal in deals)
+    converted = valuation.total((deal.amount, deal.currency) for deal in deals)
+    total = converted_text(language, converted)
+    summary = ngettext(
+        language, "*{n} open* · {total}", "*{n} open* · {total}", len(deals), total=total
     )
+    notes = valuation_lines(language, valuation, converted, (deal.currency for deal in deals))
     blocks: list[Block] = [
         # L10N: header, at most 150 characters.
         header(gettext(language, "Open deals {scope}", scope=scope)),
-        section(
-            ngettext(
-                language, "*{n} open* · {total}", "*{n} open* · {total}", len(deals), total=total
-            )
-        ),
+        section("\n".join([summary, *notes])),
     ]
     for stage in OPEN_STAGES:
         stage_deals = by_stage.get(stage.key)
         if not stage_deals:
             continue
-        subtotal = format_totals(
-            language, totals_by_currency((d.amount, d.currency) for d in stage_deals)
+        subtotal = subtotal_text(
+            language, valuation.total((d.amount, d.currency) for d in stage_deals)
         )
         lines = [list_line(deal, language) for deal in stage_deals[:LIST_LINES_PER_STAGE]]
         hidden = len(stage_deals) - LIST_LINES_PER_STAGE
@@ -269,7 +273,7 @@ def deal_list(deals: list[Deal], scope: str, language: Language = ENGLISH) -> Me
             )
         )
     )
-    blocks.append(actions("deal_list_actions", chart_button("deals")))
+    blocks.append(actions("deal_list_actions", chart_button("deals", language)))
     fallback = ngettext(
         language,
         "{n} open deal {scope}: {total}",
@@ -279,6 +283,23 @@ def deal_list(deals: list[Deal], scope: str, language: Language = ENGLISH) -> Me
         total=total,
     )
     return message(fallback, blocks)
+
+
+def valuation_lines(
+    language: Language, valuation: Valuation, converted: Converted, currencies: Iterable[str]
+) -> list[str]:
+    """Under a total of open deals in `currencies`: how amounts in other currencies were
+    counted (at today's rates, as open deals have no win day), and what had no rate."""
+    if all(currency == valuation.currency for currency in currencies):
+        return []
+    basis = gettext(
+        language,
+        "_Totals in {currency} at the exchange rates in force on {day} (an open deal has no "
+        "win day yet)._",
+        currency=valuation.currency,
+        day=day(valuation.on, language),
+    )
+    return [basis, *left_out_lines(language, converted.left_out, converted.currency)]
 
 
 def list_line(deal: Deal, language: Language = ENGLISH) -> str:

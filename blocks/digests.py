@@ -15,7 +15,7 @@ from blocks.customers import ColdCustomer, going_cold_by_rep
 from blocks.deals import stage_label
 from blocks.forecast import TeamForecast, forecast_title, team_forecast_lines
 from blocks.leaderboard import Board, leaderboard_blocks
-from blocks.money import left_out_lines
+from blocks.money import converted_text, left_out_lines, subtotal_text
 from blocks.pacing import TargetPace, amount_text, metric_label, pace_line
 from blocks.review import (
     conversion_basis,
@@ -56,8 +56,10 @@ class Move:
 @dataclass(frozen=True)
 class RepCollections:
     slack_user_id: str
-    # Overdue amounts per aging bucket ("1-30" … "90+"), each per currency.
-    aging: dict[str, dict[str, Decimal]]
+    # Overdue amounts per aging bucket ("1-30" … "90+") and in all, in the team's currency
+    # at today's rates (what had no rate is said once, beside the team's overdue total).
+    aging: dict[str, Converted]
+    total: Converted
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class WeeklyDigest:
     reached: dict[str, int]
     conversions: list[tuple[str, str, float | None]]
     won_amounts: list[tuple[Decimal, str]]
-    average_deals: dict[str, Decimal]  # mean won amount, per currency
+    # The mean won amount in the team's currency (of the deals `won_total` counts).
+    average_deal: Decimal | None
     median_cycle_days: float | None
     team_rate: float | None
     below_average: list[RepConversion]
@@ -194,25 +197,17 @@ def collections_lines(language: Language, collections: Collections) -> list[str]
         lines += _left_out(language, collections.collected_total)
     lines += _left_out(language, collections.overdue_total)
     for rep in collections.reps:
-        total = totals_text(
-            language,
-            totals_by_currency(
-                (value, currency)
-                for by_currency in rep.aging.values()
-                for currency, value in by_currency.items()
-            ),
-        )
         buckets = " · ".join(
             gettext(
                 language,
                 "{bucket} days {amount}",
                 bucket=bucket,
-                amount=totals_text(language, rep.aging[bucket]),
+                amount=subtotal_text(language, rep.aging[bucket]),
             )
             for bucket in BUCKET_NAMES
-            if rep.aging.get(bucket)
+            if bucket in rep.aging
         )
-        overdue = gettext(language, "{amount} overdue", amount=total)
+        overdue = gettext(language, "{amount} overdue", amount=subtotal_text(language, rep.total))
         lines.append(f"• {user(rep.slack_user_id)} · {overdue} · {buckets}")
     return lines
 
@@ -234,7 +229,7 @@ def _converted(language: Language, total: Converted | None, by_currency: dict[st
     sums kept per currency when no conversion was asked for."""
     if total is None:
         return totals_text(language, by_currency)
-    return format_money(language, total.total, total.currency)
+    return converted_text(language, total)
 
 
 def _left_out(language: Language, total: Converted | None) -> list[str]:
@@ -330,8 +325,10 @@ def weekly_digest_message(language: Language, digest: WeeklyDigest) -> Message:
         if by_currency
         else totals_text(language, {})
     )
-    average = ", ".join(
-        format_money(language, mean, currency) for currency, mean in digest.average_deals.items()
+    average = (
+        format_money(language, digest.average_deal, digest.won_total.currency)
+        if digest.average_deal is not None and digest.won_total is not None
+        else ""
     )
     cycle = cycle_text(language, digest.median_cycle_days)
     won = ngettext(

@@ -362,8 +362,9 @@ def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
     else:
         # L10N: whose deals a list shows, after "Open deals".
         label = gettext(language, "— yours and your teams'")
+    valuation = ctx.valuation_for(ctx.people.known(actor.slack_user_id))
     with ctx.db.reading() as session:
-        answer = deal_list(deals.open_deals(session, owners), label, language)
+        answer = deal_list(deals.open_deals(session, owners), label, valuation, language)
     if scope == "all" and owners == {actor.person_id}:
         answer["blocks"].append(
             context(gettext(language, "Reps see their own deals; managers also their teams'."))

@@ -157,11 +157,11 @@ def _team_targets(
 
 def _currency(ctx: BotContext, session: Session, owner: Person | Team, command: TargetSet) -> str:
     """The currency typed, else the team's (a person's: their team's), else the default."""
-    if command.amount.currency:
-        return command.amount.currency
-    if isinstance(owner, Team):
-        return ctx.team_currency(owner)
-    return teams.currency_of(session, owner.id) or ctx.settings.default_currency
+    return (
+        command.amount.currency
+        or teams.owner_currency(session, owner)
+        or ctx.settings.default_currency
+    )
 
 
 def _set(

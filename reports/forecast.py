@@ -93,7 +93,7 @@ def forecast_for(
 ) -> Forecast:
     """The forecast of `owner_ids` together over `period`, in `currency`, at `local_now`."""
     found = book.pipeline
-    assert found is not None, "the book was loaded without the pipeline"
+    assert found is not None  # the book must be loaded with the pipeline (probabilities)
     today = local_now.date()
     rates = book.activity.rates
     rows = found.amounts_of(owner_ids)

@@ -51,6 +51,16 @@ class Roster:
         }
         return list(found.values())
 
+    def currency_of(self, person_id: int) -> str | None:
+        """`store.teams.currency_of` from the loaded roster: the currency of the person's first
+        team (as a member before as a manager, then by name) that has one."""
+        ordered = sorted(
+            self._of_person.get(person_id, ()),
+            key=lambda m: (m.role != teams.MEMBER, self._by_id[m.team_id].name_key),
+        )
+        found = (self._by_id[m.team_id].currency for m in ordered)
+        return next((currency for currency in found if currency), None)
+
     def first_joined(self, person_id: int) -> date | None:
         """When the person first joined any team as a member: pacing starts there."""
         days = [m.joined_on for m in self._of_person.get(person_id, ()) if m.role == teams.MEMBER]

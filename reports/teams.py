@@ -21,7 +21,7 @@ from reports.forecast import team_forecast
 from reports.pacing import leaderboard, target_pace, team_paces
 from sales.activity import Activity
 from sales.collections import aging_bucket, days_overdue, outstanding
-from sales.fx import convert_total
+from sales.fx import Valuation, convert_total
 from sales.kpis import (
     RepConversion,
     average,
@@ -186,27 +186,29 @@ def collections_summary(
         by_currency[instalment.currency] += owed
     if target is None and not collected and not overdue:
         return None
+    # What is owed is worth what it would fetch today.
+    now = Valuation(currency, activity.rates, today)
     return Collections(
         period=target.period if target else month.label,
         collected=collected,
         target=target,
         overdue=dict(sorted(overdue.items())),
         collected_total=collected_total,
-        # What is owed is worth what it would fetch today.
-        overdue_total=convert_total(
-            ((value, its_currency, today) for its_currency, value in overdue.items()),
-            currency,
-            activity.rates,
-        ),
+        overdue_total=now.total(_pairs(overdue)),
         reps=[
             RepCollections(
                 rep.slack_user_id,
-                {bucket: dict(amounts) for bucket, amounts in aged[rep.id].items()},
+                {bucket: now.total(_pairs(amounts)) for bucket, amounts in aged[rep.id].items()},
+                now.total(pair for amounts in aged[rep.id].values() for pair in _pairs(amounts)),
             )
             for rep in reps
             if rep.id in aged
         ],
     )
+
+
+def _pairs(by_currency: dict[str, Decimal]) -> list[tuple[Decimal, str]]:
+    return [(value, its_currency) for its_currency, value in by_currency.items()]
 
 
 def daily_digest(
@@ -294,12 +296,11 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         for rep in reps
     ]
     team_rate, below = below_team_average(rates)
-    currencies = sorted({currency for _, currency in funnel.won_amounts})
-    average_deals = {
-        currency: mean
-        for currency in currencies
-        if (mean := average([v for v, c in funnel.won_amounts if c == currency])) is not None
-    }
+    currency = book.team_currency(team)
+    rates = book.activity.rates
+    # Each won deal in the team's currency at its win day's rate; those with no rate are
+    # left out of the average as they are of the total (the digest names them).
+    won_each = [convert_total([won], currency, rates) for won in funnel.won_dated]
     return WeeklyDigest(
         team=team.name,
         first_day=first_day,
@@ -307,8 +308,8 @@ def weekly_review(book: Book, team: Team, local_now: datetime) -> WeeklyDigest:
         reached=funnel.reached,
         conversions=conversion_rates(funnel.reached),
         won_amounts=funnel.won_amounts,
-        won_total=convert_total(funnel.won_dated, book.team_currency(team), book.activity.rates),
-        average_deals=average_deals,
+        won_total=convert_total(funnel.won_dated, currency, rates),
+        average_deal=average([each.total for each in won_each if each.complete]),
         median_cycle_days=median_days(funnel.cycle_times),
         skipped=funnel.skipped,
         team_rate=team_rate,

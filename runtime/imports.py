@@ -239,8 +239,8 @@ def import_targets(
     """Set targets for people and teams; `today` resolves relative periods ("next month").
 
     People must already be known to the bot (from using it, or from a teams import), and teams
-    must exist. A revenue row without a currency uses `default_currency`; without one either,
-    the row is an error.
+    must exist. A revenue row without a currency is in its owner's currency (a team's own, a
+    person's team's), else `default_currency`; without one either, the row is an error.
     """
     rows, count, problems = _read(path, TARGET_COLUMNS, TARGET_OPTIONAL, TARGET_IGNORED)
     result = ImportResult(rows=count)
@@ -283,9 +283,10 @@ def _check_targets(
         owner = _owner(session, people, row, line, problems)
         metric = _metric(row["metric"], line, problems)
         amount = _amount(row["amount"], metric, line, problems)
-        currency = _currency(
-            row.get("currency", ""), metric, amount, default_currency, line, problems
-        )
+        # Without a currency, a target is in its owner's (a person's: their team's), as
+        # `/target` sets it; else DEFAULT_CURRENCY.
+        fallback = (teams.owner_currency(session, owner) if owner else None) or default_currency
+        currency = _currency(row.get("currency", ""), metric, amount, fallback, line, problems)
         period = _period(row["period"], today, line, problems)
         if owner is None or metric is None or amount is None or period is None:
             continue

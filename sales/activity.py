@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sales.fx import Converted, Rates, convert_total
+from sales.localtime import local_today
 from sales.stages import STAGES
 
 PROPOSAL_OR_LATER = ("proposal", "negotiation", "won")
@@ -42,6 +43,12 @@ class Win:
     currency: str
     created_at: datetime
     won_at: datetime
+    owner_tz: str = "UTC"  # the owner's Slack time zone
+
+    @property
+    def won_on(self) -> date:
+        """The owner's own calendar day the deal was won on: its exchange rate's day."""
+        return local_today(self.owner_tz, self.won_at)
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Activity:
     # owner -> deal -> stage -> when the deal first reached it
     arrivals: dict[int, dict[int, dict[str, datetime]]] = field(default_factory=dict)
     receipts: dict[int, list[Receipt]] = field(default_factory=dict)  # by owner
+    # deal -> its stage now, for the deals in `arrivals`: its outcome is its latest state.
+    stages: dict[int, str] = field(default_factory=dict)
     # Every money question in one currency converts with these, at each win's or payment's day.
     rates: Rates = field(default_factory=Rates)
 
@@ -92,9 +101,15 @@ class Activity:
         arrivals: Iterable[tuple[int, int, str, datetime]],
         receipts: Iterable[Receipt],
         rates: Rates | None = None,
+        stages: dict[int, str] | None = None,
     ) -> Activity:
-        """From rows: visits (rep, day, count); arrivals (owner, deal, stage, first at)."""
-        activity = cls(first_win_of_customer=dict(first_win_of_customer), rates=rates or Rates())
+        """From rows: visits (rep, day, count); arrivals (owner, deal, stage, first at);
+        `stages`: each deal's stage now."""
+        activity = cls(
+            first_win_of_customer=dict(first_win_of_customer),
+            rates=rates or Rates(),
+            stages=dict(stages or {}),
+        )
         by_rep: defaultdict[int, list[tuple[date, int]]] = defaultdict(list)
         for rep_id, day, count in visits:
             by_rep[rep_id].append((day, count))
@@ -248,6 +263,8 @@ class Activity:
         )
 
     def _outcomes(self, proposals: dict[int, int]) -> dict[int, tuple[int, int]]:
+        """(won, lost) per owner of these deals. A deal's outcome is its latest closed state:
+        still won, or lost now; a deal lost (or won) and then reopened is open again."""
         won_ids = {
             win.deal_id for owner in set(proposals.values()) for win in self.wins.get(owner, ())
         }
@@ -256,7 +273,7 @@ class Activity:
             won, lost = outcomes.get(owner_id, (0, 0))
             if deal_id in won_ids:
                 won += 1
-            elif "lost" in self.arrivals.get(owner_id, {}).get(deal_id, {}):
+            elif self.stages.get(deal_id) == "lost":
                 lost += 1
             outcomes[owner_id] = (won, lost)
         return outcomes
@@ -292,8 +309,8 @@ class Activity:
 
 
 def _dated(wins: Iterable[Win]) -> list[tuple[Decimal, str, date]]:
-    # The rate in force on the (UTC) day the deal was won.
-    return [(win.amount, win.currency, win.won_at.date()) for win in wins]
+    # The rate in force on the owner's local day the deal was won, the day pacing counts it.
+    return [(win.amount, win.currency, win.won_on) for win in wins]
 
 
 def _running_totals(counts: Iterable[int]) -> list[int]:

@@ -96,6 +96,26 @@ def convert_total(
     return Converted(currency, total, dict(sorted(left_out.items())))
 
 
+@dataclass(frozen=True)
+class Valuation:
+    """Amounts with no day of their own, in one currency at the rates in force on one day.
+
+    Open deals have no win day and what is owed has not been paid yet: each is worth what
+    it would fetch on `on` (the reader's today), at that day's rate."""
+
+    currency: str
+    rates: Rates
+    on: date
+
+    def total(self, amounts: Iterable[tuple[Decimal, str]]) -> Converted:
+        """The sum of (amount, currency) in `currency`, and what had no rate on `on`."""
+        return convert_total(
+            ((value, its_currency, self.on) for value, its_currency in amounts),
+            self.currency,
+            self.rates,
+        )
+
+
 def merge_left_out(*parts: dict[str, Decimal]) -> dict[str, Decimal]:
     merged: defaultdict[str, Decimal] = defaultdict(Decimal)
     for part in parts:

@@ -94,5 +94,7 @@ class TierSuggestions:
     wins: int
     customers: int  # ranked, with or without revenue
     changes: list[Suggestion] = field(default_factory=list)
-    # Customers whose wins were all in another currency: left out of the ranking.
+    # Customers none of whose wins has a rate to `currency`: left out of the ranking.
     left_out: list[str] = field(default_factory=list)
+    # The money not counted for want of a rate, per currency.
+    left_out_money: dict[str, Decimal] = field(default_factory=dict)

@@ -113,6 +113,7 @@ def pack(channel: str, message: Message) -> dict[str, Any]:
                 "filename": chart.filename,
                 "title": chart.title,
                 "alt_text": chart.alt_text,
+                "note": chart.note,
                 "png": base64.b64encode(chart.png).decode("ascii"),
             }
             for chart in charts
@@ -127,6 +128,7 @@ def unpack(payload: dict[str, Any]) -> tuple[str, Message, list[ChartFile]]:
             title=item["title"],
             png=base64.b64decode(item["png"]),
             alt_text=item["alt_text"],
+            note=item.get("note"),
         )
         for item in payload.get("charts", [])
     ]
@@ -244,6 +246,9 @@ def _claim_and_submit(
         return Outcome.ERROR
     clock = ctx.clock()
     sender.reserve()
+    if sender.slack_unavailable:  # found out while waiting for a slot: claim nothing more
+        sender.release()
+        return Outcome.DEFERRED
     try:
         with ctx.db.transaction() as session:
             claim = deliveries.claim(
@@ -330,5 +335,8 @@ def _show(
 ) -> None:
     heading = f"--- {job.name} · {period} · to {recipient.channel} ({recipient.key})"
     body = readable_text(message) if message else "(nothing to send)"
-    body += "".join(f"\n[chart: {chart.title}]" for chart in (message or {}).get(CHARTS, []))
+    body += "".join(
+        f"\n[chart: {chart.title}]" + (f"\n{chart.note}" if chart.note else "")
+        for chart in (message or {}).get(CHARTS, [])
+    )
     out.write(f"{heading}\n{body}\n\n")

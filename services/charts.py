@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from blocks.money import left_out_lines
 from sales.activity import Activity, Window
 from sales.metrics import METRICS
 from sales.stages import OPEN_STAGES, STAGES, WON
@@ -36,6 +37,8 @@ class ChartFile:
     title: str
     png: bytes
     alt_text: str
+    # Said beside the picture: what its totals left out for want of an exchange rate.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class ChartSpec:
     filename: str
     title: str
     data: Any  # charts.BurnUp or charts.Funnel
+    note: str | None = None  # in the reader's language, shared with the picture
 
 
 def burn_up_spec(
@@ -73,6 +77,7 @@ def burn_up_spec(
     per_day: dict[date, Decimal] = {}
     previous = Decimal(0)
     day = target.period_start
+    end = since
     # Cumulative totals day by day, by the same sums pacing uses, then the increments.
     while day <= last:
         end = min(
@@ -85,6 +90,10 @@ def burn_up_spec(
         per_day[day] = total - previous
         previous = total
         day += timedelta(days=1)
+    left_out = activity.money_left_out(
+        target.metric, owner_ids, Window(since, end), (target.period_start, last), target.currency
+    )
+    note = "\n".join(left_out_lines(language, left_out, target.currency)) or None
     data = burn_up_from(
         per_day,
         target.period_start,
@@ -108,6 +117,7 @@ def burn_up_spec(
             period=target.period,
         ),
         data=data,
+        note=note,
     )
 
 
@@ -146,7 +156,9 @@ def draw(spec: ChartSpec) -> ChartFile:
         png, alt_text = burn_up_png(spec.data), burn_up_alt_text(spec.data)
     else:
         png, alt_text = funnel_png(spec.data), funnel_alt_text(spec.data)
-    return ChartFile(filename=spec.filename, title=spec.title, png=png, alt_text=alt_text)
+    return ChartFile(
+        filename=spec.filename, title=spec.title, png=png, alt_text=alt_text, note=spec.note
+    )
 
 
 def draw_all(specs: Sequence[ChartSpec]) -> list[ChartFile]:

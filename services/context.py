@@ -8,11 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 from runtime.settings import Settings
+from sales.fx import Valuation
 from sales.localtime import local_today
 from services.people import People
 from store import teams
 from store.db import Database
 from store.models import Person, Team
+from store.rates import load_rates
 from translations import Language, language_for_person, language_for_team
 
 
@@ -43,6 +45,14 @@ class BotContext:
             return self.settings.default_currency
         with self.db.reading() as session:
             return teams.currency_of(session, person_id) or self.settings.default_currency
+
+    def valuation_for(self, person: Person | None) -> Valuation:
+        """How totals of open deals read for this person: in their currency, at the rates
+        in force on their today (an open deal has no win day)."""
+        with self.db.reading() as session:
+            rates = load_rates(session)
+        currency = self.currency_for(person.id if person else None)
+        return Valuation(currency, rates, self.today_for(person))
 
     def team_currency(self, team: Team) -> str:
         return team.currency or self.settings.default_currency

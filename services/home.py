@@ -58,9 +58,9 @@ from reports.teams import (
 from runtime.settings import ADJUSTABLE, Settings, adjustable_text
 from sales.case_review import week_of
 from sales.collections import days_overdue, outstanding
+from sales.fx import Valuation
 from sales.kpis import conversion_rates
 from sales.localtime import zone
-from sales.money import totals_by_currency
 from sales.permissions import Actor
 from sales.stages import OPEN_STAGES
 from sales.workdays import WorkCalendar
@@ -92,6 +92,7 @@ def gather_home(
     ctx = effective_context(ctx)
     actor = ctx.people.actor(person)
     local_now = ctx.clock().astimezone(zone(person.tz))
+    currency = ctx.currency_for(person.id)
     with ctx.db.reading() as session:
         choices = _team_choices(session, person, actor)
         team_id = state.team_id if state.team_id in {id_ for id_, _ in choices} else None
@@ -112,7 +113,9 @@ def gather_home(
         )
         week_cases = load_case_status(session, owner_ids, [week_of(today)])
         calendar = facts.book.roster.calendar_of(person.id)
-        rep, page = _rep_home(session, facts, person, local_now, calendar, state.page)
+        # Open deals have no win day: they are totalled at the rates in force today.
+        valuation = Valuation(currency, facts.book.activity.rates, today)
+        rep, page = _rep_home(session, facts, person, local_now, calendar, state.page, valuation)
         view = _team_view(facts, week_cases, team, local_now) if team is not None else None
         admin_teams = [team_settings(t) for t in facts.book.roster.teams] if actor.is_admin else []
     manager = ManagerHome(choices, view) if choices else None
@@ -163,6 +166,7 @@ def _rep_home(
     local_now: datetime,
     calendar: WorkCalendar,
     page: int,
+    valuation: Valuation,
 ) -> tuple[RepHome, int]:
     """The person's own dashboard, and the page of open deals it shows (at most the last)."""
     today = local_now.date()
@@ -178,7 +182,7 @@ def _rep_home(
         StageDeals(
             stage,
             len(found),
-            totals_by_currency((deal.amount, deal.currency) for deal in found),
+            valuation.total((deal.amount, deal.currency) for deal in found),
             found[start:end],
         )
         for stage, found in by_stage.items()
@@ -201,7 +205,9 @@ def _rep_home(
         ],
         follow_ups_total=len(due),
         open_count=len(open_deals),
-        open_totals=totals_by_currency((deal.amount, deal.currency) for deal in open_deals),
+        open_totals=valuation.total((deal.amount, deal.currency) for deal in open_deals),
+        valuation=valuation,
+        open_currencies=sorted({deal.currency for deal in open_deals}),
         stages=stages,
         more_deals=any(len(found) > end for found in by_stage.values()),
         overdue=[
@@ -216,7 +222,8 @@ def _rep_home(
             for instalment, owed in overdue[:OVERDUE_SHOWN]
         ],
         overdue_total=len(overdue),
-        overdue_owed=totals_by_currency((owed, item.currency) for item, owed in overdue),
+        # What is owed is worth what it would fetch today, like an open deal.
+        overdue_owed=valuation.total((owed, item.currency) for item, owed in overdue),
         cases=[CaseRow(case.id, case.title, case.week) for case in latest],
         forecasts=person_forecasts(facts.book, person.id, local_now),
         going_cold=facts.cadence.going_cold(person.id, today),

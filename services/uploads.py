@@ -69,7 +69,8 @@ def conversation_id(client: WebClient, channel: str) -> str:
 def share_charts(
     client: WebClient, channel: str, charts: Sequence[ChartFile], thread_ts: str | None = None
 ) -> int:
-    """Upload each chart to `channel` (in the thread of `thread_ts`); how many made it.
+    """Upload each chart to `channel` (in the thread of `thread_ts`), with its note beside
+    it (what its totals left out); how many made it.
 
     A chart that fails is logged and skipped: the message it illustrates is already out.
     """
@@ -82,6 +83,7 @@ def share_charts(
                 png=chart.png,
                 filename=chart.filename,
                 title=chart.title,
+                comment=chart.note,
                 thread_ts=thread_ts,
                 alt_text=chart.alt_text,
             )

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from sales.activity import Activity, Receipt, Win
-from store.models import Deal, Payment, StageChange, Visit
+from store.models import Deal, Payment, Person, StageChange, Visit
 
 
 def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[int, date]:
@@ -49,11 +49,13 @@ def load_activity(
     start = datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=2), time(0), tzinfo=UTC)
     wins = wins_between(session, owner_ids, start, end)
+    arrivals = arrivals_between(session, owner_ids, start, end)
     return Activity.of(
         visits=daily_visits(session, owner_ids, first, last),
         wins=wins,
         first_win_of_customer=first_wins(session, {win.customer_id for win in wins}),
-        arrivals=arrivals_between(session, owner_ids, start, end),
+        arrivals=[(owner, deal, stage, at) for owner, deal, stage, at, _ in arrivals],
+        stages={deal: current for _, deal, _, _, current in arrivals},
         receipts=daily_receipts(session, owner_ids, first, last),
     )
 
@@ -86,13 +88,15 @@ def wins_between(
             Deal.currency,
             Deal.created_at,
             won_at.c.won_at,
+            Person.tz,
         )
         .join(won_at, won_at.c.deal_id == Deal.id)
+        .join(Person, Person.id == Deal.owner_id)
         .order_by(Deal.id)
     )
     return [
-        Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when))
-        for deal_id, owner_id, customer_id, amount, currency, created, when in session.execute(
+        Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when), tz or "UTC")
+        for deal_id, owner_id, customer_id, amount, currency, created, when, tz in session.execute(
             query
         )
     ]
@@ -111,22 +115,26 @@ def first_wins(session: Session, customer_ids: Collection[int]) -> dict[int, dat
 
 def arrivals_between(
     session: Session, owner_ids: Collection[int] | None, start: datetime, end: datetime
-) -> list[tuple[int, int, str, datetime]]:
-    """(owner, deal, stage, first reached) for every deal that changed stage (or was
-    created) in [start, end): all its stages, so that "first reached" can be told."""
+) -> list[tuple[int, int, str, datetime, str]]:
+    """(owner, deal, stage, first reached, the deal's stage now) for every deal that changed
+    stage (or was created) in [start, end): all its stages, so that "first reached" can be
+    told, and where it stands, so that a deal lost then reopened is open again."""
     moved = select(StageChange.deal_id).where(
         StageChange.changed_at >= start, StageChange.changed_at < end
     )
     first = func.min(StageChange.changed_at)
     query = (
-        select(Deal.owner_id, StageChange.deal_id, StageChange.to_stage, first)
+        select(Deal.owner_id, StageChange.deal_id, StageChange.to_stage, first, Deal.stage)
         .join(Deal, StageChange.deal_id == Deal.id)
         .where(StageChange.deal_id.in_(moved))
-        .group_by(Deal.owner_id, StageChange.deal_id, StageChange.to_stage)
+        .group_by(Deal.owner_id, StageChange.deal_id, StageChange.to_stage, Deal.stage)
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    return [(owner, deal, stage, _aware(at)) for owner, deal, stage, at in session.execute(query)]
+    return [
+        (owner, deal, stage, _aware(at), current)
+        for owner, deal, stage, at, current in session.execute(query)
+    ]
 
 
 def daily_receipts(

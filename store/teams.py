@@ -77,6 +77,14 @@ def currency_of(session: Session, person_id: int) -> str | None:
     return session.scalars(query).first()
 
 
+def owner_currency(session: Session, owner: Person | Team) -> str | None:
+    """The currency a target of `owner` is in when none is said: a team's own, a person's
+    team's (`currency_of`); None: the bot's DEFAULT_CURRENCY."""
+    if isinstance(owner, Team):
+        return owner.currency
+    return currency_of(session, owner.id)
+
+
 def set_case_review(
     session: Session, team: Team, weekday: int | None, at: str | None, actor: str
 ) -> None:

@@ -241,6 +241,32 @@ def test_a_targets_file_sets_person_and_team_targets(with_teams: Database, tmp_p
     assert audited == {ACTOR}
 
 
+@pytest.mark.parametrize(
+    ("row", "currency"),
+    [
+        ("person,UREP001,revenue,120k,2026-12,", "CNY"),  # Enterprise counts in CNY
+        ("team,Enterprise,revenue,1m,2026-12,", "CNY"),
+        ("person,UMGR001,revenue,120k,2026-12,", "CNY"),  # Enterprise's manager
+        ("person,UREP003,revenue,120k,2026-12,", "USD"),  # Mid Market: the default
+        ("team,Mid Market,collected,50k,2026-12,", "USD"),
+        ("person,UREP001,revenue,120k,2026-12,EUR", "EUR"),  # said in the row
+        ("person,UREP001,revenue,$120k,2026-12,", "USD"),  # said in the amount
+    ],
+)
+def test_a_target_without_a_currency_is_in_its_owners_team_currency_as_target_sets_it(
+    with_teams: Database, tmp_path: Path, row: str, currency: str
+) -> None:
+    with with_teams.transaction() as session:
+        enterprise = teams.get_team(session, "Enterprise")
+        assert enterprise is not None
+        teams.set_currency(session, enterprise, "CNY", "test")
+    text = "scope,who,metric,amount,period,currency\n" + row + "\n"
+    result = import_targets(with_teams, write(tmp_path, text), TODAY, default_currency="USD")
+    assert (result.errors, result.changed) == ([], 1)
+    with with_teams.reading() as session:
+        assert list(session.scalars(select(Target.currency))) == [currency]
+
+
 def test_importing_targets_again_updates_what_changed(with_teams: Database, tmp_path: Path) -> None:
     header = "scope,who,metric,amount,period\n"
     first = write(

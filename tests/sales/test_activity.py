@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,3 +100,35 @@ def test_visit_counts_equal_a_plain_sum(rows: list[tuple[int, int, int]], a: int
     expected = sum(c for (rep, d), c in merged.items() if rep in (1, 2) and first <= d <= last)
     span = (day0 + timedelta(days=first), day0 + timedelta(days=last))
     assert activity.visit_count([1, 2], *span) == expected
+
+
+@pytest.mark.parametrize(
+    ("history", "outcome"),
+    [
+        (["proposal"], (0, 0)),  # still open
+        (["proposal", "won"], (1, 0)),
+        (["proposal", "lost"], (0, 1)),
+        (["proposal", "lost", "negotiation"], (0, 0)),  # reopened: open again, not lost
+        (["proposal", "lost", "negotiation", "won"], (1, 0)),
+        (["proposal", "won", "lead"], (0, 0)),  # a win reopened is open too
+        (["proposal", "won", "lost"], (0, 1)),
+        (["lead", "lost", "proposal"], (0, 0)),  # lost before the proposal, reopened
+    ],
+)
+def test_a_proposals_outcome_is_its_latest_closed_state(
+    history: list[str], outcome: tuple[int, int]
+) -> None:
+    """Each move a day apart from the 2nd; (won, lost) of the rep's proposals."""
+    arrivals: dict[str, datetime] = {}
+    for day, stage in enumerate(history, start=2):
+        arrivals.setdefault(stage, at(day))
+    now = history[-1]
+    activity = Activity.of(
+        visits=[],
+        wins=[win(1, 7, 100, "10", len(history) + 1)] if now == "won" else [],
+        first_win_of_customer={},
+        arrivals=[(7, 1, stage, when) for stage, when in arrivals.items()],
+        receipts=[],
+        stages={1: now},
+    )
+    assert activity.funnel([7], window(1, 30)).outcomes_by_rep == {7: outcome}

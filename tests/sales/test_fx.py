@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sales.activity import Activity, Receipt, Win, Window
-from sales.fx import Rate, Rates, convert_total
+from sales.fx import Converted, Rate, Rates, Valuation, convert_total
 
 RATES = Rates.of(
     [
@@ -113,3 +113,37 @@ def test_activity_converts_revenue_and_cash_to_the_targets_currency_and_says_wha
     assert activity.money_left_out("revenue", [7], window, days, "CNY") == {"EUR": Decimal("2000")}
     assert activity.achieved("collected", [7], window, days, "USD") == Decimal("6900.00")
     assert activity.money_left_out("visits", [7], window, days, None) == {}
+
+
+def test_a_valuation_converts_amounts_with_no_day_of_their_own_at_the_rate_of_its_day() -> None:
+    on_the_14th = Valuation("USD", RATES, date(2026, 11, 14))
+    total = on_the_14th.total(
+        [(Decimal("100000"), "CNY"), (Decimal("10"), "USD"), (Decimal("300"), "GBP")]
+    )
+    assert total == Converted("USD", Decimal("14010.00"), {"GBP": Decimal("300")})
+    # The next day the new rate is in force for the very same amounts.
+    assert Valuation("USD", RATES, date(2026, 11, 15)).total(
+        [(Decimal("100000"), "CNY")]
+    ).total == Decimal("13800.00")
+
+
+@pytest.mark.parametrize(
+    ("won_at", "owner_tz", "usd"),
+    [
+        # 20:00 UTC on the 14th is already the 15th in Shanghai: the new 0.138.
+        (datetime(2026, 11, 14, 20, tzinfo=UTC), "Asia/Shanghai", Decimal("13800.00")),
+        (datetime(2026, 11, 14, 20, tzinfo=UTC), "UTC", Decimal("14000.00")),
+        (datetime(2026, 11, 14, 20, tzinfo=UTC), "America/New_York", Decimal("14000.00")),
+        # 02:00 UTC on the 15th is still the 14th in New York: the old 0.14.
+        (datetime(2026, 11, 15, 2, tzinfo=UTC), "America/New_York", Decimal("14000.00")),
+        (datetime(2026, 11, 15, 2, tzinfo=UTC), "UTC", Decimal("13800.00")),
+        (datetime(2026, 11, 15, 2, tzinfo=UTC), "Not/AZone", Decimal("13800.00")),  # UTC
+    ],
+)
+def test_a_win_converts_at_the_rate_of_the_owners_own_day(
+    won_at: datetime, owner_tz: str, usd: Decimal
+) -> None:
+    win = Win(1, 7, 1, Decimal("100000"), "CNY", won_at, won_at, owner_tz)
+    activity = Activity.of([], [win], {}, [], [], rates=RATES)
+    window = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    assert activity.won_in([7], window, "USD").total == usd

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scheduler.delivery import Outcome, pack
+from scheduler.delivery import Outcome, pack, unpack
 from scheduler.sender import EVENT_TYPE, OUTAGE_AFTER, SEND_CONCURRENCY
+from services.charts import CHARTS, ChartFile
+from services.uploads import PNG_SIGNATURE
 from store import deliveries
 from store.deliveries import LedgerKey
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
@@ -257,3 +259,14 @@ def test_a_bad_token_stops_the_run_at_once_and_sends_once_it_is_fixed(
         == 1
     )
     assert len({p["channel"] for p in posts(team)} - {MANAGER}) == 14
+
+
+def test_a_kept_message_keeps_its_charts_notes_for_a_later_send() -> None:
+    chart = ChartFile("burn-up.png", "Shanghai: Revenue", PNG_SIGNATURE, "alt", note="€1 left out")
+    bare = ChartFile("funnel.png", "Shanghai: funnel", PNG_SIGNATURE, "alt")
+    channel, body, charts = unpack(pack("C1", {"text": "hi", CHARTS: [chart, bare]}))
+    assert (channel, body, charts) == ("C1", {"text": "hi"}, [chart, bare])
+    # A message kept before charts had notes still unpacks.
+    old = pack("C1", {"text": "hi", CHARTS: [bare]})
+    del old["charts"][0]["note"]
+    assert unpack(old)[2] == [bare]

@@ -64,9 +64,9 @@ def test_a_channel_the_bot_cannot_post_in_stops_at_once_and_says_what_to_do(
     assert problem.what_to_do == f"invite the bot to <#{CHANNEL}>: type /invite @salesbot there"
 
 
-def test_weekly_review_on_monday_with_funnel_and_conversion(
-    team: RunningBot, travel: Travel
-) -> None:
+def four_proposals_closed(team: RunningBot, travel: Travel, globex: str) -> None:
+    """Rita's Acme and Globex, Oscar's Initech and Hooli at Proposal on 10 Nov; on 12 Nov
+    Acme and Initech won, Hooli lost, and Globex moved by `globex` ("won", "lost …")."""
     travel(datetime(2026, 11, 10, 15, 0, tzinfo=UTC))
     team.ask("/deal", "new Acme; A; 100k; stage proposal")
     team.ask("/deal", "new Globex; B; 50k; stage proposal")
@@ -75,9 +75,15 @@ def test_weekly_review_on_monday_with_funnel_and_conversion(
     team.ask("/deal", "new Umbrella; E; 5k", user=OTHER_REP)
     travel(datetime(2026, 11, 12, 15, 0, tzinfo=UTC))
     team.ask("/deal", "#1 won")
-    team.ask("/deal", "#2 won")
+    team.ask("/deal", f"#2 {globex}")
     team.ask("/deal", "#3 won", user=OTHER_REP)
     team.ask("/deal", "#4 lost went with a competitor", user=OTHER_REP)
+
+
+def test_weekly_review_on_monday_with_funnel_and_conversion(
+    team: RunningBot, travel: Travel
+) -> None:
+    four_proposals_closed(team, travel, "won")
     travel(datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # Friday: not the review day
     assert team.scheduler.run_job("weekly_digest").count(Outcome.NOT_DUE) == 1
     travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
@@ -138,3 +144,19 @@ def test_weekly_review_carries_burn_up_and_funnel_charts_in_its_thread(
     # The same digest is not sent again, and neither are its charts.
     team.scheduler.run_job("weekly_digest")
     assert len(team.fake.calls("files.completeUploadExternal")) == 2
+
+
+def test_a_proposal_lost_then_reopened_is_open_again_in_the_weekly_review(
+    team: RunningBot, travel: Travel
+) -> None:
+    four_proposals_closed(team, travel, "lost no budget")
+    travel(datetime(2026, 11, 16, 15, 0, tzinfo=UTC))
+    assert "Negotiation" in text_of(team.ask("/deal", "#2 stage negotiation"))  # budget found
+    travel(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # Monday 09:30 in New York
+    assert team.scheduler.run_job("weekly_digest").count(Outcome.SENT) == 1
+    shown = text_of(posts(team, MANAGER)[0])
+    # Globex is open again: Rita has 1 won of 1 closed, the team 2 of 3 (67%), and Oscar's
+    # 1 of 2 is below it (counting Globex as lost would make it 2 of 4, nobody below).
+    assert "Proposal-to-win below the team's 67%" in shown
+    assert f"<@{OTHER_REP}>: 1 won of 2 closed proposals (50%)" in shown
+    assert f"<@{REP}>:" not in shown
