@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, context, day, notice, parse_problem, problem, user
+from blocks.common import Message, day, notice, parse_problem, problem, section, user
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
@@ -55,7 +55,7 @@ from handlers.payments import (
     record_payment,
     refused,
 )
-from handlers.replies import ack_now, guarded, reply, reply_later
+from handlers.replies import ack_now, guarded, press_key, reply, reply_later
 from parsing.amounts import parse_amount
 from parsing.deal_command import (
     DealAddInstalment,
@@ -126,7 +126,7 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
-        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
+        key = press_key(body, action)
         _run_text(ctx, actor, action["value"], respond, client, key=key, replace=True)
 
     @app.action(MOVE_STAGE)
@@ -145,25 +145,22 @@ def register(app: App, ctx: BotContext) -> None:
             return
         ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
-        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-        _change(ctx, actor, change, respond, key=key, replace=True)
+        _change(ctx, actor, change, respond, key=press_key(body, action), replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
-    @app.action(REOPEN_KEEP)
+    @app.action(re.compile(rf"^({REOPEN_KEEP}|{CANCEL_UNPAID})$"))
     @guarded
-    def keep_schedule_pressed(
+    def leave_won_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
+        """Keep the schedule, or cancel what is unpaid, as the deal leaves "won"."""
         ack()
-        _leave_won_pressed(ctx, body, action, respond, client, cancel=False)
-
-    @app.action(CANCEL_UNPAID)
-    @guarded
-    def cancel_unpaid_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        _leave_won_pressed(ctx, body, action, respond, client, cancel=True)
+        actor = ctx.people.actor_for(body["user"]["id"])
+        ask = LeaveWon.load(action["value"])
+        cancel = action["action_id"] == CANCEL_UNPAID
+        answer = _leave_won(ctx, client, actor, ask, cancel=cancel, key=press_key(body, action))
+        reply(respond, answer, replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
 
     @app.action(STAY_WON)
     @guarded
@@ -231,23 +228,6 @@ def register(app: App, ctx: BotContext) -> None:
         answer = _card(ctx, actor, record_id(ref), headline=headline)
         reply_later(client, user_id, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
-
-
-def _leave_won_pressed(
-    ctx: BotContext,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    *,
-    cancel: bool,
-) -> None:
-    actor = ctx.people.actor_for(body["user"]["id"])
-    key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-    ask = LeaveWon.load(action["value"])
-    answer = _leave_won(ctx, client, actor, ask, cancel=cancel, key=key)
-    reply(respond, answer, replace=True)
-    refresh_home_soon(ctx, client, actor.slack_user_id)
 
 
 def _run_text(
@@ -338,9 +318,14 @@ def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
     with ctx.db.reading() as session:
         answer = deal_list(deals.open_deals(session, owners), label, language)
     if scope == "all" and owners == {actor.person_id}:
-        answer["blocks"].append(
-            context(gettext(language, "Reps see their own deals; managers also their teams'."))
+        # Said first, so nobody reads their own list as the whole team's.
+        only_yours = gettext(
+            language,
+            ":information_source: You asked for everyone's deals, but you may see only your "
+            "own, so these are yours. Managers see their teams' deals, admins everyone's.",
         )
+        answer["blocks"].insert(0, section(only_yours))
+        answer["text"] = only_yours
     return answer
 
 
