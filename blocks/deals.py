@@ -32,6 +32,7 @@ from parsing.deal_command import DEAL_EXAMPLES
 from parsing.stages import stage_list
 from sales.money import totals_by_currency
 from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
+from store.deals import DealRecords
 from store.models import Deal, DealNote, StageChange, Visit
 from translations import ENGLISH, Language, gettext, marked, ngettext
 from translations.formats import format_money, format_totals
@@ -40,6 +41,8 @@ MOVE_STAGE = "deal_move_stage"
 PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
 ADD_PAYMENT_TERMS = "deal_add_payment_terms"
+DELETE_DEAL = "deal_delete"
+KEEP_DEAL = "deal_keep"
 BANT = (
     ("bant_budget", marked("Budget")),
     ("bant_authority", marked("Authority")),
@@ -359,6 +362,67 @@ def deal_create_modal(
     }
 
 
+def delete_confirmation(deal: Deal, records: DealRecords, language: Language = ENGLISH) -> Message:
+    """Ask before deleting a deal, saying what goes with it and what stays."""
+    gone = [
+        ngettext(language, "{n} stage change", "{n} stage changes", records.stage_changes),
+        ngettext(language, "{n} note", "{n} notes", records.notes),
+        ngettext(language, "{n} instalment", "{n} instalments", records.instalments),
+        ngettext(
+            language,
+            "{n} payment received ({total})",
+            "{n} payments received ({total})",
+            len(records.received),
+            total=format_totals(language, totals_by_currency(records.received)),
+        )
+        if records.received
+        else ngettext(language, "{n} payment received", "{n} payments received", 0),
+    ]
+    lines = [
+        gettext(
+            language,
+            ":warning: Delete deal #{id} {name}? This can't be undone.",
+            id=deal.id,
+            name=escape(deal_name(deal)),
+        ),
+        gettext(
+            language,
+            "Deleted with it: {records}. Its money leaves the pipeline, revenue and "
+            "collection figures.",
+            records=gettext(language, ", ").join(gone),
+        ),
+        gettext(
+            language,
+            "Kept: the visits to {customer} and their follow-ups (they belong to the customer), "
+            "and the audit log, which records the deal, its instalments and payments.",
+            customer=escape(deal.customer.name),
+        ),
+    ]
+    if records.cases:
+        lines.append(
+            ngettext(
+                language,
+                "{n} case names this deal; it stays, without the link.",
+                "{n} cases name this deal; they stay, without the link.",
+                records.cases,
+            )
+        )
+    buttons = actions(
+        f"deal_delete_{deal.id}",
+        # L10N: button, at most 75 characters.
+        button(
+            gettext(language, "Delete deal #{id}", id=deal.id),
+            DELETE_DEAL,
+            str(deal.id),
+            style="danger",
+        ),
+        # L10N: button, at most 75 characters.
+        button(gettext(language, "Keep it"), KEEP_DEAL, str(deal.id)),
+    )
+    text = "\n".join(lines)
+    return message(lines[0], [section(text), buttons])
+
+
 def deal_help(language: Language = ENGLISH) -> Message:
     examples = "\n".join(f"• `{escape(gettext(language, example))}`" for example in DEAL_EXAMPLES)
     # L10N: a section of a message, at most 3000 characters with the examples.
@@ -373,6 +437,9 @@ def deal_help(language: Language = ENGLISH) -> Message:
         "• Payments: `/deal <ref> payment <amount> due <date>` adds an instalment; "
         "`/deal <ref> payments` lists them; `/deal <ref> paid <amount> [on <date>]` records "
         "money received (oldest instalment first).\n"
+        "• Hand over: `/deal <ref> owner @person`; a manager or admin, all of someone's deals: "
+        "`/deal reassign @from @to [open|all]`. *Edit* on a deal's card changes any field; "
+        "admins can `/deal <ref> delete`.\n"
         "`<ref>` is `#<id>` or part of the customer name or title.\n\n"
         "*Examples*\n{examples}\n\n"
         "*Stages*: {stages}.\n"

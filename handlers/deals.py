@@ -11,10 +11,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, day, notice, parse_problem, problem, section, user
+from blocks.common import Message, day, escape, notice, parse_problem, problem, section, user
 from blocks.deals import (
     BANT,
     DEAL_MODAL,
+    DELETE_DEAL,
+    KEEP_DEAL,
     MOVE_STAGE,
     PICK_DEAL,
     deal_card,
@@ -22,6 +24,8 @@ from blocks.deals import (
     deal_create_modal,
     deal_help,
     deal_list,
+    deal_name,
+    delete_confirmation,
     stage_label,
     stage_name,
 )
@@ -40,7 +44,6 @@ from blocks.visits import ModalContext
 from handlers.inputs import (
     CUSTOMER_MISSING,
     checked,
-    command_text,
     picked_date,
     selected_customer,
     selected_value,
@@ -63,15 +66,18 @@ from parsing.deal_command import (
     DealCancelSchedule,
     DealCommand,
     DealCreate,
+    DealDelete,
     DealHelp,
     DealList,
     DealLost,
     DealOpenCreateModal,
     DealPayments,
+    DealReassign,
     DealRecordPayment,
     DealRef,
     DealSetAmount,
     DealSetClose,
+    DealSetOwner,
     DealSetStage,
     DealShow,
     DealWon,
@@ -90,11 +96,17 @@ from store.db import record_id
 from store.deals import NewDeal
 from store.models import Deal
 from store.people import person_by_id
-from translations import ENGLISH, Language, gettext, marked, msg
+from translations import ENGLISH, Language, gettext, marked, msg, ngettext
 from translations.formats import format_money
 
 STAGE_NOT_HERE = marked("That stage can't be chosen here.")
 ALREADY_MADE = marked("This change was already made.")
+STAYS_WON = marked("Nothing changed: deal #{id} stays won, with its payment schedule.")
+NOT_DELETED = marked("Nothing deleted: deal #{id} stays.")
+ONLY_ADMINS_DELETE = marked(
+    "Only an admin can delete a deal. To close one that will not happen, mark it lost: "
+    "`/deal #12 lost <reason>`."
+)
 DealChange = DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote
 MAX_CHOICES = 5
 
@@ -105,7 +117,8 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_command(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
-        text = command_text(command)
+        # Raw: /deal has should_escape on, and its parser reads Slack's escaping itself.
+        text = str(command.get("text", ""))
         if text.strip().casefold() in ("", "new"):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
             # Known people only: looking someone up in Slack could outlast the trigger.
@@ -168,18 +181,52 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor_for(body["user"]["id"])
         deal_id = LeaveWon.load(action["value"]).deal_id
-        target = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
-        if not isinstance(target, int):
-            reply(respond, target)
+        _show_unchanged(ctx, body, deal_id, respond, STAYS_WON)
+
+    @app.action(DELETE_DEAL)
+    @guarded
+    def delete_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor_for(body["user"]["id"])
+        language = _language(ctx, actor)
+        deal_id = whole_id(action["value"])
+        if not actor.is_admin:
+            reply(respond, problem(gettext(language, ONLY_ADMINS_DELETE), language=language))
             return
-        headline = gettext(
-            _language(ctx, actor),
-            "Nothing changed: deal #{id} stays won, with its payment schedule.",
-            id=deal_id,
+        deleted: str | None = None
+
+        def apply(session: Session) -> str:
+            nonlocal deleted
+            deal = deals.get_deal(session, deal_id)
+            if deal is not None:
+                deleted = deal_name(deal)
+                deals.delete_deal(session, deal, person_by_id(session, actor.person_id))
+            return f"deal:{deal_id}"
+
+        ctx.db.run_once(press_key(body, action), apply)
+        answer = (
+            gettext(
+                language,
+                ":wastebasket: Deal #{id} ({name}) deleted.",
+                id=deal_id,
+                name=escape(deleted),
+            )
+            if deleted is not None
+            else gettext(language, "Deal #{id} no longer exists.", id=deal_id)
         )
-        reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
+        reply(respond, notice(answer), replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
+
+    @app.action(KEEP_DEAL)
+    @guarded
+    def keep_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _show_unchanged(ctx, body, whole_id(action["value"]), respond, NOT_DELETED)
 
     @app.action(OPEN_DEAL)
     @guarded
@@ -230,6 +277,19 @@ def register(app: App, ctx: BotContext) -> None:
         refresh_home_soon(ctx, client, user_id)
 
 
+def _show_unchanged(
+    ctx: BotContext, body: dict[str, Any], deal_id: int, respond: Respond, said: str
+) -> None:
+    """Answer a "leave it as it is" press: the deal's card, headed with `said` (marked)."""
+    actor = ctx.people.actor_for(body["user"]["id"])
+    target = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
+    if not isinstance(target, int):
+        reply(respond, target)
+        return
+    headline = gettext(_language(ctx, actor), said, id=deal_id)
+    reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
+
+
 def _run_text(
     ctx: BotContext,
     actor: Actor,
@@ -275,6 +335,13 @@ def _answer(
             return _list(ctx, actor, scope)
         case DealCreate():
             return _create(ctx, actor, command, key)
+        case DealReassign():
+            return _reassign(ctx, actor, command, key)
+        case DealDelete(ref=ref):
+            return _ask_delete(ctx, actor, ref, _rest_after_ref(text, ref))
+        case DealSetOwner(ref=ref, owner=owner):
+            target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
+            return _set_owner(ctx, actor, target, owner, key) if isinstance(target, int) else target
         case DealShow(ref=ref):
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             return _card(ctx, actor, target) if isinstance(target, int) else target
@@ -387,6 +454,130 @@ def _change(
         reply(respond, refused(refusal, language))
         return
     reply(respond, _card(ctx, actor, target, headline=headline), replace=replace)
+
+
+def _ask_delete(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> Message:
+    language = _language(ctx, actor)
+    if not actor.is_admin:
+        return problem(gettext(language, ONLY_ADMINS_DELETE), language=language)
+    target = _resolve(ctx, actor, ref, rest)
+    if not isinstance(target, int):
+        return target
+    with ctx.db.reading() as session:
+        deal = deals.get_deal(session, target)
+        if deal is None:
+            return notice(gettext(language, "Deal #{id} no longer exists.", id=target))
+        return delete_confirmation(deal, deals.records_of(session, deal.id), language)
+
+
+def _set_owner(ctx: BotContext, actor: Actor, deal_id: int, owner: str, key: str) -> Message:
+    """Hand one deal to `owner`: by whoever may change it, to someone they may change for."""
+    language = _language(ctx, actor)
+    to = ctx.people.person(owner)
+    headline = gettext(language, ALREADY_MADE)
+
+    def apply(session: Session) -> str:
+        nonlocal headline
+        deal = _changeable_deal(session, actor, deal_id)
+        if deal.owner_id == to.id:
+            headline = gettext(
+                language, "Deal #{id} already belongs to {person}.", id=deal.id, person=user(owner)
+            )
+            return f"deal:{deal.id}"
+        if not actor.may_change(to.id):
+            raise Refused(
+                msg(
+                    "You can hand deal #{id} only to someone on a team you manage. Their "
+                    "manager or an admin can hand it to anyone else.",
+                    id=deal.id,
+                )
+            )
+        me = person_by_id(session, actor.person_id)
+        moved = deals.hand_over(session, [deal], person_by_id(session, to.id), me)
+        headline = gettext(
+            language,
+            ":handshake: Deal #{id} belongs to {person} now.",
+            id=deal.id,
+            person=user(owner),
+        ) + _handover_extras(moved, owner, language)
+        return f"deal:{deal.id}"
+
+    try:
+        ctx.db.run_once(key, apply)
+    except NotAllowed as refusal:
+        return refused(refusal, language)
+    return _card(ctx, actor, deal_id, headline=headline)
+
+
+def _reassign(ctx: BotContext, actor: Actor, command: DealReassign, key: str) -> Message:
+    """Hand all of one person's deals (open ones, or all) to another: a manager of both, or
+    an admin."""
+    language = _language(ctx, actor)
+    example = "/deal reassign @oscar @rita open"
+    if not (actor.is_admin or actor.is_manager):
+        refusal = gettext(language, "Only a manager or an admin can reassign someone's deals.")
+        return problem(refusal, language=language)
+    source = ctx.people.known(command.from_user)
+    to = ctx.people.person(command.to_user)
+    if not actor.may_change(to.id) or (source is not None and not actor.may_change(source.id)):
+        refusal = gettext(
+            language,
+            "You can reassign deals only between people on the teams you manage; an admin "
+            "can reassign anyone's.",
+        )
+        return problem(refusal, example, language)
+    moved = deals.Handover((), 0, 0)
+
+    def apply(session: Session) -> str:
+        nonlocal moved
+        if source is not None:
+            moving = deals.deals_owned_by(session, source.id, open_only=command.scope == "open")
+            me = person_by_id(session, actor.person_id)
+            moved = deals.hand_over(session, moving, person_by_id(session, to.id), me)
+        return "deals:" + ",".join(map(str, moved.deal_ids))
+
+    _, first = ctx.db.run_once(key, apply)
+    if not first:
+        return notice(gettext(language, ALREADY_MADE))
+    frm, dest = user(command.from_user), user(command.to_user)
+    if not moved.deal_ids:
+        none = (
+            gettext(language, "{person} has no open deals, so nothing moved.", person=frm)
+            if command.scope == "open"
+            else gettext(language, "{person} has no deals, so nothing moved.", person=frm)
+        )
+        return notice(none)
+    summary = ngettext(
+        language,
+        ":handshake: Moved {n} deal from {source} to {to}: {ids}.",
+        ":handshake: Moved {n} deals from {source} to {to}: {ids}.",
+        len(moved.deal_ids),
+        source=frm,
+        to=dest,
+        ids=", ".join(f"#{deal_id}" for deal_id in moved.deal_ids),
+    )
+    return notice(summary + _handover_extras(moved, command.to_user, language))
+
+
+def _handover_extras(moved: deals.Handover, to: str, language: Language) -> str:
+    """What moved with the deals: follow-ups and the alerts of instalments still owed."""
+    return (
+        "\n"
+        + ngettext(
+            language,
+            "{n} open follow-up moved with them.",
+            "{n} open follow-ups moved with them.",
+            moved.follow_ups,
+        )
+        + " "
+        + ngettext(
+            language,
+            "{n} instalment is still owed: its payment alerts go to {person} now.",
+            "{n} instalments are still owed: their payment alerts go to {person} now.",
+            moved.instalments,
+            person=user(to),
+        )
+    )
 
 
 def _changeable_deal(session: Session, actor: Actor, deal_id: int) -> Deal:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from tests.conftest import REP, RunningBot
-from tests.support.reading import text_of
+from datetime import date
+from typing import Any
+
+import pytest
+
+from store import audit, deals, follow_ups
+from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
+from tests.support.reading import action_ids, text_of
 
 
 def test_list_all_from_a_rep_says_it_shows_only_theirs(running_bot: RunningBot) -> None:
@@ -13,3 +19,189 @@ def test_list_all_from_a_rep_says_it_shows_only_theirs(running_bot: RunningBot) 
     running_bot.ask("/lang", "zh", user=REP)
     assert "你只能查看自己的商机" in text_of(running_bot.ask("/deal", "list all"))
     assert "你只能查看自己的商机" not in text_of(running_bot.ask("/deal", "list"))
+
+
+# --- owner, reassign: who may hand deals over, and what goes with them --------------------
+
+MANAGER = "UMGR001"
+OUTSIDER_MANAGER = "UMGR002"
+THIRD_REP = "UREP003"
+
+
+@pytest.fixture
+def team(running_bot: RunningBot) -> RunningBot:
+    """Mia manages Rita (REP) and Oscar (OTHER_REP); Max manages Sam's team."""
+    running_bot.fake.add_user(MANAGER, name="mia", tz="America/New_York")
+    running_bot.fake.add_user(THIRD_REP, name="sam", tz="America/New_York")
+    running_bot.fake.add_user(OUTSIDER_MANAGER, name="max", tz="America/New_York")
+    for text in (
+        "create Enterprise",
+        f"Enterprise manager <@{MANAGER}|mia>",
+        f"Enterprise add <@{REP}|rita> <@{OTHER_REP}|oscar>",
+        "create Channel",
+        f"Channel manager <@{OUTSIDER_MANAGER}|max>",
+        f"Channel add <@{THIRD_REP}|sam>",
+    ):
+        assert ":warning:" not in str(running_bot.ask("/team", text, user=ADMIN))
+    return running_bot
+
+
+def owners(bot: RunningBot) -> dict[int, str]:
+    with bot.db.reading() as session:
+        return {deal.id: deal.owner.slack_user_id for deal in deals.all_deals(session)}
+
+
+def follow_up_reps(bot: RunningBot) -> list[str]:
+    with bot.db.reading() as session:
+        found = follow_ups.open_follow_ups(session, None, date(2030, 1, 1))
+        return sorted(v.rep.slack_user_id for visits in found.values() for v in visits)
+
+
+def audited(bot: RunningBot, entity: str, entity_id: int) -> list[str]:
+    with bot.db.reading() as session:
+        return [entry.action for entry in audit.history(session, entity, entity_id)]
+
+
+def test_the_owner_hands_a_deal_to_someone_they_manage_with_its_follow_ups(
+    team: RunningBot,
+) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    team.ask("/visit", "Acme Corp: met the CFO; next: send the proposal by friday")
+    shown = text_of(team.ask("/deal", f"#1 owner <@{OTHER_REP}|oscar>", user=MANAGER))
+    assert f"Deal #1 belongs to <@{OTHER_REP}> now" in shown
+    assert "1 open follow-up moved with them" in shown
+    assert "0 instalments are still owed" in shown
+    assert owners(team) == {1: OTHER_REP}
+    assert follow_up_reps(team) == [OTHER_REP]
+    assert audited(team, "deals", 1) == ["create", "update"]
+    again = text_of(team.ask("/deal", f"#1 owner <@{OTHER_REP}|oscar>", user=MANAGER))
+    assert "already belongs to" in again
+
+
+def test_a_rep_may_not_give_their_deal_away_nor_take_another(team: RunningBot) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    team.ask("/deal", "new Globex; Pilot; 5k", user=OTHER_REP)
+    refused = text_of(team.ask("/deal", f"#1 owner <@{OTHER_REP}|oscar>"))
+    assert "only to someone on a team you manage" in refused
+    taken = text_of(team.ask("/deal", f"#2 owner <@{REP}|rita>"))
+    assert "belongs to someone else" in taken
+    outside = text_of(team.ask("/deal", f"#1 owner <@{OUTSIDER_MANAGER}|max>", user=MANAGER))
+    assert "only to someone on a team you manage" in outside
+    assert owners(team) == {1: REP, 2: OTHER_REP}
+    team.ask("/lang", "zh", user=REP)
+    assert "只能转交给" in text_of(team.ask("/deal", f"#1 负责人 <@{OTHER_REP}|oscar>"))
+
+
+def test_a_plain_at_name_is_not_a_person(team: RunningBot) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    shown = text_of(team.ask("/deal", "#1 owner @oscar", user=MANAGER))
+    assert "I can't tell who “@oscar” is" in shown
+    assert "/deal #1 owner @rita" in shown
+    assert owners(team) == {1: REP}
+
+
+def test_a_manager_reassigns_a_leaving_reps_open_deals(team: RunningBot) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    team.ask("/deal", "new Globex; Pilot; 50k; stage negotiation")
+    team.ask("/deal", "#2 won")
+    team.ask("/deal", "#2 payment 20k due 2026-12-31")
+    team.ask("/deal", "new Initech; Old; 1k")
+    team.ask("/deal", "#3 lost budget cut")
+    team.ask("/visit", "Acme Corp: demo; next: call back by monday")
+    shown = text_of(team.ask("/deal", f"reassign <@{REP}|rita> <@{OTHER_REP}|oscar>", user=MANAGER))
+    assert f"Moved 1 deal from <@{REP}> to <@{OTHER_REP}>: #1." in shown
+    assert "1 open follow-up moved with them" in shown
+    assert owners(team) == {1: OTHER_REP, 2: REP, 3: REP}
+    everything = f"reassign <@{REP}|rita> <@{OTHER_REP}|oscar> all"
+    shown = text_of(team.ask("/deal", everything, user=MANAGER))
+    assert "Moved 2 deals" in shown
+    assert "#2, #3" in shown
+    assert "1 instalment is still owed: its payment alerts go to" in shown
+    assert owners(team) == {1: OTHER_REP, 2: OTHER_REP, 3: OTHER_REP}
+    assert "has no deals, so nothing moved" in text_of(team.ask("/deal", everything, user=ADMIN))
+
+
+def test_reassign_in_chinese(team: RunningBot) -> None:
+    team.ask("/deal", "new 美团; 外卖系统; 12万")
+    team.ask("/lang", "zh", user=MANAGER)
+    shown = text_of(
+        team.ask("/deal", f"转交 <@{REP}|rita> <@{OTHER_REP}|oscar> 全部", user=MANAGER)
+    )
+    assert "已将 1 个商机" in shown
+    assert owners(team) == {1: OTHER_REP}
+
+
+def test_only_a_manager_of_both_or_an_admin_reassigns(team: RunningBot) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    command = f"reassign <@{REP}|rita> <@{OTHER_REP}|oscar>"
+    assert "Only a manager or an admin" in text_of(team.ask("/deal", command))
+    assert "Only a manager or an admin" in text_of(team.ask("/deal", command, user=OTHER_REP))
+    outsider = text_of(team.ask("/deal", command, user=OUTSIDER_MANAGER))
+    assert "only between people on the teams you manage" in outsider
+    to_outsider = f"reassign <@{REP}|rita> <@{OUTSIDER_MANAGER}|max>"
+    assert "only between people" in text_of(team.ask("/deal", to_outsider, user=MANAGER))
+    assert owners(team) == {1: REP}
+    assert "Moved 1 deal" in text_of(team.ask("/deal", to_outsider, user=ADMIN))
+    assert owners(team) == {1: OUTSIDER_MANAGER}
+
+
+# --- delete: admins only, after a confirmation saying what goes --------------------------
+
+
+def press(bot: RunningBot, message: dict[str, Any], action_id: str, user: str) -> dict[str, Any]:
+    response_url = bot.fake.response_url()
+    response = bot.slack.block_action(
+        user_id=user, action_id=action_id, response_url=response_url, message=message
+    )
+    assert response.status == 200
+    return bot.reply_to(response_url)
+
+
+def test_an_admin_deletes_a_deal_after_confirming(team: RunningBot) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k; stage negotiation")
+    team.ask("/deal", "#1 won")
+    team.ask("/deal", "#1 payment 60k due 2026-12-31")
+    team.ask("/deal", "#1 paid 20k")
+    team.ask("/deal", "#1 note signed at last")
+    team.ask("/visit", "Acme Corp: kickoff; next: send the plan by friday")
+    ask = team.ask("/deal", "#1 delete", user=ADMIN)
+    shown = text_of(ask)
+    assert "Delete deal #1 Acme Corp — Renewal?" in shown
+    assert "2 stage changes, 1 note, 1 instalment, 1 payment received ($20,000)" in shown
+    assert "Kept: the visits to Acme Corp and their follow-ups" in shown
+    assert action_ids(ask) == ["deal_delete", "deal_keep"]
+    kept = press(team, ask, "deal_keep", ADMIN)
+    assert "Nothing deleted" in text_of(kept)
+    assert owners(team) == {1: REP}
+    refused = press(team, ask, "deal_delete", MANAGER)
+    assert "Only an admin can delete a deal" in text_of(refused)
+    assert owners(team) == {1: REP}
+    done = press(team, ask, "deal_delete", ADMIN)
+    assert "Deal #1 (Acme Corp — Renewal) deleted" in text_of(done)
+    assert owners(team) == {}
+    assert follow_up_reps(team) == [REP]
+    assert audited(team, "deals", 1)[-1] == "delete"
+    assert "no deal #1" in text_of(team.ask("/deal", "#1")).lower()
+    assert "no longer exists" in text_of(press(team, ask, "deal_delete", ADMIN))
+
+
+def test_only_admins_may_ask_to_delete(team: RunningBot) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    for who in (REP, MANAGER):
+        assert "Only an admin can delete a deal" in text_of(
+            team.ask("/deal", "#1 delete", user=who)
+        )
+    team.ask("/lang", "zh", user=REP)
+    assert "只有管理员可以删除商机" in text_of(team.ask("/deal", "#1 删除"))
+    assert owners(team) == {1: REP}
+
+
+def test_what_slack_escapes_is_stored_as_typed(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", "new AT&amp;T; M&amp;A &lt;phase 2&gt;; 10k")
+    running_bot.ask("/deal", "AT&amp;T note met <@UREP002|oscar> &amp; the CFO")
+    with running_bot.db.reading() as session:
+        [deal] = deals.all_deals(session)
+        assert (deal.customer.name, deal.title) == ("AT&T", "M&A <phase 2>")
+        assert [note.text for note in deals.latest_notes(session, deal.id)] == [
+            "met @oscar & the CFO"
+        ]
