@@ -42,6 +42,7 @@ PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
 ADD_PAYMENT_TERMS = "deal_add_payment_terms"
 DELETE_DEAL = "deal_delete"
+CREATE_ANYWAY = "deal_create_anyway"
 KEEP_DEAL = "deal_keep"
 BANT = (
     ("bant_budget", marked("Budget")),
@@ -360,6 +361,33 @@ def deal_create_modal(
             ),
         ],
     }
+
+
+def duplicate_prompt(
+    similar: list[Deal], pending: str, open_deal: str, language: Language = ENGLISH
+) -> Message:
+    """Before creating a deal like one already open: open that one, or create it anyway
+    (`pending`, the new deal as the "Create anyway" button carries it)."""
+    first = similar[0]
+    text = ngettext(
+        language,
+        ":eyes: *{customer}* already has an open deal with a similar title:\n{deals}\n"
+        "Is it the same one? Nothing was created yet.",
+        ":eyes: *{customer}* already has open deals with similar titles:\n{deals}\n"
+        "Is it one of these? Nothing was created yet.",
+        len(similar),
+        customer=escape(first.customer.name),
+        deals="\n".join(list_line(deal, language) for deal in similar),
+    )
+    buttons = actions(
+        "deal_duplicate",
+        # L10N: button, at most 75 characters.
+        button(gettext(language, "Open #{id}", id=first.id), open_deal, str(first.id)),
+        # L10N: button, at most 75 characters.
+        button(gettext(language, "Create anyway"), CREATE_ANYWAY, pending, style="primary"),
+    )
+    fallback = gettext(language, "A similar deal is already open: #{id}", id=first.id)
+    return message(fallback, [section(text), buttons])
 
 
 def delete_confirmation(deal: Deal, records: DealRecords, language: Language = ENGLISH) -> Message:

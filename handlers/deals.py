@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from blocks.common import Message, day, escape, notice, parse_problem, problem, section, user
 from blocks.deals import (
     BANT,
+    CREATE_ANYWAY,
     DEAL_MODAL,
     DELETE_DEAL,
     KEEP_DEAL,
@@ -26,6 +28,7 @@ from blocks.deals import (
     deal_list,
     deal_name,
     delete_confirmation,
+    duplicate_prompt,
     stage_label,
     stage_name,
 )
@@ -43,6 +46,8 @@ from blocks.payments import (
 from blocks.visits import ModalContext
 from handlers.inputs import (
     CUSTOMER_MISSING,
+    STALE_BUTTON,
+    MalformedRequest,
     checked,
     picked_date,
     selected_customer,
@@ -60,7 +65,10 @@ from handlers.payments import (
 )
 from handlers.replies import ack_now, guarded, press_key, reply, reply_later
 from parsing.amounts import parse_amount
+from parsing.dates import date_in_range
 from parsing.deal_command import (
+    MAX_CUSTOMER_CHARS,
+    MAX_TITLE_CHARS,
     DealAddInstalment,
     DealAddNote,
     DealCancelSchedule,
@@ -84,7 +92,9 @@ from parsing.deal_command import (
     parse_deal_command,
 )
 from parsing.errors import ParseError
+from parsing.text import clean_text, name_too_long
 from sales.collections import Cancelled
+from sales.duplicates import similar_titles
 from sales.money import typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
@@ -184,6 +194,18 @@ def register(app: App, ctx: BotContext) -> None:
         deal_id = LeaveWon.load(action["value"]).deal_id
         _show_unchanged(ctx, body, deal_id, respond, STAYS_WON)
 
+    @app.action(CREATE_ANYWAY)
+    @guarded
+    def create_anyway_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor_for(body["user"]["id"])
+        new = _pending_deal(str(action.get("value", "")))
+        answer = _create(ctx, actor, new, press_key(body, action), anyway=True)
+        reply(respond, answer, replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
+
     @app.action(DELETE_DEAL)
     @guarded
     def delete_pressed(
@@ -264,15 +286,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         modal = ModalContext.load(view.get("private_metadata", ""))
         actor = ctx.people.actor_for(user_id)
-        ref, _ = ctx.db.run_once(
-            f"view:{view['id']}",
-            lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
-        )
-        today = ctx.today_for(ctx.people.known(user_id))
-        headline = gettext(language, ":sparkles: Deal created.") + past_close_warning(
-            new.expected_close, today, language
-        )
-        answer = _card(ctx, actor, record_id(ref), headline=headline)
+        answer = _create(ctx, actor, new, f"view:{view['id']}")
         reply_later(client, user_id, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
@@ -334,7 +348,7 @@ def _answer(
         case DealList(scope=scope):
             return _list(ctx, actor, scope)
         case DealCreate():
-            return _create(ctx, actor, command, key)
+            return _create(ctx, actor, _new_deal(ctx, actor, command), key)
         case DealReassign():
             return _reassign(ctx, actor, command, key)
         case DealDelete(ref=ref):
@@ -396,8 +410,8 @@ def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
     return answer
 
 
-def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Message:
-    new = NewDeal(
+def _new_deal(ctx: BotContext, actor: Actor, command: DealCreate) -> NewDeal:
+    return NewDeal(
         customer_name=command.customer,
         title=command.title,
         amount=command.amount.value,
@@ -405,18 +419,101 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
         stage=(command.stage or DEFAULT_STAGE).key,
         expected_close=command.close,
     )
-    ref, first = ctx.db.run_once(
-        key, lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}"
-    )
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+
+
+def _create(
+    ctx: BotContext, actor: Actor, new: NewDeal, key: str, *, anyway: bool = False
+) -> Message:
+    """Create the deal once, unless (and `anyway` is off) the person already sees an open
+    deal at that customer with a similar title: then ask first. The question is the
+    request's answer, so a redelivered command asks again rather than creating."""
+
+    def apply(session: Session) -> str:
+        if not anyway:
+            similar = [
+                deal.id
+                for deal in deals.open_deals_at(session, new.customer_name, actor.visible_owners())
+                if similar_titles(deal.title, new.title)
+            ]
+            if similar:
+                return "similar:" + ",".join(map(str, similar))
+        return f"deal:{deals.create_deal(session, actor.person_id, new).id}"
+
+    ref, first = ctx.db.run_once(key, apply)
     language = _language(ctx, actor)
+    if ref.startswith("similar:"):
+        with ctx.db.reading() as session:
+            found = [deals.get_deal(session, int(id_)) for id_ in ref.split(":")[1].split(",")]
+            similar = [deal for deal in found if deal is not None]
+            if similar:
+                return duplicate_prompt(similar, _pending_value(new), OPEN_DEAL, language)
+        return _create(ctx, actor, new, f"{key}:again", anyway=True)
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     headline = (
         gettext(language, ":sparkles: Deal created.")
-        + past_close_warning(command.close, today, language)
+        + past_close_warning(new.expected_close, today, language)
         if first
         else gettext(language, "This deal was already created.")
     )
     return _card(ctx, actor, record_id(ref), headline=headline)
+
+
+def _button_name(value: object) -> str:
+    """A name from a button value: text only, one line, without control characters."""
+    if not isinstance(value, str):
+        raise TypeError("a name is text")
+    return " ".join(clean_text(value).split())
+
+
+def _pending_value(new: NewDeal) -> str:
+    """The deal to create, as the "Create anyway" button carries it (Slack keeps it)."""
+    fields = {
+        "customer": new.customer_name,
+        "title": new.title,
+        "amount": str(new.amount),
+        "currency": new.currency,
+        "stage": new.stage,
+        "close": new.expected_close.isoformat() if new.expected_close else None,
+        "bant": [key for key, _ in BANT if getattr(new, key)],
+    }
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pending_deal(value: str) -> NewDeal:
+    """The deal a "Create anyway" button carries, checked as a new deal is: a value the bot
+    never made is refused (MalformedRequest), never half-created."""
+    try:
+        data = json.loads(value)
+        customer, title = _button_name(data["customer"]), _button_name(data["title"])
+        amount = parse_amount(f"{data['amount']} {data['currency']}")
+        stage = find_stage(str(data["stage"]))
+        close = date.fromisoformat(data["close"]) if data.get("close") else None
+        bant = {str(key) for key in data.get("bant") or ()}
+    except (ValueError, KeyError, TypeError, AttributeError, ParseError) as error:
+        raise MalformedRequest(msg(STALE_BUTTON)) from error
+    names_fit = (
+        customer
+        and title
+        and not name_too_long(msg("The customer's name"), customer, MAX_CUSTOMER_CHARS)
+        and not name_too_long(msg("The deal's title"), title, MAX_TITLE_CHARS)
+    )
+    if (
+        not names_fit
+        or stage is None
+        or not stage.is_open
+        or (close is not None and not date_in_range(close))
+        or not bant <= {key for key, _ in BANT}
+    ):
+        raise MalformedRequest(msg(STALE_BUTTON))
+    return NewDeal(
+        customer_name=customer,
+        title=title,
+        amount=amount.value,
+        currency=amount.currency or "",
+        stage=stage.key,
+        expected_close=close,
+        **{key: key in bant for key, _ in BANT},
+    )
 
 
 def _change(

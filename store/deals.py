@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from sales.stages import OPEN_STAGES
 from store.audit import record_change, snapshot
-from store.customers import get_or_create_customer
+from store.customers import find_customer, get_or_create_customer
 from store.models import (
     Case,
     Customer,
@@ -89,6 +89,19 @@ def open_deals(session: Session, owner_ids: Collection[int] | None) -> list[Deal
     """Open deals owned by `owner_ids` (None: by anyone), largest first."""
     query = _visible(select(Deal), owner_ids).where(Deal.stage.in_(OPEN_STAGE_KEYS))
     return list(session.scalars(query.order_by(Deal.amount.desc(), Deal.id)))
+
+
+def open_deals_at(
+    session: Session, customer_name: str, owner_ids: Collection[int] | None
+) -> list[Deal]:
+    """Open deals at the customer of that name (whatever its case), owned by `owner_ids`."""
+    customer = find_customer(session, customer_name)
+    if customer is None:
+        return []
+    query = _visible(select(Deal), owner_ids).where(
+        Deal.customer_id == customer.id, Deal.stage.in_(OPEN_STAGE_KEYS)
+    )
+    return list(session.scalars(query.order_by(Deal.id)))
 
 
 def all_deals(session: Session) -> Iterator[Deal]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -205,3 +206,89 @@ def test_what_slack_escapes_is_stored_as_typed(running_bot: RunningBot) -> None:
         assert [note.text for note in deals.latest_notes(session, deal.id)] == [
             "met @oscar & the CFO"
         ]
+
+
+# --- the same deal twice: ask first, and keep what was typed in the button ---------------
+
+
+def test_four_identical_new_deals_make_one_and_ask_three_times(running_bot: RunningBot) -> None:
+    text = "new 美团; 外卖系统; 12万; close 2026-12-31"
+    running_bot.ask("/deal", text)
+    asks = [running_bot.ask("/deal", text) for _ in range(3)]
+    assert len(owners(running_bot)) == 1
+    for ask in asks:
+        shown = text_of(ask)
+        assert "*美团* already has an open deal with a similar title" in shown
+        assert "`#1` 美团 — 外卖系统" in shown
+        assert "Nothing was created yet" in shown
+        assert action_ids(ask) == ["payment_open_deal", "deal_create_anyway"]
+    assert "外卖系统" in text_of(press(running_bot, asks[0], "payment_open_deal", REP))
+    created = press(running_bot, asks[0], "deal_create_anyway", REP)
+    assert created["replace_original"] is True
+    assert "Deal created" in text_of(created)
+    with running_bot.db.reading() as session:
+        first, second = deals.all_deals(session)
+        assert (second.customer_id, second.title, second.amount, second.currency) == (
+            first.customer_id,
+            "外卖系统",
+            first.amount,
+            "USD",
+        )
+        assert second.expected_close == date(2026, 12, 31)
+    running_bot.ask("/lang", "zh", user=REP)
+    shown = text_of(running_bot.ask("/deal", "新建 美团; 外卖系统二期; 5万"))
+    assert "*美团* 已有标题相似的进行中商机" in shown
+    assert len(owners(running_bot)) == 2
+
+
+def test_a_different_title_or_a_closed_deal_is_no_duplicate(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", "new Acme Corp; Renewal 2027; 100k")
+    assert "Deal created" in text_of(running_bot.ask("/deal", "new ACME corp; Pilot; 5k"))
+    running_bot.ask("/deal", "#1 lost budget")
+    assert "Deal created" in text_of(running_bot.ask("/deal", "new Acme Corp; Renewal 2027; 9k"))
+    # Another rep's deal is not theirs to open, so it is not offered.
+    other = text_of(running_bot.ask("/deal", "new Acme Corp; Pilot; 5k", user=OTHER_REP))
+    assert "Deal created" in other
+
+
+def test_a_forged_create_anyway_is_refused(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", "new Acme Corp; Renewal; 100k")
+    ask = running_bot.ask("/deal", "new Acme Corp; Renewal; 100k")
+    [_, anyway] = ask["blocks"][1]["elements"]
+    for forged in ("{", '{"customer": "Acme"}', anyway["value"].replace('"lead"', '"won"')):
+        anyway["value"] = forged
+        shown = text_of(press(running_bot, ask, "deal_create_anyway", REP))
+        assert "That button is out of date" in shown
+    assert len(owners(running_bot)) == 1
+
+
+def test_the_form_asks_too_and_keeps_the_bant(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", "new Acme Corp; Renewal 2027; 100k")
+    mark = running_bot.fake.mark()
+    _, response_url = running_bot.command("/deal", "")
+    view = running_bot.fake.wait_for_call("views.open", since=mark).response["view"]
+    values = {
+        "customer": {"customer": "Acme Corp"},
+        "title": {"title": "renewal-2027"},
+        "amount": {"amount": "€1.2m"},
+        "stage": {"stage": "qualified"},
+        "bant": {"bant": ["bant_budget", "bant_need"]},
+    }
+    response = running_bot.slack.view_submission(
+        user_id=REP, callback_id="deal_create_modal", values=values, view=view
+    )
+    assert response.status == 200
+    ask = running_bot.reply_to(response_url)
+    assert "already has an open deal with a similar title" in text_of(ask)
+    assert len(owners(running_bot)) == 1
+    assert "Deal created" in text_of(press(running_bot, ask, "deal_create_anyway", REP))
+    with running_bot.db.reading() as session:
+        deal = deals.get_deal(session, 2)
+        assert deal is not None
+        assert (deal.title, deal.amount, deal.currency, deal.stage) == (
+            "renewal-2027",
+            Decimal("1200000.00"),
+            "EUR",
+            "qualified",
+        )
+        assert (deal.bant_budget, deal.bant_authority, deal.bant_need) == (True, False, True)
