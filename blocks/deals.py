@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -26,11 +27,11 @@ from blocks.common import (
     text_input,
     user,
 )
-from blocks.visits import CUSTOMER_SELECT, ModalContext, follow_up_text
+from blocks.visits import CUSTOMER_SELECT, ModalContext, customer_option, follow_up_text
 from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import DEAL_EXAMPLES
 from parsing.stages import stage_list
-from sales.money import totals_by_currency
+from sales.money import totals_by_currency, typed_amount
 from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
 from store.deals import DealRecords
 from store.models import Deal, DealNote, StageChange, Visit
@@ -40,6 +41,8 @@ from translations.formats import format_money, format_totals
 MOVE_STAGE = "deal_move_stage"
 PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
+DEAL_EDIT_MODAL = "deal_edit_modal"
+EDIT_DEAL = "deal_edit"
 ADD_PAYMENT_TERMS = "deal_add_payment_terms"
 DELETE_DEAL = "deal_delete"
 CREATE_ANYWAY = "deal_create_anyway"
@@ -125,7 +128,11 @@ def deal_card(
         )
         blocks.append(section(gettext(language, "*Latest notes*\n{lines}", lines=lines)))
     if may_change:
-        elements = [_stage_select(deal, language)]
+        elements = [
+            _stage_select(deal, language),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Edit"), EDIT_DEAL, str(deal.id)),
+        ]
         if deal.stage == "won":
             elements.append(
                 button(
@@ -291,11 +298,6 @@ def deal_choices(deals: list[Deal], rest: str, ref: str, language: Language = EN
 def deal_create_modal(
     response_url: str | None, default_currency: str, language: Language = ENGLISH
 ) -> dict[str, Any]:
-    stage_options = [
-        {"text": plain(stage_name(stage.key, language)), "value": stage.key}
-        for stage in OPEN_STAGES
-    ]
-    initial_stage = next(option for option in stage_options if option["value"] == DEFAULT_STAGE.key)
     return {
         "type": "modal",
         "callback_id": DEAL_MODAL,
@@ -305,62 +307,100 @@ def deal_create_modal(
         "submit": plain(gettext(language, "Create")),
         "close": plain(gettext(language, "Cancel")),
         "private_metadata": ModalContext(response_url=response_url).dump(),
-        "blocks": [
-            input_block(
-                "customer",
-                gettext(language, "Customer"),
-                {
-                    "type": "external_select",
-                    "action_id": CUSTOMER_SELECT,
-                    "placeholder": plain(gettext(language, "Type a customer's name")),
-                    "min_query_length": 1,
-                },
-            ),
-            input_block(
-                "title", gettext(language, "Title"), text_input("title", None, max_length=200)
-            ),
-            input_block(
-                "amount",
-                gettext(language, "Amount"),
-                text_input("amount", None, max_length=40),
-                # L10N: hint under a form field, at most 2000 characters.
-                hint=gettext(
-                    language,
-                    "120000, 120k, 1.2m, $120k or 12万. Without a currency: {currency}.",
-                    currency=default_currency,
-                ),
-            ),
-            input_block(
-                "close",
-                gettext(language, "Expected close"),
-                date_input("close", None),
-                optional=True,
-            ),
-            input_block(
-                "stage",
-                gettext(language, "Stage"),
-                {
-                    "type": "static_select",
-                    "action_id": "stage",
-                    "options": stage_options,
-                    "initial_option": initial_stage,
-                },
-            ),
-            input_block(
-                "bant",
-                gettext(language, "Qualification (BANT)"),
-                {
-                    "type": "checkboxes",
-                    "action_id": "bant",
-                    "options": [
-                        {"text": plain(gettext(language, label)), "value": key}
-                        for key, label in BANT
-                    ],
-                },
-                optional=True,
-            ),
-        ],
+        "blocks": _deal_fields(None, default_currency, language),
     }
+
+
+def deal_edit_modal(
+    deal: Deal, response_url: str | None, language: Language = ENGLISH
+) -> dict[str, Any]:
+    """Every field of the deal, filled in; the deal's id rides in the metadata."""
+    return {
+        "type": "modal",
+        "callback_id": DEAL_EDIT_MODAL,
+        # L10N: modal title, at most 24 characters.
+        "title": plain(gettext(language, "Edit deal #{id}", id=deal.id)),
+        # L10N: modal button, at most 24 characters.
+        "submit": plain(gettext(language, "Save")),
+        "close": plain(gettext(language, "Cancel")),
+        "private_metadata": json.dumps({"deal": deal.id, "response_url": response_url}),
+        "blocks": _deal_fields(deal, deal.currency, language),
+    }
+
+
+def _deal_fields(deal: Deal | None, currency: str, language: Language) -> list[Block]:
+    """The deal form's inputs: empty for a new deal, else the deal's values (and its owner,
+    and every stage: lost only when it is lost, as that needs a reason)."""
+    stages = (
+        OPEN_STAGES
+        if deal is None
+        else [stage for stage in FUNNEL if stage.key != "lost" or deal.stage == "lost"]
+    )
+    stage_options = [
+        {"text": plain(stage_name(stage.key, language)), "value": stage.key} for stage in stages
+    ]
+    stage_key = deal.stage if deal else DEFAULT_STAGE.key
+    initial_stage = next(option for option in stage_options if option["value"] == stage_key)
+    bant_options = [{"text": plain(gettext(language, label)), "value": key} for key, label in BANT]
+    customer: dict[str, Any] = {
+        "type": "external_select",
+        "action_id": CUSTOMER_SELECT,
+        "placeholder": plain(gettext(language, "Type a customer's name")),
+        "min_query_length": 1,
+    }
+    bant: dict[str, Any] = {"type": "checkboxes", "action_id": "bant", "options": bant_options}
+    if deal is not None:
+        customer["initial_option"] = customer_option(deal.customer.name)
+        checked = [option for option in bant_options if getattr(deal, option["value"])]
+        if checked:
+            bant["initial_options"] = checked
+    amount = f"{typed_amount(deal.amount)} {deal.currency}" if deal else None
+    blocks = [
+        input_block("customer", gettext(language, "Customer"), customer),
+        input_block(
+            "title",
+            gettext(language, "Title"),
+            text_input("title", deal.title if deal else None, max_length=200),
+        ),
+        input_block(
+            "amount",
+            gettext(language, "Amount"),
+            text_input("amount", amount, max_length=40),
+            # L10N: hint under a form field, at most 2000 characters.
+            hint=gettext(
+                language,
+                "120000, 120k, 1.2m, $120k or 12万. Without a currency: {currency}.",
+                currency=currency,
+            ),
+        ),
+        input_block(
+            "close",
+            gettext(language, "Expected close"),
+            date_input("close", deal.expected_close if deal else None),
+            optional=True,
+        ),
+        input_block(
+            "stage",
+            gettext(language, "Stage"),
+            {
+                "type": "static_select",
+                "action_id": "stage",
+                "options": stage_options,
+                "initial_option": initial_stage,
+            },
+        ),
+    ]
+    if deal is not None:
+        owner = {
+            "type": "users_select",
+            "action_id": "owner",
+            "initial_user": deal.owner.slack_user_id,
+        }
+        blocks.append(input_block("owner", gettext(language, "Owner"), owner))
+    blocks.append(
+        input_block("bant", gettext(language, "Qualification (BANT)"), bant, optional=True)
+    )
+    return blocks
 
 
 def duplicate_prompt(

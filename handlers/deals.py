@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,14 +17,17 @@ from blocks.common import Message, day, escape, notice, parse_problem, problem, 
 from blocks.deals import (
     BANT,
     CREATE_ANYWAY,
+    DEAL_EDIT_MODAL,
     DEAL_MODAL,
     DELETE_DEAL,
+    EDIT_DEAL,
     KEEP_DEAL,
     MOVE_STAGE,
     PICK_DEAL,
     deal_card,
     deal_choices,
     deal_create_modal,
+    deal_edit_modal,
     deal_help,
     deal_list,
     deal_name,
@@ -51,6 +55,7 @@ from handlers.inputs import (
     checked,
     picked_date,
     selected_customer,
+    selected_user,
     selected_value,
     typed,
     whole_id,
@@ -64,7 +69,7 @@ from handlers.payments import (
     refused,
 )
 from handlers.replies import ack_now, guarded, press_key, reply, reply_later
-from parsing.amounts import parse_amount
+from parsing.amounts import Amount, parse_amount
 from parsing.dates import date_in_range
 from parsing.deal_command import (
     MAX_CUSTOMER_CHARS,
@@ -104,9 +109,9 @@ from services.payment_alerts import redraw_cancelled
 from store import deals, payments, visits
 from store.db import record_id
 from store.deals import NewDeal
-from store.models import Deal
-from store.people import person_by_id
-from translations import ENGLISH, Language, gettext, marked, msg, ngettext
+from store.models import Deal, Person
+from store.people import get_person, person_by_id
+from translations import ENGLISH, Language, gettext, marked, msg, ngettext, render
 from translations.formats import format_money
 
 STAGE_NOT_HERE = marked("That stage can't be chosen here.")
@@ -193,6 +198,47 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         deal_id = LeaveWon.load(action["value"]).deal_id
         _show_unchanged(ctx, body, deal_id, respond, STAYS_WON)
+
+    @app.action(EDIT_DEAL)
+    @guarded
+    def edit_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
+        actor = ctx.people.actor_now(body["user"]["id"])
+        language = _language(ctx, actor)
+        with ctx.db.reading() as session:
+            try:
+                deal = _changeable_deal(session, actor, whole_id(action["value"]))
+            except NotAllowed as refusal:
+                reply(respond, refused(refusal, language))
+                return
+            view = deal_edit_modal(deal, body.get("response_url"), language)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(DEAL_EDIT_MODAL)
+    @guarded
+    def deal_edited(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        deal_id, response_url = _edit_metadata(view.get("private_metadata", ""))
+        actor = ctx.people.actor_now(user_id)
+        language = _language(ctx, actor)
+        edit, errors = _edit_from_modal(ctx, actor, deal_id, view["state"]["values"], language)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        if edit is None:  # the deal is gone, or no longer theirs to change
+            answer = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
+            if isinstance(answer, int):
+                answer = refused(_not_yours(deal_id), language)
+            reply_later(client, user_id, response_url, answer)
+            return
+        for answer in _save_edit(ctx, ctx.people.actor_for(user_id), edit, f"view:{view['id']}"):
+            reply_later(client, user_id, response_url, answer)
+        refresh_home_soon(ctx, client, user_id)
 
     @app.action(CREATE_ANYWAY)
     @guarded
@@ -581,22 +627,7 @@ def _set_owner(ctx: BotContext, actor: Actor, deal_id: int, owner: str, key: str
                 language, "Deal #{id} already belongs to {person}.", id=deal.id, person=user(owner)
             )
             return f"deal:{deal.id}"
-        if not actor.may_change(to.id):
-            raise Refused(
-                msg(
-                    "You can hand deal #{id} only to someone on a team you manage. Their "
-                    "manager or an admin can hand it to anyone else.",
-                    id=deal.id,
-                )
-            )
-        me = person_by_id(session, actor.person_id)
-        moved = deals.hand_over(session, [deal], person_by_id(session, to.id), me)
-        headline = gettext(
-            language,
-            ":handshake: Deal #{id} belongs to {person} now.",
-            id=deal.id,
-            person=user(owner),
-        ) + _handover_extras(moved, owner, language)
+        headline = _hand_to(session, actor, deal, to, language)
         return f"deal:{deal.id}"
 
     try:
@@ -604,6 +635,27 @@ def _set_owner(ctx: BotContext, actor: Actor, deal_id: int, owner: str, key: str
     except NotAllowed as refusal:
         return refused(refusal, language)
     return _card(ctx, actor, deal_id, headline=headline)
+
+
+def _hand_to(session: Session, actor: Actor, deal: Deal, to: Person, language: Language) -> str:
+    """Hand the deal to `to` (someone the actor may change things for), with its follow-ups;
+    what happened, in one line."""
+    if not actor.may_change(to.id):
+        raise Refused(
+            msg(
+                "You can hand deal #{id} only to someone on a team you manage. Their "
+                "manager or an admin can hand it to anyone else.",
+                id=deal.id,
+            )
+        )
+    me = person_by_id(session, actor.person_id)
+    moved = deals.hand_over(session, [deal], person_by_id(session, to.id), me)
+    return gettext(
+        language,
+        ":handshake: Deal #{id} belongs to {person} now.",
+        id=deal.id,
+        person=user(to.slack_user_id),
+    ) + _handover_extras(moved, to.slack_user_id, language)
 
 
 def _reassign(ctx: BotContext, actor: Actor, command: DealReassign, key: str) -> Message:
@@ -680,14 +732,134 @@ def _handover_extras(moved: deals.Handover, to: str, language: Language) -> str:
 def _changeable_deal(session: Session, actor: Actor, deal_id: int) -> Deal:
     deal = deals.get_deal(session, deal_id)
     if deal is None or not actor.may_change(deal.owner_id):
-        raise NotAllowed(
-            msg(
-                "Deal #{id} belongs to someone else: only its owner, their manager or an "
-                "admin can change it.",
-                id=deal_id,
-            )
-        )
+        raise _not_yours(deal_id)
     return deal
+
+
+def _not_yours(deal_id: int) -> NotAllowed:
+    return NotAllowed(
+        msg(
+            "Deal #{id} belongs to someone else: only its owner, their manager or an "
+            "admin can change it.",
+            id=deal_id,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DealEdit:
+    """A checked edit form: the deal's new fields, stage and owner (a Slack user id)."""
+
+    deal_id: int
+    fields: NewDeal
+    owner: str
+
+
+def _edit_metadata(text: str) -> tuple[int, str | None]:
+    try:
+        data = json.loads(text or "{}")
+        response_url = data.get("response_url")
+        return whole_id(data.get("deal")), str(response_url) if response_url else None
+    except (ValueError, AttributeError) as error:
+        raise MalformedRequest(msg(STALE_BUTTON)) from error
+
+
+def _edit_from_modal(
+    ctx: BotContext, actor: Actor, deal_id: int, values: dict[str, Any], language: Language
+) -> tuple[DealEdit | None, dict[str, str]]:
+    """The edit, or what to say under each field; (None, {}) when the deal is not the
+    person's to change (any more). Checked as the commands check each change: the new
+    owner as `owner` does, the amount against the payment schedule as `amount` does."""
+    with ctx.db.reading() as session:
+        deal = deals.get_deal(session, deal_id)
+        if deal is None or not actor.may_change(deal.owner_id):
+            return None, {}
+        new, errors = _deal_from_modal(values, deal.currency, language)
+        owner = selected_user(values, "owner") or deal.owner.slack_user_id
+        if owner != deal.owner.slack_user_id:
+            person = get_person(session, owner)
+            if person is None or not actor.may_change(person.id):
+                errors["owner"] = gettext(
+                    language,
+                    "You can hand this deal only to someone on a team you manage. Their "
+                    "manager or an admin can hand it to anyone else.",
+                )
+        if new is not None and new.stage == LOST.key and deal.stage != LOST.key:
+            errors["stage"] = gettext(
+                language,
+                "To mark the deal lost, say why: `/deal #{id} lost <reason>`.",
+                id=deal.id,
+            )
+        if new is not None:
+            amount = DealSetAmount(DealRef(deal_id=deal.id), Amount(new.amount, new.currency))
+            try:
+                _within_schedule(session, deal, amount, language)
+            except Refused as refusal:
+                errors["amount"] = render(language, refusal.message)
+    if new is None or errors:
+        return None, errors
+    return DealEdit(deal_id, new, owner), {}
+
+
+def _save_edit(ctx: BotContext, actor: Actor, edit: DealEdit, key: str) -> list[Message]:
+    """Save the edit once, each part as its command would (audited), and say what changed.
+    A won deal with money owed that is moved out of won keeps its stage until the person
+    answers the question the stage menu asks (the second message)."""
+    language = _language(ctx, actor)
+    stage = find_stage(edit.fields.stage) or DEFAULT_STAGE
+    ref = DealRef(deal_id=edit.deal_id)
+    stage_change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
+    ask = _leave_won_prompt(ctx, actor, edit.deal_id, stage_change) if stage != LOST else None
+    to = ctx.people.person(edit.owner)
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    lines: list[str] = []
+
+    def apply(session: Session) -> str:
+        deal = _changeable_deal(session, actor, edit.deal_id)
+        me = person_by_id(session, actor.person_id)
+        _within_schedule(
+            session, deal, DealSetAmount(ref, Amount(edit.fields.amount, edit.fields.currency)),
+            language,
+        )  # fmt: skip
+        changed = deals.edit_deal(session, deal, me, edit.fields)
+        if changed:
+            names = dict.fromkeys(gettext(language, _FIELD_NAMES[field]) for field in changed)
+            lines.append(
+                gettext(
+                    language,
+                    ":pencil2: Deal #{id} updated: {fields}.",
+                    id=deal.id,
+                    fields=gettext(language, ", ").join(names),
+                )
+            )
+        if ask is None and stage.key != deal.stage:
+            lines.append(_apply_change(session, deal, stage_change, actor, today, language))
+        if to.id != deal.owner_id:
+            lines.append(_hand_to(session, actor, deal, to, language))
+        return f"deal:{deal.id}"
+
+    try:
+        _, first = ctx.db.run_once(key, apply)
+    except NotAllowed as refusal:
+        return [refused(refusal, language)]
+    if not first:
+        headline = gettext(language, ALREADY_MADE)
+    elif lines:
+        headline = "\n".join(lines)
+    else:
+        headline = gettext(language, "Nothing changed on deal #{id}.", id=edit.deal_id)
+    card = _card(ctx, actor, edit.deal_id, headline=headline)
+    return [card, ask] if ask is not None and first else [card]
+
+
+_FIELD_NAMES = {
+    "customer_id": marked("Customer"),
+    "title": marked("Title"),
+    "amount": marked("Amount"),
+    "currency": marked("Amount"),
+    "expected_close": marked("Expected close"),
+    **{key: marked("Qualification (BANT)") for key, _ in BANT},
+}
 
 
 def _leave_won_prompt(

@@ -53,6 +53,12 @@ def selected_value(values: Values, block_id: str) -> str | None:
     return option.get("value")
 
 
+def selected_user(values: Values, block_id: str) -> str | None:
+    """The Slack user id picked in a users_select."""
+    user = _element(values, block_id).get("selected_user")
+    return str(user) if user else None
+
+
 CUSTOMER_MISSING = marked("Choose a customer, or type a new name and pick “New customer”.")
 
 

@@ -142,6 +142,37 @@ def update_deal(
     record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
 
 
+EDITABLE = (
+    "title",
+    "amount",
+    "currency",
+    "expected_close",
+    "bant_budget",
+    "bant_authority",
+    "bant_need",
+    "bant_timeline",
+)
+
+
+def edit_deal(session: Session, deal: Deal, by: Person, new: NewDeal) -> list[str]:
+    """Set the deal's customer and fields (not its stage or owner) to `new`, audited once;
+    the names of the columns that changed ("customer_id", "title", ...)."""
+    before = snapshot(deal)
+    changed: list[str] = []
+    customer = get_or_create_customer(session, new.customer_name)
+    if customer.id != deal.customer_id:
+        deal.customer = customer
+        changed.append("customer_id")
+    for field in EDITABLE:
+        wanted = getattr(new, field)
+        if getattr(deal, field) != wanted:
+            setattr(deal, field, wanted)
+            changed.append(field)
+    if changed:
+        record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+    return changed
+
+
 def add_note(session: Session, deal: Deal, author: Person, text: str) -> DealNote:
     note = DealNote(deal_id=deal.id, author=author, text=text)
     session.add(note)

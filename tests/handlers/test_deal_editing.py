@@ -292,3 +292,186 @@ def test_the_form_asks_too_and_keeps_the_bant(running_bot: RunningBot) -> None:
             "qualified",
         )
         assert (deal.bant_budget, deal.bant_authority, deal.bant_need) == (True, False, True)
+
+
+# --- Edit: every field, filled in, checked as the commands check them --------------------
+
+
+def press_edit(bot: RunningBot, card: dict[str, Any], user: str = REP) -> tuple[int, str]:
+    """Press Edit on the card: the fake's call count before, and the reply's url."""
+    mark = bot.fake.mark()
+    url = bot.fake.response_url()
+    response = bot.slack.block_action(
+        user_id=user, action_id="deal_edit", response_url=url, message=card
+    )
+    assert response.status == 200
+    return mark, url
+
+
+def open_edit(bot: RunningBot, card: dict[str, Any], user: str = REP) -> tuple[Any, str]:
+    """The form Edit opens, and the url its answers go to."""
+    mark, url = press_edit(bot, card, user)
+    return bot.fake.wait_for_call("views.open", since=mark).response["view"], url
+
+
+def filled_in(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the form sends untouched: each field's initial value, as Slack would."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        action_id = element.get("action_id")
+        if "initial_option" in element:
+            values[block["block_id"]] = {action_id: element["initial_option"]["value"]}
+        elif "initial_value" in element:
+            values[block["block_id"]] = {action_id: element["initial_value"]}
+        elif "initial_date" in element:
+            values[block["block_id"]] = {action_id: element["initial_date"]}
+        elif "initial_user" in element:
+            values[block["block_id"]] = {action_id: element["initial_user"]}
+        elif element.get("type") == "checkboxes":
+            values[block["block_id"]] = {
+                action_id: [option["value"] for option in element.get("initial_options", [])]
+            }
+    return values
+
+
+def submit_edit(bot: RunningBot, view: dict[str, Any], user: str = REP, **changes: Any) -> Any:
+    values = filled_in(view)
+    for block_id, value in changes.items():
+        values[block_id] = {block_id: value}
+    return bot.slack.view_submission(
+        user_id=user, callback_id="deal_edit_modal", values=values, view=view
+    )
+
+
+def the_deal(bot: RunningBot, deal_id: int = 1) -> Any:
+    with bot.db.reading() as session:
+        deal = deals.get_deal(session, deal_id)
+        assert deal is not None
+        return deal
+
+
+def test_edit_opens_every_field_filled_in_and_saves_the_changes(running_bot: RunningBot) -> None:
+    card = running_bot.ask("/deal", "new Acme Corp; Renewal 2027; 120k; close 2026-12-15")
+    assert "deal_edit" in action_ids(card)
+    view, url = open_edit(running_bot, card)
+    assert filled_in(view) == {
+        "customer": {"customer": "Acme Corp"},
+        "title": {"title": "Renewal 2027"},
+        "amount": {"amount": "120k USD"},
+        "close": {"close": "2026-12-15"},
+        "stage": {"stage": "lead"},
+        "owner": {"owner": REP},
+        "bant": {"bant": []},
+    }
+    response = submit_edit(
+        running_bot,
+        view,
+        customer="Acme Holdings",
+        title="Renewal & expansion 2027",
+        amount="¥900k",
+        close="2027-01-29",
+        stage="proposal",
+        bant=["bant_need", "bant_timeline"],
+    )
+    assert (response.status, response.body) == (200, "")
+    shown = text_of(running_bot.reply_to(url))
+    assert (
+        "Deal #1 updated: Customer, Title, Amount, Expected close, Qualification (BANT)." in shown
+    )
+    assert "moved from :seedling: Lead to :page_facing_up: Proposal" in shown
+    deal = the_deal(running_bot)
+    assert (deal.customer.name, deal.title, deal.amount, deal.currency) == (
+        "Acme Holdings",
+        "Renewal & expansion 2027",
+        Decimal("900000.00"),
+        "CNY",
+    )
+    assert (deal.expected_close, deal.stage) == (date(2027, 1, 29), "proposal")
+    assert (deal.bant_need, deal.bant_timeline, deal.bant_budget) == (True, True, False)
+    assert audited(running_bot, "deals", 1) == ["create", "update", "update"]
+    again = submit_edit(running_bot, view, title="Something else")
+    assert again.status == 200
+    assert the_deal(running_bot).title == "Renewal & expansion 2027"
+
+
+def test_nothing_changed_says_so(running_bot: RunningBot) -> None:
+    card = running_bot.ask("/deal", "new Acme Corp; Renewal; 120k")
+    view, url = open_edit(running_bot, card)
+    submit_edit(running_bot, view)
+    assert "Nothing changed on deal #1" in text_of(running_bot.reply_to(url))
+    assert audited(running_bot, "deals", 1) == ["create"]
+
+
+def test_only_who_may_change_the_deal_opens_or_saves_the_form(team: RunningBot) -> None:
+    card = team.ask("/deal", "new Acme Corp; Renewal; 120k")
+    view, _ = open_edit(team, card)
+    mark, url = press_edit(team, card, user=THIRD_REP)
+    assert "belongs to someone else" in text_of(team.reply_to(url))
+    assert [call for call in team.fake.calls()[mark:] if call.method == "views.open"] == []
+    response = submit_edit(team, view, user=THIRD_REP, title="Mine now")
+    assert response.status == 200
+    assert the_deal(team).title == "Renewal"
+    manager_view, _ = open_edit(team, card, user=MANAGER)
+    assert manager_view is not None
+
+
+def test_the_owner_field_follows_the_owner_rules(team: RunningBot) -> None:
+    team.ask("/visit", "Acme Corp: met the CFO; next: send the proposal by friday")
+    card = team.ask("/deal", "new Acme Corp; Renewal; 120k")
+    view, _ = open_edit(team, card)
+    body = submit_edit(team, view, owner=OTHER_REP).json()
+    assert body["response_action"] == "errors"
+    assert "only to someone on a team you manage" in body["errors"]["owner"]
+    assert the_deal(team).owner.slack_user_id == REP
+    view, url = open_edit(team, card, user=MANAGER)
+    submit_edit(team, view, user=MANAGER, owner=OTHER_REP, title="Renewal 2027")
+    shown = text_of(team.reply_to(url))
+    assert f"Deal #1 belongs to <@{OTHER_REP}> now" in shown
+    assert "1 open follow-up moved with them" in shown
+    assert (the_deal(team).owner.slack_user_id, the_deal(team).title) == (OTHER_REP, "Renewal 2027")
+    assert follow_up_reps(team) == [OTHER_REP]
+
+
+def test_bad_fields_are_explained_under_them_in_the_persons_language(
+    running_bot: RunningBot,
+) -> None:
+    card = running_bot.ask("/deal", "new Acme Corp; Renewal; 120k")
+    view, _ = open_edit(running_bot, card)
+    body = submit_edit(running_bot, view, amount="lots", title="x" * 201).json()
+    assert body["response_action"] == "errors"
+    assert "Keep this to 200 characters" in body["errors"]["title"]
+    body = submit_edit(running_bot, view, amount="lots").json()
+    assert "For example: 120000, 120k or $1.2m." in body["errors"]["amount"]
+    running_bot.ask("/lang", "zh", user=REP)
+    body = submit_edit(running_bot, view, amount="lots", stage="lost").json()
+    assert "例如" in body["errors"]["amount"]
+    assert the_deal(running_bot).amount == Decimal("120000.00")
+
+
+def test_payment_rules_hold_in_the_form(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", "new Acme Corp; Renewal; 120k; stage negotiation")
+    running_bot.ask("/deal", "#1 won")
+    running_bot.ask("/deal", "#1 payment 100k due 2026-12-31")
+    card = running_bot.ask("/deal", "#1")
+    view, url = open_edit(running_bot, card)
+    body = submit_edit(running_bot, view, amount="50k").json()
+    assert (
+        "has $100,000 scheduled in its payment terms, more than $50,000"
+        in (body["errors"]["amount"])
+    )
+    assert (
+        "so its amount stays in USD"
+        in submit_edit(running_bot, view, amount="¥1m").json()["errors"]["amount"]
+    )
+    submit_edit(running_bot, view, stage="negotiation", title="Renewal 2027")
+    saved = text_of(running_bot.reply_to(url))
+    assert "Deal #1 updated: Title." in saved
+    ask = running_bot.reply_to(url, index=1)
+    assert set(action_ids(ask)) == {
+        "deal_reopen_keep_schedule",
+        "deal_leave_won_cancel_unpaid",
+        "deal_stay_won",
+    }
+    deal = the_deal(running_bot)
+    assert (deal.title, deal.stage) == ("Renewal 2027", "won")
