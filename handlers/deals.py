@@ -616,7 +616,9 @@ def _ask_delete(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> Messa
 def _set_owner(ctx: BotContext, actor: Actor, deal_id: int, owner: str, key: str) -> Message:
     """Hand one deal to `owner`: by whoever may change it, to someone they may change for."""
     language = _language(ctx, actor)
-    to = ctx.people.person(owner)
+    to = _new_owner(ctx, actor, owner)
+    if to is None:
+        return refused(_not_yours_to_give(deal_id), language)
     headline = gettext(language, ALREADY_MADE)
 
     def apply(session: Session) -> str:
@@ -637,17 +639,29 @@ def _set_owner(ctx: BotContext, actor: Actor, deal_id: int, owner: str, key: str
     return _card(ctx, actor, deal_id, headline=headline)
 
 
+def _not_yours_to_give(deal_id: int) -> Refused:
+    return Refused(
+        msg(
+            "You can hand deal #{id} only to someone on a team you manage. Their "
+            "manager or an admin can hand it to anyone else.",
+            id=deal_id,
+        )
+    )
+
+
+def _new_owner(ctx: BotContext, actor: Actor, slack_user_id: str) -> Person | None:
+    """The person a deal may go to: anyone for an admin (their profile fetched if new),
+    else only someone the bot knows; None when there is no one the actor may name."""
+    if actor.is_admin:
+        return ctx.people.person(slack_user_id)
+    return ctx.people.known(slack_user_id)
+
+
 def _hand_to(session: Session, actor: Actor, deal: Deal, to: Person, language: Language) -> str:
     """Hand the deal to `to` (someone the actor may change things for), with its follow-ups;
     what happened, in one line."""
     if not actor.may_change(to.id):
-        raise Refused(
-            msg(
-                "You can hand deal #{id} only to someone on a team you manage. Their "
-                "manager or an admin can hand it to anyone else.",
-                id=deal.id,
-            )
-        )
+        raise _not_yours_to_give(deal.id)
     me = person_by_id(session, actor.person_id)
     moved = deals.hand_over(session, [deal], person_by_id(session, to.id), me)
     return gettext(
@@ -667,8 +681,12 @@ def _reassign(ctx: BotContext, actor: Actor, command: DealReassign, key: str) ->
         refusal = gettext(language, "Only a manager or an admin can reassign someone's deals.")
         return problem(refusal, language=language)
     source = ctx.people.known(command.from_user)
-    to = ctx.people.person(command.to_user)
-    if not actor.may_change(to.id) or (source is not None and not actor.may_change(source.id)):
+    to = _new_owner(ctx, actor, command.to_user)
+    if (
+        to is None
+        or not actor.may_change(to.id)
+        or (source is not None and not actor.may_change(source.id))
+    ):
         refusal = gettext(
             language,
             "You can reassign deals only between people on the teams you manage; an admin "
@@ -810,7 +828,7 @@ def _save_edit(ctx: BotContext, actor: Actor, edit: DealEdit, key: str) -> list[
     ref = DealRef(deal_id=edit.deal_id)
     stage_change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
     ask = _leave_won_prompt(ctx, actor, edit.deal_id, stage_change) if stage != LOST else None
-    to = ctx.people.person(edit.owner)
+    to = _new_owner(ctx, actor, edit.owner)
     today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     lines: list[str] = []
 
@@ -834,6 +852,8 @@ def _save_edit(ctx: BotContext, actor: Actor, edit: DealEdit, key: str) -> list[
             )
         if ask is None and stage.key != deal.stage:
             lines.append(_apply_change(session, deal, stage_change, actor, today, language))
+        if to is None:
+            raise _not_yours_to_give(deal.id)
         if to.id != deal.owner_id:
             lines.append(_hand_to(session, actor, deal, to, language))
         return f"deal:{deal.id}"

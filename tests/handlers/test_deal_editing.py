@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from store import audit, deals, follow_ups
+from store import audit, deals, follow_ups, people
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.support.reading import action_ids, text_of
 
@@ -475,3 +475,19 @@ def test_payment_rules_hold_in_the_form(running_bot: RunningBot) -> None:
     }
     deal = the_deal(running_bot)
     assert (deal.title, deal.stage) == ("Renewal 2027", "won")
+
+
+def test_naming_someone_the_bot_does_not_know_is_refused_and_stores_nobody(
+    team: RunningBot,
+) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 100k")
+    stranger = "UNEW0001"
+    team.fake.add_user(stranger, name="nina")
+    owner = text_of(team.ask("/deal", f"#1 owner <@{stranger}|nina>", user=MANAGER))
+    assert "only to someone on a team you manage" in owner
+    command = f"reassign <@{REP}|rita> <@{stranger}|nina>"
+    assert "only between people" in text_of(team.ask("/deal", command, user=MANAGER))
+    with team.db.reading() as session:
+        assert people.get_person(session, stranger) is None
+    assert "Moved 1 deal" in text_of(team.ask("/deal", command, user=ADMIN))
+    assert owners(team) == {1: stranger}
