@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -28,22 +29,29 @@ from blocks.common import (
     user,
 )
 from blocks.money import converted_text, left_out_lines, subtotal_text
-from blocks.visits import CUSTOMER_SELECT, ModalContext, follow_up_text
+from blocks.visits import CUSTOMER_SELECT, ModalContext, customer_option, follow_up_text
 from parsing.dates import DATE_EXAMPLES
 from parsing.deal_command import DEAL_EXAMPLES
 from parsing.stages import stage_list
 from sales.forecast import CATEGORIES, CATEGORY_LABELS
 from sales.fx import Converted, Valuation
+from sales.money import totals_by_currency, typed_amount
 from sales.stages import DEFAULT_STAGE, FUNNEL, OPEN_STAGES, STAGES
+from store.deals import DealRecords
 from store.models import Deal, DealNote, StageChange, Visit
 from translations import ENGLISH, Language, gettext, marked, ngettext
-from translations.formats import format_money
+from translations.formats import format_money, format_totals
 
 MOVE_STAGE = "deal_move_stage"
 SET_FORECAST = "deal_set_forecast"
 PICK_DEAL = "deal_pick"
 DEAL_MODAL = "deal_create_modal"
+DEAL_EDIT_MODAL = "deal_edit_modal"
+EDIT_DEAL = "deal_edit"
 ADD_PAYMENT_TERMS = "deal_add_payment_terms"
+DELETE_DEAL = "deal_delete"
+CREATE_ANYWAY = "deal_create_anyway"
+KEEP_DEAL = "deal_keep"
 BANT = (
     ("bant_budget", marked("Budget")),
     ("bant_authority", marked("Authority")),
@@ -128,7 +136,11 @@ def deal_card(
         )
         blocks.append(section(gettext(language, "*Latest notes*\n{lines}", lines=lines)))
     if may_change:
-        elements = [_stage_select(deal, language)]
+        elements = [
+            _stage_select(deal, language),
+            # L10N: button, at most 75 characters.
+            button(gettext(language, "Edit"), EDIT_DEAL, str(deal.id)),
+        ]
         if STAGES[deal.stage].is_open:
             elements.append(_forecast_select(deal, language))
         if deal.stage == "won":
@@ -336,11 +348,6 @@ def deal_choices(deals: list[Deal], rest: str, ref: str, language: Language = EN
 def deal_create_modal(
     response_url: str | None, default_currency: str, language: Language = ENGLISH
 ) -> dict[str, Any]:
-    stage_options = [
-        {"text": plain(stage_name(stage.key, language)), "value": stage.key}
-        for stage in OPEN_STAGES
-    ]
-    initial_stage = next(option for option in stage_options if option["value"] == DEFAULT_STAGE.key)
     return {
         "type": "modal",
         "callback_id": DEAL_MODAL,
@@ -350,62 +357,188 @@ def deal_create_modal(
         "submit": plain(gettext(language, "Create")),
         "close": plain(gettext(language, "Cancel")),
         "private_metadata": ModalContext(response_url=response_url).dump(),
-        "blocks": [
-            input_block(
-                "customer",
-                gettext(language, "Customer"),
-                {
-                    "type": "external_select",
-                    "action_id": CUSTOMER_SELECT,
-                    "placeholder": plain(gettext(language, "Type a customer's name")),
-                    "min_query_length": 1,
-                },
-            ),
-            input_block(
-                "title", gettext(language, "Title"), text_input("title", None, max_length=200)
-            ),
-            input_block(
-                "amount",
-                gettext(language, "Amount"),
-                text_input("amount", None, max_length=40),
-                # L10N: hint under a form field, at most 2000 characters.
-                hint=gettext(
-                    language,
-                    "120000, 120k, 1.2m, $120k or 12万. Without a currency: {currency}.",
-                    currency=default_currency,
-                ),
-            ),
-            input_block(
-                "close",
-                gettext(language, "Expected close"),
-                date_input("close", None),
-                optional=True,
-            ),
-            input_block(
-                "stage",
-                gettext(language, "Stage"),
-                {
-                    "type": "static_select",
-                    "action_id": "stage",
-                    "options": stage_options,
-                    "initial_option": initial_stage,
-                },
-            ),
-            input_block(
-                "bant",
-                gettext(language, "Qualification (BANT)"),
-                {
-                    "type": "checkboxes",
-                    "action_id": "bant",
-                    "options": [
-                        {"text": plain(gettext(language, label)), "value": key}
-                        for key, label in BANT
-                    ],
-                },
-                optional=True,
-            ),
-        ],
+        "blocks": _deal_fields(None, default_currency, language),
     }
+
+
+def deal_edit_modal(
+    deal: Deal, response_url: str | None, language: Language = ENGLISH
+) -> dict[str, Any]:
+    """Every field of the deal, filled in; the deal's id rides in the metadata."""
+    return {
+        "type": "modal",
+        "callback_id": DEAL_EDIT_MODAL,
+        # L10N: modal title, at most 24 characters.
+        "title": plain(gettext(language, "Edit deal #{id}", id=deal.id)),
+        # L10N: modal button, at most 24 characters.
+        "submit": plain(gettext(language, "Save")),
+        "close": plain(gettext(language, "Cancel")),
+        "private_metadata": json.dumps({"deal": deal.id, "response_url": response_url}),
+        "blocks": _deal_fields(deal, deal.currency, language),
+    }
+
+
+def _deal_fields(deal: Deal | None, currency: str, language: Language) -> list[Block]:
+    """The deal form's inputs: empty for a new deal, else the deal's values (and its owner,
+    and every stage: lost only when it is lost, as that needs a reason)."""
+    stages = (
+        OPEN_STAGES
+        if deal is None
+        else [stage for stage in FUNNEL if stage.key != "lost" or deal.stage == "lost"]
+    )
+    stage_options = [
+        {"text": plain(stage_name(stage.key, language)), "value": stage.key} for stage in stages
+    ]
+    stage_key = deal.stage if deal else DEFAULT_STAGE.key
+    initial_stage = next(option for option in stage_options if option["value"] == stage_key)
+    bant_options = [{"text": plain(gettext(language, label)), "value": key} for key, label in BANT]
+    customer: dict[str, Any] = {
+        "type": "external_select",
+        "action_id": CUSTOMER_SELECT,
+        "placeholder": plain(gettext(language, "Type a customer's name")),
+        "min_query_length": 1,
+    }
+    bant: dict[str, Any] = {"type": "checkboxes", "action_id": "bant", "options": bant_options}
+    if deal is not None:
+        customer["initial_option"] = customer_option(deal.customer.name)
+        checked = [option for option in bant_options if getattr(deal, option["value"])]
+        if checked:
+            bant["initial_options"] = checked
+    amount = f"{typed_amount(deal.amount)} {deal.currency}" if deal else None
+    blocks = [
+        input_block("customer", gettext(language, "Customer"), customer),
+        input_block(
+            "title",
+            gettext(language, "Title"),
+            text_input("title", deal.title if deal else None, max_length=200),
+        ),
+        input_block(
+            "amount",
+            gettext(language, "Amount"),
+            text_input("amount", amount, max_length=40),
+            # L10N: hint under a form field, at most 2000 characters.
+            hint=gettext(
+                language,
+                "120000, 120k, 1.2m, $120k or 12万. Without a currency: {currency}.",
+                currency=currency,
+            ),
+        ),
+        input_block(
+            "close",
+            gettext(language, "Expected close"),
+            date_input("close", deal.expected_close if deal else None),
+            optional=True,
+        ),
+        input_block(
+            "stage",
+            gettext(language, "Stage"),
+            {
+                "type": "static_select",
+                "action_id": "stage",
+                "options": stage_options,
+                "initial_option": initial_stage,
+            },
+        ),
+    ]
+    if deal is not None:
+        owner = {
+            "type": "users_select",
+            "action_id": "owner",
+            "initial_user": deal.owner.slack_user_id,
+        }
+        blocks.append(input_block("owner", gettext(language, "Owner"), owner))
+    blocks.append(
+        input_block("bant", gettext(language, "Qualification (BANT)"), bant, optional=True)
+    )
+    return blocks
+
+
+def duplicate_prompt(
+    similar: list[Deal], pending: str, open_deal: str, language: Language = ENGLISH
+) -> Message:
+    """Before creating a deal like one already open: open that one, or create it anyway
+    (`pending`, the new deal as the "Create anyway" button carries it)."""
+    first = similar[0]
+    text = ngettext(
+        language,
+        ":eyes: *{customer}* already has an open deal with a similar title:\n{deals}\n"
+        "Is it the same one? Nothing was created yet.",
+        ":eyes: *{customer}* already has open deals with similar titles:\n{deals}\n"
+        "Is it one of these? Nothing was created yet.",
+        len(similar),
+        customer=escape(first.customer.name),
+        deals="\n".join(list_line(deal, language) for deal in similar),
+    )
+    buttons = actions(
+        "deal_duplicate",
+        # L10N: button, at most 75 characters.
+        button(gettext(language, "Open #{id}", id=first.id), open_deal, str(first.id)),
+        # L10N: button, at most 75 characters.
+        button(gettext(language, "Create anyway"), CREATE_ANYWAY, pending, style="primary"),
+    )
+    fallback = gettext(language, "A similar deal is already open: #{id}", id=first.id)
+    return message(fallback, [section(text), buttons])
+
+
+def delete_confirmation(deal: Deal, records: DealRecords, language: Language = ENGLISH) -> Message:
+    """Ask before deleting a deal, saying what goes with it and what stays."""
+    gone = [
+        ngettext(language, "{n} stage change", "{n} stage changes", records.stage_changes),
+        ngettext(language, "{n} note", "{n} notes", records.notes),
+        ngettext(language, "{n} instalment", "{n} instalments", records.instalments),
+        ngettext(
+            language,
+            "{n} payment received ({total})",
+            "{n} payments received ({total})",
+            len(records.received),
+            total=format_totals(language, totals_by_currency(records.received)),
+        )
+        if records.received
+        else ngettext(language, "{n} payment received", "{n} payments received", 0),
+    ]
+    lines = [
+        gettext(
+            language,
+            ":warning: Delete deal #{id} {name}? This can't be undone.",
+            id=deal.id,
+            name=escape(deal_name(deal)),
+        ),
+        gettext(
+            language,
+            "Deleted with it: {records}. Its money leaves the pipeline, revenue and "
+            "collection figures.",
+            records=gettext(language, ", ").join(gone),
+        ),
+        gettext(
+            language,
+            "Kept: the visits to {customer} and their follow-ups (they belong to the customer), "
+            "and the audit log, which records the deal, its instalments and payments.",
+            customer=escape(deal.customer.name),
+        ),
+    ]
+    if records.cases:
+        lines.append(
+            ngettext(
+                language,
+                "{n} case names this deal; it stays, without the link.",
+                "{n} cases name this deal; they stay, without the link.",
+                records.cases,
+            )
+        )
+    buttons = actions(
+        f"deal_delete_{deal.id}",
+        # L10N: button, at most 75 characters.
+        button(
+            gettext(language, "Delete deal #{id}", id=deal.id),
+            DELETE_DEAL,
+            str(deal.id),
+            style="danger",
+        ),
+        # L10N: button, at most 75 characters.
+        button(gettext(language, "Keep it"), KEEP_DEAL, str(deal.id)),
+    )
+    text = "\n".join(lines)
+    return message(lines[0], [section(text), buttons])
 
 
 def deal_help(language: Language = ENGLISH) -> Message:
@@ -422,6 +555,9 @@ def deal_help(language: Language = ENGLISH) -> Message:
         "• Payments: `/deal <ref> payment <amount> due <date>` adds an instalment; "
         "`/deal <ref> payments` lists them; `/deal <ref> paid <amount> [on <date>]` records "
         "money received (oldest instalment first).\n"
+        "• Hand over: `/deal <ref> owner @person`; a manager or admin, all of someone's deals: "
+        "`/deal reassign @from @to [open|all]`. *Edit* on a deal's card changes any field; "
+        "admins can `/deal <ref> delete`.\n"
         "`<ref>` is `#<id>` or part of the customer name or title.\n\n"
         "*Examples*\n{examples}\n\n"
         "*Stages*: {stages}.\n"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,18 +13,27 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from blocks.common import Message, context, day, notice, parse_problem, problem, user
+from blocks.common import Message, day, escape, notice, parse_problem, problem, section, user
 from blocks.deals import (
     BANT,
+    CREATE_ANYWAY,
+    DEAL_EDIT_MODAL,
     DEAL_MODAL,
+    DELETE_DEAL,
+    EDIT_DEAL,
+    KEEP_DEAL,
     MOVE_STAGE,
     PICK_DEAL,
     SET_FORECAST,
     deal_card,
     deal_choices,
     deal_create_modal,
+    deal_edit_modal,
     deal_help,
     deal_list,
+    deal_name,
+    delete_confirmation,
+    duplicate_prompt,
     stage_label,
     stage_name,
 )
@@ -40,10 +51,12 @@ from blocks.payments import (
 from blocks.visits import ModalContext
 from handlers.inputs import (
     CUSTOMER_MISSING,
+    STALE_BUTTON,
+    MalformedRequest,
     checked,
-    command_text,
     picked_date,
     selected_customer,
+    selected_user,
     selected_value,
     typed,
     whole_id,
@@ -57,33 +70,41 @@ from handlers.payments import (
     record_payment,
     refused,
 )
-from handlers.replies import ack_now, guarded, reply, reply_later
-from parsing.amounts import parse_amount
+from handlers.replies import ack_now, guarded, press_key, reply, reply_later
+from parsing.amounts import Amount, parse_amount
+from parsing.dates import date_in_range
 from parsing.deal_command import (
     LIST_EXAMPLE,
     LOST_EXAMPLE,
+    MAX_CUSTOMER_CHARS,
+    MAX_TITLE_CHARS,
     DealAddInstalment,
     DealAddNote,
     DealCancelSchedule,
     DealCommand,
     DealCreate,
+    DealDelete,
     DealHelp,
     DealList,
     DealLost,
     DealOpenCreateModal,
     DealPayments,
+    DealReassign,
     DealRecordPayment,
     DealRef,
     DealSetAmount,
     DealSetClose,
     DealSetForecast,
+    DealSetOwner,
     DealSetStage,
     DealShow,
     DealWon,
     parse_deal_command,
 )
 from parsing.errors import ParseError
+from parsing.text import clean_text, name_too_long
 from sales.collections import Cancelled
+from sales.duplicates import similar_titles
 from sales.forecast import CATEGORIES, CATEGORY_LABELS
 from sales.money import typed_amount
 from sales.permissions import Actor, NotAllowed
@@ -95,13 +116,19 @@ from store import deals, payments, visits
 from store.db import record_id
 from store.deals import NewDeal
 from store.models import Deal, Person
-from store.people import person_by_id
-from translations import ENGLISH, Language, gettext, marked, msg
+from store.people import get_person, person_by_id
+from translations import ENGLISH, Language, gettext, marked, msg, ngettext, render
 from translations.formats import format_money
 
 STAGE_NOT_HERE = marked("That stage can't be chosen here.")
 ALREADY_MADE = marked("This change was already made.")
 REOPEN_EXAMPLE = marked("/deal #12 stage lead")
+STAYS_WON = marked("Nothing changed: deal #{id} stays won, with its payment schedule.")
+NOT_DELETED = marked("Nothing deleted: deal #{id} stays.")
+ONLY_ADMINS_DELETE = marked(
+    "Only an admin can delete a deal. To close one that will not happen, mark it lost: "
+    "`/deal #12 lost <reason>`."
+)
 DealChange = (
     DealSetStage | DealSetAmount | DealSetClose | DealWon | DealLost | DealAddNote | DealSetForecast
 )
@@ -114,7 +141,8 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_command(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
-        text = command_text(command)
+        # Raw: /deal has should_escape on, and its parser reads Slack's escaping itself.
+        text = str(command.get("text", ""))
         if text.strip().casefold() in ("", "new"):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
             # Known people only: looking someone up in Slack could outlast the trigger.
@@ -135,7 +163,7 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
-        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
+        key = press_key(body, action)
         _run_text(ctx, actor, action["value"], respond, client, key=key, replace=True)
 
     @app.action(MOVE_STAGE)
@@ -154,8 +182,7 @@ def register(app: App, ctx: BotContext) -> None:
             return
         ref = DealRef(deal_id=whole_id(deal_id), text=None)
         change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
-        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-        _change(ctx, actor, change, respond, key=key, replace=True)
+        _change(ctx, actor, change, respond, key=press_key(body, action), replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
     @app.action(SET_FORECAST)
@@ -176,21 +203,19 @@ def register(app: App, ctx: BotContext) -> None:
         _change(ctx, actor, change, respond, key=key, replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
-    @app.action(REOPEN_KEEP)
+    @app.action(re.compile(rf"^({REOPEN_KEEP}|{CANCEL_UNPAID})$"))
     @guarded
-    def keep_schedule_pressed(
+    def leave_won_pressed(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
+        """Keep the schedule, or cancel what is unpaid, as the deal leaves "won"."""
         ack()
-        _leave_won_pressed(ctx, body, action, respond, client, cancel=False)
-
-    @app.action(CANCEL_UNPAID)
-    @guarded
-    def cancel_unpaid_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        _leave_won_pressed(ctx, body, action, respond, client, cancel=True)
+        actor = ctx.people.actor_for(body["user"]["id"])
+        ask = LeaveWon.load(action["value"])
+        cancel = action["action_id"] == CANCEL_UNPAID
+        answer = _leave_won(ctx, client, actor, ask, cancel=cancel, key=press_key(body, action))
+        reply(respond, answer, replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
 
     @app.action(STAY_WON)
     @guarded
@@ -198,18 +223,105 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        actor = ctx.people.actor_for(body["user"]["id"])
         deal_id = LeaveWon.load(action["value"]).deal_id
-        target = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
-        if not isinstance(target, int):
-            reply(respond, target)
+        _show_unchanged(ctx, body, deal_id, respond, STAYS_WON)
+
+    @app.action(EDIT_DEAL)
+    @guarded
+    def edit_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack_now(ack)  # opens a modal: runs here, before the trigger expires
+        actor = ctx.people.actor_now(body["user"]["id"])
+        language = _language(ctx, actor)
+        with ctx.db.reading() as session:
+            try:
+                deal = _changeable_deal(session, actor, whole_id(action["value"]))
+            except NotAllowed as refusal:
+                reply(respond, refused(refusal, language))
+                return
+            view = deal_edit_modal(deal, body.get("response_url"), language)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(DEAL_EDIT_MODAL)
+    @guarded
+    def deal_edited(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        user_id = body["user"]["id"]
+        deal_id, response_url = _edit_metadata(view.get("private_metadata", ""))
+        actor = ctx.people.actor_now(user_id)
+        language = _language(ctx, actor)
+        edit, errors = _edit_from_modal(ctx, actor, deal_id, view["state"]["values"], language)
+        if errors:
+            ack(response_action="errors", errors=errors)
             return
-        headline = gettext(
-            _language(ctx, actor),
-            "Nothing changed: deal #{id} stays won, with its payment schedule.",
-            id=deal_id,
+        ack()
+        if edit is None:  # the deal is gone, or no longer theirs to change
+            answer = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
+            if isinstance(answer, int):
+                answer = refused(_not_yours(deal_id), language)
+            reply_later(client, user_id, response_url, answer)
+            return
+        for answer in _save_edit(ctx, ctx.people.actor_for(user_id), edit, f"view:{view['id']}"):
+            reply_later(client, user_id, response_url, answer)
+        refresh_home_soon(ctx, client, user_id)
+
+    @app.action(CREATE_ANYWAY)
+    @guarded
+    def create_anyway_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor_for(body["user"]["id"])
+        new = _pending_deal(str(action.get("value", "")))
+        answer = _create(ctx, actor, new, press_key(body, action), anyway=True)
+        reply(respond, answer, replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
+
+    @app.action(DELETE_DEAL)
+    @guarded
+    def delete_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        actor = ctx.people.actor_for(body["user"]["id"])
+        language = _language(ctx, actor)
+        deal_id = whole_id(action["value"])
+        if not actor.is_admin:
+            reply(respond, problem(gettext(language, ONLY_ADMINS_DELETE), language=language))
+            return
+        deleted: str | None = None
+
+        def apply(session: Session) -> str:
+            nonlocal deleted
+            deal = deals.get_deal(session, deal_id)
+            if deal is not None:
+                deleted = deal_name(deal)
+                deals.delete_deal(session, deal, person_by_id(session, actor.person_id))
+            return f"deal:{deal_id}"
+
+        ctx.db.run_once(press_key(body, action), apply)
+        answer = (
+            gettext(
+                language,
+                ":wastebasket: Deal #{id} ({name}) deleted.",
+                id=deal_id,
+                name=escape(deleted),
+            )
+            if deleted is not None
+            else gettext(language, "Deal #{id} no longer exists.", id=deal_id)
         )
-        reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
+        reply(respond, notice(answer), replace=True)
+        refresh_home_soon(ctx, client, actor.slack_user_id)
+
+    @app.action(KEEP_DEAL)
+    @guarded
+    def keep_pressed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        _show_unchanged(ctx, body, whole_id(action["value"]), respond, NOT_DELETED)
 
     @app.action(OPEN_DEAL)
     @guarded
@@ -247,34 +359,22 @@ def register(app: App, ctx: BotContext) -> None:
         ack()
         modal = ModalContext.load(view.get("private_metadata", ""))
         actor = ctx.people.actor_for(user_id)
-        ref, _ = ctx.db.run_once(
-            f"view:{view['id']}",
-            lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}",
-        )
-        today = ctx.today_for(ctx.people.known(user_id))
-        headline = gettext(language, ":sparkles: Deal created.") + past_close_warning(
-            new.expected_close, today, language
-        )
-        answer = _card(ctx, actor, record_id(ref), headline=headline)
+        answer = _create(ctx, actor, new, f"view:{view['id']}")
         reply_later(client, user_id, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
 
-def _leave_won_pressed(
-    ctx: BotContext,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    *,
-    cancel: bool,
+def _show_unchanged(
+    ctx: BotContext, body: dict[str, Any], deal_id: int, respond: Respond, said: str
 ) -> None:
+    """Answer a "leave it as it is" press: the deal's card, headed with `said` (marked)."""
     actor = ctx.people.actor_for(body["user"]["id"])
-    key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-    ask = LeaveWon.load(action["value"])
-    answer = _leave_won(ctx, client, actor, ask, cancel=cancel, key=key)
-    reply(respond, answer, replace=True)
-    refresh_home_soon(ctx, client, actor.slack_user_id)
+    target = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
+    if not isinstance(target, int):
+        reply(respond, target)
+        return
+    headline = gettext(_language(ctx, actor), said, id=deal_id)
+    reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
 
 
 def _run_text(
@@ -321,7 +421,14 @@ def _answer(
         case DealList(scope=scope):
             return _list(ctx, actor, scope)
         case DealCreate():
-            return _create(ctx, actor, command, key)
+            return _create(ctx, actor, _new_deal(ctx, actor, command), key)
+        case DealReassign():
+            return _reassign(ctx, actor, command, key)
+        case DealDelete(ref=ref):
+            return _ask_delete(ctx, actor, ref, _rest_after_ref(text, ref))
+        case DealSetOwner(ref=ref, owner=owner):
+            target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
+            return _set_owner(ctx, actor, target, owner, key) if isinstance(target, int) else target
         case DealShow(ref=ref):
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             return _card(ctx, actor, target) if isinstance(target, int) else target
@@ -366,14 +473,19 @@ def _list(ctx: BotContext, actor: Actor, scope: str) -> Message:
     with ctx.db.reading() as session:
         answer = deal_list(deals.open_deals(session, owners), label, valuation, language)
     if scope == "all" and owners == {actor.person_id}:
-        answer["blocks"].append(
-            context(gettext(language, "Reps see their own deals; managers also their teams'."))
+        # Said first, so nobody reads their own list as the whole team's.
+        only_yours = gettext(
+            language,
+            ":information_source: You asked for everyone's deals, but you may see only your "
+            "own, so these are yours. Managers see their teams' deals, admins everyone's.",
         )
+        answer["blocks"].insert(0, section(only_yours))
+        answer["text"] = only_yours
     return answer
 
 
-def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Message:
-    new = NewDeal(
+def _new_deal(ctx: BotContext, actor: Actor, command: DealCreate) -> NewDeal:
+    return NewDeal(
         customer_name=command.customer,
         title=command.title,
         amount=command.amount.value,
@@ -381,18 +493,101 @@ def _create(ctx: BotContext, actor: Actor, command: DealCreate, key: str) -> Mes
         stage=(command.stage or DEFAULT_STAGE).key,
         expected_close=command.close,
     )
-    ref, first = ctx.db.run_once(
-        key, lambda session: f"deal:{deals.create_deal(session, actor.person_id, new).id}"
-    )
-    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+
+
+def _create(
+    ctx: BotContext, actor: Actor, new: NewDeal, key: str, *, anyway: bool = False
+) -> Message:
+    """Create the deal once, unless (and `anyway` is off) the person already sees an open
+    deal at that customer with a similar title: then ask first. The question is the
+    request's answer, so a redelivered command asks again rather than creating."""
+
+    def apply(session: Session) -> str:
+        if not anyway:
+            similar = [
+                deal.id
+                for deal in deals.open_deals_at(session, new.customer_name, actor.visible_owners())
+                if similar_titles(deal.title, new.title)
+            ]
+            if similar:
+                return "similar:" + ",".join(map(str, similar))
+        return f"deal:{deals.create_deal(session, actor.person_id, new).id}"
+
+    ref, first = ctx.db.run_once(key, apply)
     language = _language(ctx, actor)
+    if ref.startswith("similar:"):
+        with ctx.db.reading() as session:
+            found = [deals.get_deal(session, int(id_)) for id_ in ref.split(":")[1].split(",")]
+            similar = [deal for deal in found if deal is not None]
+            if similar:
+                return duplicate_prompt(similar, _pending_value(new), OPEN_DEAL, language)
+        return _create(ctx, actor, new, f"{key}:again", anyway=True)
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
     headline = (
         gettext(language, ":sparkles: Deal created.")
-        + past_close_warning(command.close, today, language)
+        + past_close_warning(new.expected_close, today, language)
         if first
         else gettext(language, "This deal was already created.")
     )
     return _card(ctx, actor, record_id(ref), headline=headline)
+
+
+def _button_name(value: object) -> str:
+    """A name from a button value: text only, one line, without control characters."""
+    if not isinstance(value, str):
+        raise TypeError("a name is text")
+    return " ".join(clean_text(value).split())
+
+
+def _pending_value(new: NewDeal) -> str:
+    """The deal to create, as the "Create anyway" button carries it (Slack keeps it)."""
+    fields = {
+        "customer": new.customer_name,
+        "title": new.title,
+        "amount": str(new.amount),
+        "currency": new.currency,
+        "stage": new.stage,
+        "close": new.expected_close.isoformat() if new.expected_close else None,
+        "bant": [key for key, _ in BANT if getattr(new, key)],
+    }
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pending_deal(value: str) -> NewDeal:
+    """The deal a "Create anyway" button carries, checked as a new deal is: a value the bot
+    never made is refused (MalformedRequest), never half-created."""
+    try:
+        data = json.loads(value)
+        customer, title = _button_name(data["customer"]), _button_name(data["title"])
+        amount = parse_amount(f"{data['amount']} {data['currency']}")
+        stage = find_stage(str(data["stage"]))
+        close = date.fromisoformat(data["close"]) if data.get("close") else None
+        bant = {str(key) for key in data.get("bant") or ()}
+    except (ValueError, KeyError, TypeError, AttributeError, ParseError) as error:
+        raise MalformedRequest(msg(STALE_BUTTON)) from error
+    names_fit = (
+        customer
+        and title
+        and not name_too_long(msg("The customer's name"), customer, MAX_CUSTOMER_CHARS)
+        and not name_too_long(msg("The deal's title"), title, MAX_TITLE_CHARS)
+    )
+    if (
+        not names_fit
+        or stage is None
+        or not stage.is_open
+        or (close is not None and not date_in_range(close))
+        or not bant <= {key for key, _ in BANT}
+    ):
+        raise MalformedRequest(msg(STALE_BUTTON))
+    return NewDeal(
+        customer_name=customer,
+        title=title,
+        amount=amount.value,
+        currency=amount.currency or "",
+        stage=stage.key,
+        expected_close=close,
+        **{key: key in bant for key, _ in BANT},
+    )
 
 
 def _change(
@@ -432,17 +627,287 @@ def _change(
     reply(respond, _card(ctx, actor, target, headline=headline), replace=replace)
 
 
+def _ask_delete(ctx: BotContext, actor: Actor, ref: DealRef, rest: str) -> Message:
+    language = _language(ctx, actor)
+    if not actor.is_admin:
+        return problem(gettext(language, ONLY_ADMINS_DELETE), language=language)
+    target = _resolve(ctx, actor, ref, rest)
+    if not isinstance(target, int):
+        return target
+    with ctx.db.reading() as session:
+        deal = deals.get_deal(session, target)
+        if deal is None:
+            return notice(gettext(language, "Deal #{id} no longer exists.", id=target))
+        return delete_confirmation(deal, deals.records_of(session, deal.id), language)
+
+
+def _set_owner(ctx: BotContext, actor: Actor, deal_id: int, owner: str, key: str) -> Message:
+    """Hand one deal to `owner`: by whoever may change it, to someone they may change for."""
+    language = _language(ctx, actor)
+    to = _new_owner(ctx, actor, owner)
+    if to is None:
+        return refused(_not_yours_to_give(deal_id), language)
+    headline = gettext(language, ALREADY_MADE)
+
+    def apply(session: Session) -> str:
+        nonlocal headline
+        deal = _changeable_deal(session, actor, deal_id)
+        if deal.owner_id == to.id:
+            headline = gettext(
+                language, "Deal #{id} already belongs to {person}.", id=deal.id, person=user(owner)
+            )
+            return f"deal:{deal.id}"
+        headline = _hand_to(session, actor, deal, to, language)
+        return f"deal:{deal.id}"
+
+    try:
+        ctx.db.run_once(key, apply)
+    except NotAllowed as refusal:
+        return refused(refusal, language)
+    return _card(ctx, actor, deal_id, headline=headline)
+
+
+def _not_yours_to_give(deal_id: int) -> Refused:
+    return Refused(
+        msg(
+            "You can hand deal #{id} only to someone on a team you manage. Their "
+            "manager or an admin can hand it to anyone else.",
+            id=deal_id,
+        )
+    )
+
+
+def _new_owner(ctx: BotContext, actor: Actor, slack_user_id: str) -> Person | None:
+    """The person a deal may go to: anyone for an admin (their profile fetched if new),
+    else only someone the bot knows; None when there is no one the actor may name."""
+    if actor.is_admin:
+        return ctx.people.person(slack_user_id)
+    return ctx.people.known(slack_user_id)
+
+
+def _hand_to(session: Session, actor: Actor, deal: Deal, to: Person, language: Language) -> str:
+    """Hand the deal to `to` (someone the actor may change things for), with its follow-ups;
+    what happened, in one line."""
+    if not actor.may_change(to.id):
+        raise _not_yours_to_give(deal.id)
+    me = person_by_id(session, actor.person_id)
+    moved = deals.hand_over(session, [deal], person_by_id(session, to.id), me)
+    return gettext(
+        language,
+        ":handshake: Deal #{id} belongs to {person} now.",
+        id=deal.id,
+        person=user(to.slack_user_id),
+    ) + _handover_extras(moved, to.slack_user_id, language)
+
+
+def _reassign(ctx: BotContext, actor: Actor, command: DealReassign, key: str) -> Message:
+    """Hand all of one person's deals (open ones, or all) to another: a manager of both, or
+    an admin."""
+    language = _language(ctx, actor)
+    example = "/deal reassign @oscar @rita open"
+    if not (actor.is_admin or actor.is_manager):
+        refusal = gettext(language, "Only a manager or an admin can reassign someone's deals.")
+        return problem(refusal, language=language)
+    source = ctx.people.known(command.from_user)
+    to = _new_owner(ctx, actor, command.to_user)
+    if (
+        to is None
+        or not actor.may_change(to.id)
+        or (source is not None and not actor.may_change(source.id))
+    ):
+        refusal = gettext(
+            language,
+            "You can reassign deals only between people on the teams you manage; an admin "
+            "can reassign anyone's.",
+        )
+        return problem(refusal, example, language)
+    moved = deals.Handover((), 0, 0)
+
+    def apply(session: Session) -> str:
+        nonlocal moved
+        if source is not None:
+            moving = deals.deals_owned_by(session, source.id, open_only=command.scope == "open")
+            me = person_by_id(session, actor.person_id)
+            moved = deals.hand_over(session, moving, person_by_id(session, to.id), me)
+        return "deals:" + ",".join(map(str, moved.deal_ids))
+
+    _, first = ctx.db.run_once(key, apply)
+    if not first:
+        return notice(gettext(language, ALREADY_MADE))
+    frm, dest = user(command.from_user), user(command.to_user)
+    if not moved.deal_ids:
+        none = (
+            gettext(language, "{person} has no open deals, so nothing moved.", person=frm)
+            if command.scope == "open"
+            else gettext(language, "{person} has no deals, so nothing moved.", person=frm)
+        )
+        return notice(none)
+    summary = ngettext(
+        language,
+        ":handshake: Moved {n} deal from {source} to {to}: {ids}.",
+        ":handshake: Moved {n} deals from {source} to {to}: {ids}.",
+        len(moved.deal_ids),
+        source=frm,
+        to=dest,
+        ids=", ".join(f"#{deal_id}" for deal_id in moved.deal_ids),
+    )
+    return notice(summary + _handover_extras(moved, command.to_user, language))
+
+
+def _handover_extras(moved: deals.Handover, to: str, language: Language) -> str:
+    """What moved with the deals: follow-ups and the alerts of instalments still owed."""
+    return (
+        "\n"
+        + ngettext(
+            language,
+            "{n} open follow-up moved with them.",
+            "{n} open follow-ups moved with them.",
+            moved.follow_ups,
+        )
+        + " "
+        + ngettext(
+            language,
+            "{n} instalment is still owed: its payment alerts go to {person} now.",
+            "{n} instalments are still owed: their payment alerts go to {person} now.",
+            moved.instalments,
+            person=user(to),
+        )
+    )
+
+
 def _changeable_deal(session: Session, actor: Actor, deal_id: int) -> Deal:
     deal = deals.get_deal(session, deal_id)
     if deal is None or not actor.may_change(deal.owner_id):
-        raise NotAllowed(
-            msg(
-                "Deal #{id} belongs to someone else: only its owner, their manager or an "
-                "admin can change it.",
-                id=deal_id,
-            )
-        )
+        raise _not_yours(deal_id)
     return deal
+
+
+def _not_yours(deal_id: int) -> NotAllowed:
+    return NotAllowed(
+        msg(
+            "Deal #{id} belongs to someone else: only its owner, their manager or an "
+            "admin can change it.",
+            id=deal_id,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DealEdit:
+    """A checked edit form: the deal's new fields, stage and owner (a Slack user id)."""
+
+    deal_id: int
+    fields: NewDeal
+    owner: str
+
+
+def _edit_metadata(text: str) -> tuple[int, str | None]:
+    try:
+        data = json.loads(text or "{}")
+        response_url = data.get("response_url")
+        return whole_id(data.get("deal")), str(response_url) if response_url else None
+    except (ValueError, AttributeError) as error:
+        raise MalformedRequest(msg(STALE_BUTTON)) from error
+
+
+def _edit_from_modal(
+    ctx: BotContext, actor: Actor, deal_id: int, values: dict[str, Any], language: Language
+) -> tuple[DealEdit | None, dict[str, str]]:
+    """The edit, or what to say under each field; (None, {}) when the deal is not the
+    person's to change (any more). Checked as the commands check each change: the new
+    owner as `owner` does, the amount against the payment schedule as `amount` does."""
+    with ctx.db.reading() as session:
+        deal = deals.get_deal(session, deal_id)
+        if deal is None or not actor.may_change(deal.owner_id):
+            return None, {}
+        new, errors = _deal_from_modal(values, deal.currency, language)
+        owner = selected_user(values, "owner") or deal.owner.slack_user_id
+        if owner != deal.owner.slack_user_id:
+            person = get_person(session, owner)
+            if person is None or not actor.may_change(person.id):
+                errors["owner"] = gettext(
+                    language,
+                    "You can hand this deal only to someone on a team you manage. Their "
+                    "manager or an admin can hand it to anyone else.",
+                )
+        if new is not None and new.stage == LOST.key and deal.stage != LOST.key:
+            errors["stage"] = gettext(
+                language,
+                "To mark the deal lost, say why: `/deal #{id} lost <reason>`.",
+                id=deal.id,
+            )
+        if new is not None:
+            amount = DealSetAmount(DealRef(deal_id=deal.id), Amount(new.amount, new.currency))
+            try:
+                _within_schedule(session, deal, amount, language)
+            except Refused as refusal:
+                errors["amount"] = render(language, refusal.message)
+    if new is None or errors:
+        return None, errors
+    return DealEdit(deal_id, new, owner), {}
+
+
+def _save_edit(ctx: BotContext, actor: Actor, edit: DealEdit, key: str) -> list[Message]:
+    """Save the edit once, each part as its command would (audited), and say what changed.
+    A won deal with money owed that is moved out of won keeps its stage until the person
+    answers the question the stage menu asks (the second message)."""
+    language = _language(ctx, actor)
+    stage = find_stage(edit.fields.stage) or DEFAULT_STAGE
+    ref = DealRef(deal_id=edit.deal_id)
+    stage_change: DealChange = DealWon(ref) if stage == WON else DealSetStage(ref, stage)
+    ask = _leave_won_prompt(ctx, actor, edit.deal_id, stage_change) if stage != LOST else None
+    to = _new_owner(ctx, actor, edit.owner)
+    today = ctx.today_for(ctx.people.known(actor.slack_user_id))
+    lines: list[str] = []
+
+    def apply(session: Session) -> str:
+        deal = _changeable_deal(session, actor, edit.deal_id)
+        me = person_by_id(session, actor.person_id)
+        _within_schedule(
+            session, deal, DealSetAmount(ref, Amount(edit.fields.amount, edit.fields.currency)),
+            language,
+        )  # fmt: skip
+        changed = deals.edit_deal(session, deal, me, edit.fields)
+        if changed:
+            names = dict.fromkeys(gettext(language, _FIELD_NAMES[field]) for field in changed)
+            lines.append(
+                gettext(
+                    language,
+                    ":pencil2: Deal #{id} updated: {fields}.",
+                    id=deal.id,
+                    fields=gettext(language, ", ").join(names),
+                )
+            )
+        if ask is None and stage.key != deal.stage:
+            lines.append(_apply_change(session, deal, stage_change, actor, today, language))
+        if to is None:
+            raise _not_yours_to_give(deal.id)
+        if to.id != deal.owner_id:
+            lines.append(_hand_to(session, actor, deal, to, language))
+        return f"deal:{deal.id}"
+
+    try:
+        _, first = ctx.db.run_once(key, apply)
+    except NotAllowed as refusal:
+        return [refused(refusal, language)]
+    if not first:
+        headline = gettext(language, ALREADY_MADE)
+    elif lines:
+        headline = "\n".join(lines)
+    else:
+        headline = gettext(language, "Nothing changed on deal #{id}.", id=edit.deal_id)
+    card = _card(ctx, actor, edit.deal_id, headline=headline)
+    return [card, ask] if ask is not None and first else [card]
+
+
+_FIELD_NAMES = {
+    "customer_id": marked("Customer"),
+    "title": marked("Title"),
+    "amount": marked("Amount"),
+    "currency": marked("Amount"),
+    "expected_close": marked("Expected close"),
+    **{key: marked("Qualification (BANT)") for key, _ in BANT},
+}
 
 
 def _leave_won_prompt(

@@ -29,7 +29,7 @@ from blocks.follow_ups import (
 )
 from blocks.visits import ModalContext, visit_modal
 from handlers.inputs import whole_id
-from handlers.replies import ack_now, guarded, reply
+from handlers.replies import ack_now, guarded, press_key, reply
 from parsing.deal_command import LOST_EXAMPLE
 from sales.follow_ups import snooze_problem, snooze_until
 from sales.permissions import Actor, NotAllowed
@@ -245,7 +245,7 @@ def _change(
         return f"rep:{rep_id}"
 
     try:
-        ref, _ = ctx.db.run_once(f"action:{actor.slack_user_id}:{action['action_ts']}", apply)
+        ref, _ = ctx.db.run_once(press_key(body, action), apply)
     except NotAllowed as refusal:
         reply(respond, problem(refusal.message, language=_language(ctx, body)))
         return

@@ -53,6 +53,12 @@ def selected_value(values: Values, block_id: str) -> str | None:
     return option.get("value")
 
 
+def selected_user(values: Values, block_id: str) -> str | None:
+    """The Slack user id picked in a users_select."""
+    user = _element(values, block_id).get("selected_user")
+    return str(user) if user else None
+
+
 CUSTOMER_MISSING = marked("Choose a customer, or type a new name and pick “New customer”.")
 
 
@@ -74,6 +80,9 @@ MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 DATE_EXAMPLE = "2026-12-15"
 
 
+STALE_BUTTON = marked("That button is out of date. Run the command again for a fresh one.")
+
+
 class MalformedRequest(ValueError):
     """A button or form value the bot never made (a stale or forged payload)."""
 
@@ -87,9 +96,7 @@ def whole_id(value: object) -> int:
     text = str(value if value is not None else "")
     if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID:
         return int(text)
-    raise MalformedRequest(
-        msg("That button is out of date. Run the command again for a fresh one.")
-    )
+    raise MalformedRequest(msg(STALE_BUTTON))
 
 
 def clean_payload(req: BoltRequest, next_: Callable[[], None]) -> None:

@@ -52,6 +52,12 @@ def ack_now(ack: Ack) -> None:
         ack()
 
 
+def press_key(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """The once-only key of a button press or menu choice: Slack redelivers the same press
+    with the same `action_ts`, and never two people's presses with one."""
+    return f"action:{body['user']['id']}:{action.get('action_ts', '')}"
+
+
 def reply(respond: Respond, answer: Message, *, replace: bool = False) -> None:
     """An ephemeral answer that only the person who asked can see."""
     respond(response_type="ephemeral", replace_original=replace, **answer)

@@ -5,7 +5,6 @@ listeners handle, with their own permission checks."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -15,10 +14,9 @@ from blocks.deals import deal_create_modal
 from blocks.shortcuts import LOG_A_VISIT, LOG_MESSAGE_AS_VISIT, NEW_DEAL, with_notes
 from blocks.visits import ModalContext, visit_modal
 from handlers.replies import ack_now, guarded
+from parsing.text import slack_readable
 from services.context import BotContext
 from services.customers import guess_customer
-
-_SLACK_MARKUP = re.compile(r"<([@#!])([^|>]*)(?:\|([^>]*))?>")
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -31,7 +29,7 @@ def register(app: App, ctx: BotContext) -> None:
         user_id = body["user"]["id"]
         actor = ctx.people.actor_now(user_id)
         person = ctx.people.known(user_id)
-        text = readable(str((body.get("message") or {}).get("text", "")))
+        text = slack_readable(str((body.get("message") or {}).get("text", "")))
         channel = str((body.get("channel") or {}).get("name", ""))
         with ctx.db.reading() as session:
             customer = guess_customer(session, actor, channel, text)
@@ -52,19 +50,3 @@ def register(app: App, ctx: BotContext) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         view = deal_create_modal(None, ctx.settings.default_currency)
         client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def readable(text: str) -> str:
-    """A message's text as a person reads it: `<@U1|rita>` as @rita, links as their label,
-    Slack's escapes undone."""
-
-    def shown(found: re.Match[str]) -> str:
-        kind, target, label = found.groups()
-        if kind == "@":
-            return f"@{label or target}"
-        if kind == "#":
-            return f"#{label or target}"
-        return label or target
-
-    text = _SLACK_MARKUP.sub(shown, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

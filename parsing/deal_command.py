@@ -8,14 +8,22 @@
     /deal <ref> payments cancel                  cancel what is not yet paid of the schedule
     /deal <ref> paid <amount> [on <date>]        record money received (default: today)
     /deal <ref> commit | bestcase | forecast none  the rep's forecast call on an open deal
+    /deal <ref> owner @person                    hand the deal to someone else
+    /deal <ref> delete                           delete the deal (admins; asks first)
+    /deal reassign @from @to [open|all]          hand one person's deals to another
 
 `<ref>` is `#<id>` or a piece of the customer's name or the deal's title.
 
 Chinese command words work as the English ones, whatever the person's language: 帮助, 新建,
 列表 [我的|全部], 阶段, 金额, 关闭日期, 赢单/成交, 输单/丢单, 备注, 计划 (an instalment,
 `计划 6万 到期 月底`), 回款计划 (the instalments), 回款 (money received), 承诺 (commit),
-乐观 or 最佳 (best case) and 预测 无 (neither); stage names such as 谈判 or 赢单; and
-full-width punctuation (`；`, `＃`).
+乐观 or 最佳 (best case) and 预测 无 (neither), 负责人 (owner), 删除 (delete), 转交 [未结|全部]
+(reassign); stage names such as 谈判 or 赢单; and full-width punctuation (`；`, `＃`).
+
+The text is read as Slack sends it for a command with `should_escape: true`: people picked
+from the @ list as `<@U123|rita>`, links and channels as `<…>`, and a typed `&`, `<` or `>`
+as `&amp;`, `&lt;`, `&gt;`. Names, titles, notes and reasons are kept as the person typed
+them (`parsing.text.slack_readable`); only `owner` and `reassign` read the mentions.
 """
 
 from __future__ import annotations
@@ -31,7 +39,8 @@ from parsing.amounts import Amount, parse_amount
 from parsing.dates import parse_date
 from parsing.errors import ParseError
 from parsing.stages import read_stage, stage_list
-from parsing.text import name_too_long
+from parsing.team_command import user_mention
+from parsing.text import name_too_long, slack_readable
 from sales.forecast import BEST_CASE, COMMIT
 from sales.stages import LOST, WON, Stage
 from translations import Text, marked, msg, nmsg
@@ -62,6 +71,7 @@ DEAL_EXAMPLES: tuple[str, ...] = (
     marked("/deal #12 commit"),
     marked("/deal #12 bestcase"),
     marked("/deal #12 forecast none"),
+    marked("/deal #12 delete"),
 )
 
 MAX_CUSTOMER_CHARS = 120
@@ -76,6 +86,8 @@ _NEW_WORDS = frozenset({"new", "新建", "新增"})
 _LIST_WORDS = frozenset({"list", "列表"})
 _MINE_WORDS = frozenset({"", "mine", "我的"})
 _ALL_WORDS = frozenset({"all", "全部", "所有"})
+_REASSIGN_WORDS = frozenset({"reassign", "转交", "移交"})
+_OPEN_WORDS = frozenset({"open", "未结", "进行中"})
 _VERBS = frozenset(
     {
         "stage",
@@ -91,6 +103,8 @@ _VERBS = frozenset(
         "bestcase",
         "best-case",
         "forecast",
+        "owner",
+        "delete",
     }
 )
 _CHINESE_VERBS: dict[str, str] = {
@@ -110,11 +124,14 @@ _CHINESE_VERBS: dict[str, str] = {
     "乐观": "bestcase",
     "最佳": "bestcase",
     "预测": "forecast",
+    "负责人": "owner",
+    "删除": "delete",
 }
 # Longest first, so 回款计划 is not read as 回款 followed by 计划.
 _CHINESE_VERBS_BY_LENGTH = sorted(_CHINESE_VERBS, key=len, reverse=True)
 _VERB_LIST = marked(
-    "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase or forecast"
+    "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase, forecast,"
+    " owner or delete"
 )
 # What `forecast` takes: a call, or a word clearing it (the deal is then plain pipeline).
 _FORECAST_WORDS: dict[str, str | None] = {
@@ -132,10 +149,13 @@ _FORECAST_WORDS: dict[str, str | None] = {
     "清除": None,
     "取消": None,
 }
+OWNER_EXAMPLE = "/deal #12 owner @rita"
+REASSIGN_EXAMPLE = "/deal reassign @oscar @rita open"
 _NEW_OPTIONS = ("close", "stage")
 _CHINESE_OPTIONS: dict[str, str] = {"关闭日期": "close", "预计成交": "close", "阶段": "stage"}
 _DUE_WORDS = ("due", "到期", "截止")
 _ON_WORDS = ("on", "于")
+_SLACK_ESCAPES = ("&amp;", "&lt;", "&gt;")
 _DEAL_ID_RE = re.compile(r"#([0-9]+)")
 _TOKEN_RE = re.compile(r"\S+")
 # Free-text refs can be long pastes; examples built from them should stay readable.
@@ -255,6 +275,26 @@ class DealSetForecast:
     category: str | None
 
 
+@dataclass(frozen=True)
+class DealSetOwner:
+    ref: DealRef
+    owner: str  # a Slack user id
+
+
+@dataclass(frozen=True)
+class DealDelete:
+    ref: DealRef
+
+
+@dataclass(frozen=True)
+class DealReassign:
+    """Hand `from_user`'s deals (open ones, or all) to `to_user` (Slack user ids)."""
+
+    from_user: str
+    to_user: str
+    scope: Literal["open", "all"]
+
+
 DealCommand: TypeAlias = (
     DealHelp
     | DealOpenCreateModal
@@ -272,11 +312,15 @@ DealCommand: TypeAlias = (
     | DealCancelSchedule
     | DealRecordPayment
     | DealSetForecast
+    | DealSetOwner
+    | DealDelete
+    | DealReassign
 )
 
 
 def parse_deal_command(text: str, today: date) -> DealCommand:
-    """What the person meant by `/deal <text>`; `today` is their local date, for close dates.
+    """What the person meant by `/deal <text>`, the text as Slack sends it (escaped, see the
+    module's docstring); `today` is their local date, for close dates.
 
     Raises ParseError, worded for the person, when `text` does not follow the grammar.
     """
@@ -297,6 +341,8 @@ def parse_deal_command(text: str, today: date) -> DealCommand:
         )
     if keyword in _LIST_WORDS:
         return _parse_list(rest)
+    if keyword in _REASSIGN_WORDS:
+        return _parse_reassign(rest)
     return _parse_ref_command(folded, original, today)
 
 
@@ -322,6 +368,36 @@ def _parse_list(rest: str) -> DealList:
     )
 
 
+def _parse_reassign(rest: str) -> DealReassign:
+    words = rest.split()
+    if len(words) < 2 or len(words) > 3:
+        raise ParseError(
+            msg(
+                "Say whose deals go to whom: mention the person they are from, then the one "
+                "they go to, then “open” (the default) or “all”."
+            ),
+            example=REASSIGN_EXAMPLE,
+        )
+    from_user = user_mention(words[0], REASSIGN_EXAMPLE)
+    to_user = user_mention(words[1], REASSIGN_EXAMPLE)
+    scope = words[2].casefold() if len(words) == 3 else "open"
+    if scope not in _OPEN_WORDS | _ALL_WORDS:
+        raise ParseError(
+            msg(
+                "After the two people, say “open” (open deals only, the default) or “all” "
+                "(won and lost too), not {value}.",
+                value=quoted(slack_readable(words[2])),
+            ),
+            example=REASSIGN_EXAMPLE,
+        )
+    if from_user == to_user:
+        raise ParseError(
+            msg("The deals would go to the person they are from; mention two different people."),
+            example=REASSIGN_EXAMPLE,
+        )
+    return DealReassign(from_user, to_user, "all" if scope in _ALL_WORDS else "open")
+
+
 # --- /deal new ---------------------------------------------------------------------------
 
 
@@ -337,8 +413,10 @@ def _parse_new(rest: str, original: str, today: date) -> DealCreate:
                 problem=problem,
             )
         raise ParseError(problem, example=_NEW_EXAMPLE)
-    customer = _checked_name(parts[0], msg("The customer's name"), MAX_CUSTOMER_CHARS)
-    title = _checked_name(parts[1], msg("The deal's title"), MAX_TITLE_CHARS)
+    customer = _checked_name(
+        slack_readable(parts[0]), msg("The customer's name"), MAX_CUSTOMER_CHARS
+    )
+    title = _checked_name(slack_readable(parts[1]), msg("The deal's title"), MAX_TITLE_CHARS)
     if not parts[2]:
         raise ParseError(msg("The deal's amount is missing."), example=_NEW_EXAMPLE)
     amount = parse_amount(parts[2])
@@ -349,11 +427,12 @@ def _parse_new(rest: str, original: str, today: date) -> DealCreate:
 
 
 def _semicolon_parts(folded: str, original: str) -> list[str]:
-    """The parts of `original` between the semicolons of `folded` (its half-width form)."""
+    """The parts of `original` between the semicolons of `folded` (its half-width form);
+    the `;` that ends Slack's `&amp;`, `&lt;` or `&gt;` is part of a character, not a break."""
     parts: list[str] = []
     start = 0
     for at, char in enumerate(folded):
-        if char == ";":
+        if char == ";" and not original[: at + 1].endswith(_SLACK_ESCAPES):
             parts.append(original[start:at].strip())
             start = at + 1
     parts.append(original[start:].strip())
@@ -445,9 +524,9 @@ def _parse_ref_command(command: str, original: str, today: date) -> DealCommand:
         (i for i, token in enumerate(tokens) if i > 0 and _verb(token[0]) is not None), None
     )
     if verb_at is None:
-        return DealShow(DealRef(text=squash_spaces(original)))
+        return DealShow(DealRef(text=squash_spaces(slack_readable(original))))
     verb = tokens[verb_at]
-    ref = DealRef(text=squash_spaces(original[: verb.start()]))
+    ref = DealRef(text=squash_spaces(slack_readable(original[: verb.start()])))
     try:
         return _apply_verb(ref, _verb(verb[0]) or "", original[verb.end() :].strip(), today)
     except ParseError as error:
@@ -568,14 +647,39 @@ def _lost(ref: DealRef, args: str, _today: date) -> DealLost:
         raise ParseError(
             msg("Say why the deal was lost: add a reason after “lost”."), example=example
         )
-    return DealLost(ref, _within_limit(args, MAX_REASON_CHARS, msg("The reason"), example))
+    reason = slack_readable(args)
+    return DealLost(ref, _within_limit(reason, MAX_REASON_CHARS, msg("The reason"), example))
 
 
 def _add_note(ref: DealRef, args: str, _today: date) -> DealAddNote:
     example = msg("/deal {ref} note the CFO wants a 3-year term", ref=_example_ref(ref))
     if not args:
         raise ParseError(msg("Write the note after “note”."), example=example)
-    return DealAddNote(ref, _within_limit(args, MAX_NOTE_CHARS, msg("A note"), example))
+    note = slack_readable(args)
+    return DealAddNote(ref, _within_limit(note, MAX_NOTE_CHARS, msg("A note"), example))
+
+
+def _set_owner(ref: DealRef, args: str, _today: date) -> DealSetOwner:
+    example = msg("/deal {ref} owner @rita", ref=_example_ref(ref))
+    words = args.split()
+    if len(words) != 1:
+        raise ParseError(
+            msg("Mention the one person the deal goes to after “owner”, picked from the @ list."),
+            example=example,
+        )
+    return DealSetOwner(ref, user_mention(words[0], str(example)))
+
+
+def _delete(ref: DealRef, args: str, _today: date) -> DealDelete:
+    if args:
+        raise ParseError(
+            msg(
+                "“delete” doesn't take anything after it, but I got {value}.",
+                value=quoted(slack_readable(args)),
+            ),
+            example=msg("/deal {ref} delete", ref=_example_ref(ref)),
+        )
+    return DealDelete(ref)
 
 
 def _add_instalment(ref: DealRef, args: str, today: date) -> DealAddInstalment:
@@ -742,4 +846,6 @@ _VERB_HANDLERS: dict[str, Callable[[DealRef, str, date], DealCommand]] = {
     "bestcase": _calls(BEST_CASE),
     "best-case": _calls(BEST_CASE),
     "forecast": _forecast_call,
+    "owner": _set_owner,
+    "delete": _delete,
 }

@@ -13,6 +13,24 @@ from translations import Text, msg
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# A Slack entity: a mention `<@U1|rita>`, a channel `<#C1|sales>`, `<!here>`, or a link
+# `<https://acme.com|acme.com>`. Typed `<` and `>` arrive escaped, so these are only Slack's.
+_SLACK_ENTITY = re.compile(r"<([@#!]?)([^|<>]*)(?:\|([^<>]*))?>")
+
+
+def slack_readable(text: str) -> str:
+    """Text Slack escaped (a message, or a command with `should_escape: true`) as the person
+    typed and reads it: `<@U1|rita>` as @rita, `<#C1|sales>` as #sales, a link as its label,
+    and `&amp;`, `&lt;`, `&gt;` as `&`, `<`, `>` (undone last: `&amp;lt;` is `&lt;`)."""
+
+    def shown(found: re.Match[str]) -> str:
+        kind, target, label = found.groups()
+        return f"{kind}{label or target}" if kind in ("@", "#") else label or target
+
+    text = _SLACK_ENTITY.sub(shown, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def clean_text(text: str) -> str:
     """`text` without the characters no database should get (carriage returns become
     newlines, other control characters and lone surrogates are dropped)."""

@@ -11,8 +11,18 @@ from sqlalchemy.orm import Session
 from sales.stages import OPEN_STAGES, WON
 from store import celebrations
 from store.audit import record_change, snapshot
-from store.customers import get_or_create_customer
-from store.models import Customer, Deal, DealNote, Person, StageChange
+from store.customers import find_customer, get_or_create_customer
+from store.models import (
+    Case,
+    Customer,
+    Deal,
+    DealNote,
+    Instalment,
+    Payment,
+    Person,
+    StageChange,
+    Visit,
+)
 from store.types import utcnow
 
 OPEN_STAGE_KEYS = tuple(stage.key for stage in OPEN_STAGES)
@@ -91,6 +101,19 @@ def open_deals(session: Session, owner_ids: Collection[int] | None) -> list[Deal
     return list(session.scalars(query.order_by(Deal.amount.desc(), Deal.id)))
 
 
+def open_deals_at(
+    session: Session, customer_name: str, owner_ids: Collection[int] | None
+) -> list[Deal]:
+    """Open deals at the customer of that name (whatever its case), owned by `owner_ids`."""
+    customer = find_customer(session, customer_name)
+    if customer is None:
+        return []
+    query = _visible(select(Deal), owner_ids).where(
+        Deal.customer_id == customer.id, Deal.stage.in_(OPEN_STAGE_KEYS)
+    )
+    return list(session.scalars(query.order_by(Deal.id)))
+
+
 def all_deals(session: Session) -> Iterator[Deal]:
     yield from session.scalars(select(Deal).order_by(Deal.id))
 
@@ -134,6 +157,37 @@ def update_deal(
     record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
 
 
+EDITABLE = (
+    "title",
+    "amount",
+    "currency",
+    "expected_close",
+    "bant_budget",
+    "bant_authority",
+    "bant_need",
+    "bant_timeline",
+)
+
+
+def edit_deal(session: Session, deal: Deal, by: Person, new: NewDeal) -> list[str]:
+    """Set the deal's customer and fields (not its stage or owner) to `new`, audited once;
+    the names of the columns that changed ("customer_id", "title", ...)."""
+    before = snapshot(deal)
+    changed: list[str] = []
+    customer = get_or_create_customer(session, new.customer_name)
+    if customer.id != deal.customer_id:
+        deal.customer = customer
+        changed.append("customer_id")
+    for field in EDITABLE:
+        wanted = getattr(new, field)
+        if getattr(deal, field) != wanted:
+            setattr(deal, field, wanted)
+            changed.append(field)
+    if changed:
+        record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+    return changed
+
+
 def add_note(session: Session, deal: Deal, author: Person, text: str) -> DealNote:
     note = DealNote(deal_id=deal.id, author=author, text=text)
     session.add(note)
@@ -141,6 +195,102 @@ def add_note(session: Session, deal: Deal, author: Person, text: str) -> DealNot
     deal.updated_at = utcnow()
     record_change(session, actor=author.slack_user_id, record=note, action="create", before=None)
     return note
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What moved to the new owner: the deals, the open follow-ups of the visits the old
+    owner made to those deals' customers, and the instalments still owed (whose alerts go
+    to a deal's owner, so they move with it)."""
+
+    deal_ids: tuple[int, ...]
+    follow_ups: int
+    instalments: int
+
+
+def deals_owned_by(session: Session, owner_id: int, *, open_only: bool) -> list[Deal]:
+    query = select(Deal).where(Deal.owner_id == owner_id)
+    if open_only:
+        query = query.where(Deal.stage.in_(OPEN_STAGE_KEYS))
+    return list(session.scalars(query.order_by(Deal.id)))
+
+
+def hand_over(session: Session, moving: Collection[Deal], to: Person, by: Person) -> Handover:
+    """Give each deal to `to`, with its follow-ups, audited; a deal `to` owns is left alone."""
+    moved: list[int] = []
+    follow_ups = 0
+    for deal in moving:
+        if deal.owner_id == to.id:
+            continue
+        before = snapshot(deal)
+        from_id = deal.owner_id
+        deal.owner = to
+        record_change(session, actor=by.slack_user_id, record=deal, action="update", before=before)
+        moved.append(deal.id)
+        follow_ups += _hand_over_follow_ups(session, from_id, deal.customer_id, to, by)
+    owed = select(func.count(Instalment.id)).where(
+        Instalment.deal_id.in_(moved), Instalment.paid_amount < Instalment.amount
+    )
+    return Handover(tuple(moved), follow_ups, session.scalar(owed) or 0)
+
+
+def _hand_over_follow_ups(
+    session: Session, from_id: int, customer_id: int, to: Person, by: Person
+) -> int:
+    query = select(Visit).where(
+        Visit.rep_id == from_id,
+        Visit.customer_id == customer_id,
+        Visit.follow_up_due.is_not(None),
+        Visit.follow_up_done_at.is_(None),
+    )
+    visits = list(session.scalars(query))
+    for visit in visits:
+        before = snapshot(visit)
+        visit.rep = to
+        record_change(session, actor=by.slack_user_id, record=visit, action="update", before=before)
+    return len(visits)
+
+
+@dataclass(frozen=True)
+class DealRecords:
+    """What is recorded on a deal: deleted with it, but for the cases (unlinked)."""
+
+    stage_changes: int
+    notes: int
+    instalments: int
+    received: tuple[tuple[Decimal, str], ...]  # each payment: amount, currency
+    cases: int
+
+
+def records_of(session: Session, deal_id: int) -> DealRecords:
+    def count(model: type[StageChange | DealNote | Instalment | Case]) -> int:
+        return session.scalar(select(func.count()).where(model.deal_id == deal_id)) or 0
+
+    received = session.execute(
+        select(Payment.amount, Payment.currency).where(Payment.deal_id == deal_id)
+    )
+    return DealRecords(
+        stage_changes=count(StageChange),
+        notes=count(DealNote),
+        instalments=count(Instalment),
+        received=tuple((amount, currency) for amount, currency in received),
+        cases=count(Case),
+    )
+
+
+def delete_deal(session: Session, deal: Deal, by: Person) -> None:
+    """Delete the deal; the database deletes its stage changes, notes, instalments and
+    payments with it and unlinks its cases. The audit log keeps the deal and its money."""
+    for model in (DealNote, Instalment, Payment):
+        for record in session.scalars(select(model).where(model.deal_id == deal.id)):
+            before = snapshot(record)
+            record_change(
+                session, actor=by.slack_user_id, record=record, action="delete", before=before
+            )
+    before = snapshot(deal)
+    record_change(session, actor=by.slack_user_id, record=deal, action="delete", before=before)
+    session.delete(deal)
+    session.flush()
 
 
 def stage_history(session: Session, deal_id: int) -> list[StageChange]:

@@ -276,7 +276,7 @@ def _set_up(world: World) -> None:
         world.home[user] = call.response["view"]
     for command in ("/visit", "/deal", "/case"):
         world.forms[command] = _opened(world, lambda c=command: bot.command(c, "")[0])
-    for action_id in ("deal_add_payment_terms", "payment_mark_paid", "payment_snooze"):
+    for action_id in ("deal_add_payment_terms", "payment_mark_paid", "payment_snooze", "deal_edit"):
         world.forms[action_id] = _opened(world, lambda a=action_id: _press(world, REP, a, "1"))
     world.forms["payment_add_note"] = _opened(
         world, lambda: _press(world, REP, "payment_add_note", "1")
@@ -485,7 +485,7 @@ def _value_for(element: dict[str, Any]) -> st.SearchStrategy[Any]:
     return st.one_of(words, st.lists(words, max_size=6).map(" ".join))
 
 
-@settings(FUZZ, max_examples=FORM_EXAMPLES * 9)
+@settings(FUZZ, max_examples=FORM_EXAMPLES * 10)
 @given(
     form=st.sampled_from(
         sorted(
@@ -494,6 +494,7 @@ def _value_for(element: dict[str, Any]) -> st.SearchStrategy[Any]:
                 "/deal",
                 "/case",
                 "deal_add_payment_terms",
+                "deal_edit",
                 "payment_mark_paid",
                 "payment_snooze",
                 "payment_add_note",
@@ -561,6 +562,24 @@ BUTTONS = (
     Button("payment_open_deal", ids),
     Button("my_deals"),
     Button("deal_add_payment_terms", ids),
+    Button("deal_edit", ids),
+    Button("deal_keep", ids),
+    Button("deal_delete", ids),
+    Button(
+        "deal_create_anyway",
+        st.one_of(
+            words,
+            st.sampled_from(
+                [
+                    '{"customer":"Acme Corp","title":"Renewal 2027","amount":"5000","currency":'
+                    '"USD","stage":"lead","close":null,"bant":["bant_need"]}',
+                    '{"customer":"\\u0000","title":"x","amount":"1e999","currency":"USD"}',
+                    '{"customer":"Acme","title":"T","amount":"5","currency":"USD","stage":"won"}',
+                    "[]",
+                ]
+            ),
+        ),
+    ),
     Button("payment_mark_paid", ids),
     Button("payment_snooze", ids),
     Button("payment_add_note", ids),

@@ -241,7 +241,8 @@ def test_id_commands(text, expected):
         ("#12 foo", "I don't know what “foo” means after #12", "/deal #12 stage proposal"),
         (
             "#12 Acme",
-            "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase",
+            "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase,"
+            " forecast, owner or delete",
             "/deal #12 stage proposal",
         ),
         ("#12 stage", f"Add a stage after “stage”: {stage_names()}.", "/deal #12 stage proposal"),
