@@ -41,7 +41,7 @@ from blocks.dashboard import (
     TeamView,
     home_view,
 )
-from blocks.deals import deal_name
+from blocks.deals import named_deal
 from blocks.home import HomeState, SettingValue, TeamSettings
 from reports.book import local_window
 from reports.cases import CaseStatus, load_case_status
@@ -197,7 +197,7 @@ def _rep_home(
         overdue=[
             OverdueRow(
                 instalment.deal_id,
-                deal_name(instalment.deal),
+                named_deal(instalment.customer_name, instalment.title),
                 owed,
                 instalment.currency,
                 instalment.due_on,

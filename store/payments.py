@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from sales.collections import Cancelled
 from store.audit import record_change, snapshot
 from store.models import (
+    Customer,
     Deal,
     Instalment,
     InstalmentNote,
@@ -228,16 +230,43 @@ def notes_of_many(
     return {key: notes[-limit:] for key, notes in found.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """An overdue instalment as a digest or the Home lists it: a plain row (a run holds
+    every team's)."""
+
+    id: int
+    deal_id: int
+    owner_id: int
+    customer_name: str
+    title: str
+    amount: Decimal
+    paid_amount: Decimal
+    currency: str
+    due_on: date
+
+
 def overdue_instalments(
     session: Session, owner_ids: Collection[int] | None, today: date
-) -> list[Instalment]:
+) -> list[Overdue]:
     """Instalments of these people's (None: everyone's) deals, won or reopened, still owed
-    after their due date."""
+    after their due date, by due date."""
     if owner_ids is not None and not owner_ids:
         return []
     query = (
-        select(Instalment)
+        select(
+            Instalment.id,
+            Instalment.deal_id,
+            Deal.owner_id,
+            Customer.name,
+            Deal.title,
+            Instalment.amount,
+            Instalment.paid_amount,
+            Instalment.currency,
+            Instalment.due_on,
+        )
         .join(Deal, Instalment.deal_id == Deal.id)
+        .join(Customer, Deal.customer_id == Customer.id)
         .where(
             Deal.stage != LOST,
             Instalment.paid_amount < Instalment.amount,
@@ -247,4 +276,9 @@ def overdue_instalments(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    return list(session.scalars(query))
+    return [
+        Overdue(id_, deal, owner, customer, title, amount, paid, currency, due)
+        for id_, deal, owner, customer, title, amount, paid, currency, due in session.execute(
+            query
+        ).tuples()
+    ]
