@@ -60,11 +60,17 @@ def load_book(
     since: date | None = None,
     default_currency: str = "USD",
 ) -> Book:
-    """The roster, the targets in force on `days` and these people's facts (None: everyone's)
+    """The roster, the targets in force on `days` (these people's and their teams', None:
+    everyone's) and these people's facts (None: everyone's)
     from the earliest of those targets' starts (or `since`) to the last day, with every
     exchange rate (one statement, however many people)."""
     roster = load_roster(session, default_country)
-    in_force = Targets(targets.targets_during(session, *days))
+    team_ids = (
+        {team.id for person_id in owner_ids for team in roster.teams_of(person_id)}
+        if owner_ids is not None
+        else ()
+    )
+    in_force = Targets(targets.targets_during(session, *days, owner_ids, team_ids))
     starts = [target.period_start for target in in_force.all] + [since or days[0], days[0]]
     first = min(starts)
     activity = metrics.load_activity(session, owner_ids, first, days[1])
