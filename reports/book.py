@@ -60,11 +60,11 @@ def load_book(
     since: date | None = None,
     default_currency: str = "USD",
 ) -> Book:
-    """The roster, the targets in force on `days` (these people's and their teams', None:
-    everyone's) and these people's facts (None: everyone's)
+    """The roster (of these people's teams), the targets in force on `days` (these people's
+    and their teams') and these people's facts (None: every team, target and person's)
     from the earliest of those targets' starts (or `since`) to the last day, with every
     exchange rate (one statement, however many people)."""
-    roster = load_roster(session, default_country)
+    roster = load_roster(session, default_country, owner_ids)
     team_ids = (
         {team.id for person_id in owner_ids for team in roster.teams_of(person_id)}
         if owner_ids is not None

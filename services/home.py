@@ -104,7 +104,7 @@ def gather_home(
         calendar = facts.book.roster.calendar_of(person.id)
         rep, page = _rep_home(session, facts, person, local_now, calendar, state.page)
         view = _team_view(facts, week_cases, team, local_now) if team is not None else None
-        admin_teams = [team_settings(t) for t in facts.book.roster.teams] if actor.is_admin else []
+        admin_teams = [team_settings(t) for t in teams.all_teams(session)] if actor.is_admin else []
     manager = ManagerHome(choices, view) if choices else None
     admin = None
     if actor.is_admin:
