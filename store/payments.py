@@ -201,18 +201,31 @@ def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:
     )
 
 
-def instalments_and_siblings(
+def instalments_by_ids(
     session: Session, instalment_ids: Collection[int] | None
 ) -> list[Instalment]:
-    """These instalments (None: the open ones) and every other instalment of their deals,
-    by due date."""
-    deals = select(Instalment.deal_id).where(Instalment.id.in_(_open_or(instalment_ids)))
+    """These instalments (None: the open ones), by due date."""
     query = (
         select(Instalment)
-        .where(Instalment.deal_id.in_(deals))
+        .where(Instalment.id.in_(_open_or(instalment_ids)))
         .order_by(Instalment.due_on, Instalment.id)
     )
     return list(session.scalars(query))
+
+
+def schedules_of(session: Session, instalment_ids: Collection[int] | None) -> dict[int, list[int]]:
+    """The deals of these instalments (None: the open ones), each with every one of its
+    instalments' ids by due date (plain ids: an instalment's place in its schedule)."""
+    deals = select(Instalment.deal_id).where(Instalment.id.in_(_open_or(instalment_ids)))
+    query = (
+        select(Instalment.deal_id, Instalment.id)
+        .where(Instalment.deal_id.in_(deals))
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    found: dict[int, list[int]] = {}
+    for deal_id, instalment_id in session.execute(query).tuples():
+        found.setdefault(deal_id, []).append(instalment_id)
+    return found
 
 
 def notes_of_many(
