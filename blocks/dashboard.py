@@ -636,11 +636,13 @@ def _job_line(language: Language, job: JobStatus) -> str:
     else:
         last = gettext(language, "not run yet")
     # Each recipient's next send is in their own zone; Slack shows it in the reader's.
-    upcoming = (
-        gettext(language, "next send {when}", when=moment(job.next_send.astimezone(UTC)))
-        if job.next_send
-        else gettext(language, "none due")
-    )
+    if job.next_send:
+        upcoming = gettext(language, "next send {when}", when=moment(job.next_send.astimezone(UTC)))
+    elif job.last_finished:
+        upcoming = gettext(language, "none due")
+    else:
+        # Health reads run records only: a job's first run works out when it next sends.
+        upcoming = gettext(language, "next send known after its first run")
     line = f"• *{job.name}* · {last} · {upcoming}\n   _{render(language, job.summary)}_"
     for problem in job.problems:
         line += "\n   " + _problem_line(language, problem)

@@ -73,7 +73,12 @@ def stage_name(key: str, language: Language = ENGLISH) -> str:
 
 
 def deal_name(deal: Deal) -> str:
-    return f"{deal.customer.name} — {deal.title}"
+    return named_deal(deal.customer.name, deal.title)
+
+
+def named_deal(customer_name: str, title: str) -> str:
+    """How a deal is named in a list: "customer — title"."""
+    return f"{customer_name} — {title}"
 
 
 def deal_card(

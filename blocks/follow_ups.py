@@ -24,7 +24,7 @@ from blocks.customers import ColdCustomer, going_cold_text
 from blocks.deals import stage_label
 from sales.follow_ups import SNOOZE_CHOICES
 from sales.stages import OPEN_STAGES, WON
-from store.models import Deal, Visit
+from store.follow_ups import FollowUp, OpenDeal
 from translations import Language, gettext, ngettext
 from translations.formats import format_money, format_short_day
 
@@ -43,7 +43,7 @@ MAX_COLD = 5  # customers going cold: one section, whatever their number
 
 @dataclass(frozen=True)
 class StaleDeal:
-    deal: Deal
+    deal: OpenDeal
     last_activity: date
     idle_days: int
 
@@ -56,7 +56,7 @@ def _title(language: Language, today: date) -> str:
 def follow_ups_message(
     language: Language,
     today: date,
-    follow_ups: list[Visit],
+    follow_ups: list[FollowUp],
     stale: list[StaleDeal],
     *,
     headline: str | None = None,
@@ -143,12 +143,12 @@ def all_clear(language: Language, today: date, headline: str | None = None) -> M
     return message(gettext(language, "Your follow-ups for {day}: all clear", day=today), blocks)
 
 
-def _due(visit: Visit) -> date:
+def _due(visit: FollowUp) -> date:
     assert visit.follow_up_due is not None
     return visit.follow_up_due
 
 
-def _follow_up(language: Language, visit: Visit, today: date) -> list[Block]:
+def _follow_up(language: Language, visit: FollowUp, today: date) -> list[Block]:
     due = _due(visit)
     if due < today:
         when = gettext(
@@ -162,7 +162,7 @@ def _follow_up(language: Language, visit: Visit, today: date) -> list[Block]:
     if visit.follow_up_snoozed_until is not None:
         when += gettext(language, " · snoozed until {day}", day=visit.follow_up_snoozed_until)
     step = escape(truncate(visit.next_step or "", 500))
-    text = f"*{escape(visit.customer.name)}*: {step}\n" + gettext(
+    text = f"*{escape(visit.customer_name)}*: {step}\n" + gettext(
         language, "{when} · from your visit on {day}", when=when, day=visit.visited_on
     )
     snooze: dict[str, Any] = {
@@ -209,7 +209,7 @@ def snoozed_text(language: Language, until: date, what: str) -> str:
 def _stale_deal(language: Language, item: StaleDeal) -> list[Block]:
     deal = item.deal
     title = (
-        f"*#{deal.id} {escape(deal.customer.name)} — {escape(deal.title)}* · "
+        f"*#{deal.id} {escape(deal.customer_name)} — {escape(deal.title)}* · "
         f"{stage_label(deal.stage, language)} · "
         f"{format_money(language, deal.amount, deal.currency)}"
     )

@@ -26,7 +26,8 @@ from blocks.home import OPEN_VISIT_MODAL
 from blocks.money import left_out_lines
 from sales.metrics import METRICS
 from sales.pacing import Pace, Status, progress_bar
-from store.models import Visit
+from store.follow_ups import FollowUp
+from store.metrics import LoggedVisit
 from translations import FORMAT_LOCALES, Language, gettext
 from translations.formats import format_money, format_number
 
@@ -114,8 +115,8 @@ def pacing_message(
     today: date,
     rows: list[TargetPace],
     last_day: date,
-    last_day_visits: list[Visit],
-    follow_ups: list[Visit],
+    last_day_visits: list[LoggedVisit],
+    follow_ups: list[FollowUp],
     forecasts: list[Forecast] | None = None,
 ) -> Message:
     # L10N: header, at most 150 characters
@@ -133,7 +134,7 @@ def pacing_message(
         )
     blocks += forecast_blocks(language, forecasts or [])
     visits_text = "\n".join(
-        f"• *{escape(visit.customer.name)}*: {escape(visit.notes)[:150]}"
+        f"• *{escape(visit.customer_name)}*: {escape(visit.notes)[:150]}"
         for visit in last_day_visits[:MAX_LISTED]
     )
     blocks.append(
@@ -151,7 +152,7 @@ def pacing_message(
     )
     if follow_ups:
         lines = "\n".join(
-            f"• *{escape(visit.customer.name)}*: {escape(visit.next_step or '')[:150]}"
+            f"• *{escape(visit.customer_name)}*: {escape(visit.next_step or '')[:150]}"
             for visit in follow_ups[:MAX_LISTED]
         )
         blocks.append(

@@ -34,6 +34,8 @@ from typing import Any
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from sales.money import SYMBOLS
 from translations import CHINESE, ENGLISH, Language, marked
@@ -89,6 +91,8 @@ TITLE_ROOM = 0.8
 
 # Nothing we draw should come near this; the tests hold every chart to it.
 MAX_PNG_BYTES = 1_000_000
+# zlib level of the PNGs: 3 encodes in about two thirds of the default's time, 10% larger.
+PNG_LEVEL = 3
 EN_DASH = "\N{EN DASH}"  # date ranges, and a value that cannot be shown
 NO_DATA = marked("No data yet")  # English; drawn as gettext(language, NO_DATA)
 
@@ -245,15 +249,22 @@ def no_data(ax: Any, message: str = NO_DATA) -> None:
 
 def to_png(fig: Figure, title: str) -> bytes:
     """The figure as PNG bytes; `title` also goes into the PNG's own Title text chunk, so
-    whoever receives the file can tell which chart it is without looking."""
+    whoever receives the file can tell which chart it is without looking.
+
+    One draw lays the figure out and renders it, then the pixels are encoded: `savefig`
+    would draw twice (once to lay out, once to render). The card is opaque, so the PNG is
+    RGB (no alpha channel to compress), at a quicker compression level; about 90 KB."""
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    pixels = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    info = PngInfo()
+    info.add_text("Title", title)
+    info.add_text("Software", "salesbot charts (matplotlib)")
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer,
-        format="png",
-        dpi=DPI,
-        facecolor=fig.get_facecolor(),
-        edgecolor=fig.get_edgecolor(),
-        metadata={"Title": title, "Software": "salesbot charts (matplotlib)"},
+    pixels.convert("RGB").save(
+        buffer, format="png", pnginfo=info, dpi=(fig.dpi, fig.dpi), compress_level=PNG_LEVEL
     )
     return buffer.getvalue()
 

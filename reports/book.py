@@ -69,12 +69,18 @@ def load_book(
     default_currency: str = "USD",
     probabilities: Mapping[str, int] | None = None,
 ) -> Book:
-    """The roster, the targets in force on `days` and these people's facts (None: everyone's)
+    """The roster (of these people's teams), the targets in force on `days` (these people's
+    and their teams') and these people's facts (None: every team, target and person's)
     from the earliest of those targets' starts (or `since`) to the last day, with every
     exchange rate (one statement, however many people). With stage `probabilities`, also
     the open deals the forecast needs (two statements), and the month's wins."""
-    roster = load_roster(session, default_country)
-    in_force = Targets(targets.targets_during(session, *days))
+    roster = load_roster(session, default_country, owner_ids)
+    team_ids = (
+        {team.id for person_id in owner_ids for team in roster.teams_of(person_id)}
+        if owner_ids is not None
+        else ()
+    )
+    in_force = Targets(targets.targets_during(session, *days, owner_ids, team_ids))
     starts = [target.period_start for target in in_force.all] + [since or days[0], days[0]]
     if probabilities is not None:
         starts.append(month_of(days[0]).start)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -79,8 +80,13 @@ class Roster:
         return calendar_for(team.holiday_country or self.default_country)
 
 
-def load_roster(session: Session, default_country: str | None) -> Roster:
-    return Roster(teams.all_teams(session), default_country)
+def load_roster(
+    session: Session, default_country: str | None, person_ids: Collection[int] | None = None
+) -> Roster:
+    """Every team, or (with `person_ids`) only the teams these people are on."""
+    if person_ids is None:
+        return Roster(teams.all_teams(session), default_country)
+    return Roster(teams.teams_of_people(session, person_ids), default_country)
 
 
 def person_calendar(session: Session, person_id: int, default_country: str | None) -> WorkCalendar:

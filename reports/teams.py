@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from blocks.customers import ColdCustomer
+from blocks.deals import named_deal
 from blocks.digests import Collections, DailyDigest, Move, RepCollections, RepDay, WeeklyDigest
 from blocks.pacing import TargetPace
 from reports.book import Book, load_book, local_window
@@ -34,7 +35,9 @@ from sales.pacing import history_days
 from sales.periods import month_of
 from sales.workdays import WorkCalendar
 from store import metrics, payments, teams
-from store.models import Instalment, Person, StageChange, Target, Team
+from store.metrics import StageMove
+from store.models import Person, Target, Team
+from store.payments import Overdue
 
 QUIET_WORKING_DAYS = 3
 REVIEW_WEEKS = 4
@@ -50,25 +53,25 @@ class TeamFacts:
     rep's last visit and what is overdue."""
 
     book: Book
-    moves: list[StageChange]  # of the loaded people's deals, over the span
+    moves: list[StageMove]  # of the loaded people's deals, over the span
     last_visits: dict[int, date]
-    overdue: list[Instalment]  # owed and due before the span's last day
+    overdue: list[Overdue]  # owed and due before the span's last day
     cadence: CadenceBook = field(default_factory=CadenceBook)  # for "going cold"
-    _moves_of: dict[int, list[StageChange]] = field(default_factory=dict)
-    _overdue_of: dict[int, list[Instalment]] = field(default_factory=dict)
+    _moves_of: dict[int, list[StageMove]] = field(default_factory=dict)
+    _overdue_of: dict[int, list[Overdue]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for change in self.moves:
-            self._moves_of.setdefault(change.deal.owner_id, []).append(change)
+            self._moves_of.setdefault(change.owner_id, []).append(change)
         for instalment in self.overdue:
-            self._overdue_of.setdefault(instalment.deal.owner_id, []).append(instalment)
+            self._overdue_of.setdefault(instalment.owner_id, []).append(instalment)
 
-    def moves_of(self, owner_ids: Collection[int]) -> list[StageChange]:
+    def moves_of(self, owner_ids: Collection[int]) -> list[StageMove]:
         """These owners' moves, in the order they happened."""
         found = [change for owner in set(owner_ids) for change in self._moves_of.get(owner, [])]
         return sorted(found, key=lambda change: (change.changed_at, change.id))
 
-    def overdue_of(self, owner_ids: Collection[int]) -> list[Instalment]:
+    def overdue_of(self, owner_ids: Collection[int]) -> list[Overdue]:
         """These owners' overdue instalments, by due date."""
         found = [item for owner in set(owner_ids) for item in self._overdue_of.get(owner, [])]
         return sorted(found, key=lambda item: (item.due_on, item.id))
@@ -157,7 +160,7 @@ def rep_days(
 
 def collections_summary(
     activity: Activity,
-    overdue_instalments: list[Instalment],
+    overdue_instalments: list[Overdue],
     reps: list[Person],
     today: date,
     paces: list[TargetPace],
@@ -174,14 +177,14 @@ def collections_summary(
     overdue: dict[str, Decimal] = defaultdict(Decimal)
     aged: dict[int, dict[str, dict[str, Decimal]]] = {}
     for instalment in overdue_instalments:
-        if instalment.deal.owner_id not in rep_ids or instalment.due_on >= today:
+        if instalment.owner_id not in rep_ids or instalment.due_on >= today:
             continue
         owed = outstanding(instalment.amount, instalment.paid_amount)
         bucket = aging_bucket(days_overdue(instalment.due_on, today))
         if bucket is None or not owed:
             continue
         overdue[instalment.currency] += owed
-        by_bucket = aged.setdefault(instalment.deal.owner_id, {})
+        by_bucket = aged.setdefault(instalment.owner_id, {})
         by_currency = by_bucket.setdefault(bucket, defaultdict(Decimal))
         by_currency[instalment.currency] += owed
     if target is None and not collected and not overdue:
@@ -231,8 +234,8 @@ def daily_digest(
         moves=[
             Move(
                 deal_id=change.deal_id,
-                deal=f"{change.deal.customer.name} — {change.deal.title}",
-                owner=change.deal.owner.slack_user_id,
+                deal=named_deal(change.customer_name, change.title),
+                owner=change.owner_slack_id,
                 from_stage=change.from_stage or "",
                 to_stage=change.to_stage,
             )

@@ -28,7 +28,12 @@ def format_job_list(statuses: list[JobStatus]) -> str:
     lines = []
     for status in statuses:
         lines.append(f"{status.name}\n  {status.summary}")
-        waiting = "" if status.next_send else " (no recipients yet)"
+        if status.next_send:
+            waiting = ""
+        elif status.last_finished:
+            waiting = " (no recipients yet)"
+        else:
+            waiting = " (not run yet: its first run works it out)"
         lines.append(f"  next send: {_when(status.next_send)}{waiting}")
         if status.last_finished:
             extra = "".join(

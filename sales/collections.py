@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 
 from translations import marked
 
@@ -196,8 +197,10 @@ def audience(step: str, *, has_manager: bool, has_finance: bool) -> frozenset[st
     return frozenset(who or {OWNER})
 
 
+@cache
 def steps_for(role: str, *, has_manager: bool, has_finance: bool) -> frozenset[str]:
-    """Every step `role` (owner, manager or finance) is sent."""
+    """Every step `role` (owner, manager or finance) is sent (one set per case, shared by
+    every alert recipient of a run)."""
     return frozenset(
         step
         for step in STEPS

@@ -48,7 +48,7 @@ def facts_of(recipient: Recipient, local_now: datetime, alone: Callable[[datetim
     return alone(local_now.astimezone(UTC))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """One person or channel a job writes to, with the clock and calendar they live by."""
 

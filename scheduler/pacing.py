@@ -16,8 +16,8 @@ from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
 from services.context import BotContext
 from store import metrics
-from store.follow_ups import is_due, open_follow_ups
-from store.models import Visit
+from store.follow_ups import FollowUp, is_due, open_follow_ups
+from store.metrics import LoggedVisit
 from translations import msg
 
 
@@ -26,8 +26,8 @@ class PacingFacts:
     """Everything every rep's pacing DM says, for one run."""
 
     book: Book
-    visited: dict[tuple[int, date], list[Visit]]  # (rep, day) -> visits logged that day
-    follow_ups: dict[int, list[Visit]]  # rep -> open follow-ups due on some local today
+    visited: dict[tuple[int, date], list[LoggedVisit]]  # (rep, day) -> visits logged that day
+    follow_ups: dict[int, list[FollowUp]]  # rep -> open follow-ups due on some local today
 
 
 def load_pacing_facts(

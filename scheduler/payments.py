@@ -33,7 +33,7 @@ from store.people import people_by_ids
 from translations import msg
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AlertRecipient(Recipient):
     """Someone to alert about one instalment, and the steps of its escalation they get."""
 

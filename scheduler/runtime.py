@@ -136,9 +136,9 @@ class Scheduler:
         return self._leadership.held
 
     def status(self, now: datetime | None = None) -> list[JobStatus]:
-        """Each job's next and last run, counts and latest problems, from the run records and
-        grouped ledger queries. Only a job that never ran lists its recipients to say when
-        it first sends."""
+        """Each job's next and last run, counts and latest problems: the run records and one
+        grouped ledger query, however many people the jobs write to. A job that never ran
+        has no next send yet: its first run (the scheduler ticks on start) works it out."""
         ctx, jobs = self.current()
         now = now or ctx.clock()
         with ctx.db.reading() as session:
@@ -147,15 +147,11 @@ class Scheduler:
         statuses = []
         for name, job in jobs.items():
             run = runs.get(name)
-            if run is None:
-                upcoming = earliest_send(job, job.recipients(ctx), now)
-            else:
-                upcoming = run.next_send_at
             statuses.append(
                 JobStatus(
                     name=name,
                     summary=job.summary,
-                    next_send=upcoming,
+                    next_send=run.next_send_at if run else None,
                     last_finished=run.last_finished_at if run else None,
                     last_sent=run.last_sent if run else 0,
                     last_failed=run.last_failed if run else 0,

@@ -41,7 +41,7 @@ from blocks.dashboard import (
     TeamView,
     home_view,
 )
-from blocks.deals import deal_name
+from blocks.deals import named_deal
 from blocks.home import HomeState, SettingValue, TeamSettings
 from reports.book import local_window
 from reports.cases import CaseStatus, load_case_status
@@ -117,7 +117,7 @@ def gather_home(
         valuation = Valuation(currency, facts.book.activity.rates, today)
         rep, page = _rep_home(session, facts, person, local_now, calendar, state.page, valuation)
         view = _team_view(facts, week_cases, team, local_now) if team is not None else None
-        admin_teams = [team_settings(t) for t in facts.book.roster.teams] if actor.is_admin else []
+        admin_teams = [team_settings(t) for t in teams.all_teams(session)] if actor.is_admin else []
     manager = ManagerHome(choices, view) if choices else None
     admin = None
     if actor.is_admin:
@@ -213,7 +213,7 @@ def _rep_home(
         overdue=[
             OverdueRow(
                 instalment.deal_id,
-                deal_name(instalment.deal),
+                named_deal(instalment.customer_name, instalment.title),
                 owed,
                 instalment.currency,
                 instalment.due_on,

@@ -45,10 +45,10 @@ def _prefix(instalment_id: int) -> str:
 
 @dataclass(frozen=True)
 class AlertBook:
-    """What alerts about many instalments show, loaded at once (four statements)."""
+    """What alerts about many instalments show, loaded at once (five statements)."""
 
-    instalments: dict[int, Instalment]  # the loaded ones and their deals' others
-    siblings: dict[int, list[Instalment]]  # deal -> its instalments, by due date
+    instalments: dict[int, Instalment]  # the ones asked for
+    schedules: dict[int, list[int]]  # deal -> its instalments' ids, by due date
     history: dict[int, list[HistoryEntry]]
     notes: dict[int, list[InstalmentNote]]
 
@@ -70,12 +70,12 @@ class AlertBook:
         if instalment is None:
             return None
         today = local_today(instalment.deal.owner.tz, now)
-        siblings = self.siblings[instalment.deal_id]
-        number = next(n for n, other in enumerate(siblings, start=1) if other.id == instalment.id)
+        schedule = self.schedules[instalment.deal_id]
+        number = schedule.index(instalment.id) + 1
         return AlertView(
             instalment=instalment,
             number=number,
-            count=len(siblings),
+            count=len(schedule),
             today=today,
             rules=rules,
             history=self.history.get(instalment.id, []),
@@ -87,10 +87,7 @@ class AlertBook:
 
 def load_alert_book(session: Session, instalment_ids: Collection[int] | None) -> AlertBook:
     """The alerts' facts for these instalments (None: every open one)."""
-    loaded = payments.instalments_and_siblings(session, instalment_ids)
-    siblings: dict[int, list[Instalment]] = {}
-    for instalment in loaded:
-        siblings.setdefault(instalment.deal_id, []).append(instalment)
+    loaded = payments.instalments_by_ids(session, instalment_ids)
     # One instalment's history (a redrawn alert) by its periods; many at once, all of it.
     alerts = (
         deliveries.sent_in_periods(session, JOB, _prefix(next(iter(instalment_ids))))
@@ -106,7 +103,7 @@ def load_alert_book(session: Session, instalment_ids: Collection[int] | None) ->
             )
     return AlertBook(
         instalments={instalment.id: instalment for instalment in loaded},
-        siblings=siblings,
+        schedules=payments.schedules_of(session, instalment_ids),
         history=history,
         notes=payments.notes_of_many(session, instalment_ids),
     )

@@ -5,20 +5,47 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.audit import record_change, snapshot
 from store.deals import OPEN_STAGE_KEYS
-from store.models import Deal, DealNote, StageChange, Visit
+from store.models import Customer, Deal, DealNote, StageChange, Visit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """An open follow-up as a DM lists it: a plain row (a run holds every rep's)."""
+
+    id: int
+    rep_id: int
+    customer_name: str
+    visited_on: date
+    next_step: str | None
+    follow_up_due: date | None
+    follow_up_snoozed_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDeal:
+    """An open deal as a DM lists it: a plain row (a run holds every rep's)."""
+
+    id: int
+    owner_id: int
+    customer_name: str
+    title: str
+    stage: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class DealActivity:
     """An open deal and when something last happened to it."""
 
-    deal: Deal
+    deal: OpenDeal
     last_change: datetime  # the latest of: updated, stage change, note
     last_visit: date | None  # the owner's latest visit to the deal's customer
 
@@ -41,7 +68,7 @@ def due_follow_ups(session: Session, rep_id: int, today: date) -> list[Visit]:
     return list(session.scalars(query))
 
 
-def is_due(visit: Visit, today: date) -> bool:
+def is_due(visit: Visit | FollowUp, today: date) -> bool:
     """An open follow-up (see `open_follow_ups`) is due by `today` unless snoozed past it."""
     due, snoozed = visit.follow_up_due, visit.follow_up_snoozed_until
     return due is not None and due <= today and (snoozed is None or snoozed <= today)
@@ -49,11 +76,20 @@ def is_due(visit: Visit, today: date) -> bool:
 
 def open_follow_ups(
     session: Session, rep_ids: Collection[int] | None, until: date, since: date | None = None
-) -> dict[int, list[Visit]]:
+) -> dict[int, list[FollowUp]]:
     """Each rep's follow-ups not done and due by `until` (and from `since`), oldest first;
     `is_due` tells which are due on a rep's own day (the snoozed are among them)."""
     query = (
-        select(Visit)
+        select(
+            Visit.id,
+            Visit.rep_id,
+            Customer.name,
+            Visit.visited_on,
+            Visit.next_step,
+            Visit.follow_up_due,
+            Visit.follow_up_snoozed_until,
+        )
+        .join(Customer, Visit.customer_id == Customer.id)
         .where(
             Visit.next_step.is_not(None),
             Visit.follow_up_due.is_not(None),
@@ -66,9 +102,9 @@ def open_follow_ups(
         query = query.where(Visit.follow_up_due >= since)
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    found: dict[int, list[Visit]] = {}
-    for visit in session.scalars(query):
-        found.setdefault(visit.rep_id, []).append(visit)
+    found: dict[int, list[FollowUp]] = {}
+    for row in session.execute(query).tuples():
+        found.setdefault(row[1], []).append(FollowUp(*row))
     return found
 
 
@@ -96,11 +132,27 @@ def open_deal_activities(
     session: Session, owner_ids: Collection[int] | None
 ) -> dict[int, list[DealActivity]]:
     """Every open deal of these owners (None: everyone), with when it last changed and was
-    last visited by its owner, in four statements."""
-    query = select(Deal).where(Deal.stage.in_(OPEN_STAGE_KEYS)).order_by(Deal.id)
+    last visited by its owner, in four statements (plain rows: a run holds everyone's)."""
+    query = (
+        select(
+            Deal.id,
+            Deal.owner_id,
+            Customer.name,
+            Deal.title,
+            Deal.stage,
+            Deal.amount,
+            Deal.currency,
+            Deal.updated_at,
+            Deal.created_at,
+            Deal.customer_id,
+        )
+        .join(Customer, Deal.customer_id == Customer.id)
+        .where(Deal.stage.in_(OPEN_STAGE_KEYS))
+        .order_by(Deal.id)
+    )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    deals = list(session.scalars(query))
+    deals = session.execute(query).tuples().all()
     if not deals:
         return {}
     open_ids = select(Deal.id).where(Deal.stage.in_(OPEN_STAGE_KEYS))
@@ -135,13 +187,12 @@ def open_deal_activities(
         visits = visits.where(Deal.owner_id.in_(owner_ids))
     visited = {(rep, customer): day for rep, customer, day in session.execute(visits)}
     found: dict[int, list[DealActivity]] = {}
-    for deal in deals:
-        times = [deal.updated_at, deal.created_at]
-        times += [_aware(value) for value in (moved.get(deal.id), noted.get(deal.id)) if value]
-        last_visit = visited.get((deal.owner_id, deal.customer_id))
-        found.setdefault(deal.owner_id, []).append(
-            DealActivity(deal, max(times), _as_date(last_visit))
-        )
+    for deal_id, owner_id, name, title, stage, amount, currency, *when, customer_id in deals:
+        times = [_aware(value) for value in when]
+        times += [_aware(value) for value in (moved.get(deal_id), noted.get(deal_id)) if value]
+        last_visit = visited.get((owner_id, customer_id))
+        deal = OpenDeal(deal_id, owner_id, name, title, stage, amount, currency)
+        found.setdefault(owner_id, []).append(DealActivity(deal, max(times), _as_date(last_visit)))
     return found
 
 

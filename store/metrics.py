@@ -8,14 +8,15 @@ query; `sales.activity.Activity` answers every window inside the span from them,
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from sales.activity import Activity, Receipt, Win
-from store.models import Deal, Payment, Person, StageChange, Visit
+from store.models import Customer, Deal, Payment, Person, StageChange, Visit
 
 
 def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[int, date]:
@@ -155,30 +156,73 @@ def daily_receipts(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedVisit:
+    """A visit as a digest lists it: a plain row (a run holds every rep's)."""
+
+    id: int
+    rep_id: int
+    visited_on: date
+    customer_name: str
+    notes: str
+
+
 def visits_on_days(
     session: Session, rep_ids: Collection[int] | None, days: Collection[date]
-) -> dict[tuple[int, date], list[Visit]]:
+) -> dict[tuple[int, date], list[LoggedVisit]]:
     """Each rep's visits on each of `days`, in the order they were logged."""
     if not days:
         return {}
-    query = select(Visit).where(Visit.visited_on.in_(days)).order_by(Visit.id)
+    query = (
+        select(Visit.id, Visit.rep_id, Visit.visited_on, Customer.name, Visit.notes)
+        .join(Customer, Visit.customer_id == Customer.id)
+        .where(Visit.visited_on.in_(days))
+        .order_by(Visit.id)
+    )
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    found: dict[tuple[int, date], list[Visit]] = {}
-    for visit in session.scalars(query):
+    found: dict[tuple[int, date], list[LoggedVisit]] = {}
+    for row in session.execute(query).tuples():
+        visit = LoggedVisit(*row)
         found.setdefault((visit.rep_id, visit.visited_on), []).append(visit)
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class StageMove:
+    """A deal's stage change as a digest lists it: a plain row (a run holds every team's)."""
+
+    id: int
+    deal_id: int
+    owner_id: int
+    owner_slack_id: str
+    customer_name: str
+    title: str
+    from_stage: str | None
+    to_stage: str
+    changed_at: datetime
+
+
 def moves_between(
     session: Session, owner_ids: Collection[int] | None, start: datetime, end: datetime
-) -> list[StageChange]:
-    """Every stage change of these owners' deals in [start, end), creations excluded, with
-    their deals (and the deals' customers and owners) loaded."""
+) -> list[StageMove]:
+    """Every stage change of these owners' deals in [start, end), creations excluded, in the
+    order they happened."""
     query = (
-        select(StageChange)
+        select(
+            StageChange.id,
+            StageChange.deal_id,
+            Deal.owner_id,
+            Person.slack_user_id,
+            Customer.name,
+            Deal.title,
+            StageChange.from_stage,
+            StageChange.to_stage,
+            StageChange.changed_at,
+        )
         .join(Deal, StageChange.deal_id == Deal.id)
-        .options(joinedload(StageChange.deal))
+        .join(Customer, Deal.customer_id == Customer.id)
+        .join(Person, Deal.owner_id == Person.id)
         .where(
             StageChange.from_stage.is_not(None),
             StageChange.changed_at >= start,
@@ -188,7 +232,12 @@ def moves_between(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    return list(session.scalars(query))
+    return [
+        StageMove(id_, deal, owner, slack_id, customer, title, before, after, when)
+        for id_, deal, owner, slack_id, customer, title, before, after, when in session.execute(
+            query
+        ).tuples()
+    ]
 
 
 def _as_date(value: object) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from sales.collections import Cancelled
 from store.audit import record_change, snapshot
 from store.models import (
+    Customer,
     Deal,
     Instalment,
     InstalmentNote,
@@ -199,18 +201,31 @@ def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:
     )
 
 
-def instalments_and_siblings(
+def instalments_by_ids(
     session: Session, instalment_ids: Collection[int] | None
 ) -> list[Instalment]:
-    """These instalments (None: the open ones) and every other instalment of their deals,
-    by due date."""
-    deals = select(Instalment.deal_id).where(Instalment.id.in_(_open_or(instalment_ids)))
+    """These instalments (None: the open ones), by due date."""
     query = (
         select(Instalment)
-        .where(Instalment.deal_id.in_(deals))
+        .where(Instalment.id.in_(_open_or(instalment_ids)))
         .order_by(Instalment.due_on, Instalment.id)
     )
     return list(session.scalars(query))
+
+
+def schedules_of(session: Session, instalment_ids: Collection[int] | None) -> dict[int, list[int]]:
+    """The deals of these instalments (None: the open ones), each with every one of its
+    instalments' ids by due date (plain ids: an instalment's place in its schedule)."""
+    deals = select(Instalment.deal_id).where(Instalment.id.in_(_open_or(instalment_ids)))
+    query = (
+        select(Instalment.deal_id, Instalment.id)
+        .where(Instalment.deal_id.in_(deals))
+        .order_by(Instalment.due_on, Instalment.id)
+    )
+    found: dict[int, list[int]] = {}
+    for deal_id, instalment_id in session.execute(query).tuples():
+        found.setdefault(deal_id, []).append(instalment_id)
+    return found
 
 
 def notes_of_many(
@@ -228,16 +243,43 @@ def notes_of_many(
     return {key: notes[-limit:] for key, notes in found.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """An overdue instalment as a digest or the Home lists it: a plain row (a run holds
+    every team's)."""
+
+    id: int
+    deal_id: int
+    owner_id: int
+    customer_name: str
+    title: str
+    amount: Decimal
+    paid_amount: Decimal
+    currency: str
+    due_on: date
+
+
 def overdue_instalments(
     session: Session, owner_ids: Collection[int] | None, today: date
-) -> list[Instalment]:
+) -> list[Overdue]:
     """Instalments of these people's (None: everyone's) deals, won or reopened, still owed
-    after their due date."""
+    after their due date, by due date."""
     if owner_ids is not None and not owner_ids:
         return []
     query = (
-        select(Instalment)
+        select(
+            Instalment.id,
+            Instalment.deal_id,
+            Deal.owner_id,
+            Customer.name,
+            Deal.title,
+            Instalment.amount,
+            Instalment.paid_amount,
+            Instalment.currency,
+            Instalment.due_on,
+        )
         .join(Deal, Instalment.deal_id == Deal.id)
+        .join(Customer, Deal.customer_id == Customer.id)
         .where(
             Deal.stage != LOST,
             Instalment.paid_amount < Instalment.amount,
@@ -247,4 +289,9 @@ def overdue_instalments(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    return list(session.scalars(query))
+    return [
+        Overdue(id_, deal, owner, customer, title, amount, paid, currency, due)
+        for id_, deal, owner, customer, title, amount, paid, currency, due in session.execute(
+            query
+        ).tuples()
+    ]

@@ -6,6 +6,8 @@ The ledger itself (claims, sends, failures) is `store.deliveries`; these only re
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,11 +26,21 @@ def sent_to(session: Session, job: str, periods: Collection[str]) -> set[tuple[s
     return {(period, recipient) for period, recipient in session.execute(query)}
 
 
-def sent_by(session: Session, job: str) -> list[Delivery]:
-    """Every message `job` has sent, oldest first (e.g. every payment alert's history)."""
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """When a message went out and to whom, without what it said."""
+
+    period: str
+    recipient: str
+    sent_at: datetime | None
+
+
+def sent_by(session: Session, job: str) -> list[Sent]:
+    """Every message `job` has sent, oldest first (e.g. every payment alert's history), as
+    plain rows: the messages themselves stay in the database."""
     query = (
-        select(Delivery)
+        select(Delivery.period, Delivery.recipient, Delivery.sent_at)
         .where(Delivery.job == job, Delivery.status == SENT)
         .order_by(Delivery.sent_at, Delivery.id)
     )
-    return list(session.scalars(query))
+    return [Sent(*row) for row in session.execute(query).tuples()]

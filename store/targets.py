@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
@@ -96,9 +97,18 @@ def targets_in_force(session: Session, on: date) -> list[Target]:
     return _ordered(session, _during(select(Target), on))
 
 
-def targets_during(session: Session, first: date, last: date) -> list[Target]:
-    """Every person's and team's target in force on some day from `first` to `last`."""
+def targets_during(
+    session: Session,
+    first: date,
+    last: date,
+    person_ids: Collection[int] | None = None,
+    team_ids: Collection[int] = (),
+) -> list[Target]:
+    """Every person's and team's target in force on some day from `first` to `last`; with
+    `person_ids`, only theirs and those of `team_ids`."""
     query = select(Target).where(Target.period_start <= last, Target.period_end >= first)
+    if person_ids is not None:
+        query = query.where(Target.person_id.in_(person_ids) | Target.team_id.in_(team_ids))
     return _ordered(session, query)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -21,6 +22,12 @@ def get_team(session: Session, name: str) -> Team | None:
 
 def all_teams(session: Session) -> list[Team]:
     return list(session.scalars(select(Team).order_by(Team.name_key)))
+
+
+def teams_of_people(session: Session, person_ids: Collection[int]) -> list[Team]:
+    """Every team any of these people is on (in any role), by name."""
+    on = select(Membership.team_id).where(Membership.person_id.in_(person_ids))
+    return list(session.scalars(select(Team).where(Team.id.in_(on)).order_by(Team.name_key)))
 
 
 def create_team(session: Session, name: str, actor: str) -> Team:

@@ -331,9 +331,22 @@ def test_500_deals_stay_within_slack_limits_and_page(crowded: RunningBot) -> Non
     assert shown_deal_ids(published_since(crowded, REP, mark)) == first_page
 
 
+def home_once_processed(bot: RunningBot, user: str) -> dict:
+    """Open the Home and wait until the worker has processed the event, however long the
+    machine takes (the guard is a liveness one), then read what it published."""
+    mark = bot.fake.mark()
+    assert bot.slack.app_home_opened(user_id=user).status == 200
+    bot.settle(timeout=300)
+    call = bot.fake.wait_for_call(
+        "views.publish", timeout=0, where=lambda c: c.params["user_id"] == user, since=mark
+    )
+    assert call.response["ok"], call.response
+    return call.response["view"]
+
+
 def test_a_crowded_manager_and_admin_home_stays_within_slack_limits(crowded: RunningBot) -> None:
-    within_slack_limits(open_home(crowded, MANAGER))
-    view = open_home(crowded, ADMIN)
+    within_slack_limits(home_once_processed(crowded, MANAGER))
+    view = home_once_processed(crowded, ADMIN)
     within_slack_limits(view)
     shown = text_of(view)
     assert "…and 5 more teams" in shown

@@ -84,7 +84,7 @@ def test_an_admin_sees_settings_and_the_schedulers_health(home_team: RunningBot)
     assert "*Scheduler health*" in shown
     assert "• *daily_pacing* · last run" in shown
     assert "sent 1, failed 0" in shown  # Oscar's evening in Shanghai
-    assert "• *manager_digest* · not run yet · next send" in shown
+    assert "• *manager_digest* · not run yet · next send known after its first run" in shown
     # Admins also get the team view, over every team.
     assert "Team view" in shown
 

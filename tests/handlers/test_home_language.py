@@ -82,7 +82,7 @@ def test_a_chinese_admin_reads_settings_health_and_forms_in_chinese(
     assert "• 进度私信：09:00" in shown
     assert "• 案例复盘提醒日：周五" in shown
     assert "*定时任务状态*" in shown
-    assert "• *manager_digest* · 尚未运行 · 下次发送" in shown
+    assert "• *manager_digest* · 尚未运行 · 首次运行后才知道下次发送时间" in shown
     assert "_进度私信给每位销售代表，工作日当地时间 09:00_" in shown
     assert "Scheduler health" not in shown
     assert problems_in_view(home) == []

@@ -50,14 +50,27 @@ def test_a_bad_import_lists_each_line_and_writes_nothing(
 
 
 def test_jobs_lists_each_job_with_its_next_send(
-    imported: Path, capsys: pytest.CaptureFixture[str]
+    imported: Path,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     capsys.readouterr()
     assert bot.main(["jobs"]) == 0
     out = capsys.readouterr().out
     for name in ("daily_pacing", "manager_digest", "weekly_digest"):
         assert name in out
-    assert "next send: 20" in out
+    # Read from the run records: a job's first run works out its next send.
+    assert "next send: — (not run yet: its first run works it out)" in out
+    assert "next send: 20" not in out
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    assert bot.main(["jobs", "run", "daily_pacing", "--at", WEDNESDAY_0901_NY.isoformat()]) == 0
+    capsys.readouterr()
+    assert bot.main(["jobs"]) == 0
+    pacing = capsys.readouterr().out.split("daily_pacing", 1)[1].split("manager_digest", 1)[0]
+    assert "next send: 20" in pacing
 
 
 def test_dry_run_prints_without_posting_or_recording(

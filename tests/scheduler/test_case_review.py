@@ -275,6 +275,9 @@ def test_until_the_reminder_a_new_case_is_for_the_week_asked_about(
 
 
 def test_jobs_are_listed_with_their_next_send(team: RunningBot, travel: Travel) -> None:
+    # Health reads the run records: before the first tick no job knows its next send.
+    assert {status.next_send for status in team.scheduler.status()} == {None}
+    team.scheduler.tick()
     statuses = {status.name: status for status in team.scheduler.status()}
     assert statuses["case_prompt"].next_send == datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     assert statuses["case_reminder"].next_send == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
