@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
+from slack_bolt.listener_matcher import ListenerMatcher
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient, WebhookResponse
@@ -219,11 +221,11 @@ class Inbox:
 
     def _write(self, batch: list[_Pending]) -> None:
         try:
-            with self.db.urgent_transaction() as session:
+            with self.db.urgent_connection() as connection:
                 now = self.clock()
                 for pending in batch:
                     pending.new = inbox.accept(
-                        session, request_key(pending.body), request_kind(pending.body),
+                        connection, request_key(pending.body), request_kind(pending.body),
                         pending.body, now,
                     )  # fmt: skip
         except Exception as error:
@@ -268,8 +270,30 @@ class InboxMiddleware(Middleware):
         return next()
 
 
+class BodyMatcher(ListenerMatcher):
+    """One of Bolt's built-in matchers (command name, action_id, callback_id…), given the
+    body straight away: Bolt would first build every argument a listener could be injected
+    with, for each listener it tries, on every request's way to its ack."""
+
+    def __init__(self, func: Callable[..., bool]) -> None:
+        self.func = func
+
+    def matches(self, req: BoltRequest, resp: BoltResponse) -> bool:
+        return bool(self.func(body=req.body))
+
+
 class SalesbotApp(App):
-    """Bolt's App, measuring each ack and ending a listener stopped by `AcceptedForLater`."""
+    """Bolt's App, measuring each ack, ending a listener stopped by `AcceptedForLater`, and
+    matching listeners without Bolt's argument injection."""
+
+    def _register_listener(  # type: ignore[override]
+        self, functions: Any, primary_matcher: ListenerMatcher, *args: Any, **kwargs: Any
+    ) -> Any:
+        if isinstance(primary_matcher, BuiltinListenerMatcher) and primary_matcher.arg_names == [
+            "body"
+        ]:
+            primary_matcher = BodyMatcher(primary_matcher.func)
+        return super()._register_listener(functions, primary_matcher, *args, **kwargs)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()

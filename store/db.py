@@ -48,9 +48,7 @@ class Database:
             if url.startswith("sqlite")
             else self.engine
         )
-        self._urgent = sessionmaker(
-            self._urgent_engine.execution_options(**{URGENT: True}), expire_on_commit=False
-        )
+        self._urgent_core = self._urgent_engine.execution_options(**{URGENT: True})
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -59,11 +57,12 @@ class Database:
             yield session
 
     @contextmanager
-    def urgent_transaction(self) -> Iterator[Session]:
+    def urgent_connection(self) -> Iterator[Connection]:
         """A short write that someone is waiting for (an ack). On SQLite it takes the write
-        lock at the first moment it is free, instead of SQLite's lengthening sleeps."""
-        with self._urgent() as session, session.begin():
-            yield session
+        lock at the first moment it is free, instead of SQLite's lengthening sleeps. A Core
+        connection, no ORM session: nothing to set up in front of every ack."""
+        with self._urgent_core.begin() as connection:
+            yield connection
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
