@@ -229,7 +229,7 @@ def register(app: App, ctx: BotContext) -> None:
             new.expected_close, today, language
         )
         answer = _card(ctx, actor, record_id(ref), headline=headline)
-        reply_later(client, user_id, modal.response_url, answer)
+        reply_later(respond, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
 

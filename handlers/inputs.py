@@ -146,10 +146,8 @@ class RefuseMalformedValues(Middleware):
 
 def _tell(req: BoltRequest, answer: dict[str, Any]) -> None:
     try:
-        if req.context.response_url:
-            req.context.respond(response_type="ephemeral", **answer)
-        elif req.context.user_id:  # a press in a view: no response_url, so by DM
-            req.context.client.chat_postMessage(channel=req.context.user_id, **answer)
+        # The inbox's ReplyChannel: at the response_url, or by DM for a press in a view.
+        req.context["respond"](response_type="ephemeral", **answer)
     except Exception:
         log.exception("could not tell the person why their press was refused")
 

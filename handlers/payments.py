@@ -139,7 +139,7 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             ctx.db.run_once(f"view:{view['id']}", save)
         except NotAllowed as refusal:
-            reply_later(client, user_id, meta.response_url, refused(refusal))
+            reply_later(respond, meta.response_url, refused(refusal))
             return
         count = len(rows)
         headline = (
@@ -149,7 +149,7 @@ def register(app: App, ctx: BotContext) -> None:
             [due_on for _, due_on in rows], ctx.today_for(ctx.people.known(user_id)), meta.deal_id
         )
         answer = _payments_answer(ctx, actor, meta.deal_id, headline=headline)
-        reply_later(client, user_id, meta.response_url, answer)
+        reply_later(respond, meta.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
     @app.action(MARK_PAID)
@@ -244,7 +244,7 @@ def register(app: App, ctx: BotContext) -> None:
                 else None
             )
 
-        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, headline)
+        _save_and_redraw(ctx, client, respond, view["id"], meta, user_id, save, headline)
 
     @app.view(SNOOZE_MODAL)
     @guarded
@@ -286,7 +286,7 @@ def register(app: App, ctx: BotContext) -> None:
             return f"instalment:{instalment.id}"
 
         headline = f":zzz: {user(user_id)} snoozed the alerts until {day(snooze_to)}."
-        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
+        _save_and_redraw(ctx, client, respond, view["id"], meta, user_id, save, lambda _: headline)
 
     @app.view(NOTE_MODAL)
     @guarded
@@ -319,7 +319,7 @@ def register(app: App, ctx: BotContext) -> None:
             return f"note:{payments.add_note(session, instalment, author, note_text).id}"
 
         headline = f":memo: {user(user_id)} added a note."
-        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
+        _save_and_redraw(ctx, client, respond, view["id"], meta, user_id, save, lambda _: headline)
 
 
 def _refusal(ctx: BotContext, instalment_id: int | None, actor: Actor | None) -> str | None:
@@ -335,6 +335,7 @@ def _refusal(ctx: BotContext, instalment_id: int | None, actor: Actor | None) ->
 def _save_and_redraw(
     ctx: BotContext,
     client: WebClient,
+    respond: Respond,
     view_id: str,
     meta: PaymentContext,
     user_id: str,
@@ -346,7 +347,7 @@ def _save_and_redraw(
     try:
         _, first = ctx.db.run_once(f"view:{view_id}", save)
     except NotAllowed as refusal:
-        reply_later(client, user_id, meta.response_url, refused(refusal))
+        reply_later(respond, meta.response_url, refused(refusal))
         return
     refresh_alerts(
         ctx,

@@ -15,11 +15,13 @@ from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
 from blocks.common import notice
-from runtime.inbox import REPLAY, user_of
+from runtime.inbox import REPLAY, REPLIES, user_of
 from runtime.metrics import INBOX_PROCESSED
+from runtime.outbox import ReplySender
 from sales.localtime import utc_now
-from store import inbox
+from store import inbox, replies
 from store.db import Database
+from store.replies import NewReply
 
 log = logging.getLogger(__name__)
 GAVE_UP = (
@@ -63,6 +65,8 @@ class InboxWorker:
         self._loop: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._last_renewal = self.clock()
+        # Sends the answers this worker records (and any other worker's left behind).
+        self.replies = ReplySender(db, client, lease=lease, clock=clock)
 
     def wake(self) -> None:
         """A request was just accepted in this process: look now, not at the next poll."""
@@ -72,6 +76,7 @@ class InboxWorker:
         self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="inbox")
         self._loop = threading.Thread(target=self._run, name="inbox-worker", daemon=True)
         self._loop.start()
+        self.replies.start()
         log.info("inbox worker %s started (%s threads)", self.name, self._threads)
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -82,6 +87,7 @@ class InboxWorker:
             self._loop.join(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+        self.replies.stop(timeout)
 
     def idle(self) -> bool:
         with self._lock:
@@ -139,20 +145,29 @@ class InboxWorker:
         if request.failed_attempts >= inbox.MAX_ATTEMPTS:
             log.error("inbox request %s (%s) was cut off %s times; giving up", request.id,
                       request.key, request.failed_attempts)  # fmt: skip
-            self._tell_gave_up(request)
-            self._finish(request, inbox.ABANDONED)
+            self._finish(request, inbox.ABANDONED, self._gave_up(request))
             return
+        answers: list[NewReply] = []
         response = self.app.dispatch(
-            BoltRequest(body=request.body, mode="socket_mode", context={REPLAY: request})
+            BoltRequest(
+                body=request.body, mode="socket_mode", context={REPLAY: request, REPLIES: answers}
+            )
         )
-        self._finish(request, "unhandled" if response.status == 404 else inbox.DONE)
+        self._finish(request, "unhandled" if response.status == 404 else inbox.DONE, answers)
 
-    def _finish(self, request: inbox.Claimed, outcome: str) -> None:
+    def _finish(self, request: inbox.Claimed, outcome: str, answers: list[NewReply]) -> None:
+        """Mark the delivery processed and record its answers, in one transaction: a worker
+        cut off before this commit replays the request, and its answers are recorded then."""
         with self.db.transaction() as session:
-            ours = inbox.finish(session, request.id, self.name, outcome, self.clock())
+            now = self.clock()
+            ours = inbox.finish(session, request.id, self.name, outcome, now)
+            if ours:
+                replies.record(session, answers, now)
         INBOX_PROCESSED.labels(request.kind, outcome if ours else "taken_over").inc()
         if not ours:
             log.warning("inbox request %s was taken over by another worker", request.id)
+        elif answers:
+            self.replies.wake()
 
     def _renew_leases(self) -> None:
         now = self.clock()
@@ -165,11 +180,9 @@ class InboxWorker:
             with self.db.transaction() as session:
                 inbox.renew(session, running, self.name, now)
 
-    def _tell_gave_up(self, request: inbox.Claimed) -> None:
+    def _gave_up(self, request: inbox.Claimed) -> list[NewReply]:
         user = user_of(request.body)
         if user is None:
-            return
-        try:
-            self.client.chat_postMessage(channel=user, **notice(GAVE_UP))
-        except Exception:
-            log.exception("could not tell %s their request was given up", user)
+            return []
+        key = f"{request.key}#{request.processed}:gave-up"
+        return [NewReply(key, user, None, notice(GAVE_UP), request.accepted_at)]

@@ -18,7 +18,7 @@ from runtime.settings import Settings
 from runtime.worker import InboxWorker
 from scheduler.runtime import Scheduler
 from services.home import wait_for_refreshes
-from store import inbox
+from store import inbox, replies
 from store.db import Database
 from tests.support.databases import fresh_database_url
 from tests.support.fake_slack import Call, FakeSlack
@@ -106,11 +106,12 @@ class RunningBot:
         return self.reply_to(response_url)
 
     def settle(self, timeout: float = 10.0) -> None:
-        """Wait until the worker has processed every request the bot accepted."""
+        """Wait until the worker has processed every request the bot accepted, and its
+        replies are out (or waiting to be retried: Slack failed them)."""
         deadline = time.monotonic() + timeout
         while True:
             with self.db.reading() as session:
-                if inbox.waiting(session) == 0:
+                if inbox.waiting(session) == 0 and replies.unsent(session, retrying=False) == 0:
                     return
             assert time.monotonic() < deadline, "accepted requests were not processed in time"
             time.sleep(0.01)
