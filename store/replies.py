@@ -58,8 +58,13 @@ def record(session: Session, replies: Sequence[NewReply], now: datetime) -> int:
         }
         for reply in replies
     ]  # fmt: skip
-    statement = insert(OutboxReply).values(rows).on_conflict_do_nothing(index_elements=["key"])
-    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+    statement = (
+        insert(OutboxReply)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxReply.id)
+    )
+    return len(session.execute(statement).all())
 
 
 def _due(now: datetime, lease: timedelta) -> Any:
