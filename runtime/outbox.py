@@ -152,6 +152,16 @@ class ReplySender:
 
     def _send_and_release(self, reply: ClaimedReply) -> None:
         try:
+            self.deliver(reply)
+        finally:
+            self._free.release()
+            self._wake.set()
+
+    def deliver(self, reply: ClaimedReply) -> None:
+        """Send a reply claimed by this sender and record the outcome; never raises. Also
+        called by the worker that recorded it, straight after its commit (no wait for a
+        poll, no claim of its own)."""
+        try:
             outcome = self.send(reply)
         except Transient as error:
             outcome = "retrying"
@@ -165,9 +175,6 @@ class ReplySender:
                       exc_info=not isinstance(error, PermanentFailure))  # fmt: skip
             with self.db.transaction() as session:
                 replies.mark_failed(session, reply.id, self.owner, str(error), self.clock())
-        finally:
-            self._free.release()
-            self._wake.set()
         REPLIES_SENT.labels(outcome).inc()
 
     def send(self, reply: ClaimedReply) -> str:

@@ -21,7 +21,7 @@ from runtime.outbox import ReplySender
 from sales.localtime import utc_now
 from store import inbox, replies
 from store.db import Database
-from store.replies import NewReply
+from store.replies import ClaimedReply, NewReply
 
 log = logging.getLogger(__name__)
 GAVE_UP = (
@@ -158,16 +158,17 @@ class InboxWorker:
     def _finish(self, request: inbox.Claimed, outcome: str, answers: list[NewReply]) -> None:
         """Mark the delivery processed and record its answers, in one transaction: a worker
         cut off before this commit replays the request, and its answers are recorded then."""
+        recorded: list[ClaimedReply] = []
         with self.db.transaction() as session:
             now = self.clock()
             ours = inbox.finish(session, request.id, self.name, outcome, now)
             if ours:
-                replies.record(session, answers, now)
+                recorded = replies.record(session, answers, now, owner=self.replies.owner)
         INBOX_PROCESSED.labels(request.kind, outcome if ours else "taken_over").inc()
         if not ours:
             log.warning("inbox request %s was taken over by another worker", request.id)
-        elif answers:
-            self.replies.wake()
+        for reply in recorded:  # sent from this thread at once; if it dies, by any sender
+            self.replies.deliver(reply)
 
     def _renew_leases(self) -> None:
         now = self.clock()

@@ -41,20 +41,23 @@ class ClaimedReply:
     message: dict[str, Any]
     asked_at: datetime
     attempts: int
-    dm_posted_at: datetime | None  # an earlier attempt may have posted the DM
+    dm_posted_at: datetime | None = None  # an earlier attempt may have posted the DM
 
 
-def record(session: Session, replies: Sequence[NewReply], now: datetime) -> int:
-    """Record each reply not recorded before; how many were new."""
+def record(
+    session: Session, replies: Sequence[NewReply], now: datetime, *, owner: str | None = None
+) -> list[ClaimedReply]:
+    """Record each reply not recorded before; the new ones. With `owner`, they are
+    recorded claimed by it (the worker sends them at once, without a claim of its own)."""
     if not replies:
-        return 0
+        return []
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    claim = {"claimed_at": now, "claimed_by": owner, "attempts": 1} if owner else {"attempts": 0}
     rows = [
         {
             "key": reply.key, "user_id": reply.user_id, "response_url": reply.response_url,
-            "message": reply.message, "asked_at": reply.asked_at, "recorded_at": now,
-            "attempts": 0,
+            "message": reply.message, "asked_at": reply.asked_at, "recorded_at": now, **claim,
         }
         for reply in replies
     ]  # fmt: skip
@@ -62,9 +65,16 @@ def record(session: Session, replies: Sequence[NewReply], now: datetime) -> int:
         insert(OutboxReply)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxReply.id)
+        .returning(OutboxReply.id, OutboxReply.key)
     )
-    return len(session.execute(statement).all())
+    ids = {row.key: row.id for row in session.execute(statement)}
+    new = [reply for reply in replies if reply.key in ids]
+    return [
+        ClaimedReply(
+            ids[r.key], r.key, r.user_id, r.response_url, r.message, r.asked_at, claim["attempts"]
+        )
+        for r in new
+    ]
 
 
 def _due(now: datetime, lease: timedelta) -> Any:
