@@ -44,7 +44,7 @@ RETRY_MAX = timedelta(minutes=1)
 POLL_SECONDS = 0.2
 HISTORY_PAGES = 3  # of 200 messages: a cut-off DM is looked for among the latest 600
 DEFAULT_LEASE = timedelta(seconds=30)
-DEFAULT_THREADS = 4  # replies posted at once by one sender
+DEFAULT_THREADS = 8  # replies posted at once by one sender
 
 
 class Transient(Exception):
@@ -157,10 +157,15 @@ class ReplySender:
             self._free.release()
             self._wake.set()
 
+    def submit(self, reply: ClaimedReply) -> None:
+        """Send a reply recorded already claimed by this sender (by the worker, straight
+        after its commit: no poll to wait for, no claim of its own), on the sender's threads
+        so the worker's thread goes on to the next request."""
+        assert self._pool is not None
+        self._pool.submit(self.deliver, reply)
+
     def deliver(self, reply: ClaimedReply) -> None:
-        """Send a reply claimed by this sender and record the outcome; never raises. Also
-        called by the worker that recorded it, straight after its commit (no wait for a
-        poll, no claim of its own)."""
+        """Send a reply claimed by this sender and record the outcome; never raises."""
         try:
             outcome = self.send(reply)
         except Transient as error:

@@ -159,7 +159,7 @@ class InboxWorker:
         """Mark the delivery processed and record its answers, in one transaction: a worker
         cut off before this commit replays the request, and its answers are recorded then."""
         recorded: list[ClaimedReply] = []
-        with self.db.transaction() as session:
+        with self.db.prompt_transaction() as session:
             now = self.clock()
             ours = inbox.finish(session, request.id, self.name, outcome, now)
             if ours:
@@ -167,8 +167,8 @@ class InboxWorker:
         INBOX_PROCESSED.labels(request.kind, outcome if ours else "taken_over").inc()
         if not ours:
             log.warning("inbox request %s was taken over by another worker", request.id)
-        for reply in recorded:  # sent from this thread at once; if it dies, by any sender
-            self.replies.deliver(reply)
+        for reply in recorded:  # sent at once; if this process dies, by any sender
+            self.replies.submit(reply)
 
     def _renew_leases(self) -> None:
         now = self.clock()

@@ -4,8 +4,7 @@ Every /visit the bot acknowledged is stored exactly once after a restart, and it
 gets an answer at its response_url. A reply repeats only when its sender was cut off
 posting it to the response_url and before recording that (Slack keeps no record of such a
 post to look up; see the README, "What the bot promises"), so at most one repeat per reply
-in flight is allowed (each worker thread sends its request's answers itself, and a
-sender's threads send the rest). DMs are exactly once (tests/runtime/test_replies.py).
+sender thread is allowed. DMs are exactly once (tests/runtime/test_replies.py).
 
 The same holds in Socket Mode, where the commands come as envelopes over the bot's socket
 to the local Socket Mode server and an ack is the envelope's acknowledgement: the restarted
@@ -39,7 +38,6 @@ from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackSender
 from tests.support.socket_mode import APP_TOKEN, FakeSocketMode, SocketModeSender
 
-WORKER_THREADS = 8  # runtime.worker.InboxWorker's default
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -185,7 +183,7 @@ def assert_exactly_once(burst: Burst, database_url: str, replies: Counter[str]) 
     twice = sorted(number for number, count in stored.items() if count > 1)
     assert twice == [], f"stored more than once: {twice}"
     repeated = {n: replies[url] for n, url in burst.acked.items() if replies[url] > 1}
-    assert len(repeated) <= WORKER_THREADS + SENDER_THREADS, f"answered more than once: {repeated}"
+    assert len(repeated) <= SENDER_THREADS, f"answered more than once: {repeated}"
 
 
 def test_a_bot_killed_mid_burst_loses_and_repeats_nothing_it_acknowledged(
