@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from blocks.common import Message, delayed_reply, notice
+from runtime.claiming import ClaimLoop
 from runtime.metrics import REPLIES_SENT
 from runtime.readers import reader_language
 from runtime.slack_client import wait_out_rate_limit
@@ -75,7 +74,7 @@ def direct_message(reply: ClaimedReply, now: datetime) -> Message:
     return message if message["blocks"] else notice(message["text"])
 
 
-class ReplySender:
+class ReplySender(ClaimLoop):
     """Claims recorded replies and posts them on a few threads; any number of senders can
     share a database (claims are leases, as in the inbox)."""
 
@@ -88,74 +87,25 @@ class ReplySender:
         threads: int = DEFAULT_THREADS,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        super().__init__("reply-sender", threads, POLL_SECONDS)
         self.db = db
         self.client = client
         self.lease = lease
         self.clock = clock  # wall-clock time: response_url lifetimes are real
         self.owner = sender_id()
-        self._threads = threads
-        self._free = threading.Semaphore(threads)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._loop: threading.Thread | None = None
-        self._pool: ThreadPoolExecutor | None = None
 
-    def wake(self) -> None:
-        """A reply was just recorded in this process: look now, not at the next poll."""
-        self._wake.set()
-
-    def start(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="reply")
-        self._loop = threading.Thread(target=self._run, name="reply-sender", daemon=True)
-        self._loop.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._loop is not None:
-            self._loop.join(timeout)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                taken = self._claim_and_send()
-            except Exception:
-                log.exception("the reply sender could not claim replies; trying again")
-                taken = 0
-            if taken == 0:
-                self._wake.wait(POLL_SECONDS)
-                self._wake.clear()
-
-    def _claim_and_send(self) -> int:
-        free = 0
-        while self._free.acquire(blocking=False):
-            free += 1
-        if free == 0:
-            self._wake.wait(POLL_SECONDS)
-            return 1
+    def _claim(self, free: int) -> list[ClaimedReply]:
         now = self.clock()
         with self.db.reading() as session:
             orphans = replies.held_by(session, holder_is_gone)
             waiting = bool(orphans) or replies.due(session, now, self.lease)
-        claimed: list[ClaimedReply] = []
-        if waiting:
-            with self.db.transaction() as session:
-                claimed = replies.claim(session, self.owner, now, self.lease, free, orphans)
-        for _ in range(free - len(claimed)):
-            self._free.release()
-        assert self._pool is not None
-        for reply in claimed:
-            self._pool.submit(self._send_and_release, reply)
-        return len(claimed)
+        if not waiting:
+            return []
+        with self.db.transaction() as session:
+            return replies.claim(session, self.owner, now, self.lease, free, orphans)
 
-    def _send_and_release(self, reply: ClaimedReply) -> None:
-        try:
-            self.deliver(reply)
-        finally:
-            self._free.release()
-            self._wake.set()
+    def _handle(self, reply: ClaimedReply) -> None:
+        self.deliver(reply)
 
     def submit(self, reply: ClaimedReply) -> None:
         """Send a reply recorded already claimed by this sender (by the worker, straight

@@ -5,9 +5,10 @@ the DM's history before it is posted again after a crash.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,12 +22,6 @@ from tests.runtime.conftest import USERS
 from tests.runtime.test_chaos import BotProcess, Burst, stored_tokens
 from tests.support.fake_slack import FakeSlack
 from tests.support.reading import text_of
-
-
-def outage(seconds: float) -> Callable[[], bool]:
-    """True for the next `seconds`: Slack failing meanwhile."""
-    ends = time.monotonic() + seconds
-    return lambda: time.monotonic() < ends
 
 
 def answered_at_urls(fake: FakeSlack) -> Counter[str]:
@@ -52,11 +47,13 @@ def test_a_reply_slack_fails_for_a_while_is_sent_once_when_it_is_back(
     running_bot: RunningBot,
 ) -> None:
     fake = running_bot.fake
-    failing = outage(3)
-    fake.fail_until("response_url", failing, status=500, error="internal_error")
+    down = threading.Event()
+    down.set()
+    fake.fail_until("response_url", down.is_set, status=500, error="internal_error")
     urls = [running_bot.command("/visit", f"Acme Corp: outage note {n}")[1] for n in range(6)]
     running_bot.settle()  # processed, each reply recorded and failed once
     assert answered_at_urls(fake) == Counter()
+    down.clear()  # Slack is back
     deadline = time.monotonic() + 30
     while set(answered_at_urls(fake)) != set(urls) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -72,11 +69,15 @@ def test_when_response_url_is_spent_and_dms_fail_the_reply_comes_by_dm_once_slac
 ) -> None:
     fake = running_bot.fake
     fake.fail_until("response_url", lambda: True, status=404, error="expired_url")
-    failing = outage(3)
-    fake.fail_until("chat.postMessage", failing, status=500, error="internal_error")
+    down = threading.Event()
+    down.set()
+    fake.fail_until("chat.postMessage", down.is_set, status=500, error="internal_error")
     for n in range(4):
         response, _ = running_bot.command("/visit", f"Acme Corp: spent url note-{n}")
         assert response.status == 200
+    running_bot.settle()  # each reply failed once, at the response_url and by DM
+    assert dms_with(fake, "note-") == []
+    down.clear()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if all(len(dms_with(fake, f"note-{n}")) == 1 for n in range(4)):
