@@ -38,6 +38,17 @@ def dms_with(fake: FakeSlack, needle: str, users: Iterable[str] = (REP,)) -> lis
     ]
 
 
+def all_sent(db: Database, timeout: float = 10) -> list[OutboxReply]:
+    """Every reply, once each has its outcome recorded (Slack has it a moment before)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.reading() as session:
+            if replies.unsent(session) == 0:
+                break
+        time.sleep(0.05)
+    return all_replies(db)
+
+
 def all_replies(db: Database) -> list[OutboxReply]:
     with db.reading() as session:
         return replies.all_replies(session)
@@ -86,7 +97,8 @@ def test_when_response_url_is_spent_and_dms_fail_the_reply_comes_by_dm_once_slac
     for n in range(4):
         [dm] = dms_with(fake, f"note-{n}")
         assert "Visit logged" in dm
-    assert all(row.outcome == replies.SENT_BY_DM for row in all_replies(running_bot.db))
+    outcomes = [row.outcome for row in all_sent(running_bot.db)]
+    assert outcomes == [replies.SENT_BY_DM] * 4
 
 
 def test_a_dm_posted_before_a_crash_is_found_in_history_and_not_posted_again(
@@ -151,7 +163,7 @@ def test_a_bot_killed_while_it_sends_dms_answers_every_acked_command_once(
         assert {n: c for n, c in counts.items() if c != 1} == {}, "each acked command: one DM"
         db = Database(database_url)
         try:
-            outcomes = Counter(row.outcome for row in all_replies(db))
+            outcomes = Counter(row.outcome for row in all_sent(db))
         finally:
             db.dispose()
         assert outcomes[replies.FOUND_IN_HISTORY] >= 1, f"no post was cut off: {outcomes}"
