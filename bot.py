@@ -107,6 +107,7 @@ def build_bot(
     handlers.register_all(app, context)
     worker = InboxWorker(app, db, client, lease=timedelta(seconds=settings.inbox_lease_seconds))
     inbox.on_accepted = worker.wake
+    inbox.on_reply = worker.replies.wake
     watch_inbox(db)
     return Bot(app=app, context=context, scheduler=scheduler, inbox=inbox, worker=worker)
 

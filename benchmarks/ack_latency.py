@@ -94,7 +94,10 @@ class FakeSlackProcess:
     def answered_at(self) -> dict[str, float]:
         answered: dict[str, float] = {}
         for line in self.log.read_text().splitlines():
-            kind, target, at = line.split(" ")
+            parts = line.split(" ")
+            if len(parts) != 3:
+                continue  # the last line, still being written
+            kind, target, at = parts
             if kind == "reply":
                 answered.setdefault(target, float(at))
         return answered

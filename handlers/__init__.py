@@ -22,7 +22,7 @@ from handlers import (
     teams,
     visits,
 )
-from handlers.inputs import clean_payload, refuse_malformed_values
+from handlers.inputs import CleanPayload, RefuseMalformedValues
 from handlers.replies import apologise
 from runtime.readers import use_reader_languages
 from services.context import BotContext
@@ -47,8 +47,8 @@ FEATURES = (
 def register_all(app: App, ctx: BotContext) -> None:
     use_reader_languages(lambda slack_user_id: ctx.language_for(ctx.people.known(slack_user_id)))
     # Before any listener: payload strings cleaned, then values no listener could take refused.
-    app.use(clean_payload)
-    app.use(refuse_malformed_values(app))
+    app.use(CleanPayload())
+    app.use(RefuseMalformedValues(app))
     for feature in FEATURES:
         feature.register(app, ctx)
 

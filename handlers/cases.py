@@ -151,7 +151,7 @@ def register(app: App, ctx: BotContext) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        _save(ctx, client, body["user"]["id"], view, fields)
+        _save(ctx, client, respond, body["user"]["id"], view, fields)
 
     @app.action(re.compile(rf"^{OPEN_CASE}_\d+$"))
     @guarded
@@ -360,7 +360,12 @@ class _CaseInput:
 
 
 def _save(
-    ctx: BotContext, client: WebClient, user_id: str, view: dict[str, Any], form: _CaseInput
+    ctx: BotContext,
+    client: WebClient,
+    respond: Respond,
+    user_id: str,
+    view: dict[str, Any],
+    form: _CaseInput,
 ) -> None:
     modal = CaseModalContext.load(view.get("private_metadata", ""))
     person = ctx.people.person(user_id)
@@ -386,7 +391,7 @@ def _save(
     try:
         ref, first = ctx.db.run_once(f"view:{view['id']}", save)
     except NotAllowed as refusal:
-        reply_later(client, user_id, modal.response_url, refused(refusal, language))
+        reply_later(respond, modal.response_url, refused(refusal, language))
         return
     case_id = record_id(ref)
     if modal.case_id is None:
@@ -404,7 +409,7 @@ def _save(
             if case
             else notice(gettext(language, "That case was removed."))
         )
-    reply_later(client, user_id, modal.response_url, answer, replace=modal.replace)
+    reply_later(respond, modal.response_url, answer, replace=modal.replace)
     refresh_home_soon(ctx, client, user_id)
 
 

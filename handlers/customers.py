@@ -158,7 +158,7 @@ def register(app: App, ctx: BotContext) -> None:
                     language, ":white_check_mark: Contact saved: {name}.", name=escape(fields.name)
                 ),
             )  # fmt: skip
-        reply_later(client, user_id, modal.response_url, answer)
+        reply_later(respond, modal.response_url, answer)
 
 
 def _answer(

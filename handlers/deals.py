@@ -261,10 +261,10 @@ def register(app: App, ctx: BotContext) -> None:
             answer = _resolve(ctx, actor, DealRef(deal_id=deal_id), "")
             if isinstance(answer, int):
                 answer = refused(_not_yours(deal_id), language)
-            reply_later(client, user_id, response_url, answer)
+            reply_later(respond, response_url, answer)
             return
         for answer in _save_edit(ctx, ctx.people.actor_for(user_id), edit, f"view:{view['id']}"):
-            reply_later(client, user_id, response_url, answer)
+            reply_later(respond, response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
     @app.action(CREATE_ANYWAY)
@@ -360,7 +360,7 @@ def register(app: App, ctx: BotContext) -> None:
         modal = ModalContext.load(view.get("private_metadata", ""))
         actor = ctx.people.actor_for(user_id)
         answer = _create(ctx, actor, new, f"view:{view['id']}")
-        reply_later(client, user_id, modal.response_url, answer)
+        reply_later(respond, modal.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
 

@@ -34,7 +34,7 @@ from blocks.home import (
 )
 from blocks.visits import ModalContext, visit_modal
 from handlers.inputs import checked, selected_value, typed, whole_id
-from handlers.replies import ack_now, guarded
+from handlers.replies import ack_now, guarded, reply
 from runtime.settings import ADJUSTABLE, adjustable_text, format_adjustable, parse_adjustable
 from sales.workdays import is_known_country
 from services.context import BotContext
@@ -134,14 +134,14 @@ def register(app: App, ctx: BotContext) -> None:
         user_id = body["user"]["id"]
         language = _language(ctx, user_id)
         if not _is_admin(ctx, user_id):
-            _refuse(client, user_id, language, ADMINS_ONLY)
+            _refuse(respond, language, ADMINS_ONLY)
             return
         settings = effective_settings(ctx)
         with ctx.db.reading() as session:
             team = teams.team_by_id(session, whole_id(str(action["action_id"]).rsplit("_", 1)[1]))
             shown = team_settings(team) if team is not None else None
         if shown is None:
-            _refuse(client, user_id, language, TEAM_GONE)
+            _refuse(respond, language, TEAM_GONE)
             return
         view = team_settings_modal(
             language,
@@ -161,7 +161,7 @@ def register(app: App, ctx: BotContext) -> None:
         user_id = body["user"]["id"]
         language = _language(ctx, user_id)
         if not _is_admin(ctx, user_id):
-            _refuse(client, user_id, language, ADMINS_ONLY)
+            _refuse(respond, language, ADMINS_ONLY)
             return
         values = setting_values(ctx.settings, effective_settings(ctx))
         view = settings_modal(language, values)
@@ -242,11 +242,10 @@ def _language(ctx: BotContext, slack_user_id: str) -> Language:
     return ctx.language_for(ctx.people.known(slack_user_id))
 
 
-def _refuse(client: WebClient, slack_user_id: str, language: Language, text: str) -> None:
-    """A press on the Home has no response_url: the refusal comes by DM."""
-    client.chat_postMessage(
-        channel=slack_user_id, **problem(gettext(language, text), language=language)
-    )
+def _refuse(respond: Respond, language: Language, text: str) -> None:
+    """A press on the Home has no response_url: the refusal comes by DM (the reply outbox
+    sends it, so no Slack call stands before the ack)."""
+    reply(respond, problem(gettext(language, text), language=language))
 
 
 TeamForm = tuple[str | None, str | None, int | None, str | None]

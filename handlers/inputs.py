@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from blocks.common import problem
 from parsing.dates import date_in_range, out_of_range_message
@@ -99,25 +100,35 @@ def whole_id(value: object) -> int:
     raise MalformedRequest(msg(STALE_BUTTON))
 
 
-def clean_payload(req: BoltRequest, next_: Callable[[], None]) -> None:
+class CleanPayload(Middleware):
     """Global middleware: every string in the payload without control characters.
 
     Runs before any listener, so no lookup or write ever sees a NUL byte or a lone surrogate
-    (PostgreSQL refuses both, even in a read-only query).
+    (PostgreSQL refuses both, even in a read-only query). A `Middleware` rather than a
+    function, which Bolt would call through its argument injection on every request.
     """
-    req.body = _cleaned(req.body)
-    for key, value in list(req.context.items()):
-        if isinstance(value, str):
-            req.context[key] = clean_text(value)
-    next_()
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        req.body = _cleaned(req.body)
+        for key, value in list(req.context.items()):
+            if isinstance(value, str):
+                req.context[key] = clean_text(value)
+        return next()
 
 
-def refuse_malformed_values(app: App) -> Callable[..., BoltResponse | None]:
+class RefuseMalformedValues(Middleware):
     """A global middleware: form fields over their length, and dates that are not dates,
     are refused with a message under the field (forms) or an ephemeral reply (buttons)
     before any listener runs, so no listener ever has to survive them."""
 
-    def refuse(req: BoltRequest, next_: Callable[[], None]) -> BoltResponse | None:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
         body = req.body
         if body.get("type") == "view_submission":
             errors = form_errors(
@@ -135,20 +146,15 @@ def refuse_malformed_values(app: App) -> Callable[..., BoltResponse | None]:
                 # Answered on the listeners' pool, after the ack, like every listener's reply.
                 language = reader_language(req.context.user_id)
                 answer = problem(render(language, refusal), DATE_EXAMPLE, language)
-                app.listener_runner.listener_executor.submit(_tell, req, answer)
+                self.app.listener_runner.listener_executor.submit(_tell, req, answer)
                 return BoltResponse(status=200, body="")
-        next_()
-        return None
-
-    return refuse
+        return next()
 
 
 def _tell(req: BoltRequest, answer: dict[str, Any]) -> None:
     try:
-        if req.context.response_url:
-            req.context.respond(response_type="ephemeral", **answer)
-        elif req.context.user_id:  # a press in a view: no response_url, so by DM
-            req.context.client.chat_postMessage(channel=req.context.user_id, **answer)
+        # The inbox's ReplyChannel: at the response_url, or by DM for a press in a view.
+        req.context["respond"](response_type="ephemeral", **answer)
     except Exception:
         log.exception("could not tell the person why their press was refused")
 

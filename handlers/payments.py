@@ -168,7 +168,7 @@ def register(app: App, ctx: BotContext) -> None:
         try:
             ctx.db.run_once(f"view:{view['id']}", save)
         except NotAllowed as refusal:
-            reply_later(client, user_id, meta.response_url, refused(refusal, language))
+            reply_later(respond, meta.response_url, refused(refusal, language))
             return
         headline = ngettext(
             language,
@@ -183,7 +183,7 @@ def register(app: App, ctx: BotContext) -> None:
             language,
         )
         answer = _payments_answer(ctx, actor, meta.deal_id, headline=headline)
-        reply_later(client, user_id, meta.response_url, answer)
+        reply_later(respond, meta.response_url, answer)
         refresh_home_soon(ctx, client, user_id)
 
     @app.action(MARK_PAID)
@@ -284,7 +284,7 @@ def register(app: App, ctx: BotContext) -> None:
                 currency = instalment.currency if instalment else ""
             return _paid_headline(user_id, paid.value, Decimal(left), currency, received)
 
-        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, headline)
+        _save_and_redraw(ctx, client, respond, view["id"], meta, user_id, save, headline)
 
     @app.view(SNOOZE_MODAL)
     @guarded
@@ -332,7 +332,7 @@ def register(app: App, ctx: BotContext) -> None:
         headline = msg(
             ":zzz: {person} snoozed the alerts until {day}.", person=user(user_id), day=snooze_to
         )
-        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
+        _save_and_redraw(ctx, client, respond, view["id"], meta, user_id, save, lambda _: headline)
 
     @app.view(NOTE_MODAL)
     @guarded
@@ -366,7 +366,7 @@ def register(app: App, ctx: BotContext) -> None:
             return f"note:{payments.add_note(session, instalment, author, note_text).id}"
 
         headline = msg(":memo: {person} added a note.", person=user(user_id))
-        _save_and_redraw(ctx, client, view["id"], meta, user_id, save, lambda _: headline)
+        _save_and_redraw(ctx, client, respond, view["id"], meta, user_id, save, lambda _: headline)
 
 
 def _paid_headline(
@@ -402,6 +402,7 @@ def _refusal(
 def _save_and_redraw(
     ctx: BotContext,
     client: WebClient,
+    respond: Respond,
     view_id: str,
     meta: PaymentContext,
     user_id: str,
@@ -414,8 +415,7 @@ def _save_and_redraw(
     try:
         _, first = ctx.db.run_once(f"view:{view_id}", save)
     except NotAllowed as refusal:
-        answer = refused(refusal, _reader(ctx, user_id))
-        reply_later(client, user_id, meta.response_url, answer)
+        reply_later(respond, meta.response_url, refused(refusal, _reader(ctx, user_id)))
         return
     refresh_alerts(
         ctx,

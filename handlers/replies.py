@@ -1,5 +1,6 @@
-"""How listeners answer: ephemeral replies through response_url, or a DM when there is none;
-and how they ack (see runtime/inbox.py: a plain `ack()` is durable)."""
+"""How listeners answer: ephemeral replies through response_url, or a DM when there is none,
+recorded in the reply outbox and sent by runtime/outbox.py; and how they ack (see
+runtime/inbox.py: a plain `ack()` is durable)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
 
 from blocks.common import Message, notice, problem
 from handlers.inputs import MalformedRequest
@@ -64,21 +64,15 @@ def reply(respond: Respond, answer: Message, *, replace: bool = False) -> None:
 
 
 def reply_later(
-    client: WebClient,
-    user_id: str,
-    response_url: str | None,
-    answer: Message,
-    *,
-    replace: bool = False,
+    respond: Respond, response_url: str | None, answer: Message, *, replace: bool = False
 ) -> None:
-    """Answer after a modal closed: via the command's response_url while it is valid, else by DM."""
-    if response_url:
-        body: dict[str, Any] = {"response_type": "ephemeral", "replace_original": replace, **answer}
-        response = WebhookClient(response_url).send_dict(body)
-        if response.status_code == 200:
-            return
-        log.info("response_url answered %s; sending a DM instead", response.status_code)
-    client.chat_postMessage(channel=user_id, **answer)
+    """Answer after a modal closed: at the command's response_url (kept in the modal) while
+    it is valid, else by DM. Recorded like every reply (runtime/outbox.py sends it)."""
+    if not isinstance(respond, ReplyChannel):
+        raise TypeError("listeners answer through the inbox's ReplyChannel")
+    respond.send_to(
+        response_url, {"response_type": "ephemeral", "replace_original": replace, **answer}
+    )
 
 
 def apologise(
@@ -133,13 +127,10 @@ def _user_id(body: dict[str, Any]) -> str | None:
 
 def tell(body: dict[str, Any], respond: Respond | None, client: WebClient, answer: Message) -> None:
     """An ephemeral answer where the payload allows one, else a DM; never raises."""
-    user_id = _user_id(body)
     try:
-        # Bolt hands every listener a `respond`, even when the payload has no response_url
-        # (form submissions, Home buttons); only ReplyChannel falls back to a DM itself.
-        if isinstance(respond, ReplyChannel) or (respond is not None and respond.response_url):
+        if isinstance(respond, ReplyChannel):  # falls back to a DM itself
             reply(respond, answer)
-        elif user_id:
+        elif (user_id := _user_id(body)) is not None:  # outside the inbox (Bolt's own errors)
             client.chat_postMessage(channel=user_id, **answer)
     except Exception:
         log.exception("could not tell the person")

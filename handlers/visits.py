@@ -152,7 +152,7 @@ def register(app: App, ctx: BotContext) -> None:
             ref, _ = ctx.db.run_once(f"view:{view['id']}", save)
         except NotAllowed as refusal:
             refused = problem(render(language, refusal.message), language=language)
-            reply_later(client, user_id, modal.response_url, refused)
+            reply_later(respond, modal.response_url, refused)
             return
         with ctx.db.reading() as session:
             visit = visits.get_visit(session, record_id(ref))
@@ -167,7 +167,7 @@ def register(app: App, ctx: BotContext) -> None:
                 if visit
                 else notice(gettext(language, "That visit was removed."))
             )
-        reply_later(client, user_id, modal.response_url, answer, replace=modal.visit_id is not None)
+        reply_later(respond, modal.response_url, answer, replace=modal.visit_id is not None)
         refresh_home_soon(ctx, client, user_id)
 
     @app.action(EDIT_VISIT)

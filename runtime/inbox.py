@@ -12,32 +12,33 @@ the ack (opening a modal with the trigger, which expires in three seconds) runs 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
+from slack_bolt.listener_matcher import ListenerMatcher
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient, WebhookResponse
+from slack_sdk.webhook import WebhookResponse
 
-from blocks.common import Message, delayed_reply, notice
 from runtime.metrics import ACK_SECONDS, REQUESTS
-from runtime.readers import reader_language
 from sales.localtime import utc_now
-from store import inbox
+from store import inbox, replies
 from store.db import Database
 
 log = logging.getLogger(__name__)
-# Set in the context of a request a worker replays: the Claimed row it came from.
+# Set in the context of a request a worker replays: the Claimed row it came from, and the
+# list its answers are kept in until the request is marked done.
 REPLAY = "salesbot_inbox_replay"
-# A response_url works for 30 minutes after the request; leave a margin for the send.
-RESPONSE_URL_LIFETIME = timedelta(minutes=29)
+REPLIES = "salesbot_inbox_replies"
 # In English only: it is sent when the database failed, so the reader's language (which is
 # stored there) can't be looked up within Slack's three seconds.
 NOT_RECORDED = (
@@ -128,51 +129,42 @@ class ReplayAck(DurableAck):
 
 
 class ReplyChannel(Respond):
-    """`respond` that always reaches the person: through response_url while it is valid,
-    else (no response_url, expired, or refused) by DM, saying when the reply is late."""
+    """`respond` for every listener: each answer is recorded in the reply outbox, and
+    runtime/outbox.py sends it (through response_url while it is valid, else by DM, saying
+    when it is late; retried until Slack takes it).
+
+    In a worker's replay the answers are kept (`keep`) and recorded in the transaction
+    that marks the request done, so a request replayed after a crash answers once. In a web
+    process (a listener answering before its ack) each is recorded at once.
+    """
 
     def __init__(
         self,
-        client: WebClient,
         body: dict[str, Any],
-        asked_at: datetime | None = None,
-        now: Callable[[], datetime] | None = None,
+        key: Callable[[], str],
+        asked_at: Callable[[], datetime],
+        keep: Callable[[replies.NewReply], None],
     ) -> None:
         url = body.get("response_url") or (body.get("response_urls") or [{}])[0].get("response_url")
         super().__init__(response_url=url)
-        self._client = client
         self._user = user_of(body)
+        self._key = key  # what names this request's delivery; answers are numbered after it
         self._asked_at = asked_at
-        self._now = now
+        self._keep = keep
+        self._count = itertools.count(1)
 
     def __call__(  # type: ignore[override]
         self, text: str | dict[str, Any] = "", **message: Any
     ) -> WebhookResponse | None:
         answer: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
         answer.update({name: value for name, value in message.items() if value is not None})
-        if self.response_url and not self._late():
-            response = WebhookClient(self.response_url).send_dict(answer)
-            if response.status_code == 200:
-                return response
-            log.info("response_url answered %s; sending a DM instead", response.status_code)
-        self._direct_message(answer)
+        self.send_to(self.response_url, answer)
         return None
 
-    def _late(self) -> bool:
-        if self._asked_at is None or self._now is None:
-            return False
-        return self._now() - self._asked_at > RESPONSE_URL_LIFETIME
-
-    def _direct_message(self, answer: dict[str, Any]) -> None:
-        if not self._user:
-            log.warning("a reply had neither a response_url nor a person to DM")
-            return
-        message: Message = {"text": answer.get("text", ""), "blocks": answer.get("blocks", [])}
-        if self._late() and self._asked_at is not None:
-            message = delayed_reply(message, self._asked_at, reader_language(self._user))
-        elif not message["blocks"]:
-            message = notice(message["text"])
-        self._client.chat_postMessage(channel=self._user, **message)
+    def send_to(self, response_url: str | None, answer: dict[str, Any]) -> None:
+        """Answer at `response_url` (e.g. the command's that opened a modal), else by DM."""
+        key = f"{self._key()}:{next(self._count)}"
+        self._keep(replies.NewReply(key, self._user, response_url, answer, self._asked_at()))
 
 
 @dataclass
@@ -191,10 +183,12 @@ class Inbox:
         db: Database,
         clock: Callable[[], datetime] = utc_now,
         on_accepted: Callable[[], None] = lambda: None,
+        on_reply: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.clock = clock  # wall-clock time: leases and response_url lifetimes are real
         self.on_accepted = on_accepted  # wakes an in-process worker at once
+        self.on_reply = on_reply  # wakes an in-process reply sender
         self._waiting: list[_Pending] = []
         self._waiting_lock = threading.Lock()
         self._writer = threading.Lock()
@@ -221,11 +215,11 @@ class Inbox:
 
     def _write(self, batch: list[_Pending]) -> None:
         try:
-            with self.db.urgent_transaction() as session:
+            with self.db.urgent_connection() as connection:
                 now = self.clock()
                 for pending in batch:
                     pending.new = inbox.accept(
-                        session, request_key(pending.body), request_kind(pending.body),
+                        connection, request_key(pending.body), request_kind(pending.body),
                         pending.body, now,
                     )  # fmt: skip
         except Exception as error:
@@ -234,6 +228,12 @@ class Inbox:
         finally:
             for pending in batch:
                 pending.written = True
+
+    def record_reply(self, reply: replies.NewReply) -> None:
+        """An answer given in this web process (before the ack): recorded for a sender."""
+        with self.db.transaction() as session:
+            replies.record(session, [reply], self.clock())
+        self.on_reply()
 
     def middleware(self, client: WebClient) -> InboxMiddleware:
         return InboxMiddleware(self, client)
@@ -253,8 +253,9 @@ class InboxMiddleware(Middleware):
         body = req.body
         if claimed is not None:
             req.context["ack"] = ReplayAck()
+            delivery = f"{claimed.key}#{claimed.processed}"
             req.context["respond"] = ReplyChannel(
-                self.client, body, claimed.accepted_at, self.inbox.clock
+                body, lambda: delivery, lambda: claimed.accepted_at, req.context[REPLIES].append
             )
             return next()
         if request_kind(body) == "event":
@@ -266,12 +267,36 @@ class InboxMiddleware(Middleware):
                 return BoltResponse(status=503, body="")
             return BoltResponse(status=200, body="")
         req.context["ack"] = DurableAck(lambda: self.inbox.record(body))
-        req.context["respond"] = ReplyChannel(self.client, body)
+        req.context["respond"] = ReplyChannel(
+            body, lambda: f"{request_key(body)}#web", self.inbox.clock, self.inbox.record_reply
+        )
         return next()
 
 
+class BodyMatcher(ListenerMatcher):
+    """One of Bolt's built-in matchers (command name, action_id, callback_id…), given the
+    body straight away: Bolt would first build every argument a listener could be injected
+    with, for each listener it tries, on every request's way to its ack."""
+
+    def __init__(self, func: Callable[..., bool]) -> None:
+        self.func = func
+
+    def matches(self, req: BoltRequest, resp: BoltResponse) -> bool:
+        return bool(self.func(body=req.body))
+
+
 class SalesbotApp(App):
-    """Bolt's App, measuring each ack and ending a listener stopped by `AcceptedForLater`."""
+    """Bolt's App, measuring each ack, ending a listener stopped by `AcceptedForLater`, and
+    matching listeners without Bolt's argument injection."""
+
+    def _register_listener(  # type: ignore[override]
+        self, functions: Any, primary_matcher: ListenerMatcher, *args: Any, **kwargs: Any
+    ) -> Any:
+        if isinstance(primary_matcher, BuiltinListenerMatcher) and primary_matcher.arg_names == [
+            "body"
+        ]:
+            primary_matcher = BodyMatcher(primary_matcher.func)
+        return super()._register_listener(functions, primary_matcher, *args, **kwargs)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()

@@ -34,6 +34,12 @@ INBOX_WAITING = Gauge(
     "salesbot_inbox_waiting",
     "Requests acknowledged to Slack and not yet processed (read from the database).",
 )
+REPLIES_SENT = Counter(
+    "salesbot_replies_total",
+    "Attempts to send a recorded reply, by outcome (response_url, dm, dm found in history, "
+    "retrying, failed, taken over).",
+    ["outcome"],
+)
 LISTENER_FAILURES = Counter(
     "salesbot_listener_failures_total",
     "Listener runs that failed and sent the person an apology.",

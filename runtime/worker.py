@@ -8,19 +8,21 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
 from blocks.common import notice
-from runtime.inbox import REPLAY, user_of
+from runtime.claiming import ClaimLoop
+from runtime.inbox import REPLAY, REPLIES, user_of
 from runtime.metrics import INBOX_PROCESSED
+from runtime.outbox import ReplySender
 from runtime.readers import reader_language
 from sales.localtime import utc_now
-from store import inbox
+from store import inbox, replies
 from store.db import Database
+from store.replies import ClaimedReply, NewReply
 from translations import gettext, marked
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ DEFAULT_LEASE = timedelta(seconds=30)
 POLL_SECONDS = 0.2  # how long an idle worker waits before looking again, unless woken
 
 
-class InboxWorker:
+class InboxWorker(ClaimLoop):
     """Processes inbox rows on a few threads; any number of workers can share a database.
 
     A claim is a lease: a worker renews it while the request runs, so a claim that is not
@@ -50,80 +52,48 @@ class InboxWorker:
         threads: int = 8,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        super().__init__("inbox", threads, POLL_SECONDS)
         self.app = app
         self.db = db
         self.client = client
         self.lease = lease
         self.clock = clock
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self._threads = threads
-        self._free = threading.Semaphore(threads)
         self._running: set[int] = set()
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._loop: threading.Thread | None = None
-        self._pool: ThreadPoolExecutor | None = None
         self._last_renewal = self.clock()
-
-    def wake(self) -> None:
-        """A request was just accepted in this process: look now, not at the next poll."""
-        self._wake.set()
+        # Sends the answers this worker records (and any other worker's left behind).
+        self.replies = ReplySender(db, client, lease=lease, clock=clock)
 
     def start(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="inbox")
-        self._loop = threading.Thread(target=self._run, name="inbox-worker", daemon=True)
-        self._loop.start()
+        super().start()
+        self.replies.start()
         log.info("inbox worker %s started (%s threads)", self.name, self._threads)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the requests in hand; the ones not yet claimed stay for the next worker."""
-        self._stop.set()
-        self._wake.set()
-        if self._loop is not None:
-            self._loop.join(timeout)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        super().stop(timeout)
+        self.replies.stop(timeout)
 
     def idle(self) -> bool:
         with self._lock:
             return not self._running
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._renew_leases()
-                taken = self._claim_and_start()
-            except Exception:
-                log.exception("the inbox worker could not claim requests; trying again")
-                taken = 0
-            if taken == 0:
-                self._wake.wait(POLL_SECONDS)
-                self._wake.clear()
+    def _before_claiming(self) -> None:
+        self._renew_leases()
 
-    def _claim_and_start(self) -> int:
-        free = 0
-        while self._free.acquire(blocking=False):
-            free += 1
-        if free == 0:
-            self._wake.wait(POLL_SECONDS)  # every thread is busy: wait for one to finish
-            return 1
+    def _claim(self, free: int) -> list[inbox.Claimed]:
         with self.db.reading() as session:
             waiting = inbox.claimable(session, self.name, self.clock(), self.lease)
-        claimed = []
-        if waiting:
-            with self.db.transaction() as session:
-                claimed = inbox.claim(session, self.name, self.clock(), self.lease, free)
-        for _ in range(free - len(claimed)):
-            self._free.release()
-        assert self._pool is not None
-        for request in claimed:
-            with self._lock:
-                self._running.add(request.id)
-            self._pool.submit(self._process_and_release, request)
-        return len(claimed)
+        if not waiting:
+            return []
+        with self.db.transaction() as session:
+            claimed = inbox.claim(session, self.name, self.clock(), self.lease, free)
+        with self._lock:
+            self._running.update(request.id for request in claimed)
+        return claimed
 
-    def _process_and_release(self, request: inbox.Claimed) -> None:
+    def _handle(self, request: inbox.Claimed) -> None:
         try:
             self.process(request)
         except Exception:
@@ -133,28 +103,36 @@ class InboxWorker:
         finally:
             with self._lock:
                 self._running.discard(request.id)
-            self._free.release()
-            self._wake.set()
 
     def process(self, request: inbox.Claimed) -> None:
         """Replay one claimed request through the listeners, then mark it finished."""
         if request.failed_attempts >= inbox.MAX_ATTEMPTS:
             log.error("inbox request %s (%s) was cut off %s times; giving up", request.id,
                       request.key, request.failed_attempts)  # fmt: skip
-            self._tell_gave_up(request)
-            self._finish(request, inbox.ABANDONED)
+            self._finish(request, inbox.ABANDONED, self._gave_up(request))
             return
+        answers: list[NewReply] = []
         response = self.app.dispatch(
-            BoltRequest(body=request.body, mode="socket_mode", context={REPLAY: request})
+            BoltRequest(
+                body=request.body, mode="socket_mode", context={REPLAY: request, REPLIES: answers}
+            )
         )
-        self._finish(request, "unhandled" if response.status == 404 else inbox.DONE)
+        self._finish(request, "unhandled" if response.status == 404 else inbox.DONE, answers)
 
-    def _finish(self, request: inbox.Claimed, outcome: str) -> None:
-        with self.db.transaction() as session:
-            ours = inbox.finish(session, request.id, self.name, outcome, self.clock())
+    def _finish(self, request: inbox.Claimed, outcome: str, answers: list[NewReply]) -> None:
+        """Mark the delivery processed and record its answers, in one transaction: a worker
+        cut off before this commit replays the request, and its answers are recorded then."""
+        recorded: list[ClaimedReply] = []
+        with self.db.prompt_transaction() as session:
+            now = self.clock()
+            ours = inbox.finish(session, request.id, self.name, outcome, now)
+            if ours:
+                recorded = replies.record(session, answers, now, owner=self.replies.owner)
         INBOX_PROCESSED.labels(request.kind, outcome if ours else "taken_over").inc()
         if not ours:
             log.warning("inbox request %s was taken over by another worker", request.id)
+        for reply in recorded:  # sent at once; if this process dies, by any sender
+            self.replies.submit(reply)
 
     def _renew_leases(self) -> None:
         now = self.clock()
@@ -167,12 +145,10 @@ class InboxWorker:
             with self.db.transaction() as session:
                 inbox.renew(session, running, self.name, now)
 
-    def _tell_gave_up(self, request: inbox.Claimed) -> None:
+    def _gave_up(self, request: inbox.Claimed) -> list[NewReply]:
         user = user_of(request.body)
         if user is None:
-            return
-        try:
-            apology = gettext(reader_language(user), GAVE_UP)
-            self.client.chat_postMessage(channel=user, **notice(apology))
-        except Exception:
-            log.exception("could not tell %s their request was given up", user)
+            return []
+        key = f"{request.key}#{request.processed}:gave-up"
+        apology = gettext(reader_language(user), GAVE_UP)
+        return [NewReply(key, user, None, notice(apology), request.accepted_at)]

@@ -28,6 +28,9 @@ READ_ONLY = "salesbot_read_only"
 URGENT = "salesbot_urgent"
 # How often an urgent SQLite writer looks for the write lock, and for how long at most.
 URGENT_POLL_SECONDS = 0.0005
+# How often a prompt writer (a worker finishing a request someone waits the answer to)
+# looks: more politely than an ack, still never in SQLite's lengthening sleeps.
+PROMPT_POLL_SECONDS = 0.002
 URGENT_WAIT_SECONDS = 10.0
 T = TypeVar("T")
 
@@ -48,8 +51,10 @@ class Database:
             if url.startswith("sqlite")
             else self.engine
         )
-        self._urgent = sessionmaker(
-            self._urgent_engine.execution_options(**{URGENT: True}), expire_on_commit=False
+        self._urgent_core = self._urgent_engine.execution_options(**{URGENT: URGENT_POLL_SECONDS})
+        self._prompt = sessionmaker(
+            self._urgent_engine.execution_options(**{URGENT: PROMPT_POLL_SECONDS}),
+            expire_on_commit=False,
         )
 
     @contextmanager
@@ -59,10 +64,19 @@ class Database:
             yield session
 
     @contextmanager
-    def urgent_transaction(self) -> Iterator[Session]:
+    def urgent_connection(self) -> Iterator[Connection]:
         """A short write that someone is waiting for (an ack). On SQLite it takes the write
-        lock at the first moment it is free, instead of SQLite's lengthening sleeps."""
-        with self._urgent() as session, session.begin():
+        lock at the first moment it is free, instead of SQLite's lengthening sleeps. A Core
+        connection, no ORM session: nothing to set up in front of every ack."""
+        with self._urgent_core.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def prompt_transaction(self) -> Iterator[Session]:
+        """`transaction` for a short write a person's answer waits for (a worker finishing
+        a request and recording its replies): on SQLite it polls for the write lock rather
+        than sleeping in SQLite's lengthening busy waits behind a scheduled job's writes."""
+        with self._prompt() as session, session.begin():
             yield session
 
     @contextmanager
@@ -302,16 +316,16 @@ def _create_engine(url: str, sqlite_synchronous: str, busy_timeout_ms: int = 150
         # A writer takes the write lock up front (IMMEDIATE), so two writers queue on the
         # busy timeout; a reader that later wrote could instead fail on a stale snapshot.
         options = connection.get_execution_options()
-        if options.get(URGENT, False):
-            _begin_promptly(connection)
+        if options.get(URGENT):
+            _begin_promptly(connection, float(options[URGENT]))
             return
         connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")
 
     return engine
 
 
-def _begin_promptly(connection: Connection) -> None:
-    """BEGIN IMMEDIATE, polling for the write lock every half millisecond.
+def _begin_promptly(connection: Connection, poll_seconds: float) -> None:
+    """BEGIN IMMEDIATE, polling for the write lock every `poll_seconds`.
 
     SQLite's busy handler sleeps longer after each try (up to 100 ms at a time), so a writer
     that keeps finding the lock taken by a busy worker can wait a third of a second or more.
@@ -324,4 +338,4 @@ def _begin_promptly(connection: Connection) -> None:
         except OperationalError as error:
             if "locked" not in str(error.orig) or time.monotonic() > deadline:
                 raise
-            time.sleep(URGENT_POLL_SECONDS)
+            time.sleep(poll_seconds)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import Connection, Select, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from store.models import InboxRequest
@@ -48,13 +48,17 @@ class Claimed:
         return self.attempts - 1 - self.processed
 
 
-def accept(session: Session, key: str, kind: str, body: dict[str, Any], now: datetime) -> bool:
+def accept(
+    into: Session | Connection, key: str, kind: str, body: dict[str, Any], now: datetime
+) -> bool:
     """Record a request; False if it was recorded before (Slack delivered it again), in
     which case the delivery is counted, to be answered too: at the newest delivery's
-    response_url, so its body replaces the one kept."""
+    response_url, so its body replaces the one kept. On the ack's path: a Core connection
+    (no ORM session to set up) is the cheapest place to write it."""
+    connection = into.connection() if isinstance(into, Session) else into
     values = {"key": key, "kind": kind, "body": body, "accepted_at": now}
-    if session.connection().execute(_ACCEPT, values).scalar() is None:
-        session.execute(
+    if connection.execute(_ACCEPT, values).scalar() is None:
+        connection.execute(
             update(InboxRequest)
             .where(InboxRequest.key == key)
             .values(deliveries=InboxRequest.deliveries + 1, finished_at=None, body=body)

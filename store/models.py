@@ -435,6 +435,31 @@ class InboxRequest(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))  # done, abandoned
 
 
+class OutboxReply(Base):
+    """An answer a worker owes a person, recorded in the transaction that finishes its
+    request, then sent (and retried) by a reply sender: `key` names the request, its
+    delivery and the answer's place among that delivery's answers, so it is recorded once."""
+
+    __tablename__ = "outbox_replies"
+    __table_args__ = (Index("ix_outbox_replies_waiting", "sent_at", "retry_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(240), unique=True)
+    user_id: Mapped[str | None] = mapped_column(String(32))  # whom to DM when no response_url
+    response_url: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[dict[str, Any]]
+    asked_at: Mapped[datetime]  # when the request was accepted: response_url is valid 30 min
+    recorded_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(default=0)
+    retry_at: Mapped[datetime | None]
+    dm_posted_at: Mapped[datetime | None]  # a DM was attempted: look in history before again
+    sent_at: Mapped[datetime | None]  # sent, found sent, or given up (outcome says which)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(String(80))
+
+
 # Customers: contacts at a customer (issue 13). Personal data: `/customer … forget` deletes
 # the row and scrubs its audit history.
 class Contact(Base):

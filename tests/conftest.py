@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from bot import build_bot
+from bot import Bot, build_bot
 from runtime.http import http_server, serve_until, wsgi_app
 from runtime.settings import Settings
 from runtime.worker import InboxWorker
 from scheduler.runtime import Scheduler
 from services.home import wait_for_refreshes
-from store import inbox
+from store import inbox, replies
 from store.db import Database
 from tests.support.databases import fresh_database_url
 from tests.support.fake_slack import Call, FakeSlack
@@ -106,11 +107,12 @@ class RunningBot:
         return self.reply_to(response_url)
 
     def settle(self, timeout: float = 10.0) -> None:
-        """Wait until the worker has processed every request the bot accepted."""
+        """Wait until the worker has processed every request the bot accepted, and its
+        replies are out (or waiting to be retried: Slack failed them)."""
         deadline = time.monotonic() + timeout
         while True:
             with self.db.reading() as session:
-                if inbox.waiting(session) == 0:
+                if inbox.waiting(session) == 0 and replies.unsent(session, retrying=False) == 0:
                     return
             assert time.monotonic() < deadline, "accepted requests were not processed in time"
             time.sleep(0.01)
@@ -135,12 +137,19 @@ def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
     )
 
 
-@pytest.fixture
-def running_bot(
-    settings: Settings, db: Database, fake_slack: FakeSlack, clock: Clock
+@contextmanager
+def serve_bot(
+    settings: Settings,
+    db: Database,
+    fake: FakeSlack,
+    clock: Clock,
+    prepare: Callable[[Bot], None] = lambda bot: None,
 ) -> Iterator[RunningBot]:
+    """The real bot serving HTTP on a free port until the block ends; `prepare` sees it
+    built and not yet started."""
     sleeps: list[float] = []
     bot = build_bot(settings, db, clock, sleep=sleeps.append)
+    prepare(bot)
     # The real web and worker paths, in one process as `python bot.py` runs them: each
     # request is recorded and acked, then the worker (woken at once) replays it.
     bot.worker.start()
@@ -149,20 +158,30 @@ def running_bot(
     thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    yield RunningBot(
-        slack=SlackSender(url, SIGNING_SECRET),
-        fake=fake_slack,
-        db=db,
-        clock=clock,
-        url=url,
-        settings=settings,
-        scheduler=bot.scheduler,
-        sleeps=sleeps,
-        worker=bot.worker,
-    )
-    # Home refreshes run in the background after a change: let them finish before the
-    # database goes away.
-    wait_for_refreshes()
-    stop.set()
-    thread.join(timeout=5)
-    bot.worker.stop()
+    try:
+        yield RunningBot(
+            slack=SlackSender(url, SIGNING_SECRET),
+            fake=fake,
+            db=db,
+            clock=clock,
+            url=url,
+            settings=settings,
+            scheduler=bot.scheduler,
+            sleeps=sleeps,
+            worker=bot.worker,
+        )
+    finally:
+        # Home refreshes run in the background after a change: let them finish before
+        # the database goes away.
+        wait_for_refreshes()
+        stop.set()
+        thread.join(timeout=5)
+        bot.worker.stop()
+
+
+@pytest.fixture
+def running_bot(
+    settings: Settings, db: Database, fake_slack: FakeSlack, clock: Clock
+) -> Iterator[RunningBot]:
+    with serve_bot(settings, db, fake_slack, clock) as bot:
+        yield bot

@@ -28,8 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blocks.common import escape
-from bot import build_bot
-from runtime.http import http_server, serve_until, wsgi_app
+from bot import Bot
 from runtime.settings import Settings
 from services.home import wait_for_refreshes
 from store.db import Database
@@ -41,10 +40,11 @@ from tests.conftest import (
     SIGNING_SECRET,
     Clock,
     RunningBot,
+    serve_bot,
 )
 from tests.support.databases import fresh_database_url
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import Response, SlackSender
+from tests.support.slack_requests import Response
 from tests.support.snapshots import domain_rows
 
 MANAGER = "UMGR001"
@@ -209,42 +209,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             slack_api_url=fake.api_url,
             admin_user_ids=frozenset({ADMIN}),
         )
-        clock = Clock()
-        sleeps: list[float] = []
-        bot = build_bot(settings_, db, clock, sleep=sleeps.append)
-        # Bolt keeps its listener pool private; counting its work is how a check knows the
-        # bot has finished answering (with a durable inbox, wait for its worker too).
-        runner = bot.app._listener_runner
-        listeners = TrackingExecutor(runner.listener_executor)
-        runner.listener_executor = listeners
-        bot.worker.start()
-        server = http_server(wsgi_app(bot.app, db.is_reachable), "127.0.0.1", 0)
-        stop = threading.Event()
-        thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-        running = RunningBot(
-            slack=SlackSender(base, SIGNING_SECRET),
-            fake=fake,
-            db=db,
-            clock=clock,
-            url=base,
-            settings=settings_,
-            scheduler=bot.scheduler,
-            sleeps=sleeps,
-            worker=bot.worker,
-        )
+        listeners: list[TrackingExecutor] = []
+
+        def track_listeners(bot: Bot) -> None:
+            # Bolt keeps its listener pool private; counting its work is how a check knows
+            # the bot has finished answering (with a durable inbox, wait for its worker too).
+            runner = bot.app._listener_runner
+            listeners.append(TrackingExecutor(runner.listener_executor))
+            runner.listener_executor = listeners[0]
+
         failures = LoggedFailures()
         logging.getLogger().addHandler(failures)
         try:
-            world = World(running, listeners, failures)
-            _set_up(world)
-            yield world
+            with serve_bot(settings_, db, fake, Clock(), track_listeners) as running:
+                world = World(running, listeners[0], failures)
+                _set_up(world)
+                yield world
         finally:
             logging.getLogger().removeHandler(failures)
-            stop.set()
-            thread.join(timeout=5)
-            bot.worker.stop()
             fake.stop()
             db.dispose()
     assert fake.problems == [], "the bot sent invalid Block Kit:\n" + "\n".join(fake.problems)

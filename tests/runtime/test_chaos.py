@@ -1,9 +1,10 @@
 """Acknowledged means durable: the real bot, as a subprocess, killed with SIGKILL mid-burst.
 
 Every /visit the bot acknowledged is stored exactly once after a restart, and its person
-gets an answer at its response_url. A reply repeats only when the worker died between
-sending it and marking the request done (see the README, "What the bot promises"); that
-window is a few milliseconds, so at most one repeat per worker thread is allowed.
+gets an answer at its response_url. A reply repeats only when its sender was cut off
+posting it to the response_url and before recording that (Slack keeps no record of such a
+post to look up; see the README, "What the bot promises"), so at most one repeat per reply
+sender thread is allowed. DMs are exactly once (tests/runtime/test_replies.py).
 
 The same holds in Socket Mode, where the commands come as envelopes over the bot's socket
 to the local Socket Mode server and an ack is the envelope's acknowledgement: the restarted
@@ -12,7 +13,6 @@ bot opens a new connection to the same server and finishes what the dead one ack
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -28,18 +28,17 @@ from typing import Any
 
 import pytest
 
+from runtime.outbox import DEFAULT_THREADS as SENDER_THREADS
 from store import inbox
 from store.db import Database
 from store.visits import all_visits
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.runtime.conftest import http_get
+from tests.conftest import SIGNING_SECRET
+from tests.runtime.conftest import USERS, http_get
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackSender
 from tests.support.socket_mode import APP_TOKEN, FakeSocketMode, SocketModeSender
 
 REPO = Path(__file__).resolve().parents[2]
-WORKER_THREADS = 8  # runtime.worker.InboxWorker's default: the most replies in flight at once
-USERS = [f"UCHAOS{n:02d}" for n in range(8)]
 
 
 def free_port() -> int:
@@ -184,26 +183,7 @@ def assert_exactly_once(burst: Burst, database_url: str, replies: Counter[str]) 
     twice = sorted(number for number, count in stored.items() if count > 1)
     assert twice == [], f"stored more than once: {twice}"
     repeated = {n: replies[url] for n, url in burst.acked.items() if replies[url] > 1}
-    assert len(repeated) <= WORKER_THREADS, f"answered more than once: {repeated}"
-
-
-@pytest.fixture
-def chaos_env(database_url: str, tmp_path: Path) -> Iterator[tuple[FakeSlack, dict[str, str]]]:
-    fake = FakeSlack().start()
-    for user in USERS:
-        fake.add_user(user, tz="America/New_York")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "INBOX_LEASE_SECONDS": "2",
-        "SCHEDULER_TICK_MINUTES": "60",
-    }
-    yield fake, env
-    fake.stop()
+    assert len(repeated) <= SENDER_THREADS, f"answered more than once: {repeated}"
 
 
 def test_a_bot_killed_mid_burst_loses_and_repeats_nothing_it_acknowledged(

@@ -11,7 +11,7 @@ from store.models import Base
 
 # Bookkeeping, not domain data: which requests were handled, and (on the durable-inbox
 # branch) which were accepted. A refused request may leave a trace there.
-BOOKKEEPING_TABLES = frozenset({"handled_requests", "inbox"})
+BOOKKEEPING_TABLES = frozenset({"handled_requests", "inbox", "outbox_replies"})
 
 
 def domain_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
