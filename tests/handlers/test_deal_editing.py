@@ -55,7 +55,11 @@ def owners(bot: RunningBot) -> dict[int, str]:
 def follow_up_reps(bot: RunningBot) -> list[str]:
     with bot.db.reading() as session:
         found = follow_ups.open_follow_ups(session, None, date(2030, 1, 1))
-        return sorted(v.rep.slack_user_id for visits in found.values() for v in visits)
+        return sorted(
+            people.person_by_id(session, v.rep_id).slack_user_id
+            for visits in found.values()
+            for v in visits
+        )
 
 
 def audited(bot: RunningBot, entity: str, entity_id: int) -> list[str]:
