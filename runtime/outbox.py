@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -107,12 +107,18 @@ class ReplySender(ClaimLoop):
     def _handle(self, reply: ClaimedReply) -> None:
         self.deliver(reply)
 
-    def submit(self, reply: ClaimedReply) -> None:
-        """Send a reply recorded already claimed by this sender (by the worker, straight
-        after its commit: no poll to wait for, no claim of its own), on the sender's threads
-        so the worker's thread goes on to the next request."""
+    def submit(self, answers: Sequence[ClaimedReply]) -> None:
+        """Send one request's replies, recorded already claimed by this sender (by the worker,
+        straight after its commit: no poll to wait for, no claim of its own), in the order
+        they were given, on one of the sender's threads so the worker's thread goes on to the
+        next request."""
         assert self._pool is not None
-        self._pool.submit(self.deliver, reply)
+        if answers:
+            self._pool.submit(self._deliver_in_order, list(answers))
+
+    def _deliver_in_order(self, answers: list[ClaimedReply]) -> None:
+        for reply in answers:  # a card, then the question about it: never the other way round
+            self.deliver(reply)
 
     def deliver(self, reply: ClaimedReply) -> None:
         """Send a reply claimed by this sender and record the outcome; never raises."""

@@ -131,8 +131,7 @@ class InboxWorker(ClaimLoop):
         INBOX_PROCESSED.labels(request.kind, outcome if ours else "taken_over").inc()
         if not ours:
             log.warning("inbox request %s was taken over by another worker", request.id)
-        for reply in recorded:  # sent at once; if this process dies, by any sender
-            self.replies.submit(reply)
+        self.replies.submit(recorded)  # sent at once; if this process dies, by any sender
 
     def _renew_leases(self) -> None:
         now = self.clock()

@@ -27,3 +27,8 @@ SENSIBLE_DATES = st.dates(EARLIEST_DATE, LATEST_DATE)
 def fits(limit: int) -> Callable[[str], bool]:
     """Whether a name fits `limit` characters as it is stored and compared (ß is ss)."""
     return lambda name: len(match_key(name)) <= limit
+
+
+def slack_escaped(text: str) -> str:
+    """What Slack sends for `text` typed into a command with `should_escape: true`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -24,6 +24,7 @@ from parsing.deal_command import (
 )
 from parsing.errors import ParseError
 from parsing.text import slack_readable
+from tests.parsing.helpers import slack_escaped
 
 TODAY = date(2026, 11, 18)
 DEAL_12 = DealRef(deal_id=12)
@@ -33,11 +34,6 @@ TYPED = st.text(
     | st.sampled_from("&<>;@#|"),
     max_size=80,
 )
-
-
-def slack_escaped(text: str) -> str:
-    """What Slack sends for `text` typed into a command with `should_escape: true`."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @given(TYPED)
