@@ -104,7 +104,11 @@ class RunningBot:
         """Run a command and wait for the bot's ephemeral answer."""
         response, response_url = self.command(command, text, user)
         assert response.status == 200, response.body
-        return self.reply_to(response_url)
+        answer = self.reply_to(response_url)
+        # Its other replies too, before the test moves the clock (a reply still unsent when
+        # the clock jumps past the response_url's 30 minutes becomes a "sorry" DM).
+        self.settle()
+        return answer
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until the worker has processed every request the bot accepted, and its
