@@ -311,7 +311,8 @@ def _deals_text(language: Language, card: CustomerCard) -> str:
         lines.append(ngettext(language, "…and {n} more", "…and {n} more", hidden))
     # The lines the total could not count come first, so truncation never drops them.
     left_out = left_out_lines(language, card.open_total.left_out, card.open_total.currency)
-    return "\n".join([title, *left_out, truncate("\n".join(lines), 3000 - 400)])
+    head = "\n".join([title, *left_out])
+    return truncate(head + "\n" + truncate("\n".join(lines), max(1, 2999 - len(head))), 3000)
 
 
 def _visits_text(language: Language, visits: Sequence[Visit]) -> str:
