@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,7 +25,7 @@ from blocks.common import (
     truncate,
     user,
 )
-from blocks.money import left_out_lines
+from blocks.money import converted_text, left_out_lines, subtotal_text
 from parsing.customer_command import (
     CUSTOMER_EXAMPLES,
     MAX_EMAIL_CHARS,
@@ -33,6 +33,7 @@ from parsing.customer_command import (
     MAX_PHONE_CHARS,
     MAX_TITLE_CHARS,
 )
+from sales.fx import Converted
 from sales.stages import STAGES
 from sales.tiers import CONTACT_ROLES, CORE, GROWTH, LONGTAIL, Cadence, TierSuggestions
 from store.models import Contact, Customer, Deal, Visit
@@ -82,12 +83,17 @@ class CustomerCard:
     cadence: Cadence
     owners: Sequence[str]  # Slack user ids
     open_deals: Sequence[Deal]
-    won_this_year: dict[str, Decimal]  # by currency
+    # Totals in the reader's currency: open deals and what is owed at the rates in force on
+    # `valued_on`, each win at its win day's rate; what had no rate is in `left_out`.
+    open_total: Converted
+    won_this_year: Converted
     won_deals: int
     year: int
     visits: Sequence[Visit]
-    outstanding: dict[str, Decimal]
-    overdue: dict[str, Decimal]
+    outstanding: Converted
+    overdue: Converted  # a part of `outstanding`
+    other_currencies: bool  # some amount counted is not in the reader's currency
+    valued_on: date
     contacts: Sequence[Contact]
     sees_everything: bool
 
@@ -216,24 +222,7 @@ def customer_card(
     owners = ", ".join(user(owner) for owner in card.owners) or gettext(language, "nobody yet")
     blocks.append(section(gettext(language, "*Owners*: {owners}", owners=owners)))
     blocks.append(section(_deals_text(language, card)))
-    blocks.append(
-        section(
-            gettext(
-                language,
-                "*Won in {year}*: {amount} ({count})",
-                year=card.year,
-                amount=_totals_or_none(language, card.won_this_year),
-                count=ngettext(language, "{n} deal", "{n} deals", card.won_deals),
-            )
-            + "\n"
-            + gettext(
-                language,
-                "*Outstanding*: {outstanding} · *overdue*: {overdue}",
-                outstanding=_totals_or_none(language, card.outstanding),
-                overdue=_totals_or_none(language, card.overdue),
-            )
-        )
-    )
+    blocks.append(section(_money_text(language, card)))
     blocks.append(section(_visits_text(language, card.visits)))
     blocks.append(section(_contacts_text(language, card.contacts)))
     if not card.sees_everything:
@@ -256,20 +245,56 @@ def customer_card(
     return message(gettext(language, "Customer {name}", name=name), blocks)
 
 
-def _totals_or_none(language: Language, totals: dict[str, Decimal]) -> str:
-    if not any(totals.values()):
-        return gettext(language, "none")
-    return " + ".join(
-        format_money(language, amount, currency)
-        for currency, amount in sorted(totals.items())
-        if amount
+def _money_text(language: Language, card: CustomerCard) -> str:
+    """Won this year, outstanding and overdue, each with what it could not count."""
+    won = gettext(
+        language,
+        "*Won in {year}*: {amount} ({count})",
+        year=card.year,
+        amount=_total_or_none(language, card.won_this_year, converted_text),
+        count=ngettext(language, "{n} deal", "{n} deals", card.won_deals),
     )
+    owed = gettext(
+        language,
+        "*Outstanding*: {outstanding} · *overdue*: {overdue}",
+        outstanding=_total_or_none(language, card.outstanding, converted_text),
+        # What overdue could not count is part of outstanding's, said once below it.
+        overdue=_total_or_none(language, card.overdue, subtotal_text),
+    )
+    lines = [
+        won,
+        *left_out_lines(language, card.won_this_year.left_out, card.won_this_year.currency),
+        owed,
+        *left_out_lines(language, card.outstanding.left_out, card.outstanding.currency),
+    ]
+    if card.other_currencies:
+        lines.append(
+            gettext(
+                language,
+                "_Totals in {currency}: open deals and money owed at the exchange rates in "
+                "force on {day}, each win at the rate of the day it was won._",
+                currency=card.open_total.currency,
+                day=format_day(language, card.valued_on),
+            )
+        )
+    return truncate("\n".join(lines), 3000)
+
+
+def _total_or_none(
+    language: Language, total: Converted, text: Callable[[Language, Converted], str]
+) -> str:
+    if not total.total and not any(total.left_out.values()):
+        return gettext(language, "none")
+    return text(language, total)
 
 
 def _deals_text(language: Language, card: CustomerCard) -> str:
-    title = gettext(language, "*Open deals*")
     if not card.open_deals:
+        title = gettext(language, "*Open deals*")
         return f"{title}\n{gettext(language, 'None.')}"
+    title = gettext(
+        language, "*Open deals*: {total}", total=converted_text(language, card.open_total)
+    )
     lines = []
     for deal in card.open_deals[:MAX_CARD_DEALS]:
         closes = (
@@ -284,7 +309,10 @@ def _deals_text(language: Language, card: CustomerCard) -> str:
     hidden = len(card.open_deals) - MAX_CARD_DEALS
     if hidden > 0:
         lines.append(ngettext(language, "…and {n} more", "…and {n} more", hidden))
-    return truncate(title + "\n" + "\n".join(lines), 3000)
+    # The lines the total could not count come first, so truncation never drops them.
+    left_out = left_out_lines(language, card.open_total.left_out, card.open_total.currency)
+    head = "\n".join([title, *left_out])
+    return truncate(head + "\n" + truncate("\n".join(lines), max(1, 2999 - len(head))), 3000)
 
 
 def _visits_text(language: Language, visits: Sequence[Visit]) -> str:

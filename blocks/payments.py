@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -179,15 +180,14 @@ def payments_message(
     overdue = [
         (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments if i.due_on < today
     ]
-    owed_totals = _nonzero(totals_by_currency(owed))
     overdue_totals = _nonzero(totals_by_currency(overdue))
-    total_owed = totals(language, owed_totals)
+    total_owed = deal_totals(language, deal.currency, owed)
     outstanding_text = gettext(language, "*Outstanding*\n{owed}", owed=total_owed)
     if overdue_totals:
         outstanding_text += gettext(
             language, " ({overdue} overdue)", overdue=totals(language, overdue_totals)
         )
-    scheduled = totals(language, totals_by_currency((i.amount, i.currency) for i in instalments))
+    scheduled = deal_totals(language, deal.currency, ((i.amount, i.currency) for i in instalments))
     collected = (
         totals(language, totals_by_currency((p.amount, p.currency) for p in payments))
         if payments
@@ -249,6 +249,7 @@ def payments_message(
 
 
 def payments_summary(
+    deal: Deal,
     instalments: list[Instalment],
     payments: list[Payment],
     today: date,
@@ -264,9 +265,7 @@ def payments_summary(
         if payments
         else gettext(language, "nothing collected yet")
     )
-    owed = totals_by_currency(
-        (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments
-    )
+    owed = [(outstanding(i.amount, i.paid_amount), i.currency) for i in instalments]
     late = totals_by_currency(
         (outstanding(i.amount, i.paid_amount), i.currency) for i in instalments if i.due_on < today
     )
@@ -276,13 +275,20 @@ def payments_summary(
         "{n} instalments · {collected} · outstanding {owed}",
         len(instalments),
         collected=collected,
-        owed=totals(language, _nonzero(owed)),
+        owed=deal_totals(language, deal.currency, owed),
     )
     if _nonzero(late):
         line += " · " + gettext(
             language, ":warning: overdue {late}", late=totals(language, _nonzero(late))
         )
     return line
+
+
+def deal_totals(language: Language, currency: str, amounts: Iterable[tuple[Decimal, str]]) -> str:
+    """A total of one deal's money: in the deal's one currency, `$0` when nothing is left
+    (never a bare 0). Instalments and payments take the deal's currency, so nothing is
+    converted; should one ever be in another, it is kept apart, never added in."""
+    return totals(language, _nonzero(totals_by_currency(amounts)) or {currency: Decimal(0)})
 
 
 def _nonzero(totals: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -173,11 +173,14 @@ def _answer(
         case CustomerHelp():
             return customer_help(language)
         case CustomerShow(name=name):
+            currency = ctx.currency_for(actor.person_id)
             with ctx.db.reading() as session:
                 customer = visible_customer(session, actor, name)
                 if customer is None:
                     return _unknown(language, name)
-                card = card_of(session, actor, customer, today, ctx.settings.tier_cadence_days)
+                card = card_of(
+                    session, actor, customer, today, ctx.settings.tier_cadence_days, currency
+                )
                 return customer_card(language, card, today)
         case CustomerList(tier=tier, scope=scope):
             return _list(ctx, actor, language, today, tier, scope)
@@ -203,11 +206,12 @@ def _card(
     customer_id: int,
     headline: str = "",
 ) -> Message:
+    currency = ctx.currency_for(actor.person_id)
     with ctx.db.reading() as session:
         customer = customers.get_customer(session, customer_id)
         if customer is None:
             return notice(gettext(language, "That customer no longer exists."))
-        card = card_of(session, actor, customer, today, ctx.settings.tier_cadence_days)
+        card = card_of(session, actor, customer, today, ctx.settings.tier_cadence_days, currency)
         return customer_card(language, card, today, headline)
 
 

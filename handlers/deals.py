@@ -1219,7 +1219,9 @@ def _card(ctx: BotContext, actor: Actor, deal_id: int, headline: str | None = No
         today = ctx.today_for(deal.owner)
         instalments = payments.instalments_of(session, deal.id)
         summary = (
-            payments_summary(instalments, payments.payments_of(session, deal.id), today, language)
+            payments_summary(
+                deal, instalments, payments.payments_of(session, deal.id), today, language
+            )
             if instalments
             else None
         )

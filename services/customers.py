@@ -4,17 +4,17 @@ buttons and forms."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from blocks.customers import CustomerCard, ListedCustomer
+from sales.fx import Valuation, convert_total
+from sales.localtime import local_today
 from sales.permissions import Actor
 from sales.stages import OPEN_STAGES
 from sales.tiers import cadence_of
-from store import contacts, customers
+from store import contacts, customers, rates
 from store.customers import name_key
 from store.models import Customer
 
@@ -45,7 +45,11 @@ def card_of(
     customer: Customer,
     today: date,
     cadence_days: dict[str, int],
+    currency: str,
 ) -> CustomerCard:
+    """The card, its totals in `currency` (the reader's team's): open deals and what is owed
+    at the rates in force on `today`, each win at the rate of the day it was won (its owner's
+    calendar day); what had no rate is kept apart by currency."""
     facts = customers.card_facts(session, customer.id, actor.visible_owners())
     owners: list[str] = []
     for deal in facts.deals:
@@ -53,34 +57,39 @@ def card_of(
             owners.append(deal.owner.slack_user_id)
     if not owners:
         owners = list(dict.fromkeys(visit.rep.slack_user_id for visit in facts.visits))
-    won: dict[str, Decimal] = defaultdict(Decimal)
-    won_deals = 0
+    known_rates = rates.load_rates(session)
+    valuation = Valuation(currency, known_rates, today)
+    won = []
     for deal in facts.deals:
         won_at = facts.won_at.get(deal.id)
-        if won_at is not None and won_at.year == today.year:
-            won[deal.currency] += deal.amount
-            won_deals += 1
-    outstanding: dict[str, Decimal] = defaultdict(Decimal)
-    overdue: dict[str, Decimal] = defaultdict(Decimal)
-    for instalment in facts.instalments:
-        owed = instalment.amount - instalment.paid_amount
-        if owed > 0:
-            outstanding[instalment.currency] += owed
-            if instalment.due_on < today:
-                overdue[instalment.currency] += owed
+        won_on = local_today(deal.owner.tz, won_at) if won_at is not None else None
+        if won_on is not None and won_on.year == today.year:
+            won.append((deal.amount, deal.currency, won_on))
+    owed = [
+        (instalment.amount - instalment.paid_amount, instalment.currency, instalment.due_on)
+        for instalment in facts.instalments
+        if instalment.amount > instalment.paid_amount
+    ]
     open_deals = [deal for deal in facts.deals if deal.stage in OPEN_STAGE_KEYS]
     open_deals.sort(key=lambda deal: (deal.expected_close or date.max, deal.id))
+    currencies = {
+        *(deal.currency for deal in open_deals),
+        *(its_currency for _, its_currency, _ in [*won, *owed]),
+    }
     return CustomerCard(
         customer=customer,
         cadence=cadence_of(customer.tier, facts.last_visit, cadence_days),
         owners=owners,
         open_deals=open_deals,
-        won_this_year=dict(won),
-        won_deals=won_deals,
+        open_total=valuation.total((deal.amount, deal.currency) for deal in open_deals),
+        won_this_year=convert_total(won, currency, known_rates),
+        won_deals=len(won),
         year=today.year,
         visits=facts.visits,
-        outstanding=dict(outstanding),
-        overdue=dict(overdue),
+        outstanding=valuation.total((value, its) for value, its, _ in owed),
+        overdue=valuation.total((value, its) for value, its, due in owed if due < today),
+        other_currencies=bool(currencies - {currency}),
+        valued_on=today,
         contacts=contacts.contacts_of(session, customer.id),
         sees_everything=actor.sees_everything(),
     )

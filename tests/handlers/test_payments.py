@@ -90,6 +90,26 @@ def test_the_deal_card_sums_up_its_payments(running_bot: RunningBot) -> None:
     assert ":warning: overdue $70,000" in shown
 
 
+def test_totals_of_nothing_still_say_their_currency(running_bot: RunningBot) -> None:
+    """A deal's totals are in its one currency even at zero: `$0`, never a bare 0."""
+    won_deal(running_bot)
+    shown = text_of(running_bot.ask("/deal", "#1 payments"))
+    assert "*Scheduled*\n$0\n" in shown
+    assert "*Outstanding*\n$0\n" in shown
+    assert "Payments of deal #1: $0 outstanding" in shown
+    running_bot.ask("/deal", "#1 payment 100k due 2026-11-01")
+    running_bot.ask("/deal", "#1 paid 100k")
+    paid = text_of(running_bot.ask("/deal", "#1 payments"))
+    assert "*Scheduled*\n$100,000\n*Collected*\n$100,000\n*Outstanding*\n$0\n" in paid
+    assert "1 instalment · collected $100,000 · outstanding $0" in text_of(
+        running_bot.ask("/deal", "#1")
+    )
+    running_bot.ask("/lang", "zh")
+    chinese = text_of(running_bot.ask("/deal", "#1 payments"))
+    assert "*未回款*\nUS$0\n" in chinese
+    assert "商机 #1 的回款：未回款 US$0" in chinese
+
+
 def test_an_overpayment_is_refused_and_nothing_is_recorded(running_bot: RunningBot) -> None:
     won_deal(running_bot)
     running_bot.ask("/deal", "#1 payment 40k due 2026-12-31")
