@@ -23,6 +23,7 @@ from blocks.deals import (
     EDIT_DEAL,
     KEEP_DEAL,
     MOVE_STAGE,
+    NO_REASON_GIVEN,
     PICK_DEAL,
     SET_FORECAST,
     deal_card,
@@ -34,6 +35,7 @@ from blocks.deals import (
     deal_name,
     delete_confirmation,
     duplicate_prompt,
+    lost_reason_text,
     stage_label,
     stage_name,
 )
@@ -1007,12 +1009,17 @@ def _leave_won(
                 example=f"/deal #{deal.id}",
             )
         me = person_by_id(session, actor.person_id)
-        # The reason is stored, so it stays in English whoever marked the deal lost.
-        reason = (ask.reason or "no reason given") if stage == LOST else None
+        # The default reason is stored in English whoever marked the deal lost; shown in theirs.
+        reason = (ask.reason or NO_REASON_GIVEN) if stage == LOST else None
         deals.change_stage(session, deal, stage.key, me, lost_reason=reason)
         cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id) if cancel else []
         moved = (
-            gettext(language, "Deal #{id} marked lost: {reason}.", id=deal.id, reason=reason)
+            gettext(
+                language,
+                "Deal #{id} marked lost: {reason}.",
+                id=deal.id,
+                reason=lost_reason_text(reason or NO_REASON_GIVEN, language),
+            )
             if stage == LOST
             else gettext(
                 language,
