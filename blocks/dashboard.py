@@ -686,11 +686,18 @@ def _problem_line(language: Language, problem: JobProblem) -> str:
         "{problem}: {count} ({error}; latest {latest}; e.g. {example}). What to do: {advice}",
         problem=gettext(language, words) if words else problem.kind,
         count=ngettext(language, "{n} message", "{n} messages", problem.count),
-        error=escape(truncate(problem.error or gettext(language, "unknown error"), 80)),
+        error=escape(truncate(_error_words(language, problem), 80)),
         latest=moment(problem.latest.astimezone(UTC)),
         example=example,
         advice=render(language, problem.advice),
     )
+
+
+def _error_words(language: Language, problem: JobProblem) -> str:
+    """A stuck message's error: Slack's code as it is, a stored reason in the reader's words."""
+    if problem.error_text is not None:
+        return render(language, problem.error_text)
+    return problem.error or gettext(language, "unknown error")
 
 
 def listing(

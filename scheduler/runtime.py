@@ -22,7 +22,7 @@ from scheduler import telemetry
 from scheduler.delivery import Outcome, RunReport, earliest_send, run_deliveries
 from scheduler.job import Job
 from scheduler.registry import all_jobs
-from scheduler.slack_errors import WHAT_TO_DO_MISSED, has_advice, what_to_do
+from scheduler.slack_errors import WHAT_TO_DO_MISSED, has_advice, ledger_error_text, what_to_do
 from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
@@ -48,6 +48,8 @@ class JobProblem:
     latest: datetime
     example: str
     advice: Text  # rendered in the reader's language on the admins' Home
+    # The error in words when the ledger stored a reason rather than a code (a missed send).
+    error_text: Text | None = None
 
     @property
     def what_to_do(self) -> str:
@@ -234,6 +236,7 @@ def _problems_of(job: str, found: list[deliveries.Problem]) -> list[JobProblem]:
                 problem.latest,
                 problem.example,
                 advice,
+                ledger_error_text(problem.error),
             )
         )
     return problems[:PROBLEMS_SHOWN]
