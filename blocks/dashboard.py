@@ -657,10 +657,9 @@ def _job_line(language: Language, job: JobStatus) -> str:
     for problem in job.problems:
         line += "\n   " + _problem_line(language, problem)
     if job.last_error:
+        errors = "; ".join(render(language, error) for error in job.last_errors or [job.last_error])
         line += "\n   " + gettext(
-            language,
-            ":warning: last errors: {errors}",
-            errors=escape(truncate(job.last_error, 300)),
+            language, ":warning: last errors: {errors}", errors=escape(truncate(errors, 300))
         )
     return line
 

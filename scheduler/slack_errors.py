@@ -108,6 +108,23 @@ def ledger_error_text(error: str | None) -> Text | None:
     return None
 
 
+# A run's errors as its record stores them ("recipients: KeyError; U1 (2026-11-18): …"):
+# the step that failed, worded for the reader; a recipient's label and the error name stay.
+_RUN_STEPS = {
+    "recipients": marked("listing the recipients: {error}"),
+    "run": marked("the run stopped: {error}"),
+}
+
+
+def run_errors_text(errors: str) -> list[Text | str]:
+    """Each of a run's stored errors, its step in the reader's words where it names one."""
+    worded: list[Text | str] = []
+    for error in errors.split("; "):
+        step, _, name = error.partition(": ")
+        worded.append(msg(_RUN_STEPS[step], error=name) if step in _RUN_STEPS else error)
+    return worded
+
+
 @dataclass(frozen=True)
 class SendFailure:
     code: str  # Slack's error, "http_503", or the network error's name

@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.delivery import Outcome, pack, unpack
 from scheduler.sender import EVENT_TYPE, OUTAGE_AFTER, SEND_CONCURRENCY
-from scheduler.slack_errors import ledger_error_text
+from scheduler.slack_errors import ledger_error_text, run_errors_text
 from services.charts import CHARTS, ChartFile
 from services.uploads import PNG_SIGNATURE
 from store import deliveries
@@ -19,7 +19,7 @@ from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 from tests.handlers.conftest import open_home
 from tests.scheduler.conftest import MANAGER, WEDNESDAY_0901_NY, Travel, posts
 from tests.support.reading import text_of
-from translations import CHINESE, ENGLISH
+from translations import CHINESE, ENGLISH, render
 
 OTHER_HOST = "elsewhere:4242:cafe0001"  # a sender on another machine
 
@@ -315,3 +315,16 @@ def test_the_ledgers_stored_reasons_are_worded_per_reader(
     assert worded is not None
     assert (worded.render(ENGLISH), worded.render(CHINESE)) == (english, chinese)
     assert ledger_error_text("not_in_channel") is None  # Slack's codes stay codes
+
+
+def test_a_runs_stored_errors_name_their_step_in_the_readers_language() -> None:
+    stored = "recipients: KeyError; UREP001 (2026-11-18): SlackApiError; run: OperationalError"
+    worded = run_errors_text(stored)
+    assert "; ".join(render(ENGLISH, error) for error in worded) == (
+        "listing the recipients: KeyError; UREP001 (2026-11-18): SlackApiError; "
+        "the run stopped: OperationalError"
+    )
+    assert "; ".join(render(CHINESE, error) for error in worded) == (
+        "列出收件人时出错：KeyError; UREP001 (2026-11-18): SlackApiError; "
+        "运行中断：OperationalError"
+    )
