@@ -641,16 +641,19 @@ def _set_close(ref: DealRef, args: str, today: date) -> DealSetClose:
     return DealSetClose(ref, parse_date(args, today))
 
 
-def _won(ref: DealRef, args: str, _today: date) -> DealWon:
+def _nothing_after(args: str, complaint: Text, example: Text) -> None:
+    """Refuse what follows a verb that takes nothing (`won`, `edit`, `delete`)."""
     if args:
-        raise ParseError(
-            msg(
-                "“won” doesn't take anything after it, but I got {value}. "
-                "To add a comment, send it as a note.",
-                value=quoted(args),
-            ),
-            example=msg("/deal {ref} won", ref=_example_ref(ref)),
-        )
+        raise ParseError(complaint, example=example)
+
+
+def _won(ref: DealRef, args: str, _today: date) -> DealWon:
+    complaint = msg(
+        "“won” doesn't take anything after it, but I got {value}. "
+        "To add a comment, send it as a note.",
+        value=quoted(args),
+    )
+    _nothing_after(args, complaint, msg("/deal {ref} won", ref=_example_ref(ref)))
     return DealWon(ref)
 
 
@@ -684,27 +687,21 @@ def _set_owner(ref: DealRef, args: str, _today: date) -> DealSetOwner:
 
 
 def _edit(ref: DealRef, args: str, _today: date) -> DealOpenEditForm:
-    if args:
-        raise ParseError(
-            msg(
-                "“edit” doesn't take anything after it, but I got {value}. It opens a form"
-                " with every field of the deal.",
-                value=quoted(slack_readable(args)),
-            ),
-            example=msg("/deal {ref} edit", ref=_example_ref(ref)),
-        )
+    complaint = msg(
+        "“edit” doesn't take anything after it, but I got {value}. It opens a form"
+        " with every field of the deal.",
+        value=quoted(slack_readable(args)),
+    )
+    _nothing_after(args, complaint, msg("/deal {ref} edit", ref=_example_ref(ref)))
     return DealOpenEditForm(ref)
 
 
 def _delete(ref: DealRef, args: str, _today: date) -> DealDelete:
-    if args:
-        raise ParseError(
-            msg(
-                "“delete” doesn't take anything after it, but I got {value}.",
-                value=quoted(slack_readable(args)),
-            ),
-            example=msg("/deal {ref} delete", ref=_example_ref(ref)),
-        )
+    complaint = msg(
+        "“delete” doesn't take anything after it, but I got {value}.",
+        value=quoted(slack_readable(args)),
+    )
+    _nothing_after(args, complaint, msg("/deal {ref} delete", ref=_example_ref(ref)))
     return DealDelete(ref)
 
 
