@@ -90,6 +90,7 @@ CASES_SHOWN = 3
 COLD_SHOWN = 5  # customers going cold on Home
 PACES_SHOWN = 20
 FORECASTS_SHOWN = 2  # one section each: a month's and a quarter's
+BOARDS_SHOWN = 3  # of the rep's own team's leaderboard: one section per metric and period
 TEAMS_IN_SELECTOR = 100  # a static_select holds at most 100 options
 TEAMS_SHOWN = 20  # one block each, with its Edit button
 LINE_CHARS = 600  # no single line may crowd a section out
@@ -150,6 +151,9 @@ class RepHome:
     going_cold: list[ColdCustomer] = field(default_factory=list)  # overdue for a visit
     valuation: Valuation | None = None  # how open deals are totalled
     open_currencies: list[str] = field(default_factory=list)  # of the open deals
+    # Their own team's leaderboard (none when the team turned it off), and that team's name.
+    leaderboard: list[Board] = field(default_factory=list)
+    leaderboard_team: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,7 @@ def home_view(home: Home) -> dict[str, Any]:
             )
         ),
     ]
-    # Every part is capped (at most 72 blocks in all); this only guards against a mistake.
+    # Every part is capped (at most 77 blocks in all); this only guards against a mistake.
     blocks = blocks[:MAX_VIEW_BLOCKS]
     return {"type": "home", "private_metadata": home.state.dump(), "blocks": blocks}
 
@@ -283,6 +287,12 @@ def _rep_blocks(language: Language, rep: RepHome, state: HomeState) -> list[Bloc
             )
         )
     blocks += forecast_blocks(language, rep.forecasts[:FORECASTS_SHOWN])
+    if rep.leaderboard:
+        blocks += [
+            divider(),
+            context(gettext(language, "Your team: {team}", team=escape(rep.leaderboard_team))),
+            *leaderboard_blocks(language, rep.leaderboard[:BOARDS_SHOWN]),
+        ]
     blocks += [divider(), *_follow_up_blocks(language, rep)]
     if rep.going_cold:
         blocks.append(section(going_cold_text(language, rep.going_cold, rep.today, COLD_SHOWN)))
@@ -647,10 +657,9 @@ def _job_line(language: Language, job: JobStatus) -> str:
     for problem in job.problems:
         line += "\n   " + _problem_line(language, problem)
     if job.last_error:
+        errors = "; ".join(render(language, error) for error in job.last_errors or [job.last_error])
         line += "\n   " + gettext(
-            language,
-            ":warning: last errors: {errors}",
-            errors=escape(truncate(job.last_error, 300)),
+            language, ":warning: last errors: {errors}", errors=escape(truncate(errors, 300))
         )
     return line
 
@@ -676,11 +685,18 @@ def _problem_line(language: Language, problem: JobProblem) -> str:
         "{problem}: {count} ({error}; latest {latest}; e.g. {example}). What to do: {advice}",
         problem=gettext(language, words) if words else problem.kind,
         count=ngettext(language, "{n} message", "{n} messages", problem.count),
-        error=escape(truncate(problem.error or gettext(language, "unknown error"), 80)),
+        error=escape(truncate(_error_words(language, problem), 80)),
         latest=moment(problem.latest.astimezone(UTC)),
         example=example,
         advice=render(language, problem.advice),
     )
+
+
+def _error_words(language: Language, problem: JobProblem) -> str:
+    """A stuck message's error: Slack's code as it is, a stored reason in the reader's words."""
+    if problem.error_text is not None:
+        return render(language, problem.error_text)
+    return problem.error or gettext(language, "unknown error")
 
 
 def listing(

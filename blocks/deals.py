@@ -45,6 +45,9 @@ from translations.formats import format_money, format_totals
 MOVE_STAGE = "deal_move_stage"
 SET_FORECAST = "deal_set_forecast"
 PICK_DEAL = "deal_pick"
+# The lost reason stored when none was given: kept in English in the database, shown in the
+# reader's language (`lost_reason_text`).
+NO_REASON_GIVEN = marked("no reason given")
 DEAL_MODAL = "deal_create_modal"
 DEAL_EDIT_MODAL = "deal_edit_modal"
 EDIT_DEAL = "deal_edit"
@@ -119,9 +122,8 @@ def deal_card(
         call = gettext(language, CATEGORY_LABELS[deal.forecast])
         fields.append(gettext(language, "*Forecast*\n{call}", call=call))
     if deal.lost_reason:
-        fields.append(
-            gettext(language, "*Lost because*\n{reason}", reason=escape(deal.lost_reason))
-        )
+        reason = escape(lost_reason_text(deal.lost_reason, language))
+        fields.append(gettext(language, "*Lost because*\n{reason}", reason=reason))
     blocks.append(fields_section(fields))
     if payments:
         blocks.append(section(gettext(language, "*Payments*\n{payments}", payments=payments)))
@@ -331,6 +333,12 @@ def list_line(deal: Deal, language: Language = ENGLISH) -> str:
         line=line,
         day=day(deal.expected_close, language),
     )
+
+
+def lost_reason_text(reason: str, language: Language = ENGLISH) -> str:
+    """A stored lost reason as the reader sees it: the default one (stored in English,
+    `NO_REASON_GIVEN`) in their language, anyone's own words as they typed them."""
+    return gettext(language, NO_REASON_GIVEN) if reason == NO_REASON_GIVEN else reason
 
 
 def deal_choices(deals: list[Deal], rest: str, ref: str, language: Language = ENGLISH) -> Message:
@@ -561,8 +569,8 @@ def deal_help(language: Language = ENGLISH) -> Message:
         "`/deal <ref> payments` lists them; `/deal <ref> paid <amount> [on <date>]` records "
         "money received (oldest instalment first).\n"
         "• Hand over: `/deal <ref> owner @person`; a manager or admin, all of someone's deals: "
-        "`/deal reassign @from @to [open|all]`. *Edit* on a deal's card changes any field; "
-        "admins can `/deal <ref> delete`.\n"
+        "`/deal reassign @from @to [open|all]`. *Edit* on a deal's card, or "
+        "`/deal <ref> edit`, changes any field; admins can `/deal <ref> delete`.\n"
         "`<ref>` is `#<id>` or part of the customer name or title.\n\n"
         "*Examples*\n{examples}\n\n"
         "*Stages*: {stages}.\n"

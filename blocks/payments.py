@@ -29,7 +29,7 @@ from blocks.common import (
     text_input,
     user,
 )
-from blocks.deals import ADD_PAYMENT_TERMS, deal_name
+from blocks.deals import ADD_PAYMENT_TERMS, NO_REASON_GIVEN, deal_name, lost_reason_text
 from sales.collections import (
     REMINDER,
     AlertRules,
@@ -727,7 +727,7 @@ def leave_won_prompt(
                     language,
                     "Marking it lost ({reason}) cancels the {unpaid} not yet paid: no more "
                     "alerts, and it leaves the overdue totals.",
-                    reason=escape(ask.reason or ""),
+                    reason=escape(lost_reason_text(ask.reason or NO_REASON_GIVEN, language)),
                     unpaid=unpaid,
                 )
                 + paid_text

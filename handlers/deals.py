@@ -23,6 +23,7 @@ from blocks.deals import (
     EDIT_DEAL,
     KEEP_DEAL,
     MOVE_STAGE,
+    NO_REASON_GIVEN,
     PICK_DEAL,
     SET_FORECAST,
     deal_card,
@@ -34,6 +35,7 @@ from blocks.deals import (
     deal_name,
     delete_confirmation,
     duplicate_prompt,
+    lost_reason_text,
     stage_label,
     stage_name,
 )
@@ -88,6 +90,7 @@ from parsing.deal_command import (
     DealList,
     DealLost,
     DealOpenCreateModal,
+    DealOpenEditForm,
     DealPayments,
     DealReassign,
     DealRecordPayment,
@@ -152,6 +155,16 @@ def register(app: App, ctx: BotContext) -> None:
             view = deal_create_modal(command.get("response_url"), currency, language)
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
+        edit = _edit_asked(ctx, command["user_id"], text)
+        if edit is not None:
+            ack_now(ack)  # opens a modal: runs here, before the trigger expires
+            actor = ctx.people.actor_now(command["user_id"])
+            target = _resolve(ctx, actor, edit.ref, _rest_after_ref(text, edit.ref))
+            if not isinstance(target, int):
+                reply(respond, target)
+                return
+            _open_edit_form(ctx, actor, target, command, respond, client)
+            return
         ack()
         actor = ctx.people.actor_for(command["user_id"])
         _run_text(ctx, actor, text, respond, client, key=f"command:{command['trigger_id']}")
@@ -161,6 +174,12 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_picked(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
+        edit = _edit_asked(ctx, body["user"]["id"], action["value"])
+        if edit is not None and edit.ref.deal_id is not None:  # "edit" after a choice of deals
+            ack_now(ack)  # opens a modal: runs here, before the trigger expires
+            actor = ctx.people.actor_now(body["user"]["id"])
+            _open_edit_form(ctx, actor, edit.ref.deal_id, body, respond, client)
+            return
         ack()
         actor = ctx.people.actor_for(body["user"]["id"])
         key = press_key(body, action)
@@ -233,15 +252,7 @@ def register(app: App, ctx: BotContext) -> None:
     ) -> None:
         ack_now(ack)  # opens a modal: runs here, before the trigger expires
         actor = ctx.people.actor_now(body["user"]["id"])
-        language = _language(ctx, actor)
-        with ctx.db.reading() as session:
-            try:
-                deal = _changeable_deal(session, actor, whole_id(action["value"]))
-            except NotAllowed as refusal:
-                reply(respond, refused(refusal, language))
-                return
-            view = deal_edit_modal(deal, body.get("response_url"), language)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        _open_edit_form(ctx, actor, whole_id(action["value"]), body, respond, client)
 
     @app.view(DEAL_EDIT_MODAL)
     @guarded
@@ -377,6 +388,37 @@ def _show_unchanged(
     reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
 
 
+def _edit_asked(ctx: BotContext, slack_user_id: str, text: str) -> DealOpenEditForm | None:
+    """The `/deal <ref> edit` in `text`, if that is what it is: it opens a form, so it runs
+    before the ack (anything else, a mistake included, is answered after it)."""
+    try:
+        command = parse_deal_command(text, ctx.today_for(ctx.people.known(slack_user_id)))
+    except ParseError:
+        return None
+    return command if isinstance(command, DealOpenEditForm) else None
+
+
+def _open_edit_form(
+    ctx: BotContext,
+    actor: Actor,
+    deal_id: int,
+    request: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    """Open the edit form of a deal the actor may change (else say why), with the trigger of
+    the request (a command or a button press): before the ack, without asking Slack."""
+    language = _language(ctx, actor)
+    with ctx.db.reading() as session:
+        try:
+            deal = _changeable_deal(session, actor, deal_id)
+        except NotAllowed as refusal:
+            reply(respond, refused(refusal, language))
+            return
+        view = deal_edit_modal(deal, request.get("response_url"), language)
+    client.views_open(trigger_id=request["trigger_id"], view=view)
+
+
 def _run_text(
     ctx: BotContext,
     actor: Actor,
@@ -429,7 +471,9 @@ def _answer(
         case DealSetOwner(ref=ref, owner=owner):
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             return _set_owner(ctx, actor, target, owner, key) if isinstance(target, int) else target
-        case DealShow(ref=ref):
+        case (
+            DealShow(ref=ref) | DealOpenEditForm(ref=ref)
+        ):  # an edit runs before the ack; else the card
             target = _resolve(ctx, actor, ref, _rest_after_ref(text, ref))
             return _card(ctx, actor, target) if isinstance(target, int) else target
         case (
@@ -965,12 +1009,17 @@ def _leave_won(
                 example=f"/deal #{deal.id}",
             )
         me = person_by_id(session, actor.person_id)
-        # The reason is stored, so it stays in English whoever marked the deal lost.
-        reason = (ask.reason or "no reason given") if stage == LOST else None
+        # The default reason is stored in English whoever marked the deal lost; shown in theirs.
+        reason = (ask.reason or NO_REASON_GIVEN) if stage == LOST else None
         deals.change_stage(session, deal, stage.key, me, lost_reason=reason)
         cancelled = payments.cancel_unpaid(session, deal, actor.slack_user_id) if cancel else []
         moved = (
-            gettext(language, "Deal #{id} marked lost: {reason}.", id=deal.id, reason=reason)
+            gettext(
+                language,
+                "Deal #{id} marked lost: {reason}.",
+                id=deal.id,
+                reason=lost_reason_text(reason or NO_REASON_GIVEN, language),
+            )
             if stage == LOST
             else gettext(
                 language,

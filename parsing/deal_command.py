@@ -9,6 +9,7 @@
     /deal <ref> paid <amount> [on <date>]        record money received (default: today)
     /deal <ref> commit | bestcase | forecast none  the rep's forecast call on an open deal
     /deal <ref> owner @person                    hand the deal to someone else
+    /deal <ref> edit                             open the deal's edit form (every field)
     /deal <ref> delete                           delete the deal (admins; asks first)
     /deal reassign @from @to [open|all]          hand one person's deals to another
 
@@ -17,8 +18,9 @@
 Chinese command words work as the English ones, whatever the person's language: 帮助, 新建,
 列表 [我的|全部], 阶段, 金额, 关闭日期, 赢单/成交, 输单/丢单, 备注, 计划 (an instalment,
 `计划 6万 到期 月底`), 回款计划 (the instalments), 回款 (money received), 承诺 (commit),
-乐观 or 最佳 (best case) and 预测 无 (neither), 负责人 (owner), 删除 (delete), 转交 [未结|全部]
-(reassign); stage names such as 谈判 or 赢单; and full-width punctuation (`；`, `＃`).
+乐观 or 最佳 (best case) and 预测 无 (neither), 负责人 (owner), 编辑 (edit), 删除 (delete),
+转交 [未结|全部] (reassign); stage names such as 谈判 or 赢单; and full-width punctuation
+(`；`, `＃`).
 
 The text is read as Slack sends it for a command with `should_escape: true`: people picked
 from the @ list as `<@U123|rita>`, links and channels as `<…>`, and a typed `&`, `<` or `>`
@@ -71,6 +73,7 @@ DEAL_EXAMPLES: tuple[str, ...] = (
     marked("/deal #12 commit"),
     marked("/deal #12 bestcase"),
     marked("/deal #12 forecast none"),
+    marked("/deal #12 edit"),
     marked("/deal #12 delete"),
 )
 
@@ -104,6 +107,7 @@ _VERBS = frozenset(
         "best-case",
         "forecast",
         "owner",
+        "edit",
         "delete",
     }
 )
@@ -125,13 +129,14 @@ _CHINESE_VERBS: dict[str, str] = {
     "最佳": "bestcase",
     "预测": "forecast",
     "负责人": "owner",
+    "编辑": "edit",
     "删除": "delete",
 }
 # Longest first, so 回款计划 is not read as 回款 followed by 计划.
 _CHINESE_VERBS_BY_LENGTH = sorted(_CHINESE_VERBS, key=len, reverse=True)
 _VERB_LIST = marked(
     "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase, forecast,"
-    " owner or delete"
+    " owner, edit or delete"
 )
 # What `forecast` takes: a call, or a word clearing it (the deal is then plain pipeline).
 _FORECAST_WORDS: dict[str, str | None] = {
@@ -282,6 +287,13 @@ class DealSetOwner:
 
 
 @dataclass(frozen=True)
+class DealOpenEditForm:
+    """Open the deal's edit form, as its card's Edit button does."""
+
+    ref: DealRef
+
+
+@dataclass(frozen=True)
 class DealDelete:
     ref: DealRef
 
@@ -313,6 +325,7 @@ DealCommand: TypeAlias = (
     | DealRecordPayment
     | DealSetForecast
     | DealSetOwner
+    | DealOpenEditForm
     | DealDelete
     | DealReassign
 )
@@ -628,16 +641,19 @@ def _set_close(ref: DealRef, args: str, today: date) -> DealSetClose:
     return DealSetClose(ref, parse_date(args, today))
 
 
-def _won(ref: DealRef, args: str, _today: date) -> DealWon:
+def _nothing_after(args: str, complaint: Text, example: Text) -> None:
+    """Refuse what follows a verb that takes nothing (`won`, `edit`, `delete`)."""
     if args:
-        raise ParseError(
-            msg(
-                "“won” doesn't take anything after it, but I got {value}. "
-                "To add a comment, send it as a note.",
-                value=quoted(args),
-            ),
-            example=msg("/deal {ref} won", ref=_example_ref(ref)),
-        )
+        raise ParseError(complaint, example=example)
+
+
+def _won(ref: DealRef, args: str, _today: date) -> DealWon:
+    complaint = msg(
+        "“won” doesn't take anything after it, but I got {value}. "
+        "To add a comment, send it as a note.",
+        value=quoted(args),
+    )
+    _nothing_after(args, complaint, msg("/deal {ref} won", ref=_example_ref(ref)))
     return DealWon(ref)
 
 
@@ -670,15 +686,22 @@ def _set_owner(ref: DealRef, args: str, _today: date) -> DealSetOwner:
     return DealSetOwner(ref, user_mention(words[0], str(example)))
 
 
+def _edit(ref: DealRef, args: str, _today: date) -> DealOpenEditForm:
+    complaint = msg(
+        "“edit” doesn't take anything after it, but I got {value}. It opens a form"
+        " with every field of the deal.",
+        value=quoted(slack_readable(args)),
+    )
+    _nothing_after(args, complaint, msg("/deal {ref} edit", ref=_example_ref(ref)))
+    return DealOpenEditForm(ref)
+
+
 def _delete(ref: DealRef, args: str, _today: date) -> DealDelete:
-    if args:
-        raise ParseError(
-            msg(
-                "“delete” doesn't take anything after it, but I got {value}.",
-                value=quoted(slack_readable(args)),
-            ),
-            example=msg("/deal {ref} delete", ref=_example_ref(ref)),
-        )
+    complaint = msg(
+        "“delete” doesn't take anything after it, but I got {value}.",
+        value=quoted(slack_readable(args)),
+    )
+    _nothing_after(args, complaint, msg("/deal {ref} delete", ref=_example_ref(ref)))
     return DealDelete(ref)
 
 
@@ -847,5 +870,6 @@ _VERB_HANDLERS: dict[str, Callable[[DealRef, str, date], DealCommand]] = {
     "best-case": _calls(BEST_CASE),
     "forecast": _forecast_call,
     "owner": _set_owner,
+    "edit": _edit,
     "delete": _delete,
 }

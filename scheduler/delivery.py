@@ -25,6 +25,7 @@ from sales.localtime import zone
 from scheduler import telemetry
 from scheduler.job import Job, Recipient, period_of, send_time_of
 from scheduler.sender import SEND_CONCURRENCY, Outcome, Send, Sender, holder_is_gone
+from scheduler.slack_errors import MISSED_NOTHING_KEPT, MISSED_TOO_LATE, missed_until
 from services.charts import CHARTS, ChartFile
 from services.context import BotContext
 from store import deliveries
@@ -294,7 +295,7 @@ def _settle_unsent(
         deliveries.mark_empty(session, claim.id, clock)
     else:
         assert deadline is not None
-        deliveries.mark_missed(session, claim.id, f"too late (useful until {deadline:%H:%M})")
+        deliveries.mark_missed(session, claim.id, missed_until(f"{deadline:%H:%M}"))
 
 
 def _send_backlog(
@@ -320,7 +321,7 @@ def _send_backlog(
         key = LedgerKey(job.name, period, recipient_key)
         if _too_late(deadline, clock) or payload is None:
             with ctx.db.transaction() as session:
-                reason = "too late" if payload is not None else "nothing kept to send late"
+                reason = MISSED_TOO_LATE if payload is not None else MISSED_NOTHING_KEPT
                 deliveries.mark_missed(session, claim.id, reason)
             report.outcomes[label] = Outcome.MISSED
             telemetry.SENDS.labels(job.name, "missed").inc()

@@ -22,7 +22,13 @@ from scheduler import telemetry
 from scheduler.delivery import Outcome, RunReport, earliest_send, run_deliveries
 from scheduler.job import Job
 from scheduler.registry import all_jobs
-from scheduler.slack_errors import WHAT_TO_DO_MISSED, has_advice, what_to_do
+from scheduler.slack_errors import (
+    WHAT_TO_DO_MISSED,
+    has_advice,
+    ledger_error_text,
+    run_errors_text,
+    what_to_do,
+)
 from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
@@ -48,6 +54,8 @@ class JobProblem:
     latest: datetime
     example: str
     advice: Text  # rendered in the reader's language on the admins' Home
+    # The error in words when the ledger stored a reason rather than a code (a missed send).
+    error_text: Text | None = None
 
     @property
     def what_to_do(self) -> str:
@@ -67,6 +75,8 @@ class JobStatus:
     last_retrying: int = 0
     last_missed: int = 0
     problems: list[JobProblem] = field(default_factory=list)
+    # `last_error` for the admins' Home: each error, its step in the reader's words.
+    last_errors: list[Text | str] = field(default_factory=list)
 
 
 class Scheduler:
@@ -159,6 +169,7 @@ class Scheduler:
                     last_retrying=run.last_retrying if run else 0,
                     last_missed=run.last_missed if run else 0,
                     problems=_problems_of(name, found),
+                    last_errors=run_errors_text(run.last_error) if run and run.last_error else [],
                 )
             )
         return statuses
@@ -234,6 +245,7 @@ def _problems_of(job: str, found: list[deliveries.Problem]) -> list[JobProblem]:
                 problem.latest,
                 problem.example,
                 advice,
+                ledger_error_text(problem.error),
             )
         )
     return problems[:PROBLEMS_SHOWN]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,48 @@ WHAT_TO_DO = {
 WHAT_TO_DO_MISSED = marked(
     "it was still failing when the message stopped being useful; check the errors around it"
 )
+
+
+# Why a send was missed, as the delivery ledger stores it: in English whoever reads it later,
+# put in the reader's language where it is shown (`ledger_error_text`).
+MISSED_UNTIL = marked("too late (useful until {time})")
+MISSED_TOO_LATE = marked("too late")
+MISSED_NOTHING_KEPT = marked("nothing kept to send late")
+_MISSED_UNTIL = re.compile(r"too late \(useful until ([0-9]{1,2}:[0-9]{2})\)")
+
+
+def missed_until(time: str) -> str:
+    """The stored reason of a send missed because it was due before `time` (HH:MM)."""
+    return MISSED_UNTIL.format(time=time)
+
+
+def ledger_error_text(error: str | None) -> Text | None:
+    """What the ledger stored for a stuck message, to show in the reader's language: a missed
+    send's reason; None for an error code (`not_in_channel`), which is shown as it is."""
+    if error is None:
+        return None
+    if until := _MISSED_UNTIL.fullmatch(error):
+        return msg(MISSED_UNTIL, time=until[1])
+    if error in (MISSED_TOO_LATE, MISSED_NOTHING_KEPT):
+        return msg(error)
+    return None
+
+
+# A run's errors as its record stores them ("recipients: KeyError; U1 (2026-11-18): …"):
+# the step that failed, worded for the reader; a recipient's label and the error name stay.
+_RUN_STEPS = {
+    "recipients": marked("listing the recipients: {error}"),
+    "run": marked("the run stopped: {error}"),
+}
+
+
+def run_errors_text(errors: str) -> list[Text | str]:
+    """Each of a run's stored errors, its step in the reader's words where it names one."""
+    worded: list[Text | str] = []
+    for error in errors.split("; "):
+        step, _, name = error.partition(": ")
+        worded.append(msg(_RUN_STEPS[step], error=name) if step in _RUN_STEPS else error)
+    return worded
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import queue
 import threading
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -99,8 +100,11 @@ def gather_home(
         if team_id is None and choices:
             team_id = choices[0][0]
         team = teams.team_by_id(session, team_id) if team_id is not None else None
-        # One load for the person's own numbers and the team's they look at.
-        owner_ids = {person.id} | {rep.id for rep in teams.members(team)} if team else {person.id}
+        ranked_in = _leaderboard_team(session, person)
+        # One load for the person's own numbers, the team's they look at and their own team's.
+        owner_ids = {person.id}
+        for shown in (team, ranked_in):
+            owner_ids |= {rep.id for rep in teams.members(shown)} if shown else set()
         today = local_now.date()
         facts = load_team_facts(
             session,
@@ -116,6 +120,9 @@ def gather_home(
         # Open deals have no win day: they are totalled at the rates in force today.
         valuation = Valuation(currency, facts.book.activity.rates, today)
         rep, page = _rep_home(session, facts, person, local_now, calendar, state.page, valuation)
+        if ranked_in is not None:
+            board = leaderboard(facts.book, teams.members(ranked_in), local_now)
+            rep = replace(rep, leaderboard=board, leaderboard_team=ranked_in.name)
         view = _team_view(facts, week_cases, team, local_now) if team is not None else None
         admin_teams = [team_settings(t) for t in teams.all_teams(session)] if actor.is_admin else []
     manager = ManagerHome(choices, view) if choices else None
@@ -229,6 +236,14 @@ def _rep_home(
         going_cold=facts.cadence.going_cold(person.id, today),
     )
     return rep, page
+
+
+def _leaderboard_team(session: Session, person: Person) -> Team | None:
+    """The team whose leaderboard the person's own dashboard shows: the first (by name) they
+    are a member of that has not turned its leaderboard off."""
+    return next(
+        (t for t in teams.teams_of(session, person.id, teams.MEMBER) if t.leaderboard), None
+    )
 
 
 def _team_choices(session: Session, person: Person, actor: Actor) -> list[tuple[int, str]]:

@@ -495,3 +495,61 @@ def test_naming_someone_the_bot_does_not_know_is_refused_and_stores_nobody(
         assert people.get_person(session, stranger) is None
     assert "Moved 1 deal" in text_of(team.ask("/deal", command, user=ADMIN))
     assert owners(team) == {1: stranger}
+
+
+def test_deal_edit_command_opens_the_same_form_as_the_button(team: RunningBot) -> None:
+    card = team.ask("/deal", "new Acme Corp; Renewal 2027; 120k; close 2026-12-15")
+    from_button, _ = open_edit(team, card)
+    mark = team.fake.mark()
+    response, url = team.command("/deal", "Acme edit")
+    assert response.status == 200
+    view = team.fake.wait_for_call("views.open", since=mark).response["view"]
+    assert filled_in(view) == filled_in(from_button)
+    assert view["title"]["text"] == "Edit deal #1"
+    submit_edit(team, view, title="Renewal & expansion")
+    assert "Deal #1 updated: Title." in text_of(team.reply_to(url))
+    assert the_deal(team).title == "Renewal & expansion"
+    team.ask("/lang", "zh", user=MANAGER)
+    mark = team.fake.mark()
+    team.command("/deal", "＃1 编辑", user=MANAGER)
+    zh_view = team.fake.wait_for_call("views.open", since=mark).response["view"]
+    assert zh_view["title"]["text"] == "编辑商机 #1"
+
+
+def test_deal_edit_command_refuses_who_may_not_change_it_in_their_language(
+    team: RunningBot,
+) -> None:
+    team.ask("/deal", "new Acme Corp; Renewal; 120k")
+    mark = team.fake.mark()
+    refused = text_of(team.ask("/deal", "#1 edit", user=THIRD_REP))
+    assert "belongs to someone else" in refused
+    team.ask("/lang", "zh", user=THIRD_REP)
+    refused_zh = text_of(team.ask("/deal", "#1 编辑", user=THIRD_REP))
+    assert "#1" in refused_zh
+    assert "belongs" not in refused_zh
+    assert "#2" not in refused_zh
+    missing = text_of(team.ask("/deal", "#9 edit", user=REP))
+    assert "There is no deal #9" in missing
+    assert "/deal list" in missing
+    wrong = text_of(team.ask("/deal", "#1 edit title", user=REP))
+    assert "“edit” doesn't take anything" in wrong
+    assert "/deal #1 edit" in wrong
+    assert [call for call in team.fake.calls()[mark:] if call.method == "views.open"] == []
+
+
+def test_deal_edit_after_a_choice_of_deals_opens_the_form(running_bot: RunningBot) -> None:
+    running_bot.ask("/deal", "new Acme Corp; Renewal; 120k")
+    running_bot.ask("/deal", "new Acme Corp; Expansion; 50k")
+    choices = running_bot.ask("/deal", "Acme edit")
+    assert "More than one deal matches" in text_of(choices)
+    mark = running_bot.fake.mark()
+    pressed = running_bot.slack.block_action(
+        user_id=REP,
+        action_id="deal_pick_1",
+        value="#2 edit",
+        response_url=running_bot.fake.response_url(),
+        message=choices,
+    )
+    assert pressed.status == 200
+    view = running_bot.fake.wait_for_call("views.open", since=mark).response["view"]
+    assert view["title"]["text"] == "Edit deal #2"

@@ -274,3 +274,27 @@ def test_the_cancelled_note_on_an_alert_is_in_its_readers_language(
     press(running_bot, prompt, CANCEL)
     update = running_bot.fake.wait_for_call("chat.update", since=mark)
     assert f"<@{REP}> 已将其标记为输单，并取消了尚未回款的部分。" in text_of(update.params)
+
+
+def test_a_lost_deal_without_a_reason_shows_the_default_in_the_readers_language(
+    running_bot: RunningBot,
+) -> None:
+    """An older prompt may carry no reason: the default is stored in English, shown in each
+    reader's language."""
+    won_with_schedule(running_bot)
+    running_bot.ask("/lang", "zh", user=REP)
+    url = running_bot.fake.response_url()
+    running_bot.slack.block_action(
+        user_id=REP, action_id=CANCEL, value='{"deal": 1, "stage": "lost", "reason": null}',
+        response_url=url, message={"blocks": []},
+    )  # fmt: skip
+    shown = text_of(running_bot.reply_to(url))
+    assert "商机 #1 已标记为输单：未说明原因。" in shown
+    assert "no reason given" not in shown
+    with running_bot.db.reading() as session:
+        deal = deals.get_deal(session, 1)
+        assert deal is not None
+        assert (deal.stage, deal.lost_reason) == ("lost", "no reason given")
+    assert "未说明原因" in text_of(running_bot.ask("/deal", "#1"))
+    running_bot.ask("/lang", "en", user=REP)
+    assert "*Lost because*\nno reason given" in text_of(running_bot.ask("/deal", "#1"))

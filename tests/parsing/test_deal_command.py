@@ -18,6 +18,7 @@ from parsing.deal_command import (
     DealList,
     DealLost,
     DealOpenCreateModal,
+    DealOpenEditForm,
     DealPayments,
     DealRecordPayment,
     DealRef,
@@ -242,7 +243,7 @@ def test_id_commands(text, expected):
         (
             "#12 Acme",
             "stage, amount, close, won, lost, note, payment, payments, paid, commit, bestcase,"
-            " forecast, owner or delete",
+            " forecast, owner, edit or delete",
             "/deal #12 stage proposal",
         ),
         ("#12 stage", f"Add a stage after “stage”: {stage_names()}.", "/deal #12 stage proposal"),
@@ -438,6 +439,7 @@ grammar_words = st.sampled_from(
         *("new", "list", "all", "#12", "#", "#0", "Acme", ";", "stage", "won", "lost", "note"),
         *("amount", "close", "5k", "friday", "proposal", "help", "?", " ", "\n"),
         *("payment", "payments", "paid", "due", "on", "yesterday", "tomorrow", "0", "-5"),
+        *("edit", "编辑", "delete", "owner"),
     )
 )
 
@@ -460,6 +462,8 @@ free_texts = st.text(min_size=1, max_size=300).map(str.strip).filter(bool)
 def test_ids_round_trip(deal_id):
     assert deal(f"#{deal_id}") == DealShow(DealRef(deal_id=deal_id))
     assert deal(f"#{deal_id} won") == DealWon(DealRef(deal_id=deal_id))
+    edit = DealOpenEditForm(DealRef(deal_id=deal_id))
+    assert deal(f"#{deal_id} edit") == deal(f"#{deal_id} 编辑") == edit
 
 
 @settings(max_examples=100, deadline=None)

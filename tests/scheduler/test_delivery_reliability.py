@@ -10,12 +10,16 @@ import pytest
 
 from scheduler.delivery import Outcome, pack, unpack
 from scheduler.sender import EVENT_TYPE, OUTAGE_AFTER, SEND_CONCURRENCY
+from scheduler.slack_errors import ledger_error_text, run_errors_text
 from services.charts import CHARTS, ChartFile
 from services.uploads import PNG_SIGNATURE
 from store import deliveries
 from store.deliveries import LedgerKey
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
+from tests.handlers.conftest import open_home
 from tests.scheduler.conftest import MANAGER, WEDNESDAY_0901_NY, Travel, posts
+from tests.support.reading import text_of
+from translations import CHINESE, ENGLISH, render
 
 OTHER_HOST = "elsewhere:4242:cafe0001"  # a sender on another machine
 
@@ -270,3 +274,57 @@ def test_a_kept_message_keeps_its_charts_notes_for_a_later_send() -> None:
     old = pack("C1", {"text": "hi", CHARTS: [bare]})
     del old["charts"][0]["note"]
     assert unpack(old)[2] == [bare]
+
+
+def test_a_missed_send_reads_in_the_admins_language_on_home(
+    team: RunningBot, travel: Travel
+) -> None:
+    travel(WEDNESDAY_0901_NY)
+    team.fake.fail_until("chat.postMessage", lambda: team.clock.now < THURSDAY, status=502)
+    team.scheduler.tick()
+    travel(THURSDAY + timedelta(hours=14, minutes=1))
+    team.scheduler.tick()
+    with team.db.reading() as session:
+        stored = {d.last_error for d in deliveries.deliveries(session) if d.status == "missed"}
+    assert stored == {"too late"}  # the ledger keeps English; Home words it for its reader
+    shown = text_of(open_home(team, ADMIN))
+    assert ":hourglass: missed: 2 messages (too late; latest" in shown
+    team.ask("/lang", "zh", user=ADMIN)
+    shown_zh = text_of(open_home(team, ADMIN))
+    assert "too late" not in shown_zh
+    assert "still failing" not in shown_zh
+    assert "2 条消息（为时已晚；最近一次" in shown_zh
+
+
+@pytest.mark.parametrize(
+    ("stored", "english", "chinese"),
+    [
+        (
+            "too late (useful until 10:30)",
+            "too late (useful until 10:30)",
+            "为时已晚（10:30 前有效）",
+        ),
+        ("too late", "too late", "为时已晚"),
+        ("nothing kept to send late", "nothing kept to send late", "没有保存可补发的消息"),
+    ],
+)
+def test_the_ledgers_stored_reasons_are_worded_per_reader(
+    stored: str, english: str, chinese: str
+) -> None:
+    worded = ledger_error_text(stored)
+    assert worded is not None
+    assert (worded.render(ENGLISH), worded.render(CHINESE)) == (english, chinese)
+    assert ledger_error_text("not_in_channel") is None  # Slack's codes stay codes
+
+
+def test_a_runs_stored_errors_name_their_step_in_the_readers_language() -> None:
+    stored = "recipients: KeyError; UREP001 (2026-11-18): SlackApiError; run: OperationalError"
+    worded = run_errors_text(stored)
+    assert "; ".join(render(ENGLISH, error) for error in worded) == (
+        "listing the recipients: KeyError; UREP001 (2026-11-18): SlackApiError; "
+        "the run stopped: OperationalError"
+    )
+    assert "; ".join(render(CHINESE, error) for error in worded) == (
+        "列出收件人时出错：KeyError; UREP001 (2026-11-18): SlackApiError; "
+        "运行中断：OperationalError"
+    )

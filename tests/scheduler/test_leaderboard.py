@@ -58,8 +58,26 @@ def test_the_managers_home_shows_the_leaderboard(team: RunningBot, travel: Trave
     travel(MONDAY_0930_NY)
     shown = text_of(open_home(team, MANAGER))
     assert f":first_place_medal: <@{OTHER_REP}> 80% · $40,000 of $50,000" in shown
-    # A rep's Home has no team view, so no one else's numbers.
-    assert "Leaderboard" not in text_of(open_home(team, REP))
+
+
+def test_a_reps_own_home_shows_their_teams_leaderboard(team: RunningBot, travel: Travel) -> None:
+    play_the_month(team, travel)
+    travel(MONDAY_0930_NY)
+    home = open_home(team, REP)
+    shown = text_of(home)
+    assert "Your team: Enterprise" in shown
+    revenue = shown.index("*Leaderboard* · Revenue · 2026-11 (share of each person's target)")
+    assert shown.index("*Your pacing*") < revenue < shown.index("*Follow-ups due*")
+    assert (
+        f":first_place_medal: <@{OTHER_REP}> 80% · $40,000 of $50,000\n"
+        f":second_place_medal: <@{REP}> 60% · $60,000 of $100,000"
+    ) in shown
+    # Only the rep's own view: no team selector, no team pacing.
+    assert "Team view" not in shown
+    team.ask("/lang", "zh", user=OTHER_REP)
+    shown_zh = text_of(open_home(team, OTHER_REP))
+    assert "你的团队：Enterprise" in shown_zh
+    assert f":first_place_medal: <@{OTHER_REP}> 80% · US$40,000 / US$50,000" in shown_zh
 
 
 def test_a_team_that_turned_it_off_sees_no_leaderboard(team: RunningBot, travel: Travel) -> None:
@@ -73,6 +91,7 @@ def test_a_team_that_turned_it_off_sees_no_leaderboard(team: RunningBot, travel:
     assert "Leaderboard" not in shown
     assert "weekly review" in shown
     assert "Leaderboard" not in text_of(open_home(team, MANAGER))
+    assert "Leaderboard" not in text_of(open_home(team, REP))
 
 
 def test_the_leaderboard_in_chinese(team: RunningBot, travel: Travel) -> None:

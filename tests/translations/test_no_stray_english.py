@@ -30,8 +30,6 @@ DEVELOPER_CALLS = frozenset(
 )
 # English on purpose (path, the literal's start): each with its reason.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("scheduler/delivery.py", "too late (useful until "): "stored in the delivery ledger",
-    ("scheduler/delivery.py", "nothing kept to send late"): "stored in the delivery ledger",
     ("sales/metrics.py", "customers whose first deal was won"): "a metric's definition, unused",
     ("sales/metrics.py", "deals that reached the proposal stage"): "a metric's definition, unused",
     ("parsing/visit_command.py", "Acme Corp: met the CFO, budget approved"): "a test fixture",
