@@ -318,7 +318,8 @@ def _deals_text(language: Language, card: CustomerCard) -> str:
 def _visits_text(language: Language, visits: Sequence[Visit]) -> str:
     title = gettext(language, "*Last visits*")
     if not visits:
-        return f"{title}\n{gettext(language, 'None yet.')}"
+        none_yet = gettext(language, "None yet.")
+        return f"{title}\n{none_yet}"
     lines = []
     for visit in visits:
         line = (
@@ -357,7 +358,8 @@ def contact_line(language: Language, contact: Contact) -> str:
 def _contacts_text(language: Language, contacts: Sequence[Contact]) -> str:
     title = gettext(language, "*Contacts*")
     if not contacts:
-        return f"{title}\n{gettext(language, 'None yet: add one with the button below.')}"
+        none_yet = gettext(language, "None yet: add one with the button below.")
+        return f"{title}\n{none_yet}"
     lines = [f"• {contact_line(language, contact)}" for contact in contacts[:30]]
     return truncate(title + "\n" + "\n".join(lines), 3000)
 
