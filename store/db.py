@@ -128,14 +128,19 @@ class Database:
 
     def upgrade(self) -> tuple[str | None, str | None]:
         """Bring the schema to the newest migration: the revisions before and after."""
-        with self.engine.begin() as connection:
-            # Only migrating needs Alembic (a slow import).
-            from alembic import command
-            from alembic.runtime.migration import MigrationContext
+        # Only migrating needs Alembic (a slow import).
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
 
+        with (
+            self.engine.connect() as connection,
+            _sqlite_rebuilds_keep_rows(connection),
+            connection.begin(),
+        ):
             before = MigrationContext.configure(connection).get_current_revision()
             command.upgrade(_alembic_config(connection), "head")
             after = MigrationContext.configure(connection).get_current_revision()
+            _refuse_broken_references(connection)
         return before, after
 
     def new_revision(self, message: str) -> None:
@@ -278,6 +283,34 @@ class Leadership:
 def record_id(ref: str) -> int:
     """The id in a `run_once` result such as "visit:12"."""
     return int(ref.rsplit(":", 1)[1])
+
+
+@contextmanager
+def _sqlite_rebuilds_keep_rows(connection: Connection) -> Iterator[None]:
+    """Foreign keys off while SQLite migrates. A batch migration rebuilds a table (copy,
+    DROP, rename); with foreign keys on, the DROP cascades: every membership and target of
+    a rebuilt `teams` would be deleted. SQLite ignores this pragma inside a transaction, so
+    it is set on the driver's connection before one begins."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    """With foreign keys off, a migration could leave a row pointing at nothing: refuse it
+    (the whole upgrade rolls back) rather than start on a broken database."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:5]}")
 
 
 def _alembic_config(connection: Connection) -> Config:
