@@ -41,6 +41,7 @@ from sales.collections import (
 )
 from sales.money import totals_by_currency, typed_amount
 from store.models import Deal, Instalment, InstalmentNote, Payment
+from store.payments import AlertedInstalment
 from translations import ENGLISH, Language, Text, gettext, marked, ngettext, render
 from translations.formats import format_money as money
 from translations.formats import format_money_short
@@ -309,7 +310,7 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class AlertView:
-    instalment: Instalment
+    instalment: AlertedInstalment
     number: int  # its place among the deal's instalments, by due date
     count: int
     today: date  # the deal owner's day: every copy counts days overdue alike
@@ -347,18 +348,18 @@ def _alert_title(view: AlertView, language: Language) -> str:
     )
 
 
-def _customer_and_deal(deal: Deal, language: Language) -> list[str]:
+def _customer_and_deal(customer: str, deal_id: int, title: str, language: Language) -> list[str]:
     """The first two fields of an alert card: who owes, and for what."""
     return [
-        gettext(language, "*Customer*\n{name}", name=escape(deal.customer.name)),
-        gettext(language, "*Deal*\n`#{id}` {title}", id=deal.id, title=escape(deal.title)),
+        gettext(language, "*Customer*\n{name}", name=escape(customer)),
+        gettext(language, "*Deal*\n`#{id}` {title}", id=deal_id, title=escape(title)),
     ]
 
 
 def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
     """An alert about one instalment, for one reader: what is owed, since when, who was
     told, and buttons."""
-    instalment, deal = view.instalment, view.instalment.deal
+    instalment = view.instalment
     owed = outstanding(instalment.amount, instalment.paid_amount)
 
     def amount(value: Decimal) -> str:
@@ -380,7 +381,9 @@ def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
     blocks.append(
         fields_section(
             [
-                *_customer_and_deal(deal, language),
+                *_customer_and_deal(
+                    instalment.customer_name, instalment.deal_id, instalment.deal_title, language
+                ),
                 gettext(
                     language,
                     "*Instalment*\n{number} of {count}: {amount} due {day}",
@@ -391,7 +394,7 @@ def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
                 ),
                 outstanding_text,
                 gettext(language, "*Days overdue*\n{days}", days=late if late else "—"),
-                gettext(language, "*Owner*\n{person}", person=user(deal.owner.slack_user_id)),
+                gettext(language, "*Owner*\n{person}", person=user(instalment.owner_slack_user_id)),
             ]
         )
     )
@@ -431,7 +434,7 @@ def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
         blocks.append(section(gettext(language, "*Notes*\n{lines}", lines="\n".join(notes))))
     value = str(instalment.id)
     # L10N: button, at most 75 characters.
-    buttons = [button(gettext(language, "Open deal"), OPEN_DEAL, str(deal.id))]
+    buttons = [button(gettext(language, "Open deal"), OPEN_DEAL, str(instalment.deal_id))]
     if owed:
         buttons = [
             # L10N: button, at most 75 characters.
@@ -467,8 +470,8 @@ def alert_message(view: AlertView, language: Language = ENGLISH) -> Message:
         language,
         "{title}: {customer} — {deal}, {owed} outstanding",
         title=title.split(" ", 1)[1],
-        customer=deal.customer.name,
-        deal=deal.title,
+        customer=instalment.customer_name,
+        deal=instalment.deal_title,
         owed=format_money_short(language, owed, instalment.currency),
     )
     return message(text, blocks)
@@ -809,7 +812,7 @@ def cancelled_alert(
         section(render(language, headline)),
         fields_section(
             [
-                *_customer_and_deal(deal, language),
+                *_customer_and_deal(deal.customer.name, deal.id, deal.title, language),
                 gettext(
                     language,
                     "*Instalment*\n{number} of {count}, due {day}",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -15,16 +16,34 @@ from store.models import Away, Case
 
 @dataclass(frozen=True)
 class CaseStatus:
-    """The loaded weeks' cases and the away periods touching them."""
+    """The loaded weeks' cases and the away periods touching them, indexed once by author
+    and week (cases) and by person (aways), so each question costs the people it names."""
 
     weeks: frozenset[str]
     cases: list[Case]  # by id
     aways: list[Away]
+    _cases_by: dict[tuple[int, str], list[Case]] = field(init=False, repr=False, compare=False)
+    _aways_by: dict[int, list[Away]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        cases_by: dict[tuple[int, str], list[Case]] = defaultdict(list)
+        for case in self.cases:
+            cases_by[(case.author_id, case.week)].append(case)
+        aways_by: dict[int, list[Away]] = defaultdict(list)
+        for away in self.aways:
+            aways_by[away.person_id].append(away)
+        object.__setattr__(self, "_cases_by", dict(cases_by))
+        object.__setattr__(self, "_aways_by", dict(aways_by))
 
     def submitted(self, person_ids: Collection[int], week: str) -> list[Case]:
+        """The week's cases by `person_ids`, in the order they were loaded (by id)."""
         self._check(week)
-        wanted = set(person_ids)
-        return [case for case in self.cases if case.week == week and case.author_id in wanted]
+        found = [
+            case
+            for person_id in set(person_ids)
+            for case in self._cases_by.get((person_id, week), ())
+        ]
+        return sorted(found, key=lambda case: case.id)
 
     def has_case(self, person_id: int, week: str) -> bool:
         return bool(self.submitted([person_id], week))
@@ -36,11 +55,11 @@ class CaseStatus:
         if monday is None:
             return set()
         sunday = monday + timedelta(days=6)
-        wanted = set(person_ids)
         return {
-            away.person_id
-            for away in self.aways
-            if away.person_id in wanted and away.first_day <= sunday and away.last_day >= monday
+            person_id
+            for person_id in set(person_ids)
+            for away in self._aways_by.get(person_id, ())
+            if away.first_day <= sunday and away.last_day >= monday
         }
 
     def is_away(self, person_id: int, week: str) -> bool:

@@ -21,7 +21,14 @@ from sales.workdays import WorkCalendar
 from scheduler.delivery import due_period
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import team_channels
-from services.charts import CHARTS, ChartFile, ChartSpec, burn_up_spec, draw_all, funnel_spec
+from services.charts import (
+    CHARTS,
+    ChartBatches,
+    ChartSpec,
+    burn_up_spec,
+    draw_all,
+    funnel_spec,
+)
 from services.context import BotContext
 from store import sent, teams
 from store.models import Team
@@ -73,10 +80,10 @@ def load_review_book(ctx: BotContext, rep_ids: Collection[int] | None, now: date
 @dataclass(frozen=True)
 class ReviewFacts:
     """The weekly review's numbers for every team, and the charts of the teams due now,
-    drawn together (on every core when there are many)."""
+    drawn a batch of teams at a time as their messages are composed (on every core)."""
 
     book: Book
-    charts: dict[str, list[ChartFile]]  # by ledger recipient
+    charts: ChartBatches  # by ledger recipient
 
 
 def team_charts(
@@ -171,8 +178,7 @@ class WeeklyReview:
             )
             for r in wanted
         }
-        drawn = iter(draw_all([spec for team in specs.values() for spec in team]))
-        return ReviewFacts(book, {key: [next(drawn) for _ in team] for key, team in specs.items()})
+        return ReviewFacts(book, ChartBatches(specs))
 
     @staticmethod
     def _team_of(book: Book, recipient: Recipient) -> Team:
@@ -185,11 +191,13 @@ class WeeklyReview:
         facts = facts_of(
             recipient,
             local_now,
-            lambda now: ReviewFacts(load_review_book(ctx, _team_ids(ctx, team_id), now), {}),
+            lambda now: ReviewFacts(
+                load_review_book(ctx, _team_ids(ctx, team_id), now), ChartBatches({})
+            ),
         )
         book = facts.book
         team = self._team_of(book, recipient)
-        charts = facts.charts.get(recipient.key)
+        charts = facts.charts.take(recipient.key)
         if charts is None:
             charts = draw_all(
                 team_charts(book, team, local_now, recipient.calendar, recipient.language)

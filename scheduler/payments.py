@@ -170,7 +170,7 @@ class PaymentAlerts:
         instalment = view.instalment
         # Paid, or the deal lost, since the run began: nothing to chase. (A deal reopened
         # from won keeps its schedule, and its alerts.)
-        if instalment.deal.stage == "lost" or instalment.paid_amount >= instalment.amount:
+        if instalment.deal_stage == "lost" or instalment.paid_amount >= instalment.amount:
             return None
         return alert_message(view, recipient.language)
 

@@ -27,6 +27,8 @@ FUNNEL_WEEKS = 4
 # Fewer charts than this are drawn right here; more (a weekly review for many teams) are
 # drawn on every core, in worker processes.
 POOLED_FROM = 12
+# How many messages' charts `ChartBatches` draws at once: enough to keep every core busy.
+CHART_BATCH = 16
 # The key under which a scheduled message carries its charts (uploaded after it is posted).
 CHARTS = "charts"
 
@@ -172,6 +174,36 @@ def draw_all(specs: Sequence[ChartSpec]) -> list[ChartFile]:
         log.exception("chart workers failed; drawing %d charts in this process", len(specs))
         _reset_pool()
         return [draw(spec) for spec in specs]
+
+
+class ChartBatches:
+    """Many messages' charts, drawn a batch of messages at a time as they are asked for
+    (on every core, as `draw_all`), each message's handed over once and then let go, so a
+    run holds a batch's pictures, not every message's."""
+
+    def __init__(self, specs: dict[str, list[ChartSpec]], batch: int = CHART_BATCH) -> None:
+        self._specs = dict(specs)  # in the order the messages are likely asked for
+        self._batch = batch
+        self._drawn: dict[str, list[ChartFile]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> list[ChartFile] | None:
+        """`key`'s charts (drawing them, with the next few messages' not drawn yet), or
+        None when they were not asked for or were already taken."""
+        with self._lock:
+            if key not in self._drawn:
+                if key not in self._specs:
+                    return None
+                keys = list(self._specs)
+                start = keys.index(key)
+                chosen = [key, *[k for k in keys[start + 1 :] if k not in self._drawn]][
+                    : self._batch
+                ]
+                drawn = iter(draw_all([spec for k in chosen for spec in self._specs[k]]))
+                for k in chosen:
+                    self._drawn[k] = [next(drawn) for _ in self._specs[k]]
+            del self._specs[key]
+            return self._drawn.pop(key)
 
 
 def burn_up_chart(

@@ -19,7 +19,8 @@ from sales.collections import AlertRules, Cancelled
 from sales.localtime import local_today
 from services.context import BotContext
 from store import deals, deliveries, payments, sent, teams
-from store.models import Delivery, Instalment, InstalmentNote, Team
+from store.models import Delivery, InstalmentNote, Team
+from store.payments import AlertedInstalment
 from store.people import get_person
 from translations import Language, Text
 
@@ -47,7 +48,7 @@ def _prefix(instalment_id: int) -> str:
 class AlertBook:
     """What alerts about many instalments show, loaded at once (five statements)."""
 
-    instalments: dict[int, Instalment]  # the ones asked for
+    instalments: dict[int, AlertedInstalment]  # the ones asked for
     schedules: dict[int, list[int]]  # deal -> its instalments' ids, by due date
     history: dict[int, list[HistoryEntry]]
     notes: dict[int, list[InstalmentNote]]
@@ -69,7 +70,7 @@ class AlertBook:
         instalment = self.instalments.get(instalment_id)
         if instalment is None:
             return None
-        today = local_today(instalment.deal.owner.tz, now)
+        today = local_today(instalment.owner_tz, now)
         schedule = self.schedules[instalment.deal_id]
         number = schedule.index(instalment.id) + 1
         return AlertView(
@@ -195,7 +196,7 @@ def refresh_alerts(
         if view is None:
             return 0
         sent = deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
-        copies = _copy_languages(ctx, session, view.instalment.deal.owner_id, sent, also, presser)
+        copies = _copy_languages(ctx, session, view.instalment.owner_id, sent, also, presser)
         drawn = {language: alert_message(view, language) for language in set(copies.values())}
     return _update_all(client, {target: drawn[language] for target, language in copies.items()})
 

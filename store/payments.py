@@ -201,16 +201,53 @@ def _open_or(instalment_ids: Collection[int] | None) -> Select[tuple[int]]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AlertedInstalment:
+    """An instalment as its alert shows it, with its deal's, customer's and owner's fields:
+    a plain row (a run holds every open one)."""
+
+    id: int
+    deal_id: int
+    deal_title: str
+    deal_stage: str
+    customer_name: str
+    owner_id: int
+    owner_slack_user_id: str
+    owner_tz: str
+    amount: Decimal
+    paid_amount: Decimal
+    currency: str
+    due_on: date
+    snoozed_until: date | None
+
+
 def instalments_by_ids(
     session: Session, instalment_ids: Collection[int] | None
-) -> list[Instalment]:
-    """These instalments (None: the open ones), by due date."""
+) -> list[AlertedInstalment]:
+    """These instalments (None: the open ones), by due date, as their alerts show them."""
     query = (
-        select(Instalment)
+        select(
+            Instalment.id,
+            Instalment.deal_id,
+            Deal.title,
+            Deal.stage,
+            Customer.name,
+            Deal.owner_id,
+            Person.slack_user_id,
+            Person.tz,
+            Instalment.amount,
+            Instalment.paid_amount,
+            Instalment.currency,
+            Instalment.due_on,
+            Instalment.snoozed_until,
+        )
+        .join(Deal, Instalment.deal_id == Deal.id)
+        .join(Customer, Deal.customer_id == Customer.id)
+        .join(Person, Deal.owner_id == Person.id)
         .where(Instalment.id.in_(_open_or(instalment_ids)))
         .order_by(Instalment.due_on, Instalment.id)
     )
-    return list(session.scalars(query))
+    return [AlertedInstalment(*row) for row in session.execute(query).tuples()]
 
 
 def schedules_of(session: Session, instalment_ids: Collection[int] | None) -> dict[int, list[int]]:
