@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from services.home import wait_for_refreshes
 from tests.conftest import ADMIN, OTHER_REP, REP, RunningBot
 
 MANAGER = "UMGR001"
@@ -32,6 +33,10 @@ def travel(running_bot: RunningBot) -> Iterator[Travel]:
 
         to(SET_UP)
         yield to
+        # What the bot still does in the background (Home refreshes, replies) ends on the
+        # travelled clock, not as the time machine is taken away under it.
+        running_bot.settle()
+        wait_for_refreshes()
 
 
 @pytest.fixture
