@@ -29,7 +29,7 @@ from blocks.customers import (
 )
 from blocks.visits import CUSTOMER_SELECT, customer_option
 from handlers.inputs import command_text, selected_value, typed, whole_id
-from handlers.replies import ack_now, guarded, reply, reply_later
+from handlers.replies import ack_now, guarded, press_key, reply, reply_later
 from parsing.customer_command import (
     LIST_EXAMPLE,
     SEARCH_EXAMPLE,
@@ -105,8 +105,7 @@ def register(app: App, ctx: BotContext) -> None:
         actor = ctx.people.actor(person)
         language = ctx.language_for(person)
         choices = read_tier_choices(str(action.get("value", "")))
-        key = f"action:{actor.slack_user_id}:{action.get('action_ts', '')}"
-        reply(respond, _accept_tiers(ctx, actor, language, choices, key))
+        reply(respond, _accept_tiers(ctx, actor, language, choices, press_key(body, action)))
 
     @app.action(ADD_CONTACT)
     @guarded

@@ -218,8 +218,7 @@ def register(app: App, ctx: BotContext) -> None:
             reply(respond, problem(refusal, "/deal #12 forecast commit", language))
             return
         change = DealSetForecast(DealRef(deal_id=whole_id(deal_id)), call or None)
-        key = f"action:{actor.slack_user_id}:{action['action_ts']}"
-        _change(ctx, actor, change, respond, key=key, replace=True)
+        _change(ctx, actor, change, respond, key=press_key(body, action), replace=True)
         refresh_home_soon(ctx, client, actor.slack_user_id)
 
     @app.action(re.compile(rf"^({REOPEN_KEEP}|{CANCEL_UNPAID})$"))
