@@ -419,10 +419,10 @@ class _BurnUpCard(theme.Card):
         ]
         if data.non_working:
             labels.append(gettext(language, "Non-working day"))
-        legend = self._legend(labels)
+        legend_top = self._legend(labels)
 
         left = _LEFT_OF_TICKS + self._widest_y_label() + _TICKS_TO_PLOT
-        bottom = legend.get_window_extent(self.renderer).y1 + _BELOW_PLOT
+        bottom = legend_top + _BELOW_PLOT
         self.place(left, bottom, _RIGHT_MARGIN, theme.TOP_MARGIN)
         name, period = _title_parts(data)
         width = self.figure.bbox.width
@@ -518,18 +518,18 @@ class _BurnUpCard(theme.Card):
         values = [v for v in self.y_ticks.tick_values(low, high) if low <= v <= high]
         return max((self.tick_width(self.unit(value)) for value in values), default=0.0)
 
-    def _legend(self, labels: list[str]) -> Legend:
-        """The legend for `labels`, on one row if it fits the picture, else in two columns;
-        the only legend on the figure."""
-        legend = self._legend_for(len(labels), len(labels))
-        for text, label in zip(legend.get_texts(), labels, strict=True):
-            text.set_text(label)
-        if legend.get_window_extent(self.renderer).width > self.figure.bbox.width * 0.96:
-            legend = self._legend_for(len(labels), 2)
+    def _legend(self, labels: list[str]) -> float:
+        """Shows the legend for `labels`, on one row if it fits the picture, else in two
+        columns (the figure's only legend); returns where its top is, in pixels."""
+        for columns in (len(labels), 2):
+            legend = self._legend_for(len(labels), columns)
             for text, label in zip(legend.get_texts(), labels, strict=True):
                 text.set_text(label)
+            extent = legend.get_window_extent(self.renderer)
+            if extent.width <= self.figure.bbox.width * 0.96:
+                break
         self.figure.legends[:] = [legend]
-        return legend
+        return float(extent.y1)
 
     def _legend_for(self, entries: int, columns: int) -> Legend:
         key = (entries, columns)

@@ -13,6 +13,10 @@ style (solid, dashed, dotted) as well as by colour.
 
 Rendering is matplotlib's object API on the Agg canvas only: no pyplot (global state), no GUI
 backend, no change to `matplotlib.rcParams`, so charts can be drawn on several threads at once.
+A figure is built once per chart kind and reused (`Card`, `Pool`): each chart rewrites its
+texts, data and limits, and places the plot area from a few measured widths rather than with
+a layout engine, which would measure every artist on every draw. The font list is worked out
+once per process (`font_families`), and each card creates its texts, and so their fonts, once.
 Fonts are matplotlib's bundled DejaVu Sans, then the Noto Sans CJK SC subset shipped in
 `charts/fonts/` (OFL, so Chinese team, rep and stage names draw on a fresh install), then any
 other CJK font the machine has. DejaVu Sans comes first so Latin text keeps its look; the
@@ -330,12 +334,13 @@ class Pool(Generic[CardT]):
     """The cards of one chart kind in this process, each used by one thread at a time.
 
     A thread takes a card (or builds one when all are in use), draws and encodes its chart,
-    and gives the card back; at most `keep` are kept. A card whose drawing failed is dropped,
+    and gives the card back; at most `keep` are kept (a card is about 4 MB, and more charts at
+    once than cores gain nothing). A card whose drawing failed is dropped,
     since it may be half updated. A forked child starts with none (a card in use by another
     thread at the fork would never come back).
     """
 
-    def __init__(self, build: Callable[[], CardT], keep: int = 4) -> None:
+    def __init__(self, build: Callable[[], CardT], keep: int = 2) -> None:
         self._build = build
         self._keep = keep
         self._free: list[CardT] = []
