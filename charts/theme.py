@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
@@ -170,6 +170,58 @@ def text_style(**extra: Any) -> dict[str, Any]:
     return {"fontfamily": list(font_families()), "color": TEXT, "parse_math": False, **extra}
 
 
+# matplotlib finds a text's font files again (one `findfont` per family in the fallback list)
+# and reads its line metrics from the font's tables every time it measures or draws the text.
+# Our fonts and rcParams never change in a process, so the canvas below asks once per font
+# and size. It fills in two hooks of matplotlib's Agg renderer (pinned at 3.11.2;
+# tests/charts/test_reuse.py checks the pictures are the same as plain Agg's).
+
+
+@lru_cache(maxsize=256)
+def _font_paths(prop: font_manager.FontProperties) -> tuple[Any, ...]:
+    """The font files for `prop`: DejaVu Sans, then its fallbacks."""
+    return tuple(font_manager.fontManager._find_fonts_by_props(prop))
+
+
+@lru_cache(maxsize=256)
+def _line_metrics(prop: font_manager.FontProperties, dpi: float) -> tuple[float, float, float]:
+    """Ascent, descent and line gap of `prop`'s first font in pixels, as `Text` works them
+    out from the OS/2 table."""
+    font = font_manager.get_font(_font_paths(prop))
+    table = font.get_sfnt_table("OS/2")
+    scale = prop.get_size_in_points() * dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+    return (
+        table["sTypoAscender"] * scale,
+        -table["sTypoDescender"] * scale,
+        table["sTypoLineGap"] * scale,
+    )
+
+
+class _Renderer(RendererAgg):
+    """Agg, with font files and line metrics looked up once per font and size."""
+
+    def _prepare_font(self, font_prop: Any) -> Any:
+        font = font_manager.get_font(_font_paths(font_prop))
+        font.clear()
+        font.set_size(font_prop.get_size_in_points(), self.dpi)
+        return font
+
+    def _get_font_height_metrics(self, prop: Any) -> tuple[float, float, float]:
+        return _line_metrics(prop, self.dpi)
+
+
+class _Canvas(FigureCanvasAgg):
+    """FigureCanvasAgg drawing with `_Renderer` (kept while the size stays the same)."""
+
+    def get_renderer(self) -> RendererAgg:
+        width, height = self.get_width_height(physical=True)
+        key = width, height, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _Renderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def new_figure() -> tuple[Figure, FigureCanvasAgg]:
     """A blank card on its own Agg canvas. No layout engine: each chart places its axes
     itself (`Card.place`), from a few measured widths, instead of matplotlib measuring every
@@ -182,7 +234,7 @@ def new_figure() -> tuple[Figure, FigureCanvasAgg]:
         linewidth=1.5,
         layout="none",
     )
-    return fig, FigureCanvasAgg(fig)
+    return fig, _Canvas(fig)
 
 
 def style_axes(fig: Figure) -> Any:

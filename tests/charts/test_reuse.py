@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from charts import BurnUp, Funnel, burn_up_from, burn_up_png, funnel_png, theme
 from charts.burn_up import _CARDS as BURN_UP_CARDS
@@ -225,3 +226,19 @@ def test_a_card_whose_drawing_failed_is_not_used_again() -> None:
         raise RuntimeError("half drawn")
     with pool.card() as next_one:
         assert next_one is not broken
+
+
+# ---------------------------------------------------------------------- fonts looked up once
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_fonts_looked_up_once_draw_what_plain_agg_draws(language: str) -> None:
+    burn_up = replace(example_burn_up(), title="华东团队 销售额 Team East", language=language)
+    funnel = Funnel("华东 漏斗 East", "最近 4 周", STAGES_ZH, language=language)
+    for figure, title in (
+        (burn_up_figure(burn_up), burn_up_title(burn_up)),
+        (funnel_figure(funnel), funnel_title(funnel)),
+    ):
+        ours = theme.to_png(figure, title)
+        FigureCanvasAgg(figure)  # the figure now draws on matplotlib's own canvas
+        assert theme.to_png(figure, title) == ours
