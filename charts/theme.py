@@ -200,14 +200,16 @@ def _line_metrics(prop: font_manager.FontProperties, dpi: float) -> tuple[float,
 class _Renderer(RendererAgg):
     """Agg, with font files and line metrics looked up once per font and size."""
 
+    # A text's FontProperties change when its size or weight is set: the caches keep a copy.
+
     def _prepare_font(self, font_prop: Any) -> Any:
-        font = font_manager.get_font(_font_paths(font_prop))
+        font = font_manager.get_font(_font_paths(font_prop.copy()))
         font.clear()
         font.set_size(font_prop.get_size_in_points(), self.dpi)
         return font
 
     def _get_font_height_metrics(self, prop: Any) -> tuple[float, float, float]:
-        return _line_metrics(prop, self.dpi)
+        return _line_metrics(prop.copy(), self.dpi)
 
 
 class _Canvas(FigureCanvasAgg):
