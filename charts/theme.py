@@ -101,6 +101,8 @@ TITLE_ROOM = 0.8
 # area (room for the title and the subtitle).
 MARGIN = 18
 TOP_MARGIN = 87
+_TITLE_PAD = 24  # points from the plot area to the title's baseline, over a subtitle
+_SUBTITLE_ROOM = 14  # points the subtitle takes
 
 # Nothing we draw should come near this; the tests hold every chart to it.
 MAX_PNG_BYTES = 1_000_000
@@ -335,7 +337,7 @@ class Card:
         title = self.ax.set_title(
             join_title(name, period),
             loc="left",
-            pad=24 if subtitle else 10,
+            pad=_TITLE_PAD if subtitle else _TITLE_PAD - _SUBTITLE_ROOM,
             y=1.0,
             **text_style(fontsize=TITLE_SIZE, fontweight="bold"),
         )
@@ -373,8 +375,8 @@ class EmptyCard(Card):
         )
 
     def draw(self, name: str, period: str, subtitle: str, message: str) -> Figure:
-        # The title block is one line shorter without a subtitle.
-        top = TOP_MARGIN if subtitle else TOP_MARGIN - 29
+        # Without a subtitle the title sits lower over the plot area: lift the area as much.
+        top = TOP_MARGIN if subtitle else TOP_MARGIN - _SUBTITLE_ROOM * DPI / 72
         self.place(MARGIN, MARGIN, MARGIN, top)
         self.set_titles(name, period, subtitle)
         show(self.message, message)
