@@ -4,8 +4,10 @@
 - `funnel_png(Funnel)`: deals reaching each funnel stage and stage-to-stage conversion.
 - `burn_up_from(...)`: a `BurnUp` from per-day results, pro-rated the way pacing does.
 
-The `*_figure` functions return the matplotlib Figure instead (tests read titles and labels
-from it); the `*_alt_text` functions describe a chart in one sentence for screen readers.
+The `*_png` functions draw on figures the process keeps for the next chart of the same kind
+(`theme.Pool`); the `*_figure` functions return a Figure of the caller's own instead (tests
+read titles and labels from it). The `*_alt_text` functions describe a chart in one sentence
+for screen readers, from its data.
 """
 
 from charts.burn_up import BurnUp, burn_up_figure, burn_up_from, burn_up_png

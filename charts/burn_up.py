@@ -11,7 +11,9 @@ from typing import Any
 
 from babel.dates import format_date
 from matplotlib.artist import Artist
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
@@ -136,83 +138,20 @@ def _history(count: Callable[[date, date], int], since: date, day: date) -> int:
 
 
 def burn_up_figure(data: BurnUp) -> Figure:
-    """The chart as a matplotlib Figure (on an Agg canvas), for tests or further drawing."""
-    fig, _canvas = theme.new_figure()
-    ax = theme.style_axes(fig)
-    unit = theme.unit_of(data.unit, data.language)
-    language = data.language
-    name, period = _title_parts(data)
+    """The chart as a matplotlib Figure (on an Agg canvas of its own), for tests or further
+    drawing."""
     if _is_empty(data):
-        subtitle = date_range(data.days[0], data.days[-1], language) if data.days else ""
-        theme.set_titles(ax, name, period, subtitle)
-        theme.no_data(ax, gettext(language, theme.NO_DATA))
-        return fig
-
-    n = len(data.days)
-    xs = list(range(n))
-    actual = [_number(value) for value in data.actual]
-    expected = [_number(value) for value in data.expected]
-    target = _number(data.target)
-    today = data.today_index
-    done = [(i, value) for i, value in enumerate(actual) if math.isfinite(value)]
-    last_actual = done[-1][1] if done else math.nan
-
-    theme.set_titles(ax, name, period, _subtitle(data, unit, actual, expected, target))
-    _shade_non_working(ax, data)
-
-    path_now = expected[today] if today is not None else math.nan
-    path_label = (
-        gettext(language, "Pro-rated path ({amount} by today)", amount=unit(path_now))
-        if math.isfinite(path_now)
-        else gettext(language, "Pro-rated path")
-    )
-    ax.plot(xs, expected, color=theme.PATH, linewidth=1.6, linestyle=(0, (5, 3)))
-    if math.isfinite(target):
-        ax.axhline(target, color=theme.TARGET, linewidth=1.6)
-        ax.annotate(
-            gettext(language, "Target {amount}", amount=unit.with_word(target)),
-            xy=(1, target),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
-            zorder=4,
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.PLOT, "edgecolor": "none"},
-            **theme.text_style(
-                fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.TARGET_TEXT
-            ),
-        )
-    if done:
-        ax.fill_between(xs, actual, 0, color=theme.ACTUAL, alpha=0.13, linewidth=0)
-        ax.plot(xs, actual, color=theme.ACTUAL, linewidth=2.4, solid_capstyle="round")
-        _label_latest(ax, unit, done[-1], expected[done[-1][0]], n)
-    if today is not None:
-        _today_marker(ax, today, language)
-
-    _axes(ax, data, unit, [*actual, *expected, target])
-    handles: list[Artist] = [
-        Line2D([], [], color=theme.ACTUAL, linewidth=2.4),
-        Line2D([], [], color=theme.PATH, linewidth=1.6, linestyle=(0, (5, 3))),
-        Line2D([], [], color=theme.TARGET, linewidth=1.6),
-    ]
-    labels = [
-        gettext(language, "Actual ({amount})", amount=unit(last_actual))
-        if done
-        else gettext(language, "Actual (none yet)"),
-        path_label,
-        gettext(language, "Target ({amount})", amount=unit(target)),
-    ]
-    if data.non_working:
-        handles.append(Patch(facecolor=theme.FAINT, edgecolor=theme.BORDER, linewidth=0.6))
-        labels.append(gettext(language, "Non-working day"))
-    _legend(fig, handles, labels)
-    return fig
+        return theme.EmptyCard().draw(*_empty_parts(data))
+    return _BurnUpCard().draw(data)
 
 
 def burn_up_png(data: BurnUp) -> bytes:
     """The chart as PNG bytes, 1200 x 700 px; the title is also in the PNG's Title chunk."""
-    return theme.to_png(burn_up_figure(data), chart_title(data))
+    if _is_empty(data):
+        return theme.empty_png(*_empty_parts(data))
+    with _CARDS.card() as card:
+        card.draw(data)
+        return card.png(chart_title(data))
 
 
 def chart_title(data: BurnUp) -> str:
@@ -330,85 +269,6 @@ def _subtitle(
     return "  ·  ".join(parts)
 
 
-def _shade_non_working(ax: Any, data: BurnUp) -> None:
-    start: int | None = None
-    for i, day in enumerate([*data.days, None]):
-        off = day is not None and day in data.non_working
-        if off and start is None:
-            start = i
-        elif not off and start is not None:
-            ax.axvspan(start - 0.5, i - 0.5, color=theme.FAINT, linewidth=0, zorder=0)
-            start = None
-
-
-def _label_latest(ax: Any, unit: theme.Unit, point: tuple[int, float], path: float, n: int) -> None:
-    """A dot on the latest actual value and its amount, placed away from the dashed path."""
-    index, value = point
-    ax.plot([index], [value], marker="o", markersize=6, color=theme.ACTUAL, zorder=5)
-    ax.plot([index], [value], marker="o", markersize=2.5, color=theme.PLOT, zorder=6)
-    right_side = index < 0.8 * (n - 1)
-    below = math.isfinite(path) and value < path
-    ax.annotate(
-        unit(value),
-        xy=(index, value),
-        xytext=(8 if right_side else -8, -8 if below else 8),
-        textcoords="offset points",
-        ha="left" if right_side else "right",
-        va="top" if below else "bottom",
-        zorder=7,
-        bbox={"boxstyle": "round,pad=0.25", "facecolor": theme.PLOT, "edgecolor": "none"},
-        **theme.text_style(fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.ACTUAL),
-    )
-
-
-def _today_marker(ax: Any, index: int, language: Language) -> None:
-    ax.axvline(index, color=theme.TODAY, linewidth=1.0, linestyle=(0, (2, 2)), zorder=1)
-    ax.annotate(
-        gettext(language, "Today"),
-        xy=(index, 1),
-        xycoords=("data", "axes fraction"),
-        xytext=(0, -2),
-        textcoords="offset points",
-        ha="center",
-        va="top",
-        bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.PLOT, "edgecolor": "none"},
-        **theme.text_style(fontsize=theme.TICK_SIZE, color=theme.MUTED),
-    )
-
-
-def _axes(ax: Any, data: BurnUp, unit: theme.Unit, values: list[float]) -> None:
-    shown = theme.finite(values)
-    top = max([*shown, 0.0])
-    bottom = min([*shown, 0.0])
-    if top <= bottom:
-        top = bottom + 1
-    ax.set_ylim(bottom - (top - bottom) * 0.02 if bottom < 0 else 0, top + (top - bottom) * 0.14)
-    ax.set_xlim(-0.5, len(data.days) - 0.5)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=True))
-    # Ticks are drawn with mathtext parsing on; escaping "$" keeps "$20k" literal.
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: unit(value).replace("$", r"\$")))
-    ticks = _date_ticks(data.days)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(
-            lambda value, _pos: (
-                _day(data.days[round(value)], data.language)
-                if 0 <= round(value) < len(data.days)
-                else ""
-            )
-        )
-    )
-    label = theme.text_style(fontsize=theme.LABEL_SIZE, color=theme.MUTED)
-    language = data.language
-    ax.set_xlabel(gettext(language, "Date"), **label)
-    ax.set_ylabel(
-        gettext(language, "Cumulative total ({unit})", unit=unit.code)
-        if unit.is_money
-        else gettext(language, "Cumulative {unit}", unit=unit.word),
-        **label,
-    )
-
-
 def _date_ticks(days: Sequence[date]) -> list[int]:
     """At most 10 ticks on natural dates: every day, Mondays, 1st and 15th, 1st, quarters."""
     rules: tuple[Callable[[date], bool], ...] = (
@@ -427,23 +287,277 @@ def _date_ticks(days: Sequence[date]) -> list[int]:
     return list(range(0, len(days), step))
 
 
-def _legend(
-    fig: Figure, handles: list[Artist], labels: list[str], columns: int | None = None
-) -> None:
-    legend = fig.legend(
-        handles,
-        labels,
-        loc="outside lower center",
-        ncols=columns or len(handles),
-        frameon=False,
-        handlelength=2.2,
-        columnspacing=1.6,
-        prop={"family": list(theme.font_families()), "size": theme.LABEL_SIZE},
-        labelcolor=theme.TEXT,
-    )
-    for text in legend.get_texts():
-        text.set_parse_math(False)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    if columns is None and legend.get_window_extent(renderer).width > fig.bbox.width * 0.96:
-        legend.remove()
-        _legend(fig, handles, labels, columns=2)
+def _empty_parts(data: BurnUp) -> tuple[str, str, str, str]:
+    """Title, period, subtitle and message of a burn-up with nothing to show."""
+    name, period = _title_parts(data)
+    subtitle = date_range(data.days[0], data.days[-1], data.language) if data.days else ""
+    return name, period, subtitle, gettext(data.language, theme.NO_DATA)
+
+
+# ---------------------------------------------------------------------- the picture
+
+_PATH_STYLE: dict[str, Any] = {"color": theme.PATH, "linewidth": 1.6, "linestyle": (0, (5, 3))}
+_ACTUAL_STYLE: dict[str, Any] = {"color": theme.ACTUAL, "linewidth": 2.4}
+_TARGET_STYLE: dict[str, Any] = {"color": theme.TARGET, "linewidth": 1.6}
+_LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": theme.PLOT, "edgecolor": "none"}
+# Pixels from the legend's top to the plot area: the date labels, "Date" and a gap.
+_BELOW_PLOT = 92
+# Pixels from the card's edge to the y tick labels ("Cumulative total (...)", rotated, and
+# the gaps either side of it), and from the labels to the plot area (the ticks).
+_LEFT_OF_TICKS = theme.MARGIN + 30
+_TICKS_TO_PLOT = 14
+_RIGHT_MARGIN = 36  # half the last date label sticks out past the plot area
+
+
+class _BurnUpCard(theme.Card):
+    """A burn-up's figure with every artist it may show, made once and updated per chart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        ax = self.ax
+        # What the tick formatters read; set by `draw`.
+        self.days: list[date] = []
+        self.language: Language = ENGLISH
+        self.unit = theme.unit_of("$")
+        # In drawing order within each zorder, as a chart made from scratch would add them.
+        self.bands = PolyCollection(
+            [], facecolors=theme.FAINT, edgecolors="none", linewidths=0, zorder=0
+        )
+        self.bands.set_transform(ax.get_xaxis_transform())
+        ax.add_collection(self.bands, autolim=False)
+        (self.path,) = ax.plot([], [], **_PATH_STYLE)
+        self.target = ax.axhline(0, **_TARGET_STYLE)
+        self.target_label = ax.annotate(
+            "",
+            xy=(1, 0),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 4),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            zorder=4,
+            bbox=_LABEL_BOX,
+            **theme.text_style(
+                fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.TARGET_TEXT
+            ),
+        )
+        self.fill = ax.fill_between([], [], 0, color=theme.ACTUAL, alpha=0.13, linewidth=0)
+        (self.actual,) = ax.plot([], [], solid_capstyle="round", **_ACTUAL_STYLE)
+        (self.dot,) = ax.plot([], [], marker="o", markersize=6, color=theme.ACTUAL, zorder=5)
+        (self.dot_centre,) = ax.plot([], [], marker="o", markersize=2.5, color=theme.PLOT, zorder=6)
+        self.latest_label = ax.annotate(
+            "",
+            xy=(0, 0),
+            xytext=(8, 8),
+            textcoords="offset points",
+            zorder=7,
+            bbox={**_LABEL_BOX, "boxstyle": "round,pad=0.25"},
+            **theme.text_style(fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.ACTUAL),
+        )
+        self.today = ax.axvline(
+            0, color=theme.TODAY, linewidth=1.0, linestyle=(0, (2, 2)), zorder=1
+        )
+        self.today_label = ax.annotate(
+            "",
+            xy=(0, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -2),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            bbox=_LABEL_BOX,
+            **theme.text_style(fontsize=theme.TICK_SIZE, color=theme.MUTED),
+        )
+        self.y_ticks = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=True)
+        self.x_ticks = FixedLocator([])
+        ax.yaxis.set_major_locator(self.y_ticks)
+        ax.yaxis.set_major_formatter(FuncFormatter(self._y_label))
+        ax.xaxis.set_major_locator(self.x_ticks)
+        ax.xaxis.set_major_formatter(FuncFormatter(self._x_label))
+        label = theme.text_style(fontsize=theme.LABEL_SIZE, color=theme.MUTED)
+        ax.xaxis.label.update(label)
+        ax.yaxis.label.update(label)
+        self.legends: dict[tuple[int, int], Legend] = {}
+
+    def _y_label(self, value: float, _position: int | None) -> str:
+        # Ticks are drawn with mathtext parsing on; escaping "$" keeps "$20k" literal.
+        return self.unit(value).replace("$", r"\$")
+
+    def _x_label(self, value: float, _position: int | None) -> str:
+        index = round(value)
+        return _day(self.days[index], self.language) if 0 <= index < len(self.days) else ""
+
+    def draw(self, data: BurnUp) -> Figure:
+        language = data.language
+        unit = theme.unit_of(data.unit, language)
+        self.days, self.language, self.unit = data.days, language, unit
+        n = len(data.days)
+        xs = list(range(n))
+        actual = [_number(value) for value in data.actual]
+        expected = [_number(value) for value in data.expected]
+        target = _number(data.target)
+        today = data.today_index
+        done = [(i, value) for i, value in enumerate(actual) if math.isfinite(value)]
+        last_actual = done[-1][1] if done else math.nan
+
+        self._shade_non_working(data)
+        self.path.set_data(xs, expected)
+        self._target(target, unit)
+        self._actual(xs, actual, done, expected, n)
+        self._today(today, language)
+        self._limits(data, [*actual, *expected, target])
+
+        path_now = expected[today] if today is not None else math.nan
+        labels = [
+            gettext(language, "Actual ({amount})", amount=unit(last_actual))
+            if done
+            else gettext(language, "Actual (none yet)"),
+            gettext(language, "Pro-rated path ({amount} by today)", amount=unit(path_now))
+            if math.isfinite(path_now)
+            else gettext(language, "Pro-rated path"),
+            gettext(language, "Target ({amount})", amount=unit(target)),
+        ]
+        if data.non_working:
+            labels.append(gettext(language, "Non-working day"))
+        legend_top = self._legend(labels)
+
+        left = _LEFT_OF_TICKS + self._widest_y_label() + _TICKS_TO_PLOT
+        bottom = legend_top + _BELOW_PLOT
+        self.place(left, bottom, _RIGHT_MARGIN, theme.TOP_MARGIN)
+        name, period = _title_parts(data)
+        width = self.figure.bbox.width
+        # The title starts where the plot area does: wide tick labels leave it less room.
+        room = min(width * theme.TITLE_ROOM, width - left - theme.MARGIN)
+        self.set_titles(name, period, _subtitle(data, unit, actual, expected, target), room)
+        self.ax.set_xlabel(gettext(language, "Date"))
+        self.ax.set_ylabel(
+            gettext(language, "Cumulative total ({unit})", unit=unit.code)
+            if unit.is_money
+            else gettext(language, "Cumulative {unit}", unit=unit.word)
+        )
+        return self.figure
+
+    def _shade_non_working(self, data: BurnUp) -> None:
+        spans: list[list[tuple[float, float]]] = []
+        start: int | None = None
+        for i, day in enumerate([*data.days, None]):
+            off = day is not None and day in data.non_working
+            if off and start is None:
+                start = i
+            elif not off and start is not None:
+                low, high = start - 0.5, i - 0.5
+                spans.append([(low, 0), (low, 1), (high, 1), (high, 0)])
+                start = None
+        self.bands.set_verts(spans)
+
+    def _target(self, target: float, unit: theme.Unit) -> None:
+        shown = math.isfinite(target)
+        self.target.set_visible(shown)
+        if not shown:
+            theme.hide(self.target_label)
+            return
+        self.target.set_ydata([target, target])
+        self.target_label.xy = (1, target)
+        theme.show(
+            self.target_label,
+            gettext(self.language, "Target {amount}", amount=unit.with_word(target)),
+        )
+
+    def _actual(
+        self,
+        xs: list[int],
+        actual: list[float],
+        done: list[tuple[int, float]],
+        expected: list[float],
+        n: int,
+    ) -> None:
+        for artist in (self.fill, self.actual, self.dot, self.dot_centre):
+            artist.set_visible(bool(done))
+        if not done:
+            theme.hide(self.latest_label)
+            return
+        self.fill.set_data(xs, actual, 0)
+        self.actual.set_data(xs, actual)
+        # A dot on the latest actual value and its amount, placed away from the dashed path.
+        index, value = done[-1]
+        path = expected[index]
+        self.dot.set_data([index], [value])
+        self.dot_centre.set_data([index], [value])
+        right_side = index < 0.8 * (n - 1)
+        below = math.isfinite(path) and value < path
+        label = self.latest_label
+        label.xy = (index, value)
+        label.xyann = (8 if right_side else -8, -8 if below else 8)
+        label.set_horizontalalignment("left" if right_side else "right")
+        label.set_verticalalignment("top" if below else "bottom")
+        theme.show(label, self.unit(value))
+
+    def _today(self, index: int | None, language: Language) -> None:
+        self.today.set_visible(index is not None)
+        if index is None:
+            theme.hide(self.today_label)
+            return
+        self.today.set_xdata([index, index])
+        self.today_label.xy = (index, 1)
+        theme.show(self.today_label, gettext(language, "Today"))
+
+    def _limits(self, data: BurnUp, values: list[float]) -> None:
+        shown = theme.finite(values)
+        top = max([*shown, 0.0])
+        bottom = min([*shown, 0.0])
+        if top <= bottom:
+            top = bottom + 1
+        self.ax.set_ylim(
+            bottom - (top - bottom) * 0.02 if bottom < 0 else 0, top + (top - bottom) * 0.14
+        )
+        self.ax.set_xlim(-0.5, len(data.days) - 0.5)
+        self.x_ticks.locs = _date_ticks(data.days)
+
+    def _widest_y_label(self) -> float:
+        low, high = sorted(self.ax.get_ylim())
+        values = [v for v in self.y_ticks.tick_values(low, high) if low <= v <= high]
+        return max((self.tick_width(self.unit(value)) for value in values), default=0.0)
+
+    def _legend(self, labels: list[str]) -> float:
+        """Shows the legend for `labels`, on one row if it fits the picture, else in two
+        columns (the figure's only legend); returns where its top is, in pixels."""
+        for columns in (len(labels), 2):
+            legend = self._legend_for(len(labels), columns)
+            for text, label in zip(legend.get_texts(), labels, strict=True):
+                text.set_text(label)
+            extent = legend.get_window_extent(self.renderer)
+            if extent.width <= self.figure.bbox.width * 0.96:
+                break
+        self.figure.legends[:] = [legend]
+        return float(extent.y1)
+
+    def _legend_for(self, entries: int, columns: int) -> Legend:
+        key = (entries, columns)
+        if key not in self.legends:
+            handles: list[Artist] = [
+                Line2D([], [], **_ACTUAL_STYLE),
+                Line2D([], [], **_PATH_STYLE),
+                Line2D([], [], **_TARGET_STYLE),
+                Patch(facecolor=theme.FAINT, edgecolor=theme.BORDER, linewidth=0.6),
+            ][:entries]
+            legend = Legend(
+                self.figure,
+                handles,
+                [""] * entries,
+                loc="lower center",
+                bbox_to_anchor=(0.5, 0),
+                bbox_transform=self.figure.transFigure,
+                ncols=columns,
+                frameon=False,
+                handlelength=2.2,
+                columnspacing=1.6,
+                prop={"family": list(theme.font_families()), "size": theme.LABEL_SIZE},
+                labelcolor=theme.TEXT,
+            )
+            for text in legend.get_texts():
+                text.set_parse_math(False)
+            self.legends[key] = legend
+        return self.legends[key]
+
+
+_CARDS = theme.Pool(_BurnUpCard)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from charts import theme
 from translations import ENGLISH, Language, gettext
@@ -31,117 +33,20 @@ class Funnel:
 
 
 def funnel_figure(data: Funnel) -> Figure:
-    """The chart as a matplotlib Figure (on an Agg canvas), for tests or further drawing."""
-    fig, _canvas = theme.new_figure()
-    ax = theme.style_axes(fig)
-    name, period = _title_parts(data)
-    counts = [count for _label, count in data.stages]
-    labels = [theme.clean(label, _STAGE_LABEL_LIMIT) or "?" for label, _count in data.stages]
-    language = data.language
-    if not counts or max(counts) == 0:
-        reaching = gettext(language, "Deals reaching each stage") if counts else ""
-        theme.set_titles(ax, name, period, reaching)
-        theme.no_data(ax, gettext(language, theme.NO_DATA))
-        return fig
-
-    theme.set_titles(ax, name, period, _subtitle(language, labels, counts))
-    # A fixed frame instead of the layout engine: stage names are drawn inside the axes, so
-    # they line up with the title, and the bars are centred in what is left.
-    fig.set_layout_engine("none")
-    ax.set_position((0.035, 0.05, 0.935, 0.785))
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    axes_px = ax.get_window_extent(renderer).width
-
-    names = [
-        ax.text(
-            0,
-            y,
-            label,
-            transform=ax.get_yaxis_transform(),
-            ha="left",
-            va="center",
-            **theme.text_style(fontsize=10),
-        )
-        for y, label in enumerate(labels)
-    ]
-    header = ax.text(
-        1,
-        -0.62,
-        gettext(language, "Step conversion") if len(counts) > 1 else "",
-        transform=ax.get_yaxis_transform(),
-        ha="right",
-        va="bottom",
-        **theme.text_style(fontsize=theme.TICK_SIZE, color=theme.MUTED),
-    )
-    name_share = max(name.get_window_extent(renderer).width for name in names) / axes_px
-    rate_share = header.get_window_extent(renderer).width / axes_px
-    gap = 0.025
-    bar_share = 1 - name_share - rate_share - 2 * gap
-    widest = max(counts)
-    span = widest / bar_share  # data units across the whole axes
-    left = -widest / 2 - (name_share + gap) * span
-    ax.set_xlim(left, left + span)
-
-    ys = list(range(len(counts)))
-    widths = [max(count, widest * 0.006) if count else 0 for count in counts]
-    ax.barh(
-        ys,
-        widths,
-        left=[-w / 2 for w in widths],
-        height=_BAR,
-        color=_shades(len(counts)),
-        zorder=2,
-    )
-    for y in ys[1:]:  # the funnel's walls, from the bottom of one bar to the top of the next
-        upper, lower = widths[y - 1] / 2, widths[y] / 2
-        ax.fill(
-            [-upper, upper, lower, -lower],
-            [y - 1 + _BAR / 2, y - 1 + _BAR / 2, y - _BAR / 2, y - _BAR / 2],
-            color=theme.FUNNEL_BOTTOM,
-            alpha=0.14,
-            linewidth=0,
-            zorder=1,
-        )
-    for y, count, width in zip(ys, counts, widths, strict=True):
-        inside = width >= widest * _INSIDE
-        ax.text(
-            0 if inside else width / 2 + widest * 0.015,
-            y,
-            _count(count, language),
-            ha="center" if inside else "left",
-            va="center",
-            zorder=3,
-            **theme.text_style(
-                fontsize=11,
-                fontweight="bold",
-                color="#FFFFFF" if inside else theme.TEXT,
-            ),
-        )
-    for y in ys[1:]:
-        ax.text(
-            1,
-            y - 0.5,
-            f"↓ {_rate(counts[y], counts[y - 1])}",
-            transform=ax.get_yaxis_transform(),
-            ha="right",
-            va="center",
-            **theme.text_style(fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.MUTED),
-        )
-
-    # First stage on top; a short funnel keeps the bar thickness of a 5-stage one.
-    ax.set_ylim(max(len(counts), _MIN_ROWS) - 0.5, -0.75)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_facecolor(theme.CARD)
-    return fig
+    """The chart as a matplotlib Figure (on an Agg canvas of its own), for tests or further
+    drawing."""
+    if _is_empty(data):
+        return theme.EmptyCard().draw(*_empty_parts(data))
+    return _FunnelCard().draw(data)
 
 
 def funnel_png(data: Funnel) -> bytes:
     """The chart as PNG bytes, 1200 x 700 px; the title is also in the PNG's Title chunk."""
-    return theme.to_png(funnel_figure(data), chart_title(data))
+    if _is_empty(data):
+        return theme.empty_png(*_empty_parts(data))
+    with _CARDS.card() as card:
+        card.draw(data)
+        return card.png(chart_title(data))
 
 
 def chart_title(data: Funnel) -> str:
@@ -216,3 +121,137 @@ def _shades(n: int) -> list[Any]:
         to_hex(tuple(a + (b - a) * i / steps for a, b in zip(top, bottom, strict=True)))
         for i in range(n)
     ]
+
+
+def _is_empty(data: Funnel) -> bool:
+    return not data.stages or max(count for _label, count in data.stages) == 0
+
+
+def _empty_parts(data: Funnel) -> tuple[str, str, str, str]:
+    """Title, period, subtitle and message of a funnel with nothing to show."""
+    name, period = _title_parts(data)
+    language = data.language
+    reaching = gettext(language, "Deals reaching each stage") if data.stages else ""
+    return name, period, reaching, gettext(language, theme.NO_DATA)
+
+
+# ---------------------------------------------------------------------- the picture
+
+
+class _Row:
+    """The artists of one stage: its name, bar, count, and the conversion above it."""
+
+    def __init__(self, ax: Any) -> None:
+        # Stage names and conversions are placed in axes widths across, rows down.
+        across = ax.get_yaxis_transform()
+        self.name = ax.text(
+            0, 0, "", transform=across, ha="left", va="center", **theme.text_style(fontsize=10)
+        )
+        self.bar = Rectangle((0, 0), 0, _BAR, facecolor=theme.FUNNEL_TOP, zorder=2)
+        ax.add_patch(self.bar)
+        self.count = ax.text(
+            0, 0, "", va="center", zorder=3, **theme.text_style(fontsize=11, fontweight="bold")
+        )
+        self.rate = ax.text(
+            1,
+            0,
+            "",
+            transform=across,
+            ha="right",
+            va="center",
+            **theme.text_style(fontsize=theme.LABEL_SIZE, fontweight="bold", color=theme.MUTED),
+        )
+
+    def hide(self) -> None:
+        for text in (self.name, self.count, self.rate):
+            theme.hide(text)
+        self.bar.set_visible(False)
+
+
+class _FunnelCard(theme.Card):
+    """A funnel's figure, made once; rows are added as a funnel needs them and hidden when
+    the next has fewer stages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        ax = self.ax
+        theme.plain_axes(ax)
+        # A fixed frame: stage names are drawn inside the axes, so they line up with the
+        # title, and the bars are centred in what is left.
+        ax.set_position((0.035, 0.05, 0.935, 0.785))
+        self.walls = PolyCollection(
+            [],
+            facecolors=theme.FUNNEL_BOTTOM,
+            edgecolors="none",
+            alpha=0.14,
+            linewidths=0,
+            zorder=1,
+        )
+        ax.add_collection(self.walls, autolim=False)
+        self.header = ax.text(
+            1,
+            -0.62,
+            "",
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="bottom",
+            **theme.text_style(fontsize=theme.TICK_SIZE, color=theme.MUTED),
+        )
+        self.rows: list[_Row] = []
+
+    def draw(self, data: Funnel) -> Figure:
+        name, period = _title_parts(data)
+        counts = [count for _label, count in data.stages]
+        labels = [theme.clean(label, _STAGE_LABEL_LIMIT) or "?" for label, _count in data.stages]
+        language = data.language
+        self.set_titles(name, period, _subtitle(language, labels, counts))
+        while len(self.rows) < len(counts):
+            self.rows.append(_Row(self.ax))
+        rows = self.rows[: len(counts)]
+        for row in self.rows[len(counts) :]:
+            row.hide()
+
+        for y, (row, label) in enumerate(zip(rows, labels, strict=True)):
+            row.name.set_y(y)
+            theme.show(row.name, label)
+        self.header.set_text(gettext(language, "Step conversion") if len(counts) > 1 else "")
+        axes_px = self.ax.get_window_extent(self.renderer).width
+        name_share = max(self.width_of(row.name) for row in rows) / axes_px
+        rate_share = self.width_of(self.header) / axes_px
+        gap = 0.025
+        bar_share = 1 - name_share - rate_share - 2 * gap
+        widest = max(counts)
+        span = widest / bar_share  # data units across the whole axes
+        left = -widest / 2 - (name_share + gap) * span
+        self.ax.set_xlim(left, left + span)
+
+        widths = [max(count, widest * 0.006) if count else 0 for count in counts]
+        walls = []
+        for y in range(1, len(counts)):  # from the bottom of one bar to the top of the next
+            upper, lower = widths[y - 1] / 2, widths[y] / 2
+            top, bottom = y - 1 + _BAR / 2, y - _BAR / 2
+            walls.append([(-upper, top), (upper, top), (lower, bottom), (-lower, bottom)])
+        self.walls.set_verts(walls)
+        for y, (row, count, width, shade) in enumerate(
+            zip(rows, counts, widths, _shades(len(counts)), strict=True)
+        ):
+            row.bar.set_bounds(-width / 2, y - _BAR / 2, width, _BAR)
+            row.bar.set_facecolor(shade)
+            row.bar.set_visible(True)
+            inside = width >= widest * _INSIDE
+            row.count.set_position((0 if inside else width / 2 + widest * 0.015, y))
+            row.count.set_horizontalalignment("center" if inside else "left")
+            row.count.set_color("#FFFFFF" if inside else theme.TEXT)
+            theme.show(row.count, _count(count, language))
+            if y == 0:
+                theme.hide(row.rate)
+            else:
+                row.rate.set_y(y - 0.5)
+                theme.show(row.rate, f"↓ {_rate(counts[y], counts[y - 1])}")
+
+        # First stage on top; a short funnel keeps the bar thickness of a 5-stage one.
+        self.ax.set_ylim(max(len(counts), _MIN_ROWS) - 0.5, -0.75)
+        return self.figure
+
+
+_CARDS = theme.Pool(_FunnelCard)

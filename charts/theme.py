@@ -13,6 +13,10 @@ style (solid, dashed, dotted) as well as by colour.
 
 Rendering is matplotlib's object API on the Agg canvas only: no pyplot (global state), no GUI
 backend, no change to `matplotlib.rcParams`, so charts can be drawn on several threads at once.
+A figure is built once per chart kind and reused (`Card`, `Pool`): each chart rewrites its
+texts, data and limits, and places the plot area from a few measured widths rather than with
+a layout engine, which would measure every artist on every draw. The font list is worked out
+once per process (`font_families`), and each card creates its texts, and so their fonts, once.
 Fonts are matplotlib's bundled DejaVu Sans, then the Noto Sans CJK SC subset shipped in
 `charts/fonts/` (OFL, so Chinese team, rep and stage names draw on a fresh install), then any
 other CJK font the machine has. DejaVu Sans comes first so Latin text keeps its look; the
@@ -24,16 +28,20 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+import os
+import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
@@ -86,8 +94,15 @@ SUBTITLE_SIZE = 9.5
 LABEL_SIZE = 9.5
 TICK_SIZE = 8.5
 NOTE_SIZE = 9.0
+TICK_LENGTH = 3.0  # points
 # Share of the picture's width a title may take (the plot area starts after the y labels).
 TITLE_ROOM = 0.8
+# Pixels between the card's edge and what is drawn on it, and from the top edge to the plot
+# area (room for the title and the subtitle).
+MARGIN = 18
+TOP_MARGIN = 87
+_TITLE_PAD = 24  # points from the plot area to the title's baseline, over a subtitle
+_SUBTITLE_ROOM = 14  # points the subtitle takes
 
 # Nothing we draw should come near this; the tests hold every chart to it.
 MAX_PNG_BYTES = 1_000_000
@@ -157,17 +172,73 @@ def text_style(**extra: Any) -> dict[str, Any]:
     return {"fontfamily": list(font_families()), "color": TEXT, "parse_math": False, **extra}
 
 
+# matplotlib finds a text's font files again (one `findfont` per family in the fallback list)
+# and reads its line metrics from the font's tables every time it measures or draws the text.
+# Our fonts and rcParams never change in a process, so the canvas below asks once per font
+# and size. It fills in two hooks of matplotlib's Agg renderer (pinned at 3.11.2;
+# tests/charts/test_reuse.py checks the pictures are the same as plain Agg's).
+
+
+@lru_cache(maxsize=256)
+def _font_paths(prop: font_manager.FontProperties) -> tuple[Any, ...]:
+    """The font files for `prop`: DejaVu Sans, then its fallbacks."""
+    return tuple(font_manager.fontManager._find_fonts_by_props(prop))
+
+
+@lru_cache(maxsize=256)
+def _line_metrics(prop: font_manager.FontProperties, dpi: float) -> tuple[float, float, float]:
+    """Ascent, descent and line gap of `prop`'s first font in pixels, as `Text` works them
+    out from the OS/2 table."""
+    font = font_manager.get_font(_font_paths(prop))
+    table = font.get_sfnt_table("OS/2")
+    scale = prop.get_size_in_points() * dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+    return (
+        table["sTypoAscender"] * scale,
+        -table["sTypoDescender"] * scale,
+        table["sTypoLineGap"] * scale,
+    )
+
+
+class _Renderer(RendererAgg):
+    """Agg, with font files and line metrics looked up once per font and size."""
+
+    # A text's FontProperties change when its size or weight is set: the caches keep a copy.
+
+    def _prepare_font(self, font_prop: Any) -> Any:
+        font = font_manager.get_font(_font_paths(font_prop.copy()))
+        font.clear()
+        font.set_size(font_prop.get_size_in_points(), self.dpi)
+        return font
+
+    def _get_font_height_metrics(self, prop: Any) -> tuple[float, float, float]:
+        return _line_metrics(prop.copy(), self.dpi)
+
+
+class _Canvas(FigureCanvasAgg):
+    """FigureCanvasAgg drawing with `_Renderer` (kept while the size stays the same)."""
+
+    def get_renderer(self) -> RendererAgg:
+        width, height = self.get_width_height(physical=True)
+        key = width, height, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = _Renderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def new_figure() -> tuple[Figure, FigureCanvasAgg]:
+    """A blank card on its own Agg canvas. No layout engine: each chart places its axes
+    itself (`Card.place`), from a few measured widths, instead of matplotlib measuring every
+    artist on every draw."""
     fig = Figure(
         figsize=(WIDTH_IN, HEIGHT_IN),
         dpi=DPI,
         facecolor=CARD,
         edgecolor=BORDER,
         linewidth=1.5,
-        layout="constrained",
+        layout="none",
     )
-    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.1)  # type: ignore[union-attr]
-    return fig, FigureCanvasAgg(fig)
+    return fig, _Canvas(fig)
 
 
 def style_axes(fig: Figure) -> Any:
@@ -182,38 +253,53 @@ def style_axes(fig: Figure) -> Any:
         labelcolor=MUTED,
         labelsize=TICK_SIZE,
         labelfontfamily=list(font_families()),
-        length=3,
+        length=TICK_LENGTH,
     )
     ax.grid(axis="y", color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
     return ax
 
 
+def plain_axes(ax: Any) -> None:
+    """No ticks, grid or spines, on the card's colour: for pictures that are not plots."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_facecolor(CARD)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
 def join_title(name: str, period: str) -> str:
     return f"{name} — {period}" if name and period else name or period
 
 
-def set_titles(ax: Any, name: str, period: str, subtitle: str) -> None:
-    """Bold left-aligned "name — period" title (read back with `ax.get_title(loc="left")`)
-    and a muted subtitle. A name too long for the picture is shortened with "…"; the period
-    is always kept whole.
+def show(text: Text, value: str) -> None:
+    text.set_text(value)
+    text.set_visible(True)
+
+
+def hide(text: Text) -> None:
+    """Out of the picture, and empty, so nothing reads a previous chart's words from it."""
+    text.set_text("")
+    text.set_visible(False)
+
+
+class Card:
+    """A figure with one axes, its title and subtitle, drawn again for each chart.
+
+    Building a figure (axes, ticks, texts and their fonts) costs more than drawing it, so a
+    chart kind keeps its cards (`Pool`) and each chart only rewrites texts, data and limits.
+    Whatever a chart may leave out (a marker, a legend entry, a row) it sets or hides every
+    time, so no chart shows anything of the one drawn before it.
     """
-    fig = ax.get_figure()
-    room = fig.bbox.width * TITLE_ROOM
-    renderer = fig.canvas.get_renderer()
-    title = ax.set_title(
-        join_title(name, period),
-        loc="left",
-        pad=24 if subtitle else 10,
-        **text_style(fontsize=TITLE_SIZE, fontweight="bold"),
-    )
-    shortened = name
-    while shortened and title.get_window_extent(renderer).width > room:
-        shortened = shortened[:-2].rstrip()
-        title.set_text(join_title(shortened + "…" if shortened else "", period))
-    if subtitle:
-        note = ax.annotate(
-            subtitle,
+
+    def __init__(self) -> None:
+        self.figure, self.canvas = new_figure()
+        self.renderer = self.canvas.get_renderer()
+        self.ax = style_axes(self.figure)
+        self.subtitle = self.ax.annotate(
+            "",
             xy=(0, 1),
             xycoords="axes fraction",
             xytext=(0, 7),
@@ -222,29 +308,124 @@ def set_titles(ax: Any, name: str, period: str, subtitle: str) -> None:
             va="bottom",
             **text_style(fontsize=SUBTITLE_SIZE, color=MUTED),
         )
+        # One probe, never drawn, measures strings in the tick labels' font.
+        self._probe = Text(0, 0, "", **text_style(fontsize=TICK_SIZE))
+        self._probe.set_figure(self.figure)
+
+    def width_of(self, text: Text) -> float:
+        """`text`'s width in pixels (matplotlib remembers the measurement per string)."""
+        return float(text.get_window_extent(self.renderer).width)
+
+    def tick_width(self, label: str) -> float:
+        self._probe.set_text(label)
+        return self.width_of(self._probe)
+
+    def place(self, left: float, bottom: float, right: float, top: float) -> None:
+        """The axes' frame, from its margins in pixels."""
+        width, height = self.figure.bbox.width, self.figure.bbox.height
+        self.ax.set_position(
+            (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
+        )
+
+    def set_titles(self, name: str, period: str, subtitle: str, room: float | None = None) -> None:
+        """Bold left-aligned "name — period" title (read back with `ax.get_title(loc="left")`)
+        and a muted subtitle, each at most `room` pixels wide (by default TITLE_ROOM of the
+        picture). A name too long is shortened with "…"; the period is always kept whole.
+        """
+        room = self.figure.bbox.width * TITLE_ROOM if room is None else room
+        # An explicit y keeps matplotlib from working out the title's height on every draw.
+        title = self.ax.set_title(
+            join_title(name, period),
+            loc="left",
+            pad=_TITLE_PAD if subtitle else _TITLE_PAD - _SUBTITLE_ROOM,
+            y=1.0,
+            **text_style(fontsize=TITLE_SIZE, fontweight="bold"),
+        )
+        shortened = name
+        while shortened and self.width_of(title) > room:
+            shortened = shortened[:-2].rstrip()
+            title.set_text(join_title(shortened + "…" if shortened else "", period))
+        if not subtitle:
+            hide(self.subtitle)
+            return
+        show(self.subtitle, subtitle)
         text = subtitle
-        while text and note.get_window_extent(renderer).width > room:
+        while text and self.width_of(self.subtitle) > room:
             text = text[:-2].rstrip()
-            note.set_text(text + "…")
+            self.subtitle.set_text(text + "…")
+
+    def png(self, title: str) -> bytes:
+        return to_png(self.figure, title)
 
 
-def no_data(ax: Any, message: str = NO_DATA) -> None:
-    """An empty plot that says so, instead of misleading axes."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    ax.set_facecolor(CARD)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.text(
-        0.5,
-        0.5,
-        message,
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        **text_style(fontsize=18, color=MUTED),
-    )
+class EmptyCard(Card):
+    """The picture of a chart with nothing to show: its titles and a message, no axes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        plain_axes(self.ax)
+        self.message = self.ax.text(
+            0.5,
+            0.5,
+            "",
+            transform=self.ax.transAxes,
+            ha="center",
+            va="center",
+            **text_style(fontsize=18, color=MUTED),
+        )
+
+    def draw(self, name: str, period: str, subtitle: str, message: str) -> Figure:
+        # Without a subtitle the title sits lower over the plot area: lift the area as much.
+        top = TOP_MARGIN if subtitle else TOP_MARGIN - _SUBTITLE_ROOM * DPI / 72
+        self.place(MARGIN, MARGIN, MARGIN, top)
+        self.set_titles(name, period, subtitle)
+        show(self.message, message)
+        return self.figure
+
+
+CardT = TypeVar("CardT", bound=Card)
+
+
+class Pool(Generic[CardT]):
+    """The cards of one chart kind in this process, each used by one thread at a time.
+
+    A thread takes a card (or builds one when all are in use), draws and encodes its chart,
+    and gives the card back; at most `keep` are kept (a card is about 4 MB, and more charts at
+    once than cores gain nothing). A card whose drawing failed is dropped,
+    since it may be half updated. A forked child starts with none (a card in use by another
+    thread at the fork would never come back).
+    """
+
+    def __init__(self, build: Callable[[], CardT], keep: int = 2) -> None:
+        self._build = build
+        self._keep = keep
+        self._free: list[CardT] = []
+        self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)
+
+    @contextmanager
+    def card(self) -> Iterator[CardT]:
+        with self._lock:
+            card = self._free.pop() if self._free else None
+        if card is None:
+            card = self._build()
+        yield card  # not given back if the drawing raised
+        with self._lock:
+            if len(self._free) < self._keep:
+                self._free.append(card)
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()
+        self._free = []
+
+
+EMPTY_CARDS = Pool(EmptyCard)
+
+
+def empty_png(name: str, period: str, subtitle: str, message: str) -> bytes:
+    with EMPTY_CARDS.card() as card:
+        card.draw(name, period, subtitle, message)
+        return card.png(join_title(name, period))
 
 
 def to_png(fig: Figure, title: str) -> bytes:
