@@ -76,22 +76,24 @@ def burn_up_spec(
     today = local_now.date()
     last = min(today, target.period_end)
     since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
+    days = [
+        target.period_start + timedelta(days=index)
+        for index in range((last - target.period_start).days + 1)
+    ]
+    ends = [
+        min(datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_now.tzinfo), local_now)
+        for day in days
+    ]
+    end = ends[-1] if ends else since
+    # Cumulative totals day by day, by the same sums pacing uses, then the increments.
+    totals = activity.achieved_by_day(
+        target.metric, owner_ids, since, target.period_start, ends, target.currency
+    )
     per_day: dict[date, Decimal] = {}
     previous = Decimal(0)
-    day = target.period_start
-    end = since
-    # Cumulative totals day by day, by the same sums pacing uses, then the increments.
-    while day <= last:
-        end = min(
-            datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_now.tzinfo), local_now
-        )
-        total = activity.achieved(
-            target.metric, owner_ids, Window(since, end), (target.period_start, day),
-            target.currency,
-        )  # fmt: skip
+    for day, total in zip(days, totals, strict=True):
         per_day[day] = total - previous
         previous = total
-        day += timedelta(days=1)
     left_out = activity.money_left_out(
         target.metric, owner_ids, Window(since, end), (target.period_start, last), target.currency
     )
