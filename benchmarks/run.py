@@ -63,6 +63,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def workers_cpu() -> dict[str, float]:
+    """CPU seconds of the chart workers so far (stopped, so the kernel counts them), and
+    the largest one's peak resident memory."""
+    from services.charts import stop_workers
+
+    stop_workers()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu": children.ru_utime + children.ru_stime, "peak_rss_mb": children.ru_maxrss / 1024}
+
+
 def seeded_day(url: str) -> datetime:
     from sqlalchemy import func, select
 
@@ -129,6 +139,7 @@ def one_job(url: str, name: str, at: datetime, real: bool, dry: bool = True) -> 
     found["compose"] = composed
     # The peak so far is the compose's own (the process has done nothing bigger before).
     found["compose_rss_mb"] = peak_rss_mb()
+    found["compose_workers"] = workers_cpu()
     scheduler = Scheduler(ctx, client, all_jobs(ctx.settings))
     if dry:
         shown = meter.measure(lambda: scheduler.run_job(name, now=at, dry_run=io.StringIO()))
@@ -290,6 +301,13 @@ def main() -> None:
         for kind in ("compose", "dry", "real"):
             if kind in found:
                 print(row(f"{job.name}, {kind}", found[kind]), flush=True)
+        workers = found["compose_workers"]
+        if workers["cpu"]:
+            print(
+                f"| {job.name}, chart workers | | {workers['cpu']:.2f} (all) | | "
+                f"largest peak RSS {workers['peak_rss_mb']:.0f} MB |",
+                flush=True,
+            )
         print(
             f"| {job.name}, peak RSS | {found['compose_rss_mb']:.0f} MB composing, "
             f"{found['peak_rss_mb']:.0f} MB all runs ({found['start_rss_mb']:.0f} MB at start) "

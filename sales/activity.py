@@ -13,13 +13,15 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from typing import TypeVar
 
-from sales.fx import Converted, Rates, convert_total
+from sales.fx import CENTS, Converted, Rates, convert_total
 from sales.localtime import local_today
 from sales.stages import STAGES
 
 PROPOSAL_OR_LATER = ("proposal", "negotiation", "won")
+T = TypeVar("T")
 FUNNEL_ORDER = tuple([key for key, stage in STAGES.items() if stage.is_open] + ["won"])
 
 
@@ -244,6 +246,81 @@ class Activity:
             return self.collected_in(owner_ids, *days, currency).left_out
         return {}
 
+    def achieved_by_day(
+        self,
+        metric: str,
+        owner_ids: Collection[int],
+        since: datetime,
+        first: date,
+        ends: list[datetime],
+        currency: str | None,
+    ) -> list[Decimal]:
+        """`achieved` cumulated day by day, in one pass: for the i-th day from `first`, what
+        was reached in Window(since, ends[i]) (or, for visits and cash, from `first` to that
+        day). `ends` rise; each is the end of its day (or earlier, for today)."""
+        days = [first + timedelta(days=index) for index in range(len(ends))]
+        if not owner_ids or not ends:
+            return [Decimal(0) for _ in ends]
+        if metric == "visits":
+            return [Decimal(self.visit_count(owner_ids, first, day)) for day in days]
+        if metric == "revenue":
+            wins = self.won(owner_ids, Window(since, ends[-1]))
+            by_day = _by_index([(bisect_right(ends, win.won_at), win) for win in wins], len(ends))
+            if currency is None:
+                return _running_sums(([win.amount for win in day] for day in by_day), Decimal(0))
+            found = _running_converted([_dated(day) for day in by_day], currency, self.rates)
+        elif metric == "collected":
+            receipts = self._receipts(owner_ids, first, days[-1])
+            by_day = _by_index([((r.day - first).days, r) for r in receipts], len(ends))
+            if currency is None:
+                return _running_sums(([r.amount for r in day] for day in by_day), Decimal("0.00"))
+            found = _running_converted(
+                [[(r.amount, r.currency, r.day) for r in day] for day in by_day],
+                currency,
+                self.rates,
+            )
+        elif metric == "new_customers":
+            return _running_counts(self._new_customer_days(owner_ids, since, ends), len(ends))
+        elif metric == "proposals":
+            reached = self._first_reached_at(owner_ids, PROPOSAL_OR_LATER)
+            entered = [bisect_right(ends, at) for at in reached.values() if since <= at]
+            return _running_counts(entered, len(ends))
+        else:
+            raise ValueError(f"unknown metric {metric!r}")
+        if found is not None:
+            return found
+        # A sum too long for exact arithmetic: each day's total as `achieved` adds it up.
+        return [
+            self.achieved(metric, owner_ids, Window(since, end), (first, day), currency)
+            for end, day in zip(ends, days, strict=True)
+        ]
+
+    def _new_customer_days(
+        self, owner_ids: Collection[int], since: datetime, ends: list[datetime]
+    ) -> list[int]:
+        """The index of the day each new customer is first counted on (see `new_customers`):
+        once both their win and their first win by anyone are in the window."""
+        entered: dict[int, int] = {}
+        for win in self.won(owner_ids, Window(since, ends[-1])):
+            first_win = self.first_win_of_customer.get(win.customer_id, win.won_at)
+            if first_win < since:
+                continue
+            index = max(bisect_right(ends, win.won_at), bisect_right(ends, first_win))
+            entered[win.customer_id] = min(index, entered.get(win.customer_id, index))
+        return list(entered.values())
+
+    def _first_reached_at(
+        self, owner_ids: Collection[int], stages: Collection[str]
+    ) -> dict[int, datetime]:
+        """When each of these owners' deals first reached any of `stages`."""
+        found = {}
+        for owner_id in set(owner_ids):
+            for deal_id, reached in self.arrivals.get(owner_id, {}).items():
+                times = [at for stage, at in reached.items() if stage in stages]
+                if times:
+                    found[deal_id] = min(times)
+        return found
+
     def funnel(self, owner_ids: Collection[int], window: Window) -> FunnelWindow:
         """The weekly data review's numbers for these owners' deals over the window."""
         reached: Counter[str] = Counter()
@@ -311,6 +388,59 @@ class Activity:
 def _dated(wins: Iterable[Win]) -> list[tuple[Decimal, str, date]]:
     # The rate in force on the owner's local day the deal was won, the day pacing counts it.
     return [(win.amount, win.currency, win.won_on) for win in wins]
+
+
+def _by_index(rows: list[tuple[int, T]], count: int) -> list[list[T]]:
+    """Rows grouped by their index, 0..count-1 (others left out), each group in order."""
+    grouped: list[list[T]] = [[] for _ in range(count)]
+    for index, row in rows:
+        if 0 <= index < count:
+            grouped[index].append(row)
+    return grouped
+
+
+def _running_sums(groups: Iterable[list[Decimal]], start: Decimal) -> list[Decimal]:
+    totals, running = [], start
+    for group in groups:
+        for value in group:
+            running += value
+        totals.append(running)
+    return totals
+
+
+def _running_counts(indexes: Iterable[int], count: int) -> list[Decimal]:
+    per_day = Counter(indexes)
+    totals, running = [], 0
+    for index in range(count):
+        running += per_day.get(index, 0)
+        totals.append(Decimal(running))
+    return totals
+
+
+def _running_converted(
+    groups: list[list[tuple[Decimal, str, date]]], currency: str, rates: Rates
+) -> list[Decimal] | None:
+    """`convert_total(...).total` of the first 1, 2, ... groups together, from one running
+    sum; None when the sum cannot be kept exact (or an amount is negative), because then
+    the order of the additions, which differs from `convert_total`'s, could change it."""
+    totals = []
+    running = Decimal(0)
+    with localcontext() as context:
+        context.prec = 40
+        for group in groups:
+            for value, its_currency, day in group:
+                rate = rates.rate(its_currency, currency, day)
+                if rate is None:
+                    continue
+                converted = value * rate  # as convert_total multiplies
+                if converted < 0:
+                    return None
+                context.clear_flags()
+                running += converted
+                if context.flags[Inexact]:
+                    return None
+            totals.append(running.quantize(CENTS, rounding=ROUND_HALF_UP) + Decimal("0.00"))
+    return totals
 
 
 def _running_totals(counts: Iterable[int]) -> list[int]:

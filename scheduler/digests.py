@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 
 from blocks.common import Message, context
 from blocks.digests import daily_digest_message, weekly_digest_message
@@ -20,7 +21,7 @@ from reports.teams import (
 from sales.workdays import WorkCalendar
 from scheduler.delivery import due_period
 from scheduler.job import Recipient, RunFacts, facts_of
-from scheduler.recipients import team_channels
+from scheduler.recipients import roster, team_channels
 from services.charts import (
     CHARTS,
     ChartBatches,
@@ -35,6 +36,9 @@ from store.models import Team
 from translations import Language, gettext, msg
 
 MAX_BURN_UPS = 3
+# The weekly review loads its numbers this many teams at a time (see ReviewSlices): a
+# slice's statements are a few, and its facts a tenth of a thousand teams'.
+SLICE_TEAMS = 100
 # The weekly review's charts look back this far: four weeks, and a target's whole period.
 CHART_LOOK_BACK = timedelta(weeks=REVIEW_WEEKS + 1)
 
@@ -43,6 +47,16 @@ def _team_ids(ctx: BotContext, team_id: int) -> list[int]:
     with ctx.db.reading() as session:
         team = teams.team_by_id(session, team_id)
         return [rep.id for rep in teams.members(team)] if team else []
+
+
+def _people_of_teams(ctx: BotContext) -> dict[int, list[int]]:
+    """Each team's members and managers: a slice's numbers are loaded for its teams' people
+    (a team with no members is still found through its managers)."""
+    found = roster(ctx)
+    return {
+        team.id: sorted({membership.person_id for membership in team.memberships})
+        for team in found.teams
+    }
 
 
 def _team(roster_team: Team | None) -> Team:
@@ -79,11 +93,57 @@ def load_review_book(ctx: BotContext, rep_ids: Collection[int] | None, now: date
 
 @dataclass(frozen=True)
 class ReviewFacts:
-    """The weekly review's numbers for every team, and the charts of the teams due now,
-    drawn a batch of teams at a time as their messages are composed (on every core)."""
+    """The weekly review's numbers for a slice of teams, and their charts, drawn on every
+    core a few messages ahead of the one being composed: first those due now and not yet
+    sent, then (only when asked for) the others."""
 
     book: Book
     charts: ChartBatches  # by ledger recipient
+
+
+class ReviewSlices:
+    """A run's facts, a slice of teams at a time: loading a slice lets the one before go,
+    so a run holds one slice's numbers, not every team's."""
+
+    def __init__(self, load: Callable[[list[Recipient], datetime], ReviewFacts]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._loaded: tuple[ReviewSlice, datetime, ReviewFacts] | None = None
+
+    def facts(self, part: ReviewSlice, now: datetime) -> ReviewFacts:
+        with self._lock:
+            if self._loaded is None or self._loaded[:2] != (part, now):
+                self._loaded = None  # let the slice before go before loading the next
+                self._loaded = (part, now, self._load(part.recipients, now))
+            return self._loaded[2]
+
+
+@dataclass(frozen=True, eq=False)
+class ReviewSlice:
+    """Some teams' recipients, whose facts are loaded together."""
+
+    slices: ReviewSlices
+    recipients: list[Recipient]
+
+    def at(self, now: datetime) -> ReviewFacts:
+        return self.slices.facts(self, now)
+
+
+def sliced(recipients: list[Recipient], slices: ReviewSlices, size: int) -> list[Recipient]:
+    """The recipients, each team's in one slice of `size` teams (in the order listed), each
+    recipient carrying its slice."""
+    by_team: dict[int | None, list[Recipient]] = {}
+    for recipient in recipients:
+        by_team.setdefault(recipient.team_id, []).append(recipient)
+    groups = list(by_team.values())
+    found = []
+    for first in range(0, len(groups), size):
+        members = [r for group in groups[first : first + size] for r in group]
+        part = ReviewSlice(slices, members)
+        facts = RunFacts(lambda _now, part=part: part)
+        found += [replace(recipient, facts=facts) for recipient in members]
+    order = {recipient.key: index for index, recipient in enumerate(recipients)}
+    return sorted(found, key=lambda recipient: order[recipient.key])
 
 
 def team_charts(
@@ -160,25 +220,35 @@ class WeeklyReview:
         return f"{year}-W{week:02d}"
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
-        listed: list[Recipient] = []
-        facts = RunFacts(lambda now: self._load(ctx, listed, now))
-        listed += team_channels(ctx, facts)
-        return listed
+        people = _people_of_teams(ctx)
+        slices = ReviewSlices(lambda group, now: self._load(ctx, group, people, now))
+        return sliced(team_channels(ctx), slices, SLICE_TEAMS)
 
-    def _load(self, ctx: BotContext, listed: list[Recipient], now: datetime) -> ReviewFacts:
-        """Every team's numbers; the charts of those due now and not yet sent."""
-        book = load_review_book(ctx, None, now)
-        due = {r.key: period for r in listed if (period := due_period(self, r, now)) is not None}
+    def _load(
+        self,
+        ctx: BotContext,
+        group: list[Recipient],
+        people: dict[int, list[int]],
+        now: datetime,
+    ) -> ReviewFacts:
+        """These recipients' teams' numbers; their charts: first those due now and not yet
+        sent, then the others."""
+        team_ids = {r.team_id for r in group if r.team_id is not None}
+        book = load_review_book(ctx, sorted({p for t in team_ids for p in people.get(t, ())}), now)
+        due = {r.key: period for r in group if (period := due_period(self, r, now)) is not None}
         with ctx.db.reading() as session:
             done = sent.sent_to(session, self.name, set(due.values()))
-        wanted = [r for r in listed if r.key in due and (due[r.key], r.key) not in done]
-        specs = {
-            r.key: team_charts(
-                book, _team(book.roster.team(r.team_id or 0)), r.local(now), r.calendar, r.language
-            )
-            for r in wanted
-        }
-        return ReviewFacts(book, ChartBatches(specs))
+        wanted = [r.key for r in group if r.key in due and (due[r.key], r.key) not in done]
+        chosen = set(wanted)
+        others = [r.key for r in group if r.key not in chosen]
+        by_key = {r.key: r for r in group}
+
+        def specs_of(key: str) -> list[ChartSpec]:
+            r = by_key[key]
+            team = self._team_of(book, r)
+            return team_charts(book, team, r.local(now), r.calendar, r.language)
+
+        return ReviewFacts(book, ChartBatches(specs_of, wanted, others))
 
     @staticmethod
     def _team_of(book: Book, recipient: Recipient) -> Team:
@@ -188,13 +258,14 @@ class WeeklyReview:
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
         team_id = recipient.team_id
         assert team_id is not None
-        facts = facts_of(
+        part = facts_of(
             recipient,
             local_now,
             lambda now: ReviewFacts(
-                load_review_book(ctx, _team_ids(ctx, team_id), now), ChartBatches({})
+                load_review_book(ctx, _team_ids(ctx, team_id), now), ChartBatches(list)
             ),
         )
+        facts = part.at(local_now.astimezone(UTC)) if isinstance(part, ReviewSlice) else part
         book = facts.book
         team = self._team_of(book, recipient)
         charts = facts.charts.take(recipient.key)

@@ -6,8 +6,8 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,7 +27,7 @@ FUNNEL_WEEKS = 4
 # Fewer charts than this are drawn right here; more (a weekly review for many teams) are
 # drawn on every core, in worker processes.
 POOLED_FROM = 12
-# How many messages' charts `ChartBatches` draws at once: enough to keep every core busy.
+# How many messages ahead `ChartBatches` keeps drawing: enough to keep every core busy.
 CHART_BATCH = 16
 # The key under which a scheduled message carries its charts (uploaded after it is posted).
 CHARTS = "charts"
@@ -76,22 +76,24 @@ def burn_up_spec(
     today = local_now.date()
     last = min(today, target.period_end)
     since = datetime.combine(target.period_start, time(0), tzinfo=local_now.tzinfo)
+    days = [
+        target.period_start + timedelta(days=index)
+        for index in range((last - target.period_start).days + 1)
+    ]
+    ends = [
+        min(datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_now.tzinfo), local_now)
+        for day in days
+    ]
+    end = ends[-1] if ends else since
+    # Cumulative totals day by day, by the same sums pacing uses, then the increments.
+    totals = activity.achieved_by_day(
+        target.metric, owner_ids, since, target.period_start, ends, target.currency
+    )
     per_day: dict[date, Decimal] = {}
     previous = Decimal(0)
-    day = target.period_start
-    end = since
-    # Cumulative totals day by day, by the same sums pacing uses, then the increments.
-    while day <= last:
-        end = min(
-            datetime.combine(day + timedelta(days=1), time(0), tzinfo=local_now.tzinfo), local_now
-        )
-        total = activity.achieved(
-            target.metric, owner_ids, Window(since, end), (target.period_start, day),
-            target.currency,
-        )  # fmt: skip
+    for day, total in zip(days, totals, strict=True):
         per_day[day] = total - previous
         previous = total
-        day += timedelta(days=1)
     left_out = activity.money_left_out(
         target.metric, owner_ids, Window(since, end), (target.period_start, last), target.currency
     )
@@ -176,34 +178,89 @@ def draw_all(specs: Sequence[ChartSpec]) -> list[ChartFile]:
         return [draw(spec) for spec in specs]
 
 
-class ChartBatches:
-    """Many messages' charts, drawn a batch of messages at a time as they are asked for
-    (on every core, as `draw_all`), each message's handed over once and then let go, so a
-    run holds a batch's pictures, not every message's."""
+@dataclass
+class _Drawing:
+    """One message's charts: their numbers, and the workers' drawings of them (None:
+    drawn here when taken)."""
 
-    def __init__(self, specs: dict[str, list[ChartSpec]], batch: int = CHART_BATCH) -> None:
-        self._specs = dict(specs)  # in the order the messages are likely asked for
-        self._batch = batch
-        self._drawn: dict[str, list[ChartFile]] = {}
+    specs: list[ChartSpec]
+    futures: list[Future[ChartFile]] | None = None
+
+
+class ChartBatches:
+    """Many messages' charts, drawn on every core while this process composes the messages
+    before them: taking one message's charts sets the next `ahead` messages' drawing under
+    way in worker processes, so the workers never wait for the composing, nor it for them
+    but when they fall behind. Each message's are handed over once and let go, so a run
+    holds a few messages' pictures, not every message's.
+
+    `specs_of` gives a message's charts' numbers (asked for once, when its drawing starts);
+    `orders` list the messages by key in the order they are likely asked for. Drawing ahead
+    stays inside one order (e.g. the messages due now), never running into the next (those
+    a run will not send)."""
+
+    def __init__(
+        self,
+        specs_of: Callable[[str], Sequence[ChartSpec]],
+        *orders: Sequence[str],
+        ahead: int = CHART_BATCH,
+    ) -> None:
+        self._specs_of = specs_of
+        self._ahead = ahead
+        self._place: dict[str, tuple[list[str], int]] = {}
+        for order in orders:
+            keys = list(order)
+            for index, key in enumerate(keys):
+                self._place.setdefault(key, (keys, index))
+        self._started: dict[str, _Drawing] = {}
+        self._taken: set[str] = set()
         self._lock = threading.Lock()
 
     def take(self, key: str) -> list[ChartFile] | None:
-        """`key`'s charts (drawing them, with the next few messages' not drawn yet), or
-        None when they were not asked for or were already taken."""
+        """`key`'s charts (waiting for them if need be), or None when they were not asked
+        for or were already taken."""
         with self._lock:
-            if key not in self._drawn:
-                if key not in self._specs:
-                    return None
-                keys = list(self._specs)
-                start = keys.index(key)
-                chosen = [key, *[k for k in keys[start + 1 :] if k not in self._drawn]][
-                    : self._batch
-                ]
-                drawn = iter(draw_all([spec for k in chosen for spec in self._specs[k]]))
-                for k in chosen:
-                    self._drawn[k] = [next(drawn) for _ in self._specs[k]]
-            del self._specs[key]
-            return self._drawn.pop(key)
+            if key not in self._place or key in self._taken:
+                return None
+            keys, index = self._place[key]
+            coming = [k for k in keys[index : index + self._ahead] if k not in self._taken]
+            self._start([k for k in coming if k not in self._started])
+            drawing = self._started.pop(key)
+            self._taken.add(key)
+        return _finish(drawing)
+
+    def _start(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        found = {key: list(self._specs_of(key)) for key in keys}
+        waiting = sum(len(drawing.specs) for drawing in self._started.values())
+        charts = waiting + sum(len(specs) for specs in found.values())
+        pooled = charts >= POOLED_FROM and (os.cpu_count() or 1) >= 2
+        for key, specs in found.items():
+            self._started[key] = _Drawing(specs, _submit(specs) if pooled else None)
+
+
+def _submit(specs: list[ChartSpec]) -> list[Future[ChartFile]] | None:
+    """The charts set drawing in the workers; None when the pool is broken (then drawn here)."""
+    try:
+        pool = _pool()
+        return [pool.submit(draw, spec) for spec in specs]
+    except BrokenProcessPool:
+        log.exception("chart workers failed; drawing %d charts in this process", len(specs))
+        _reset_pool()
+        return None
+
+
+def _finish(drawing: _Drawing) -> list[ChartFile]:
+    if drawing.futures is None:
+        return [draw(spec) for spec in drawing.specs]
+    try:
+        return [future.result() for future in drawing.futures]
+    except (BrokenProcessPool, CancelledError):
+        # A worker died (killed, out of memory): draw here, and start afresh next time.
+        log.exception("chart workers failed; drawing %d charts in this process", len(drawing.specs))
+        _reset_pool()
+        return [draw(spec) for spec in drawing.specs]
 
 
 def burn_up_chart(
@@ -263,4 +320,13 @@ def _reset_pool() -> None:
     with _pool_lock:
         if _executor is not None:
             _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None
+
+
+def stop_workers() -> None:
+    """Stop the chart workers, waiting for them to exit (a benchmark reads their CPU)."""
+    global _executor
+    with _pool_lock:
+        if _executor is not None:
+            _executor.shutdown(wait=True)
         _executor = None
