@@ -35,6 +35,8 @@ URGENT_WAIT_SECONDS = 10.0
 # How long this process leaves SQLite's write lock free after a write before its next one
 # (acks excepted): long enough for another process's ack, polling, to find it free.
 GAP_SECONDS = 0.001
+# How long a scheduled job's write gives way to people's before it takes its turn with them.
+JOB_PATIENCE_SECONDS = 0.05
 T = TypeVar("T")
 
 
@@ -310,10 +312,12 @@ class WriteTurns:
     lock stood free most of that time.
 
     An ack goes first, then whoever a person waits for, then scheduled jobs' writes
-    (`background_writes`). Between two writes other than acks the lock stays free for a
-    moment, so another process's ack (it polls every `URGENT_POLL_SECONDS`) gets in. Reentrant (a
-    thread already writing is not stopped); a writer waits at most `URGENT_WAIT_SECONDS`
-    here before going on to SQLite's own lock, as it would without turns."""
+    (`background_writes`), which wait at most `JOB_PATIENCE_SECONDS` for people's to pass
+    before queueing with them. Between two writes other than acks the lock stays free for
+    a moment, so another process's ack (it polls every `URGENT_POLL_SECONDS`) gets in.
+
+    Reentrant (a thread already writing is not stopped); a writer waits at most
+    `URGENT_WAIT_SECONDS` here before going on to SQLite's own lock, as without turns."""
 
     URGENT, PROMPT, BACKGROUND = 0, 1, 2
 
@@ -354,16 +358,25 @@ class WriteTurns:
         return rank != self.URGENT and now < self._released_at + GAP_SECONDS
 
     def _take(self, rank: int) -> bool:
-        deadline = time.monotonic() + URGENT_WAIT_SECONDS
+        started = time.monotonic()
+        deadline = started + URGENT_WAIT_SECONDS
+        promote_at = started + JOB_PATIENCE_SECONDS if rank == self.BACKGROUND else deadline
         with self._free:
             self._waiting[rank] += 1
             try:
                 while self._must_wait(rank, now := time.monotonic()):
                     if now >= deadline:
                         return False  # SQLite's busy handler decides from here
-                    # A writer waiting out the gap wakes itself; others are woken.
+                    if now >= promote_at and rank == self.BACKGROUND:
+                        # Waited long enough: a job is never held up for good.
+                        self._waiting[rank] -= 1
+                        rank = self.PROMPT
+                        self._waiting[rank] += 1
+                        continue
+                    # A writer waiting out the gap (or for promotion) wakes itself.
                     gap_left = self._released_at + GAP_SECONDS - now
-                    self._free.wait(gap_left if gap_left > 0 else deadline - now)
+                    wake_at = min(promote_at, now + gap_left if gap_left > 0 else deadline)
+                    self._free.wait(wake_at - now)
             finally:
                 self._waiting[rank] -= 1
             self._holder = threading.get_ident()

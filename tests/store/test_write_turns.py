@@ -126,3 +126,30 @@ def test_background_writes_mark_only_their_own_block(background: bool) -> None:
         with background_writes():
             assert store_db._background.on
     assert not getattr(store_db._background, "on", False)
+
+
+def test_a_job_waits_for_people_only_so_long_however_busy_they_keep_the_lock(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(store_db, "JOB_PATIENCE_SECONDS", 0.05)
+    turns = WriteTurns()
+    stop = threading.Event()
+
+    def person_writing_again_and_again() -> None:
+        while not stop.is_set():
+            with turns.turn():
+                time.sleep(0.002)
+
+    people = [threading.Thread(target=person_writing_again_and_again) for _ in range(2)]
+    for thread in people:
+        thread.start()
+    try:
+        time.sleep(0.05)
+        started = time.monotonic()
+        with background_writes(), turns.turn():
+            waited = time.monotonic() - started
+    finally:
+        stop.set()
+        for thread in people:
+            thread.join(5)
+    assert waited < 1.0
