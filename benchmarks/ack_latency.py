@@ -38,6 +38,7 @@ from store import targets, teams
 from store.db import Database
 from store.people import save_profile
 from tests.runtime.test_chaos import BotProcess, free_port
+from tests.support.databases import fresh_database_url
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import SlackSender
 
@@ -225,7 +226,12 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="salesbot-bench-"))
-    database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    # On PostgreSQL, a schema of its own, dropped afterwards: every run starts empty.
+    with fresh_database_url(workdir, "bench", args.database_url) as database_url:
+        run(args, workdir, database_url)
+
+
+def run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
     fake = FakeSlackProcess(workdir, args.slack_delay)
     env = {
         "PATH": os.environ.get("PATH", ""), "SLACK_BOT_TOKEN": TOKEN,

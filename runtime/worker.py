@@ -32,7 +32,7 @@ GAVE_UP = marked(
     "happening, tell your Slack admin."
 )
 DEFAULT_LEASE = timedelta(seconds=30)
-POLL_SECONDS = 0.2  # how long an idle worker waits before looking again, unless woken
+POLL_SECONDS = 0.05  # how long an idle worker waits before looking again, unless woken
 
 
 class InboxWorker(ClaimLoop):

@@ -32,7 +32,7 @@ from scheduler.slack_errors import (
 from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
-from store.db import Leadership
+from store.db import Leadership, background_writes
 from translations import ENGLISH, Text, msg
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,12 @@ class Scheduler:
 
     def _run(
         self, ctx: BotContext, job: Job, now: datetime | None, dry_run: TextIO | None = None
+    ) -> RunReport:
+        with background_writes():  # on SQLite, people's writes go before a job's
+            return self._run_job(ctx, job, now, dry_run)
+
+    def _run_job(
+        self, ctx: BotContext, job: Job, now: datetime | None, dry_run: TextIO | None
     ) -> RunReport:
         name = job.name
         now = now or ctx.clock()

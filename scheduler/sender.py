@@ -26,6 +26,7 @@ from services.charts import ChartFile
 from services.context import BotContext
 from services.uploads import conversation_id, share_charts
 from store import deliveries
+from store.db import mark_background_thread
 from store.deliveries import Claim, LedgerKey
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,11 @@ class Sender:
         self.client = client
         self.job = job
         self.owner = sender_id()
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"send-{job}")
+        self._pool = ThreadPoolExecutor(
+            max_workers=threads,
+            thread_name_prefix=f"send-{job}",
+            initializer=mark_background_thread,
+        )
         # No more claims out than threads to send them: a claim is made just in time, and
         # when Slack turns out to be down, few have been taken.
         self._slots = threading.BoundedSemaphore(threads)
@@ -160,6 +165,7 @@ class Sender:
         self._heartbeat.join(timeout=5)
 
     def _renew_leases(self) -> None:
+        mark_background_thread()
         every = deliveries.LEASE.total_seconds() / 4
         while not self._stop.wait(every):
             with self._lock:

@@ -32,6 +32,11 @@ URGENT_POLL_SECONDS = 0.0005
 # looks: more politely than an ack, still never in SQLite's lengthening sleeps.
 PROMPT_POLL_SECONDS = 0.002
 URGENT_WAIT_SECONDS = 10.0
+# How long this process leaves SQLite's write lock free after a write before its next one
+# (acks excepted): long enough for another process's ack, polling, to find it free.
+GAP_SECONDS = 0.001
+# How long a scheduled job's write gives way to people's before it takes its turn with them.
+JOB_PATIENCE_SECONDS = 0.05
 T = TypeVar("T")
 
 
@@ -47,7 +52,7 @@ class Database:
         # SQLite: urgent writes get their own connections, which poll for the write lock
         # themselves instead of waiting in SQLite's busy handler (see `_begin_promptly`).
         self._urgent_engine = (
-            _create_engine(url, sqlite_synchronous, busy_timeout_ms=0)
+            _create_engine(url, sqlite_synchronous, busy_timeout_ms=0, checkpoints=False)
             if url.startswith("sqlite")
             else self.engine
         )
@@ -56,11 +61,12 @@ class Database:
             self._urgent_engine.execution_options(**{URGENT: PROMPT_POLL_SECONDS}),
             expire_on_commit=False,
         )
+        self._turns = WriteTurns() if url.startswith("sqlite") else WriteTurns.unlimited()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or not at all."""
-        with self._sessions() as session, session.begin():
+        with self._turns.turn(), self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
@@ -68,7 +74,7 @@ class Database:
         """A short write that someone is waiting for (an ack). On SQLite it takes the write
         lock at the first moment it is free, instead of SQLite's lengthening sleeps. A Core
         connection, no ORM session: nothing to set up in front of every ack."""
-        with self._urgent_core.begin() as connection:
+        with self._turns.turn(urgent=True), self._urgent_core.begin() as connection:
             yield connection
 
     @contextmanager
@@ -76,7 +82,7 @@ class Database:
         """`transaction` for a short write a person's answer waits for (a worker finishing
         a request and recording its replies): on SQLite it polls for the write lock rather
         than sleeping in SQLite's lengthening busy waits behind a scheduled job's writes."""
-        with self._prompt() as session, session.begin():
+        with self._turns.turn(), self._prompt() as session, session.begin():
             yield session
 
     @contextmanager
@@ -280,6 +286,109 @@ class Leadership:
                 connection.close()
 
 
+_background = threading.local()
+
+
+@contextmanager
+def background_writes() -> Iterator[None]:
+    """Writes made here (a scheduled job's) give way to everyone else's on SQLite."""
+    before = getattr(_background, "on", False)
+    _background.on = True
+    try:
+        yield
+    finally:
+        _background.on = before
+
+
+def mark_background_thread() -> None:
+    """For a pool's initializer: every write on this thread is a background write."""
+    _background.on = True
+
+
+class WriteTurns:
+    """SQLite has one writer at a time: this process's writers take turns here first, and
+    the next one starts the moment the last one ends. Left to SQLite, each would retry in
+    its busy handler, sleeping longer after every miss (up to 100 ms at a time), while the
+    lock stood free most of that time.
+
+    An ack goes first, then whoever a person waits for, then scheduled jobs' writes
+    (`background_writes`), which wait at most `JOB_PATIENCE_SECONDS` for people's to pass
+    before queueing with them. Between two writes other than acks the lock stays free for
+    a moment, so another process's ack (it polls every `URGENT_POLL_SECONDS`) gets in.
+
+    Reentrant (a thread already writing is not stopped); a writer waits at most
+    `URGENT_WAIT_SECONDS` here before going on to SQLite's own lock, as without turns."""
+
+    URGENT, PROMPT, BACKGROUND = 0, 1, 2
+
+    def __init__(self, *, limited: bool = True) -> None:
+        self._limited = limited
+        self._free = threading.Condition()
+        self._holder: int | None = None
+        self._waiting = [0, 0, 0]  # by rank
+        self._released_at = 0.0
+
+    @classmethod
+    def unlimited(cls) -> WriteTurns:
+        """For PostgreSQL, whose writers lock rows, not the database."""
+        return cls(limited=False)
+
+    @contextmanager
+    def turn(self, *, urgent: bool = False) -> Iterator[None]:
+        if not self._limited or self._holder == threading.get_ident():
+            yield
+            return
+        rank = (
+            self.URGENT
+            if urgent
+            else self.BACKGROUND
+            if getattr(_background, "on", False)
+            else self.PROMPT
+        )
+        taken = self._take(rank)
+        try:
+            yield
+        finally:
+            if taken:
+                self._give_back()
+
+    def _must_wait(self, rank: int, now: float) -> bool:
+        if self._holder is not None or any(self._waiting[:rank]):
+            return True
+        return rank != self.URGENT and now < self._released_at + GAP_SECONDS
+
+    def _take(self, rank: int) -> bool:
+        started = time.monotonic()
+        deadline = started + URGENT_WAIT_SECONDS
+        promote_at = started + JOB_PATIENCE_SECONDS if rank == self.BACKGROUND else deadline
+        with self._free:
+            self._waiting[rank] += 1
+            try:
+                while self._must_wait(rank, now := time.monotonic()):
+                    if now >= deadline:
+                        return False  # SQLite's busy handler decides from here
+                    if now >= promote_at and rank == self.BACKGROUND:
+                        # Waited long enough: a job is never held up for good.
+                        self._waiting[rank] -= 1
+                        rank = self.PROMPT
+                        self._waiting[rank] += 1
+                        continue
+                    # A writer waiting out the gap (or for promotion) wakes itself.
+                    gap_left = self._released_at + GAP_SECONDS - now
+                    wake_at = min(promote_at, now + gap_left if gap_left > 0 else deadline)
+                    self._free.wait(wake_at - now)
+            finally:
+                self._waiting[rank] -= 1
+            self._holder = threading.get_ident()
+            return True
+
+    def _give_back(self) -> None:
+        with self._free:
+            self._holder = None
+            self._released_at = time.monotonic()
+            self._free.notify_all()
+
+
 def record_id(ref: str) -> int:
     """The id in a `run_once` result such as "visit:12"."""
     return int(ref.rsplit(":", 1)[1])
@@ -322,7 +431,9 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
-def _create_engine(url: str, sqlite_synchronous: str, busy_timeout_ms: int = 15000) -> Engine:
+def _create_engine(
+    url: str, sqlite_synchronous: str, busy_timeout_ms: int = 15000, *, checkpoints: bool = True
+) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 15})
@@ -339,6 +450,11 @@ def _create_engine(url: str, sqlite_synchronous: str, busy_timeout_ms: int = 150
         # the process being killed, and only an OS crash or power loss can undo the last
         # ones. "full" syncs every commit (a few ms each on a busy disk). See the README.
         cursor.execute(f"PRAGMA synchronous={'FULL' if sqlite_synchronous == 'full' else 'NORMAL'}")
+        if not checkpoints:
+            # A commit that fills the WAL past its limit copies it into the database and
+            # syncs both (tens of ms) before it returns: an ack must not be that commit.
+            # The other connections (every worker's, the listeners') checkpoint instead.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
         # pysqlite starts transactions lazily and not before a SAVEPOINT, so a savepoint
         # could commit on its own. Take over: no implicit BEGIN, our own BEGIN below.

@@ -14,8 +14,11 @@ from sqlalchemy.engine import make_url
 
 
 @contextmanager
-def fresh_database_url(directory: Path, name: str = "salesbot") -> Iterator[str]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
+def fresh_database_url(
+    directory: Path, name: str = "salesbot", server_url: str | None = None
+) -> Iterator[str]:
+    """`server_url` (else TEST_DATABASE_URL) names the PostgreSQL server to use."""
+    server_url = server_url or os.environ.get("TEST_DATABASE_URL")
     if not server_url:
         yield f"sqlite:///{directory / f'{name}.db'}"
         return
