@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sales.activity import Activity, Receipt, Win
 from store.models import Customer, Deal, Payment, Person, StageChange, Visit
+from store.reads import streamed
 
 
 def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[int, date]:
@@ -24,7 +25,7 @@ def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[i
     query = select(Visit.rep_id, func.max(Visit.visited_on)).group_by(Visit.rep_id)
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    return {rep: _as_date(day) for rep, day in session.execute(query)}
+    return {rep: _as_date(day) for rep, day in streamed(session, query)}
 
 
 def _last_won(owner_ids: Collection[int] | None, start: datetime, end: datetime) -> Select:
@@ -72,7 +73,13 @@ def daily_visits(
     )
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    return [(rep, _as_date(day), count) for rep, day, count in session.execute(query)]
+    # One date object per day, not one per row: a run holds every rep's days.
+    days: dict[date, date] = {}
+    found = []
+    for rep, value, count in streamed(session, query):
+        day = _as_date(value)
+        found.append((rep, days.setdefault(day, day), count))
+    return found
 
 
 def wins_between(
@@ -97,8 +104,8 @@ def wins_between(
     )
     return [
         Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when), tz or "UTC")
-        for deal_id, owner_id, customer_id, amount, currency, created, when, tz in session.execute(
-            query
+        for deal_id, owner_id, customer_id, amount, currency, created, when, tz in streamed(
+            session, query
         )
     ]
 
@@ -111,7 +118,7 @@ def first_wins(session: Session, customer_ids: Collection[int]) -> dict[int, dat
         .where(Deal.customer_id.in_(customer_ids), StageChange.to_stage == "won")
         .group_by(Deal.customer_id)
     )
-    return {customer_id: _aware(first) for customer_id, first in session.execute(query)}
+    return {customer_id: _aware(first) for customer_id, first in streamed(session, query)}
 
 
 def arrivals_between(
@@ -134,7 +141,7 @@ def arrivals_between(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         (owner, deal, stage, _aware(at), current)
-        for owner, deal, stage, at, current in session.execute(query)
+        for owner, deal, stage, at, current in streamed(session, query)
     ]
 
 
@@ -152,7 +159,7 @@ def daily_receipts(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         Receipt(owner, _as_date(day), currency, _cents(total))
-        for owner, day, currency, total in session.execute(query)
+        for owner, day, currency, total in streamed(session, query)
     ]
 
 
@@ -182,7 +189,7 @@ def visits_on_days(
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
     found: dict[tuple[int, date], list[LoggedVisit]] = {}
-    for row in session.execute(query).tuples():
+    for row in streamed(session, query):
         visit = LoggedVisit(*row)
         found.setdefault((visit.rep_id, visit.visited_on), []).append(visit)
     return found
@@ -234,9 +241,9 @@ def moves_between(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         StageMove(id_, deal, owner, slack_id, customer, title, before, after, when)
-        for id_, deal, owner, slack_id, customer, title, before, after, when in session.execute(
-            query
-        ).tuples()
+        for id_, deal, owner, slack_id, customer, title, before, after, when in streamed(
+            session, query
+        )
     ]
 
 
