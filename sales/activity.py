@@ -32,7 +32,7 @@ class Window:
         return isinstance(when, datetime) and self.start <= when < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Win:
     """A deal won (and still won), with when it was last won."""
 
@@ -51,7 +51,7 @@ class Win:
         return local_today(self.owner_tz, self.won_at)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Receipt:
     """Cash received on one day for one person's deals, in one currency."""
 
