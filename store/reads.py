@@ -9,16 +9,29 @@ more than a batch (a server-side cursor on PostgreSQL); it is still one statemen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 BATCH = 2000
+T = TypeVar("T")
 
 
 def streamed(session: Session, query: Select[Any]) -> Iterator[Any]:
     """The query's rows as plain tuples, fetched `BATCH` at a time. Read them all before
     the session ends."""
     return iter(session.execute(query, execution_options={"yield_per": BATCH}).tuples())
+
+
+def one_copy() -> Callable[[T], T]:
+    """A function that hands back one shared copy of each equal value it is given: a large
+    read repeats a few stages, currencies, zones and days thousands of times, each row
+    with its own copy."""
+    seen: dict[Any, Any] = {}
+
+    def shared(value: T) -> T:
+        return seen.setdefault(value, value)  # type: ignore[no-any-return]
+
+    return shared
