@@ -104,7 +104,7 @@ def open_follow_ups(
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
     found: dict[int, list[FollowUp]] = {}
-    for row in streamed(session, query):
+    for row in streamed(session, query, shared=(2, 3, 4, 5, 6)):
         found.setdefault(row[1], []).append(FollowUp(*row))
     return found
 
@@ -153,7 +153,7 @@ def open_deal_activities(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    deals = list(streamed(session, query))
+    deals = list(streamed(session, query, shared=(2, 4, 6)))
     if not deals:
         return {}
     open_ids = select(Deal.id).where(Deal.stage.in_(OPEN_STAGE_KEYS))

@@ -113,7 +113,7 @@ def wins_between(
     return [
         Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when), tz or "UTC")
         for deal_id, owner_id, customer_id, amount, currency, created, when, tz in streamed(
-            session, query
+            session, query, shared=(4, 7)
         )
     ]
 
@@ -197,7 +197,7 @@ def visits_on_days(
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
     found: dict[tuple[int, date], list[LoggedVisit]] = {}
-    for row in streamed(session, query):
+    for row in streamed(session, query, shared=(2, 3)):
         visit = LoggedVisit(*row)
         found.setdefault((visit.rep_id, visit.visited_on), []).append(visit)
     return found
@@ -250,7 +250,7 @@ def moves_between(
     return [
         StageMove(id_, deal, owner, slack_id, customer, title, before, after, when)
         for id_, deal, owner, slack_id, customer, title, before, after, when in streamed(
-            session, query
+            session, query, shared=(3, 4, 5, 6, 7)
         )
     ]
 

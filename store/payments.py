@@ -188,7 +188,9 @@ def open_instalments(session: Session) -> list[tuple[int, date, date | None, int
     )
     return [
         (instalment_id, due_on, snoozed_until, owner_id)
-        for instalment_id, due_on, snoozed_until, owner_id in streamed(session, query)
+        for instalment_id, due_on, snoozed_until, owner_id in streamed(
+            session, query, shared=(1, 2)
+        )
     ]
 
 
@@ -248,7 +250,8 @@ def instalments_by_ids(
         .where(Instalment.id.in_(_open_or(instalment_ids)))
         .order_by(Instalment.due_on, Instalment.id)
     )
-    return [AlertedInstalment(*row) for row in streamed(session, query)]
+    rows = streamed(session, query, shared=(2, 3, 4, 6, 7, 10, 11, 12))
+    return [AlertedInstalment(*row) for row in rows]
 
 
 def schedules_of(session: Session, instalment_ids: Collection[int] | None) -> dict[int, list[int]]:
@@ -330,6 +333,6 @@ def overdue_instalments(
     return [
         Overdue(id_, deal, owner, customer, title, amount, paid, currency, due)
         for id_, deal, owner, customer, title, amount, paid, currency, due in streamed(
-            session, query
+            session, query, shared=(3, 4, 7, 8)
         )
     ]

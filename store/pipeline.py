@@ -49,7 +49,9 @@ def open_amounts(
             _cents(total),
             count,
         )
-        for owner, stage, category, currency, close, total, count in streamed(session, query)
+        for owner, stage, category, currency, close, total, count in streamed(
+            session, query, shared=(1, 2, 3, 4)
+        )
     ]
 
 
@@ -75,5 +77,7 @@ def slipped_deals(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         SlippedDeal(deal_id, owner, f"{customer} — {title}", amount, currency, close)
-        for deal_id, owner, customer, title, amount, currency, close in streamed(session, query)
+        for deal_id, owner, customer, title, amount, currency, close in streamed(
+            session, query, shared=(5, 6)
+        )
     ]

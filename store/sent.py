@@ -44,4 +44,4 @@ def sent_by(session: Session, job: str) -> list[Sent]:
         .where(Delivery.job == job, Delivery.status == SENT)
         .order_by(Delivery.sent_at, Delivery.id)
     )
-    return [Sent(*row) for row in streamed(session, query)]
+    return [Sent(*row) for row in streamed(session, query, shared=(0,))]

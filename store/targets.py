@@ -140,7 +140,10 @@ def targets_during(
     if person_ids is not None:
         query = query.where(Target.person_id.in_(person_ids) | Target.team_id.in_(team_ids))
     query = query.order_by(Target.period_start, Target.period_end, Target.id)
-    return sorted((TargetInForce(*row) for row in streamed(session, query)), key=_order_key)
+    return sorted(
+        (TargetInForce(*row) for row in streamed(session, query, shared=(1, 4, 5, 6, 7, 9))),
+        key=_order_key,
+    )
 
 
 def _during(query: Select[tuple[Target]], on: date | None) -> Select[tuple[Target]]:
