@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
 BATCH = 2000
 T = TypeVar("T")
 
 
-def streamed(session: Session, query: Select[Any], shared: Collection[int] = ()) -> Iterator[Any]:
+def streamed(session: Session, query: Executable, shared: Collection[int] = ()) -> Iterator[Any]:
     """The query's rows as plain tuples, fetched `BATCH` at a time. Read them all before
     the session ends. The columns at positions `shared` (strings and days: a stage, a
     currency, a time zone, a due day) hold one object per distinct value, not one per row."""
