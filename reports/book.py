@@ -14,16 +14,17 @@ from reports.roster import Roster, load_roster
 from sales.activity import Activity, Window
 from sales.periods import month_of
 from store import metrics, rates, targets
-from store.models import Target, Team
+from store.models import Team
+from store.targets import TargetInForce
 
 
 @dataclass
 class Targets:
     """Targets in force over a span, each owner's in `store.targets` order."""
 
-    all: list[Target]
-    _of_person: dict[int, list[Target]] = field(default_factory=dict)
-    _of_team: dict[int, list[Target]] = field(default_factory=dict)
+    all: list[TargetInForce]
+    _of_person: dict[int, list[TargetInForce]] = field(default_factory=dict)
+    _of_team: dict[int, list[TargetInForce]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for target in self.all:
@@ -32,10 +33,10 @@ class Targets:
             if target.team_id is not None:
                 self._of_team.setdefault(target.team_id, []).append(target)
 
-    def for_person(self, person_id: int, on: date) -> list[Target]:
+    def for_person(self, person_id: int, on: date) -> list[TargetInForce]:
         return [t for t in self._of_person.get(person_id, []) if _in_force(t, on)]
 
-    def for_team(self, team_id: int, on: date) -> list[Target]:
+    def for_team(self, team_id: int, on: date) -> list[TargetInForce]:
         return [t for t in self._of_team.get(team_id, []) if _in_force(t, on)]
 
 
@@ -110,5 +111,5 @@ def local_window(first: date, last: date, local_now: datetime) -> Window:
     return Window(start, end)
 
 
-def _in_force(target: Target, on: date) -> bool:
+def _in_force(target: TargetInForce, on: date) -> bool:
     return target.period_start <= on <= target.period_end

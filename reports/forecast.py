@@ -25,7 +25,8 @@ from sales.forecast import BEST_CASE, COMMIT, OpenAmount, SlippedDeal, weight
 from sales.fx import Converted, convert_total, merge_left_out
 from sales.periods import Period, month_of
 from store import pipeline
-from store.models import Person, Target, Team
+from store.models import Person, Team
+from store.targets import TargetInForce
 
 if TYPE_CHECKING:
     from reports.book import Book
@@ -78,7 +79,7 @@ def load_pipeline(
     )
 
 
-def forecast_until(targets: Iterable[Target], today: date) -> date:
+def forecast_until(targets: Iterable[TargetInForce], today: date) -> date:
     """The last day any forecast of `targets` (or the current month's) looks at."""
     return max([month_of(today).end, *(t.period_end for t in targets if t.metric == REVENUE)])
 
@@ -131,11 +132,11 @@ def forecast_for(
     )
 
 
-def _period_of(target: Target) -> Period:
+def _period_of(target: TargetInForce) -> Period:
     return Period(target.period_start, target.period_end, target.period)
 
 
-def _revenue_targets(targets: Iterable[Target]) -> list[Target]:
+def _revenue_targets(targets: Iterable[TargetInForce]) -> list[TargetInForce]:
     return [target for target in targets if target.metric == REVENUE]
 
 

@@ -14,12 +14,13 @@ from sales.metrics import METRICS
 from sales.pacing import CENTS, pace
 from sales.periods import Period
 from sales.workdays import WorkCalendar
-from store.models import Person, Target, Team
+from store.models import Person, Team
+from store.targets import TargetInForce
 
 
 def target_pace(
     activity: Activity,
-    target: Target,
+    target: TargetInForce,
     owner_ids: Collection[int],
     local_now: datetime,
     calendar: WorkCalendar,

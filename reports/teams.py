@@ -36,8 +36,9 @@ from sales.periods import month_of
 from sales.workdays import WorkCalendar
 from store import metrics, payments, teams
 from store.metrics import StageMove
-from store.models import Person, Target, Team
+from store.models import Person, Team
 from store.payments import Overdue
+from store.targets import TargetInForce
 
 QUIET_WORKING_DAYS = 3
 REVIEW_WEEKS = 4
@@ -114,7 +115,7 @@ def load_team_facts(
 
 def rep_day(
     activity: Activity,
-    targets: list[Target],  # the rep's own, in force
+    targets: list[TargetInForce],  # the rep's own, in force
     team: Team,
     rep: Person,
     local_now: datetime,

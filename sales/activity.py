@@ -34,7 +34,7 @@ class Window:
         return isinstance(when, datetime) and self.start <= when < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Win:
     """A deal won (and still won), with when it was last won."""
 
@@ -53,7 +53,7 @@ class Win:
         return local_today(self.owner_tz, self.won_at)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Receipt:
     """Cash received on one day for one person's deals, in one currency."""
 
@@ -112,13 +112,18 @@ class Activity:
             rates=rates or Rates(),
             stages=dict(stages or {}),
         )
-        by_rep: defaultdict[int, list[tuple[date, int]]] = defaultdict(list)
+        days_of: defaultdict[int, list[date]] = defaultdict(list)
+        counts_of: defaultdict[int, list[int]] = defaultdict(list)
         for rep_id, day, count in visits:
-            by_rep[rep_id].append((day, count))
-        for rep_id, rows in by_rep.items():
-            rows.sort()
-            activity.visit_days[rep_id] = [day for day, _ in rows]
-            activity.visit_counts[rep_id] = _running_totals(count for _, count in rows)
+            days_of[rep_id].append(day)
+            counts_of[rep_id].append(count)
+        for rep_id, days in days_of.items():
+            counts = counts_of.pop(rep_id)
+            if days != sorted(days):
+                rows = sorted(zip(days, counts, strict=True))
+                days, counts = [day for day, _ in rows], [count for _, count in rows]
+            activity.visit_days[rep_id] = days
+            activity.visit_counts[rep_id] = _running_totals(counts)
         for win in sorted(wins, key=lambda win: win.deal_id):
             activity.wins.setdefault(win.owner_id, []).append(win)
         for owner_id, deal_id, stage, at in arrivals:

@@ -31,7 +31,7 @@ def weight(stage: str, probabilities: Mapping[str, int]) -> Decimal:
     return Decimal(probabilities.get(stage, 0)) / HUNDRED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenAmount:
     """Open deals of one owner, stage, call, currency and expected close day, summed."""
 
@@ -44,7 +44,7 @@ class OpenAmount:
     deals: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlippedDeal:
     """An open deal whose expected close day has passed."""
 

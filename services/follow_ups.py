@@ -13,9 +13,8 @@ from sales.follow_ups import idle_days, is_stale
 from sales.localtime import zone
 from services.context import BotContext
 from store import follow_ups
-from store.follow_ups import DealActivity
-from store.models import Person, Visit
-from store.people import people_by_ids
+from store.follow_ups import DealActivity, FollowUp
+from store.people import time_zones_of
 from translations import Language
 
 
@@ -23,8 +22,8 @@ from translations import Language
 class FollowUpBook:
     """Open follow-ups and open deals' activity of many people, loaded at once."""
 
-    people: dict[int, Person]
-    due: dict[int, list[Visit]]  # open follow-ups due by the latest day asked for
+    time_zones: dict[int, str]  # of everyone with an open deal, by person id
+    due: dict[int, list[FollowUp]]  # open follow-ups due by the latest day asked for
     deals: dict[int, list[DealActivity]]
     cadence: CadenceBook  # tiered customers, for "going cold"
 
@@ -40,8 +39,7 @@ class FollowUpBook:
         due = [visit for visit in self.due.get(person_id, []) if follow_ups.is_due(visit, today)]
         stale = []
         for activity in self.deals.get(person_id, []):
-            person = self.people[person_id]  # loaded with everyone who has an open deal
-            last = activity.last_change.astimezone(zone(person.tz)).date()
+            last = activity.last_change.astimezone(zone(self.time_zones[person_id])).date()
             if activity.last_visit is not None:
                 last = max(last, activity.last_visit)
             if is_stale(activity.deal.stage, last, today, stale_days):
@@ -62,7 +60,7 @@ def load_follow_up_book(
         deals = follow_ups.open_deal_activities(session, person_ids)
         cadence = load_cadence_book(session, person_ids, ctx.settings.tier_cadence_days)
         wanted = set(person_ids) if person_ids is not None else set(due) | set(deals)
-        return FollowUpBook(people_by_ids(session, wanted), due, deals, cadence)
+        return FollowUpBook(time_zones_of(session, wanted), due, deals, cadence)
 
 
 def follow_up_digest(

@@ -24,7 +24,7 @@ from store.rates import load_rates
 LOOK_BACK = timedelta(days=365)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerRow:
     id: int
     name: str
@@ -60,8 +60,8 @@ def load_tier_book(session: Session, roster: Roster, now: datetime) -> TierBook:
     return TierBook(
         wins=wins_between(session, None, now - LOOK_BACK, now),
         customers={
-            c.id: CustomerRow(c.id, c.name, c.tier)
-            for c in customers.customers_by_ids(session, None)
+            id_: CustomerRow(id_, name, tier)
+            for id_, name, tier in customers.customer_tiers(session)
         },
         customers_of=customers.customers_of_people(session),
         managed={manager: frozenset(members) for manager, members in managed.items()},

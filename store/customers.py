@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -14,6 +14,7 @@ from parsing.text import match_key
 from sales.stages import OPEN_STAGES
 from store.audit import record_change, snapshot
 from store.models import Customer, Deal, DealNote, Instalment, StageChange, Visit
+from store.reads import one_copy, streamed
 
 
 def name_key(name: str) -> str:
@@ -71,6 +72,13 @@ def customers_by_ids(session: Session, customer_ids: Collection[int] | None) -> 
     if customer_ids is not None:
         query = query.where(Customer.id.in_(customer_ids))
     return list(session.scalars(query))
+
+
+def customer_tiers(session: Session) -> Iterator[tuple[int, str, str | None]]:
+    """(id, name, tier) of every customer, by name, as plain rows (a run holds them all),
+    streamed: read them before the session ends."""
+    query = select(Customer.id, Customer.name, Customer.tier).order_by(Customer.name_key)
+    return streamed(session, query, shared=(2,))
 
 
 def set_tier(session: Session, customer: Customer, tier: str | None, actor: str) -> bool:
@@ -208,8 +216,10 @@ def customers_of_people(session: Session) -> dict[int, set[int]]:
     with_deals = select(Deal.owner_id, Deal.customer_id)
     with_visits = select(Visit.rep_id, Visit.customer_id)
     found: dict[int, set[int]] = {}
-    for person_id, customer_id in session.execute(union(with_deals, with_visits)):
-        found.setdefault(int(person_id), set()).add(int(customer_id))
+    # One int per customer, not one per pair: a run holds every person's.
+    customer = one_copy()
+    for person_id, customer_id in streamed(session, union(with_deals, with_visits)):
+        found.setdefault(int(person_id), set()).add(customer(int(customer_id)))
     return found
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from store.audit import record_change, snapshot
 from store.deals import OPEN_STAGE_KEYS
 from store.models import Customer, Deal, DealNote, StageChange, Visit
+from store.reads import streamed
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ def open_follow_ups(
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
     found: dict[int, list[FollowUp]] = {}
-    for row in session.execute(query).tuples():
+    for row in streamed(session, query, shared=(2, 3, 4, 5, 6)):
         found.setdefault(row[1], []).append(FollowUp(*row))
     return found
 
@@ -152,29 +153,27 @@ def open_deal_activities(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    deals = session.execute(query).tuples().all()
+    deals = list(streamed(session, query, shared=(2, 4, 6)))
     if not deals:
         return {}
     open_ids = select(Deal.id).where(Deal.stage.in_(OPEN_STAGE_KEYS))
     if owner_ids is not None:
         open_ids = open_ids.where(Deal.owner_id.in_(owner_ids))
     moved = dict(
-        session.execute(
+        streamed(
+            session,
             select(StageChange.deal_id, func.max(StageChange.changed_at))
             .where(StageChange.deal_id.in_(open_ids))
-            .group_by(StageChange.deal_id)
+            .group_by(StageChange.deal_id),
         )
-        .tuples()
-        .all()
     )
     noted = dict(
-        session.execute(
+        streamed(
+            session,
             select(DealNote.deal_id, func.max(DealNote.created_at))
             .where(DealNote.deal_id.in_(open_ids))
-            .group_by(DealNote.deal_id)
+            .group_by(DealNote.deal_id),
         )
-        .tuples()
-        .all()
     )
     # The owner's latest visit to each customer they have an open deal with.
     visits = (
@@ -185,7 +184,7 @@ def open_deal_activities(
     )
     if owner_ids is not None:
         visits = visits.where(Deal.owner_id.in_(owner_ids))
-    visited = {(rep, customer): day for rep, customer, day in session.execute(visits)}
+    visited = {(rep, customer): day for rep, customer, day in streamed(session, visits)}
     found: dict[int, list[DealActivity]] = {}
     for deal_id, owner_id, name, title, stage, amount, currency, *when, customer_id in deals:
         times = [_aware(value) for value in when]

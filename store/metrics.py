@@ -7,7 +7,7 @@ query; `sales.activity.Activity` answers every window inside the span from them,
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sales.activity import Activity, Receipt, Win
 from store.models import Customer, Deal, Payment, Person, StageChange, Visit
+from store.reads import one_copy, streamed
 
 
 def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[int, date]:
@@ -24,7 +25,7 @@ def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[i
     query = select(Visit.rep_id, func.max(Visit.visited_on)).group_by(Visit.rep_id)
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    return {rep: _as_date(day) for rep, day in session.execute(query)}
+    return {rep: _as_date(day) for rep, day in streamed(session, query)}
 
 
 def _last_won(owner_ids: Collection[int] | None, start: datetime, end: datetime) -> Select:
@@ -50,21 +51,33 @@ def load_activity(
     start = datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC)
     end = datetime.combine(last + timedelta(days=2), time(0), tzinfo=UTC)
     wins = wins_between(session, owner_ids, start, end)
-    arrivals = arrivals_between(session, owner_ids, start, end)
-    return Activity.of(
+    # The largest reads stream straight into the activity: no list of their rows is held.
+    stages: dict[int, str] = {}
+    activity = Activity.of(
         visits=daily_visits(session, owner_ids, first, last),
         wins=wins,
         first_win_of_customer=first_wins(session, {win.customer_id for win in wins}),
-        arrivals=[(owner, deal, stage, at) for owner, deal, stage, at, _ in arrivals],
-        stages={deal: current for _, deal, _, _, current in arrivals},
+        arrivals=_noting_stages(arrivals_between(session, owner_ids, start, end), stages),
         receipts=daily_receipts(session, owner_ids, first, last),
     )
+    activity.stages = stages
+    return activity
+
+
+def _noting_stages(
+    arrivals: Iterator[tuple[int, int, str, datetime, str]], stages: dict[int, str]
+) -> Iterator[tuple[int, int, str, datetime]]:
+    """`arrivals` without each deal's stage now, which goes into `stages`."""
+    for owner, deal, stage, at, current in arrivals:
+        stages[deal] = current
+        yield owner, deal, stage, at
 
 
 def daily_visits(
     session: Session, rep_ids: Collection[int] | None, first: date, last: date
-) -> list[tuple[int, date, int]]:
-    """(rep, day, visits) for every day from `first` to `last` with a visit."""
+) -> Iterator[tuple[int, date, int]]:
+    """(rep, day, visits) for every day from `first` to `last` with a visit, streamed: read
+    them before the session ends."""
     query = (
         select(Visit.rep_id, Visit.visited_on, func.count(Visit.id))
         .where(Visit.visited_on >= first, Visit.visited_on <= last)
@@ -72,7 +85,9 @@ def daily_visits(
     )
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    return [(rep, _as_date(day), count) for rep, day, count in session.execute(query)]
+    day = one_copy()
+    for rep, value, count in streamed(session, query):
+        yield rep, day(_as_date(value)), count
 
 
 def wins_between(
@@ -97,8 +112,8 @@ def wins_between(
     )
     return [
         Win(deal_id, owner_id, customer_id, amount, currency, created, _aware(when), tz or "UTC")
-        for deal_id, owner_id, customer_id, amount, currency, created, when, tz in session.execute(
-            query
+        for deal_id, owner_id, customer_id, amount, currency, created, when, tz in streamed(
+            session, query, shared=(4, 7)
         )
     ]
 
@@ -111,15 +126,16 @@ def first_wins(session: Session, customer_ids: Collection[int]) -> dict[int, dat
         .where(Deal.customer_id.in_(customer_ids), StageChange.to_stage == "won")
         .group_by(Deal.customer_id)
     )
-    return {customer_id: _aware(first) for customer_id, first in session.execute(query)}
+    return {customer_id: _aware(first) for customer_id, first in streamed(session, query)}
 
 
 def arrivals_between(
     session: Session, owner_ids: Collection[int] | None, start: datetime, end: datetime
-) -> list[tuple[int, int, str, datetime, str]]:
+) -> Iterator[tuple[int, int, str, datetime, str]]:
     """(owner, deal, stage, first reached, the deal's stage now) for every deal that changed
     stage (or was created) in [start, end): all its stages, so that "first reached" can be
-    told, and where it stands, so that a deal lost then reopened is open again."""
+    told, and where it stands, so that a deal lost then reopened is open again. Streamed:
+    read them before the session ends."""
     moved = select(StageChange.deal_id).where(
         StageChange.changed_at >= start, StageChange.changed_at < end
     )
@@ -132,16 +148,16 @@ def arrivals_between(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    return [
-        (owner, deal, stage, _aware(at), current)
-        for owner, deal, stage, at, current in session.execute(query)
-    ]
+    stage_name = one_copy()
+    for owner, deal, stage, at, current in streamed(session, query):
+        yield owner, deal, stage_name(stage), _aware(at), stage_name(current)
 
 
 def daily_receipts(
     session: Session, owner_ids: Collection[int] | None, first: date, last: date
-) -> list[Receipt]:
-    """Cash received per owner, day and currency from `first` to `last`."""
+) -> Iterator[Receipt]:
+    """Cash received per owner, day and currency from `first` to `last`, streamed: read
+    them before the session ends."""
     query = (
         select(Deal.owner_id, Payment.received_on, Payment.currency, func.sum(Payment.amount))
         .join(Deal, Payment.deal_id == Deal.id)
@@ -150,10 +166,9 @@ def daily_receipts(
     )
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
-    return [
-        Receipt(owner, _as_date(day), currency, _cents(total))
-        for owner, day, currency, total in session.execute(query)
-    ]
+    shared = one_copy()
+    for owner, day, currency, total in streamed(session, query):
+        yield Receipt(owner, shared(_as_date(day)), shared(currency), _cents(total))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +197,7 @@ def visits_on_days(
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
     found: dict[tuple[int, date], list[LoggedVisit]] = {}
-    for row in session.execute(query).tuples():
+    for row in streamed(session, query, shared=(2, 3)):
         visit = LoggedVisit(*row)
         found.setdefault((visit.rep_id, visit.visited_on), []).append(visit)
     return found
@@ -234,9 +249,9 @@ def moves_between(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         StageMove(id_, deal, owner, slack_id, customer, title, before, after, when)
-        for id_, deal, owner, slack_id, customer, title, before, after, when in session.execute(
-            query
-        ).tuples()
+        for id_, deal, owner, slack_id, customer, title, before, after, when in streamed(
+            session, query, shared=(3, 4, 5, 6, 7)
+        )
     ]
 
 

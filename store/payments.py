@@ -21,6 +21,7 @@ from store.models import (
     PaymentAllocation,
     Person,
 )
+from store.reads import streamed
 
 # A deal reopened from won keeps its schedule, and it is still chased; a lost deal's unpaid
 # instalments are cancelled when it is lost.
@@ -187,7 +188,9 @@ def open_instalments(session: Session) -> list[tuple[int, date, date | None, int
     )
     return [
         (instalment_id, due_on, snoozed_until, owner_id)
-        for instalment_id, due_on, snoozed_until, owner_id in session.execute(query)
+        for instalment_id, due_on, snoozed_until, owner_id in streamed(
+            session, query, shared=(1, 2)
+        )
     ]
 
 
@@ -247,7 +250,8 @@ def instalments_by_ids(
         .where(Instalment.id.in_(_open_or(instalment_ids)))
         .order_by(Instalment.due_on, Instalment.id)
     )
-    return [AlertedInstalment(*row) for row in session.execute(query).tuples()]
+    rows = streamed(session, query, shared=(2, 3, 4, 6, 7, 10, 11, 12))
+    return [AlertedInstalment(*row) for row in rows]
 
 
 def schedules_of(session: Session, instalment_ids: Collection[int] | None) -> dict[int, list[int]]:
@@ -260,7 +264,7 @@ def schedules_of(session: Session, instalment_ids: Collection[int] | None) -> di
         .order_by(Instalment.due_on, Instalment.id)
     )
     found: dict[int, list[int]] = {}
-    for deal_id, instalment_id in session.execute(query).tuples():
+    for deal_id, instalment_id in streamed(session, query):
         found.setdefault(deal_id, []).append(instalment_id)
     return found
 
@@ -328,7 +332,7 @@ def overdue_instalments(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         Overdue(id_, deal, owner, customer, title, amount, paid, currency, due)
-        for id_, deal, owner, customer, title, amount, paid, currency, due in session.execute(
-            query
-        ).tuples()
+        for id_, deal, owner, customer, title, amount, paid, currency, due in streamed(
+            session, query, shared=(3, 4, 7, 8)
+        )
     ]

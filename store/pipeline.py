@@ -13,6 +13,7 @@ from sales.forecast import OpenAmount, SlippedDeal
 from store.deals import OPEN_STAGE_KEYS
 from store.metrics import _as_date, _cents
 from store.models import Customer, Deal
+from store.reads import streamed
 
 
 def open_amounts(
@@ -48,7 +49,9 @@ def open_amounts(
             _cents(total),
             count,
         )
-        for owner, stage, category, currency, close, total, count in session.execute(query)
+        for owner, stage, category, currency, close, total, count in streamed(
+            session, query, shared=(1, 2, 3, 4)
+        )
     ]
 
 
@@ -74,5 +77,7 @@ def slipped_deals(
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         SlippedDeal(deal_id, owner, f"{customer} — {title}", amount, currency, close)
-        for deal_id, owner, customer, title, amount, currency, close in session.execute(query)
+        for deal_id, owner, customer, title, amount, currency, close in streamed(
+            session, query, shared=(5, 6)
+        )
     ]

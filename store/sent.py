@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from store.deliveries import SENT
 from store.models import Delivery
+from store.reads import streamed
 
 
 def sent_to(session: Session, job: str, periods: Collection[str]) -> set[tuple[str, str]]:
@@ -43,4 +44,4 @@ def sent_by(session: Session, job: str) -> list[Sent]:
         .where(Delivery.job == job, Delivery.status == SENT)
         .order_by(Delivery.sent_at, Delivery.id)
     )
-    return [Sent(*row) for row in session.execute(query).tuples()]
+    return [Sent(*row) for row in streamed(session, query, shared=(0,))]

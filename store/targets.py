@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from sales.metrics import METRICS
 from sales.periods import Period
 from store.audit import record_change, snapshot
 from store.models import Person, Target, Team
+from store.reads import streamed
 
 _METRIC_ORDER = {key: index for index, key in enumerate(METRICS)}
 
@@ -97,19 +99,51 @@ def targets_in_force(session: Session, on: date) -> list[Target]:
     return _ordered(session, _during(select(Target), on))
 
 
+@dataclass(frozen=True, slots=True)
+class TargetInForce:
+    """A target as reports count against it: a plain row (a run holds every person's and
+    team's, and an ORM target would bring its owner, its team and the team's roster)."""
+
+    id: int
+    owner_key: str
+    person_id: int | None
+    team_id: int | None
+    metric: str
+    period: str
+    period_start: date
+    period_end: date
+    amount: Decimal
+    currency: str | None
+
+
 def targets_during(
     session: Session,
     first: date,
     last: date,
     person_ids: Collection[int] | None = None,
     team_ids: Collection[int] = (),
-) -> list[Target]:
+) -> list[TargetInForce]:
     """Every person's and team's target in force on some day from `first` to `last`; with
-    `person_ids`, only theirs and those of `team_ids`."""
-    query = select(Target).where(Target.period_start <= last, Target.period_end >= first)
+    `person_ids`, only theirs and those of `team_ids`. In `_ordered`'s order."""
+    query = select(
+        Target.id,
+        Target.owner_key,
+        Target.person_id,
+        Target.team_id,
+        Target.metric,
+        Target.period,
+        Target.period_start,
+        Target.period_end,
+        Target.amount,
+        Target.currency,
+    ).where(Target.period_start <= last, Target.period_end >= first)
     if person_ids is not None:
         query = query.where(Target.person_id.in_(person_ids) | Target.team_id.in_(team_ids))
-    return _ordered(session, query)
+    query = query.order_by(Target.period_start, Target.period_end, Target.id)
+    return sorted(
+        (TargetInForce(*row) for row in streamed(session, query, shared=(1, 4, 5, 6, 7, 9))),
+        key=_order_key,
+    )
 
 
 def _during(query: Select[tuple[Target]], on: date | None) -> Select[tuple[Target]]:
@@ -121,7 +155,13 @@ def _during(query: Select[tuple[Target]], on: date | None) -> Select[tuple[Targe
 def _ordered(session: Session, query: Select[tuple[Target]]) -> list[Target]:
     """By period (start, then months before quarters), then metric in METRICS order."""
     rows = session.scalars(query.order_by(Target.period_start, Target.period_end, Target.id))
-    return sorted(
-        rows,
-        key=lambda t: (t.period_start, t.period_end, _METRIC_ORDER.get(t.metric, 99), t.owner_key),
+    return sorted(rows, key=_order_key)
+
+
+def _order_key(target: Target | TargetInForce) -> tuple[date, date, int, str]:
+    return (
+        target.period_start,
+        target.period_end,
+        _METRIC_ORDER.get(target.metric, 99),
+        target.owner_key,
     )
