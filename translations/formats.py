@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list as _format_list
 from babel.numbers import format_compact_currency, format_currency, format_decimal
@@ -26,16 +28,25 @@ _FIRST_COMPACT_UNIT: dict[Language, int] = {"en": 1_000, "zh": 10_000}
 _DAY_PATTERNS: dict[Language, str] = {"en": "EEE d MMM y", "zh": "y年M月d日 EEE"}
 _SHORT_DAY_PATTERNS: dict[Language, str] = {"en": "EEE d MMM", "zh": "M月d日 EEE"}
 _DAY_MONTH_PATTERNS: dict[Language, str] = {"en": "d MMM", "zh": "M月d日"}
+# Parsed once: Babel parses a locale given by name again on every call, and a run of
+# payment alerts formats a few hundred thousand amounts and dates. The same amount or day
+# comes up again and again in a run (instalments due the same day, round amounts), so
+# results are kept too; equal Decimals ("5" and "5.00") are written alike here.
+_LOCALES: dict[Language, Locale] = {
+    language: Locale.parse(code) for language, code in FORMAT_LOCALES.items()
+}
+_KEPT = 8192
 
 
 def format_number(language: Language, value: Decimal | int) -> str:
     """`value` with the language's grouping and decimal signs: 1,234.5."""
-    return format_decimal(value, locale=FORMAT_LOCALES[language])
+    return format_decimal(value, locale=_LOCALES[language])
 
 
+@lru_cache(maxsize=_KEPT)
 def format_money(language: Language, amount: Decimal, currency: str) -> str:
     """The exact amount, for tables and confirmations: ¥1,200,000 or $84,500.50."""
-    locale = FORMAT_LOCALES[language]
+    locale = _LOCALES[language]
     if amount == amount.to_integral_value():
         return format_currency(
             amount, currency, format=_WHOLE_MONEY, locale=locale, currency_digits=False
@@ -50,6 +61,7 @@ def format_totals(language: Language, totals: Mapping[str, Decimal]) -> str:
     ) or (format_number(language, 0))
 
 
+@lru_cache(maxsize=_KEPT)
 def format_money_short(language: Language, amount: Decimal, currency: str) -> str:
     """The amount rounded to the language's large units, for headlines: ¥120万, $1.2M.
 
@@ -58,28 +70,31 @@ def format_money_short(language: Language, amount: Decimal, currency: str) -> st
     if abs(amount) < _FIRST_COMPACT_UNIT[language]:
         return format_money(language, amount, currency)
     return format_compact_currency(
-        amount, currency, locale=FORMAT_LOCALES[language], fraction_digits=1
+        amount, currency, locale=_LOCALES[language], fraction_digits=1
     )
 
 
+@lru_cache(maxsize=_KEPT)
 def format_day(language: Language, day: date) -> str:
     """A date with its weekday: 2026年12月15日 周二, Tue 15 Dec 2026."""
-    return format_date(day, _DAY_PATTERNS[language], locale=FORMAT_LOCALES[language])
+    return format_date(day, _DAY_PATTERNS[language], locale=_LOCALES[language])
 
 
+@lru_cache(maxsize=_KEPT)
 def format_short_day(language: Language, day: date) -> str:
     """A date in the coming months, without the year: 12月15日 周二, Tue 15 Dec."""
-    return format_date(day, _SHORT_DAY_PATTERNS[language], locale=FORMAT_LOCALES[language])
+    return format_date(day, _SHORT_DAY_PATTERNS[language], locale=_LOCALES[language])
 
 
+@lru_cache(maxsize=_KEPT)
 def format_day_month(language: Language, day: date) -> str:
     """A day and month only, for lists of dates: 21 Dec, 12月21日."""
-    return format_date(day, _DAY_MONTH_PATTERNS[language], locale=FORMAT_LOCALES[language])
+    return format_date(day, _DAY_MONTH_PATTERNS[language], locale=_LOCALES[language])
 
 
 def format_list(language: Language, items: list[str]) -> str:
     """Items joined as the language does: `a, b and c`, `甲、乙和丙`."""
-    return _format_list(items, locale=FORMAT_LOCALES[language])
+    return _format_list(items, locale=_LOCALES[language])
 
 
 @dataclass(frozen=True)
