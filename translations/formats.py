@@ -69,9 +69,7 @@ def format_money_short(language: Language, amount: Decimal, currency: str) -> st
     """
     if abs(amount) < _FIRST_COMPACT_UNIT[language]:
         return format_money(language, amount, currency)
-    return format_compact_currency(
-        amount, currency, locale=_LOCALES[language], fraction_digits=1
-    )
+    return format_compact_currency(amount, currency, locale=_LOCALES[language], fraction_digits=1)
 
 
 @lru_cache(maxsize=_KEPT)
