@@ -5,6 +5,16 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+# A funnel's stages in Chinese, as the bot labels them, with the README example's counts.
+STAGES_ZH = [
+    ("线索", 148),
+    ("已筛选", 96),
+    ("已接触", 71),
+    ("方案", 38),
+    ("谈判", 22),
+    ("赢单", 13),
+]
+
 
 def texts(fig: Figure) -> list[str]:
     """Every non-empty text drawn on the figure (titles, labels, legend, annotations)."""

@@ -20,17 +20,8 @@ from charts import (
     funnel_png,
     theme,
 )
-from tests.charts.helpers import texts
+from tests.charts.helpers import STAGES_ZH, texts
 from tests.charts.png import read_png
-
-STAGES_ZH = [
-    ("线索", 148),
-    ("已筛选", 96),
-    ("已接触", 71),
-    ("方案", 38),
-    ("谈判", 22),
-    ("赢单", 13),
-]
 
 
 def test_a_chart_titled_in_chinese_draws_every_glyph() -> None:

@@ -20,16 +20,7 @@ from charts.funnel import chart_title as funnel_title
 from charts.funnel import funnel_figure
 from sales.periods import month
 from sales.workdays import calendar_for
-from tests.charts.helpers import legend_texts, texts, tick_labels
-
-STAGES_ZH = [
-    ("线索", 148),
-    ("已筛选", 96),
-    ("已接触", 71),
-    ("方案", 38),
-    ("谈判", 22),
-    ("赢单", 13),
-]
+from tests.charts.helpers import STAGES_ZH, legend_texts, texts, tick_labels
 
 
 def fresh_burn_up(data: BurnUp) -> bytes:
