@@ -370,7 +370,7 @@ class WriteTurns:
                     if now >= promote_at and rank == self.BACKGROUND:
                         # Waited long enough: a job is never held up for good.
                         self._waiting[rank] -= 1
-                        rank = self.PROMPT
+                        rank, promote_at = self.PROMPT, deadline
                         self._waiting[rank] += 1
                         continue
                     # A writer waiting out the gap (or for promotion) wakes itself.

@@ -153,3 +153,26 @@ def test_a_job_waits_for_people_only_so_long_however_busy_they_keep_the_lock(
         for thread in people:
             thread.join(5)
     assert waited < 1.0
+
+
+def test_a_job_promoted_to_wait_with_people_sleeps_until_its_turn(monkeypatch) -> None:
+    monkeypatch.setattr(store_db, "JOB_PATIENCE_SECONDS", 0.02)
+    turns = WriteTurns()
+    entered = threading.Event()
+    leave = threading.Event()
+
+    def holder() -> None:
+        with turns.turn():
+            entered.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    entered.wait(5)
+    threading.Timer(0.4, leave.set).start()
+    cpu = time.thread_time()
+    with background_writes(), turns.turn():
+        spent = time.thread_time() - cpu
+    thread.join(5)
+    # Waiting ~0.4 s for the holder, long after its promotion, it must not spin.
+    assert spent < 0.1
