@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from sales.case_review import previous_week, week_of
 from sales.periods import month_of, quarter_of
+from sales.tiers import CORE, GROWTH, LONGTAIL
 from store import bulk, celebrations, deliveries
 from store.db import Database
 from store.models import (
@@ -174,7 +175,11 @@ def seed(db: Database, size: Size, today: date, *, synced_at: datetime | None = 
             session,
             Customer,
             [
-                {"name": f"Customer {number:06d}", "name_key": f"customer {number:06d}"}
+                {
+                    "name": f"Customer {number:06d}",
+                    "name_key": f"customer {number:06d}",
+                    "tier": _tier(number),
+                }
                 for number in range(customers)
             ],
         )
@@ -246,6 +251,11 @@ def _targets(session: Any, today: date, rep_ids: list[int], team_ids: list[int])
         rows.append(target(f"team:{team}", "collected", month, 300_000, "USD"))
         rows.append(target(f"team:{team}", "new_customers", quarter, 10, None))
     bulk.insert_rows(session, Target, rows)
+
+
+def _tier(number: int) -> str | None:
+    """One customer in ten core, two growth, four long-tail; three not tiered yet."""
+    return (CORE, GROWTH, GROWTH, *[LONGTAIL] * 4, None, None, None)[number % 10]
 
 
 def _visits(

@@ -138,8 +138,9 @@ def register(app: App, ctx: BotContext) -> None:
             return
         settings = effective_settings(ctx)
         with ctx.db.reading() as session:
-            team = teams.team_by_id(session, whole_id(str(action["action_id"]).rsplit("_", 1)[1]))
-            shown = team_settings(team) if team is not None else None
+            team_id = whole_id(str(action["action_id"]).rsplit("_", 1)[1])
+            found = teams.team_summaries(session, team_id)
+            shown = team_settings(found[0]) if found else None
         if shown is None:
             _refuse(respond, language, TEAM_GONE)
             return

@@ -124,7 +124,9 @@ def gather_home(
             board = leaderboard(facts.book, teams.members(ranked_in), local_now)
             rep = replace(rep, leaderboard=board, leaderboard_team=ranked_in.name)
         view = _team_view(facts, week_cases, team, local_now) if team is not None else None
-        admin_teams = [team_settings(t) for t in teams.all_teams(session)] if actor.is_admin else []
+        admin_teams = (
+            [team_settings(t) for t in teams.team_summaries(session)] if actor.is_admin else []
+        )
     manager = ManagerHome(choices, view) if choices else None
     admin = None
     if actor.is_admin:
@@ -248,12 +250,7 @@ def _leaderboard_team(session: Session, person: Person) -> Team | None:
 
 def _team_choices(session: Session, person: Person, actor: Actor) -> list[tuple[int, str]]:
     """The teams the person may look at: those they manage; every team for an admin."""
-    found = (
-        teams.all_teams(session)
-        if actor.is_admin
-        else teams.teams_of(session, person.id, teams.MANAGER)
-    )
-    return [(team.id, team.name) for team in found]
+    return teams.team_names(session, None if actor.is_admin else person.id)
 
 
 def _team_view(
@@ -296,12 +293,12 @@ def _team_view(
     )
 
 
-def team_settings(team: Team) -> TeamSettings:
+def team_settings(team: teams.TeamSummary) -> TeamSettings:
     return TeamSettings(
         id=team.id,
         name=team.name,
-        managers=len(teams.members(team, teams.MANAGER)),
-        members=len(teams.members(team)),
+        managers=team.managers,
+        members=team.members,
         channel_id=team.channel_id,
         holiday_country=team.holiday_country,
         case_weekday=team.case_prompt_weekday,

@@ -228,35 +228,30 @@ def tiered_customer_owners(
 ) -> list[tuple[Customer, int]]:
     """(customer, owner id) for every tiered customer and each of its owners among
     `person_ids` (None: everyone). A customer's owners are the people with a deal there that
-    is not lost; a customer without one is owned by whoever visited it (two statements)."""
+    is not lost; a customer without one is owned by whoever visited it (two statements, and
+    one for the customers: only `person_ids`' rows are read)."""
+    kept = Deal.stage != "lost"
     by_deal = (
         select(Deal.customer_id, Deal.owner_id)
         .join(Customer, Customer.id == Deal.customer_id)
-        .where(Customer.tier.is_not(None), Deal.stage != "lost")
+        .where(Customer.tier.is_not(None), kept)
         .distinct()
     )
+    someone_deals = select(Deal.id).where(Deal.customer_id == Visit.customer_id, kept).exists()
     by_visit = (
         select(Visit.customer_id, Visit.rep_id)
         .join(Customer, Customer.id == Visit.customer_id)
-        .where(Customer.tier.is_not(None))
+        .where(Customer.tier.is_not(None), ~someone_deals)
         .distinct()
     )
-    owners: dict[int, set[int]] = {}
-    for customer_id, owner_id in session.execute(by_deal):
-        owners.setdefault(int(customer_id), set()).add(int(owner_id))
-    visitors: dict[int, set[int]] = {}
-    for customer_id, rep_id in session.execute(by_visit):
-        visitors.setdefault(int(customer_id), set()).add(int(rep_id))
-    for customer_id, reps in visitors.items():
-        owners.setdefault(customer_id, reps)
-    wanted = None if person_ids is None else set(person_ids)
-    pairs = [
-        (customer_id, owner_id)
-        for customer_id, found in owners.items()
-        for owner_id in found
-        if wanted is None or owner_id in wanted
-    ]
+    if person_ids is not None:
+        by_deal = by_deal.where(Deal.owner_id.in_(person_ids))
+        by_visit = by_visit.where(Visit.rep_id.in_(person_ids))
+    pairs = sorted(
+        {(int(customer_id), int(owner_id)) for query in (by_deal, by_visit)
+         for customer_id, owner_id in session.execute(query)}
+    )  # fmt: skip
     if not pairs:
         return []
     customers = {c.id: c for c in customers_by_ids(session, {c for c, _ in pairs})}
-    return [(customers[c], owner) for c, owner in sorted(pairs) if c in customers]
+    return [(customers[c], owner) for c, owner in pairs if c in customers]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from store.audit import record_change, snapshot
@@ -22,6 +23,59 @@ def get_team(session: Session, name: str) -> Team | None:
 
 def all_teams(session: Session) -> list[Team]:
     return list(session.scalars(select(Team).order_by(Team.name_key)))
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSummary:
+    """A team's own settings and how many people it has, without its roster."""
+
+    id: int
+    name: str
+    channel_id: str | None
+    holiday_country: str | None
+    case_prompt_weekday: int | None
+    case_prompt_time: str | None
+    managers: int
+    members: int
+
+
+def team_names(session: Session, manager_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of every team by name, or of the teams `manager_id` manages; no roster is
+    loaded (an admin's Home offers every team of thousands)."""
+    query = select(Team.id, Team.name).order_by(Team.name_key)
+    if manager_id is not None:
+        managed = select(Membership.team_id).where(
+            Membership.person_id == manager_id, Membership.role == MANAGER
+        )
+        query = query.where(Team.id.in_(managed))
+    return [(id_, name) for id_, name in session.execute(query)]
+
+
+def team_summaries(session: Session, team_id: int | None = None) -> list[TeamSummary]:
+    """Every team (or the one with `team_id`) by name with its counts of managers and
+    members, from one grouped query."""
+
+    def counted(role: str) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((Membership.role == role, 1), else_=0)), 0)
+
+    query = (
+        select(
+            Team.id,
+            Team.name,
+            Team.channel_id,
+            Team.holiday_country,
+            Team.case_prompt_weekday,
+            Team.case_prompt_time,
+            counted(MANAGER),
+            counted(MEMBER),
+        )
+        .outerjoin(Membership, Membership.team_id == Team.id)
+        .group_by(Team.id)
+        .order_by(Team.name_key)
+    )
+    if team_id is not None:
+        query = query.where(Team.id == team_id)
+    return [TeamSummary(*row) for row in session.execute(query)]
 
 
 def teams_of_people(session: Session, person_ids: Collection[int]) -> list[Team]:
