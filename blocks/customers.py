@@ -156,7 +156,7 @@ def cadence_text(language: Language, cadence: Cadence, today: date) -> str:
 COLD_PER_REP = 4  # customers named per rep in a digest line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColdCustomer:
     """A tiered customer of someone's, with where it stands against its cadence."""
 

@@ -37,10 +37,16 @@ def load_cadence_book(
     session: Session, person_ids: Collection[int] | None, cadence_days: Mapping[str, int]
 ) -> CadenceBook:
     """These people's (None: everyone's) tiered customers and cadence, in three statements."""
-    pairs = customers.tiered_customer_owners(session, person_ids)
-    last = customers.last_visits(session, {customer.id for customer, _ in pairs}, None)
-    owned: dict[int, list[ColdCustomer]] = {}
-    for customer, owner_id in pairs:
-        cadence = cadence_of(customer.tier, last.get(customer.id), cadence_days)
-        owned.setdefault(owner_id, []).append(ColdCustomer(customer.id, customer.name, cadence))
-    return CadenceBook(owned)
+    by_owner = customers.tiered_customers_by_owner(session, person_ids)
+    # Everyone's: one grouped read of every tiered customer's last visit, not a list of ids.
+    wanted = None if person_ids is None else {c.id for found in by_owner.values() for c in found}
+    last = customers.tiered_last_visits(session, wanted)
+    shown: dict[int, ColdCustomer] = {}  # one per customer, shared by its owners
+
+    def cold(customer: customers.TieredCustomer) -> ColdCustomer:
+        if customer.id not in shown:
+            cadence = cadence_of(customer.tier, last.get(customer.id), cadence_days)
+            shown[customer.id] = ColdCustomer(customer.id, customer.name, cadence)
+        return shown[customer.id]
+
+    return CadenceBook({owner: [cold(c) for c in found] for owner, found in by_owner.items()})

@@ -22,7 +22,7 @@ GROWTH_SHARE = Decimal("0.50")  # core's 20% and growth's next 30%
 CONTACT_ROLES: tuple[str, ...] = ("decision_maker", "influencer", "user", "finance")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cadence:
     """Where a customer stands against its tier's visit cadence on `today`."""
 

@@ -14,7 +14,7 @@ from parsing.text import match_key
 from sales.stages import OPEN_STAGES
 from store.audit import record_change, snapshot
 from store.models import Customer, Deal, DealNote, Instalment, StageChange, Visit
-from store.reads import one_copy, streamed
+from store.reads import aggregate_day, one_copy, streamed
 
 
 def name_key(name: str) -> str:
@@ -132,9 +132,7 @@ def card_facts(
     return CardFacts(
         deals=deals,
         visits=list(session.scalars(latest)),
-        last_visit=last
-        if last is None or isinstance(last, date)
-        else date.fromisoformat(str(last)),
+        last_visit=None if last is None else aggregate_day(last),
         instalments=list(session.scalars(instalment_query)),
         won_at=won_at,
     )
@@ -157,10 +155,7 @@ def last_visits(
     )
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    return {
-        customer: day if isinstance(day, date) else date.fromisoformat(str(day))
-        for customer, day in session.execute(query)
-    }
+    return {customer: aggregate_day(day) for customer, day in session.execute(query)}
 
 
 def open_deal_counts(
@@ -223,35 +218,62 @@ def customers_of_people(session: Session) -> dict[int, set[int]]:
     return found
 
 
-def tiered_customer_owners(
+@dataclass(frozen=True, slots=True)
+class TieredCustomer:
+    """A tiered customer as going-cold lists show it: a plain row, one per customer."""
+
+    id: int
+    name: str
+    tier: str
+
+
+def tiered_customers_by_owner(
     session: Session, person_ids: Collection[int] | None
-) -> list[tuple[Customer, int]]:
-    """(customer, owner id) for every tiered customer and each of its owners among
-    `person_ids` (None: everyone). A customer's owners are the people with a deal there that
-    is not lost; a customer without one is owned by whoever visited it (two statements, and
-    one for the customers: only `person_ids`' rows are read)."""
+) -> dict[int, list[TieredCustomer]]:
+    """Each owner's tiered customers (by id), for the owners among `person_ids` (None:
+    everyone). A customer's owners are the people with a deal there that is not lost; a
+    customer without one is owned by whoever visited it (two statements; only
+    `person_ids`' rows are read)."""
     kept = Deal.stage != "lost"
     by_deal = (
-        select(Deal.customer_id, Deal.owner_id)
-        .join(Customer, Customer.id == Deal.customer_id)
+        select(Customer.id, Customer.name, Customer.tier, Deal.owner_id)
+        .join(Deal, Deal.customer_id == Customer.id)
         .where(Customer.tier.is_not(None), kept)
         .distinct()
     )
+    # Disjoint from the deals' rows: only customers where nobody has a deal that counts.
     someone_deals = select(Deal.id).where(Deal.customer_id == Visit.customer_id, kept).exists()
     by_visit = (
-        select(Visit.customer_id, Visit.rep_id)
-        .join(Customer, Customer.id == Visit.customer_id)
+        select(Customer.id, Customer.name, Customer.tier, Visit.rep_id)
+        .join(Visit, Visit.customer_id == Customer.id)
         .where(Customer.tier.is_not(None), ~someone_deals)
         .distinct()
     )
     if person_ids is not None:
         by_deal = by_deal.where(Deal.owner_id.in_(person_ids))
         by_visit = by_visit.where(Visit.rep_id.in_(person_ids))
-    pairs = sorted(
-        {(int(customer_id), int(owner_id)) for query in (by_deal, by_visit)
-         for customer_id, owner_id in session.execute(query)}
-    )  # fmt: skip
-    if not pairs:
-        return []
-    customers = {c.id: c for c in customers_by_ids(session, {c for c, _ in pairs})}
-    return [(customers[c], owner) for c, owner in pairs if c in customers]
+    # One row per customer, however many owners it has (a run holds every person's).
+    found: dict[int, TieredCustomer] = {}
+    owned: dict[int, list[TieredCustomer]] = {}
+    for query in (by_deal, by_visit):
+        for customer_id, name, tier, owner_id in streamed(session, query):
+            customer = found.get(customer_id)
+            if customer is None:
+                customer = found[customer_id] = TieredCustomer(customer_id, name, tier)
+            owned.setdefault(int(owner_id), []).append(customer)
+    for customers in owned.values():
+        customers.sort(key=lambda customer: customer.id)
+    return owned
+
+
+def tiered_last_visits(session: Session, customer_ids: Collection[int] | None) -> dict[int, date]:
+    """Each of these customers' (None: every tiered customer's) latest visit day, by anyone."""
+    if customer_ids is None:
+        query = (
+            select(Visit.customer_id, func.max(Visit.visited_on))
+            .join(Customer, Customer.id == Visit.customer_id)
+            .where(Customer.tier.is_not(None))
+            .group_by(Visit.customer_id)
+        )
+        return {customer: aggregate_day(day) for customer, day in streamed(session, query)}
+    return last_visits(session, customer_ids, None)

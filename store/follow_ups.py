@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from store.audit import record_change, snapshot
 from store.deals import OPEN_STAGE_KEYS
 from store.models import Customer, Deal, DealNote, StageChange, Visit
-from store.reads import streamed
+from store.reads import aggregate_day, streamed
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +191,11 @@ def open_deal_activities(
         times += [_aware(value) for value in (moved.get(deal_id), noted.get(deal_id)) if value]
         last_visit = visited.get((owner_id, customer_id))
         deal = OpenDeal(deal_id, owner_id, name, title, stage, amount, currency)
-        found.setdefault(owner_id, []).append(DealActivity(deal, max(times), _as_date(last_visit)))
+        found.setdefault(owner_id, []).append(
+            DealActivity(
+                deal, max(times), None if last_visit is None else aggregate_day(last_visit)
+            )
+        )
     return found
 
 
@@ -210,10 +214,3 @@ def _aware(value: object) -> datetime:
     # Aggregates bypass the column type: SQLite hands back naive UTC (or a string).
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _as_date(value: object) -> date | None:
-    # An aggregate over a Date column may come back from SQLite as an ISO string.
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))

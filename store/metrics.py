@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from sales.activity import Activity, Receipt, Win
 from store.models import Customer, Deal, Payment, Person, StageChange, Visit
-from store.reads import one_copy, streamed
+from store.reads import aggregate_day, one_copy, streamed
 
 # Up to this many owners (a Home, a rep's charts), stage moves are found from their deals;
 # more (a job's slice of 100 teams) from the window's moves, which is then the cheaper.
@@ -29,7 +29,7 @@ def last_visit_days(session: Session, rep_ids: Collection[int] | None) -> dict[i
     query = select(Visit.rep_id, func.max(Visit.visited_on)).group_by(Visit.rep_id)
     if rep_ids is not None:
         query = query.where(Visit.rep_id.in_(rep_ids))
-    return {rep: _as_date(day) for rep, day in streamed(session, query)}
+    return {rep: aggregate_day(day) for rep, day in streamed(session, query)}
 
 
 def _last_won(owner_ids: Collection[int] | None, start: datetime, end: datetime) -> Select:
@@ -91,7 +91,7 @@ def daily_visits(
         query = query.where(Visit.rep_id.in_(rep_ids))
     day = one_copy()
     for rep, value, count in streamed(session, query):
-        yield rep, day(_as_date(value)), count
+        yield rep, day(aggregate_day(value)), count
 
 
 def wins_between(
@@ -176,7 +176,7 @@ def daily_receipts(
         query = query.where(Deal.owner_id.in_(owner_ids))
     shared = one_copy()
     for owner, day, currency, total in streamed(session, query):
-        yield Receipt(owner, shared(_as_date(day)), shared(currency), _cents(total))
+        yield Receipt(owner, shared(aggregate_day(day)), shared(currency), _cents(total))
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +261,6 @@ def moves_between(
             session, query, shared=(3, 4, 5, 6, 7)
         )
     ]
-
-
-def _as_date(value: object) -> date:
-    # Grouped dates bypass the column type: SQLite hands back a string.
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
 
 
 def _cents(value: object) -> Decimal:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from sales.forecast import OpenAmount, SlippedDeal
 from store.deals import OPEN_STAGE_KEYS
-from store.metrics import _as_date, _cents
+from store.metrics import _cents
 from store.models import Customer, Deal
-from store.reads import streamed
+from store.reads import aggregate_day, streamed
 
 
 def open_amounts(
@@ -45,7 +45,7 @@ def open_amounts(
             stage,
             category,
             currency,
-            _as_date(close) if close is not None else None,
+            aggregate_day(close) if close is not None else None,
             _cents(total),
             count,
         )

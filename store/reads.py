@@ -10,6 +10,7 @@ more than a batch (a server-side cursor on PostgreSQL); it is still one statemen
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable
@@ -25,6 +26,12 @@ def streamed(session: Session, query: Executable, shared: Collection[int] = ()) 
     currency, a time zone, a due day) hold one object per distinct value, not one per row."""
     rows = iter(session.execute(query, execution_options={"yield_per": BATCH}).tuples())
     return _sharing(rows, shared) if shared else rows
+
+
+def aggregate_day(value: object) -> date:
+    """A day from an aggregate (MAX, a GROUP BY key) over a Date column: it bypasses the
+    column type, and SQLite hands back an ISO string."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def one_copy() -> Callable[[T], T]:

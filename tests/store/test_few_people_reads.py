@@ -73,10 +73,10 @@ def test_a_few_peoples_tiered_customers_are_everyones_narrowed_to_them(
     ids = random_book(db, seed)
     some = random.Random(seed).sample(ids, 3)
     with db.reading() as session:
-        everyone = [(c.id, owner) for c, owner in customers.tiered_customer_owners(session, None)]
-        theirs = [(c.id, owner) for c, owner in customers.tiered_customer_owners(session, some)]
+        everyone = customers.tiered_customers_by_owner(session, None)
+        theirs = customers.tiered_customers_by_owner(session, some)
     assert everyone, "the random book has tiered customers"
-    assert theirs == [pair for pair in everyone if pair[1] in some]
+    assert theirs == {owner: found for owner, found in everyone.items() if owner in some}
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -125,3 +125,32 @@ def test_team_summaries_count_what_the_roster_holds(db: Database) -> None:
         assert teams.team_names(session) == [(s.id, s.name) for s in summaries]
         assert [name for _, name in teams.team_names(session, manager_id)] == ["Alpha", "Beta"]
         assert teams.team_names(session, people[0].id) == []
+
+
+def test_a_customer_is_owned_by_its_deals_owners_else_by_its_visitors(db: Database) -> None:
+    with db.transaction() as session:
+        ana, bo = (teams.ensure_person_stub(session, user)[0] for user in ("UANA0001", "UBO00001"))
+        lost, open_, visited = (
+            Customer(name=name, name_key=name.casefold(), tier="core")
+            for name in ("Lost Co", "Open Co", "Visited Co")
+        )
+        session.add_all([lost, open_, visited, Customer(name="Untiered", name_key="untiered")])
+        session.flush()
+        for customer, stage in ((lost, "lost"), (open_, "proposal")):
+            session.add(
+                Deal(
+                    customer_id=customer.id, title="Deal", amount=Decimal(1000), currency="USD",
+                    stage=stage, owner_id=ana.id,
+                )
+            )  # fmt: skip
+        for customer in (lost, open_, visited):
+            session.add(
+                Visit(customer_id=customer.id, rep_id=bo.id, visited_on=date(2026, 11, 2), notes="")
+            )
+        session.flush()
+        ana_id, bo_id = ana.id, bo.id
+    with db.reading() as session:
+        owned = customers.tiered_customers_by_owner(session, None)
+    names = {owner: [customer.name for customer in found] for owner, found in owned.items()}
+    # Ana's lost deal does not make Lost Co hers; Bo's visit does, as nobody's deal counts.
+    assert names == {ana_id: ["Open Co"], bo_id: ["Lost Co", "Visited Co"]}
