@@ -24,27 +24,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dotenv import load_dotenv
-from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
-import handlers
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
 from runtime.export import FORMATS, ExportError, check_exportable, export, export_all
-from runtime.http import http_server, monitoring_app, serve_until, wsgi_app
-from runtime.imports import import_rates, import_targets, import_teams
-from runtime.inbox import Inbox, SalesbotApp
 from runtime.logs import configure_logging
-from runtime.metrics import watch_inbox
 from runtime.settings import Settings, SettingsError, load_settings
 from runtime.slack_client import Sleep, make_client, slack_problem
-from runtime.worker import InboxWorker
 from sales.localtime import utc_now
 from scheduler.registry import all_jobs
 from scheduler.runtime import Scheduler
@@ -52,6 +43,13 @@ from services.context import BotContext
 from services.people import People
 from store.db import Database
 from store.exports import KINDS
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from runtime.inbox import Inbox
+    from runtime.worker import InboxWorker
 
 log = logging.getLogger("salesbot")
 WORKER_NICENESS = 5
@@ -95,6 +93,13 @@ def build_bot(
     One app serves both roles: a request from Slack is recorded and acked (the listener
     stops at its `ack()`), a request the worker replays runs the listener to its end.
     """
+    # The Slack app, its listeners and the inbox load here, not at import: `bot.py jobs`,
+    # `export` and `db upgrade` need none of them (half a second of imports).
+    import handlers
+    from runtime.inbox import Inbox, SalesbotApp
+    from runtime.metrics import watch_inbox
+    from runtime.worker import InboxWorker
+
     context, client = build_context(settings, db, clock, sleep)
     app = SalesbotApp(
         client=client,
@@ -119,14 +124,18 @@ def build_bot(
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
     """Socket Mode with slack_sdk's built-in WebSocket client (no extra package)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     return SocketModeHandler(app, settings.slack_app_token)
 
 
 def run(settings: Settings, db: Database, role: str = "all") -> None:
     """`all`: everything in this process. `web`: receive, record, ack. `worker`: process
     accepted requests and run the scheduled jobs (any number of each on one PostgreSQL)."""
+    from runtime.http import http_server, monitoring_app, serve_until, wsgi_app
+
     bot = build_bot(settings, db)
-    import sys as _s; _s.setswitchinterval(float(os.environ.get("SWITCH", "0.005")))  # EXPERIMENT
+    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
     works = role in ("all", "worker")
     if role == "worker" and hasattr(os, "nice"):
         # Where a web process shares the machine, its acks (due within 3 s) come first.
@@ -181,6 +190,8 @@ def jobs_command(args: argparse.Namespace, settings: Settings, db: Database) -> 
 
 def import_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """Bulk set-up: every row is checked before anything is written."""
+    from runtime.imports import import_rates, import_targets, import_teams
+
     if not args.file.is_file():
         print(f"No file {args.file}", file=sys.stderr)
         return 2
@@ -356,6 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_command(args, settings, db)
     if command == "export":
         return export_command(args, db)
+    from slack_bolt.error import BoltError
+
     try:
         run(settings, db, {"run": "all"}.get(command, command))
     except BoltError as error:

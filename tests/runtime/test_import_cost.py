@@ -35,3 +35,9 @@ def test_drawing_a_chart_loads_matplotlib_on_first_use() -> None:
         "assert chart.png.startswith(b'\\x89PNG')"
     )
     assert "matplotlib" in loaded
+
+
+def test_the_command_line_loads_no_slack_app_until_it_serves() -> None:
+    # `bot.py jobs`, `export` and `db upgrade` need neither Bolt nor the listeners.
+    loaded = imported_after("import bot")
+    assert not loaded & {"slack_bolt", "handlers"}, sorted(loaded & {"slack_bolt", "handlers"})

@@ -10,6 +10,7 @@ import pytest
 from slack_bolt import BoltRequest
 
 import bot as bot_module
+import runtime.http
 from blocks.pacing import MY_DEALS
 from handlers.replies import SORRY
 from runtime.inbox import request_key
@@ -164,10 +165,10 @@ def test_only_worker_roles_run_the_scheduler_and_the_inbox(
 ) -> None:
     started: list[str] = []
     monkeypatch.setattr(bot_module.Scheduler, "start", lambda *_: started.append("scheduler"))
-    monkeypatch.setattr(bot_module.InboxWorker, "start", lambda *_: started.append("worker"))
-    monkeypatch.setattr(bot_module.InboxWorker, "stop", lambda *_: None)
+    monkeypatch.setattr(InboxWorker, "start", lambda *_: started.append("worker"))
+    monkeypatch.setattr(InboxWorker, "stop", lambda *_: None)
     monkeypatch.setattr(bot_module.os, "nice", lambda *_: 0)
-    monkeypatch.setattr(bot_module, "serve_until", lambda *_: None)
+    monkeypatch.setattr(runtime.http, "serve_until", lambda *_: None)
     bot_module.run(settings, db, role)
     assert started == (["worker", "scheduler"] if works else [])
 

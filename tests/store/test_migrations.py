@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from store.customers import get_or_create_customer
-from store.db import MIGRATIONS, Database
+from store.db import MIGRATIONS, Database, newest_revision
 from store.models import Base, Customer, Visit
 
 
@@ -50,6 +50,23 @@ def test_upgrade_reaches_the_newest_migration_and_a_second_is_a_no_op(db: Databa
     assert current_revision(db) == head_revision()
     with db.transaction() as session:
         assert session.scalars(select(Customer.name)).all() == ["Acme Corp"]
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head() -> None:
+    # Start-up skips Alembic when the schema is already there: it must know the head.
+    assert newest_revision() == head_revision() is not None
+
+
+def test_an_upgrade_with_nothing_to_do_leaves_alembic_unasked(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alembic.command
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("Alembic was asked to upgrade a schema already at the head")
+
+    monkeypatch.setattr(alembic.command, "upgrade", refuse)
+    assert db.upgrade() == (head_revision(), head_revision())
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(db: Database) -> None:
