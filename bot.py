@@ -53,10 +53,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("salesbot")
 WORKER_NICENESS = 5
-# Python hands the GIL from a busy thread to a waiting one every 5 ms by default. A thread
-# back from the database or Slack (a reply on its way, an inbox row just written) then waits
-# behind a thread composing a job's messages: reply p99 at 16 concurrent commands was
-# 513-733 ms with the default and 199-236 ms with this (benchmarks/ack_latency.py).
+# Python hands the GIL from a busy thread to a waiting one every 5 ms by default. In a
+# worker, a thread back from the database or Slack (a reply on its way) then waits behind
+# one composing a job's messages: reply p99 at 16 concurrent commands was 513-733 ms with
+# the default and 199-236 ms with this (benchmarks/ack_latency.py). A web process keeps
+# the default: its threads all ack, and taking turns more often only delays every ack.
 THREAD_SWITCH_SECONDS = 0.0005
 
 
@@ -135,8 +136,9 @@ def run(settings: Settings, db: Database, role: str = "all") -> None:
     from runtime.http import http_server, monitoring_app, serve_until, wsgi_app
 
     bot = build_bot(settings, db)
-    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
     works = role in ("all", "worker")
+    if works:
+        sys.setswitchinterval(THREAD_SWITCH_SECONDS)
     if role == "worker" and hasattr(os, "nice"):
         # Where a web process shares the machine, its acks (due within 3 s) come first.
         os.nice(WORKER_NICENESS)
