@@ -37,10 +37,6 @@ from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
 from runtime.slack_client import Sleep, make_client, slack_problem
 from sales.localtime import utc_now
-from scheduler.registry import all_jobs
-from scheduler.runtime import Scheduler
-from services.context import BotContext
-from services.people import People
 from store.db import Database
 from store.exports import KINDS
 
@@ -50,6 +46,8 @@ if TYPE_CHECKING:
 
     from runtime.inbox import Inbox
     from runtime.worker import InboxWorker
+    from scheduler.runtime import Scheduler
+    from services.context import BotContext
 
 log = logging.getLogger("salesbot")
 WORKER_NICENESS = 5
@@ -77,6 +75,10 @@ def build_context(
     sleep: Sleep = time.sleep,
 ) -> tuple[BotContext, WebClient]:
     """What listeners and jobs share: settings, database, people, clock, Web API client."""
+    # Loaded here, not at import: `export`, `import` and `db upgrade` need no scheduler.
+    from services.context import BotContext
+    from services.people import People
+
     client = make_client(settings.slack_bot_token, settings.slack_api_url, sleep)
     people = People(db, client, settings.admin_user_ids, clock, offline=not settings.talks_to_slack)
     return BotContext(settings=settings, db=db, people=people, clock=clock), client
@@ -100,6 +102,8 @@ def build_bot(
     from runtime.inbox import Inbox, SalesbotApp
     from runtime.metrics import watch_inbox
     from runtime.worker import InboxWorker
+    from scheduler.registry import all_jobs
+    from scheduler.runtime import Scheduler
 
     context, client = build_context(settings, db, clock, sleep)
     app = SalesbotApp(
@@ -177,6 +181,9 @@ def run(settings: Settings, db: Database, role: str = "all") -> None:
 
 def jobs_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """`jobs` lists the jobs; `jobs run NAME` runs one now, exactly as the scheduler would."""
+    from scheduler.registry import all_jobs
+    from scheduler.runtime import Scheduler
+
     context, client = build_context(settings, db)
     scheduler = Scheduler(context, client, all_jobs(settings))
     if args.action is None:

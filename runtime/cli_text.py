@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from scheduler.delivery import Outcome, RunReport
-from scheduler.runtime import JobStatus
+if TYPE_CHECKING:  # the scheduler loads only for the commands that run or list jobs
+    from scheduler.delivery import RunReport
+    from scheduler.runtime import JobStatus
 
 
 def parse_instant(text: str) -> datetime:
@@ -59,6 +61,8 @@ def format_job_list(statuses: list[JobStatus]) -> str:
 
 
 def format_run_report(report: RunReport) -> str:
+    from scheduler.delivery import Outcome
+
     counts = ", ".join(
         f"{report.count(outcome)} {outcome.value}" for outcome in Outcome if report.count(outcome)
     )

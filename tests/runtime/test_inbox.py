@@ -16,6 +16,7 @@ from handlers.replies import SORRY
 from runtime.inbox import request_key
 from runtime.settings import Settings
 from runtime.worker import InboxWorker
+from scheduler.runtime import Scheduler
 from store import inbox
 from store.db import Database
 from store.visits import all_visits
@@ -164,7 +165,7 @@ def test_only_worker_roles_run_the_scheduler_and_the_inbox(
     role: str, works: bool, settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[str] = []
-    monkeypatch.setattr(bot_module.Scheduler, "start", lambda *_: started.append("scheduler"))
+    monkeypatch.setattr(Scheduler, "start", lambda *_: started.append("scheduler"))
     monkeypatch.setattr(InboxWorker, "start", lambda *_: started.append("worker"))
     monkeypatch.setattr(InboxWorker, "stop", lambda *_: None)
     monkeypatch.setattr(bot_module.os, "nice", lambda *_: 0)
