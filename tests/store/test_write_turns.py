@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -22,14 +24,29 @@ def _waiting(turns: WriteTurns) -> int:
     return sum(turns._waiting)
 
 
+@contextmanager
+def _another_thread_writing(turns: WriteTurns) -> Iterator[threading.Event]:
+    """Another thread inside a turn until the event it gives is set (or the block ends)."""
+    entered, leave = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with turns.turn():
+            entered.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    entered.wait(5)
+    try:
+        yield leave
+    finally:
+        leave.set()
+        thread.join(5)
+
+
 def test_when_a_turn_ends_an_ack_goes_before_a_person_and_a_person_before_a_job() -> None:
     turns = WriteTurns()
     order: list[str] = []
-    release = threading.Event()
-
-    def holder() -> None:
-        with turns.turn():
-            release.wait(5)
 
     def writer(name: str, *, urgent: bool = False, background: bool = False) -> None:
         if background:
@@ -39,21 +56,19 @@ def test_when_a_turn_ends_an_ack_goes_before_a_person_and_a_person_before_a_job(
             with turns.turn(urgent=urgent):
                 order.append(name)
 
-    first = threading.Thread(target=holder)
-    first.start()
-    _wait_until(lambda: turns._holder is not None)
-    # Queued in the worst order: the job first, the ack last.
     threads = []
-    for number, (name, kwargs) in enumerate(
-        [("job", {"background": True}), ("person", {}), ("ack", {"urgent": True})], start=1
-    ):
-        thread = threading.Thread(target=writer, args=(name,), kwargs=kwargs)
-        thread.start()
-        threads.append(thread)
-        _wait_until(lambda number=number: _waiting(turns) == number)
-    release.set()
-    for thread in [first, *threads]:
-        thread.join(5)
+    with _another_thread_writing(turns) as release:
+        # Queued in the worst order: the job first, the ack last.
+        for number, (name, kwargs) in enumerate(
+            [("job", {"background": True}), ("person", {}), ("ack", {"urgent": True})], start=1
+        ):
+            thread = threading.Thread(target=writer, args=(name,), kwargs=kwargs)
+            thread.start()
+            threads.append(thread)
+            _wait_until(lambda number=number: _waiting(turns) == number)
+        release.set()
+        for thread in threads:
+            thread.join(5)
     assert order == ["ack", "person", "job"]
 
 
@@ -67,22 +82,10 @@ def test_a_thread_already_writing_is_not_stopped_by_its_own_turn() -> None:
 def test_a_writer_gives_up_waiting_after_the_limit_and_goes_on(monkeypatch) -> None:
     monkeypatch.setattr(store_db, "URGENT_WAIT_SECONDS", 0.05)
     turns = WriteTurns()
-    entered = threading.Event()
-    done = threading.Event()
-
-    def stuck() -> None:
-        with turns.turn():
-            entered.set()
-            done.wait(5)
-
-    thread = threading.Thread(target=stuck)
-    thread.start()
-    entered.wait(5)
-    started = time.monotonic()
-    with turns.turn():  # SQLite's own lock decides from here
-        waited = time.monotonic() - started
-    done.set()
-    thread.join(5)
+    with _another_thread_writing(turns):
+        started = time.monotonic()
+        with turns.turn():  # SQLite's own lock decides from here
+            waited = time.monotonic() - started
     assert 0.04 <= waited < 2
     assert turns._holder is None
 
@@ -158,21 +161,10 @@ def test_a_job_waits_for_people_only_so_long_however_busy_they_keep_the_lock(
 def test_a_job_promoted_to_wait_with_people_sleeps_until_its_turn(monkeypatch) -> None:
     monkeypatch.setattr(store_db, "JOB_PATIENCE_SECONDS", 0.02)
     turns = WriteTurns()
-    entered = threading.Event()
-    leave = threading.Event()
-
-    def holder() -> None:
-        with turns.turn():
-            entered.set()
-            leave.wait(5)
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    entered.wait(5)
-    threading.Timer(0.4, leave.set).start()
-    cpu = time.thread_time()
-    with background_writes(), turns.turn():
-        spent = time.thread_time() - cpu
-    thread.join(5)
+    with _another_thread_writing(turns) as leave:
+        threading.Timer(0.4, leave.set).start()
+        cpu = time.thread_time()
+        with background_writes(), turns.turn():
+            spent = time.thread_time() - cpu
     # Waiting ~0.4 s for the holder, long after its promotion, it must not spin.
     assert spent < 0.1
