@@ -38,15 +38,14 @@ def load_cadence_book(
 ) -> CadenceBook:
     """These people's (None: everyone's) tiered customers and cadence, in three statements."""
     by_owner = customers.tiered_customers_by_owner(session, person_ids)
+    tiered = {customer.id: customer for found in by_owner.values() for customer in found}
     # Everyone's: one grouped read of every tiered customer's last visit, not a list of ids.
-    wanted = None if person_ids is None else {c.id for found in by_owner.values() for c in found}
-    last = customers.tiered_last_visits(session, wanted)
-    shown: dict[int, ColdCustomer] = {}  # one per customer, shared by its owners
-
-    def cold(customer: customers.TieredCustomer) -> ColdCustomer:
-        if customer.id not in shown:
-            cadence = cadence_of(customer.tier, last.get(customer.id), cadence_days)
-            shown[customer.id] = ColdCustomer(customer.id, customer.name, cadence)
-        return shown[customer.id]
-
-    return CadenceBook({owner: [cold(c) for c in found] for owner, found in by_owner.items()})
+    last = customers.tiered_last_visits(session, None if person_ids is None else tiered.keys())
+    # One per customer, shared by its owners.
+    cold = {
+        id_: ColdCustomer(
+            id_, customer.name, cadence_of(customer.tier, last.get(id_), cadence_days)
+        )
+        for id_, customer in tiered.items()
+    }
+    return CadenceBook({owner: [cold[c.id] for c in found] for owner, found in by_owner.items()})
