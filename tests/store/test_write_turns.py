@@ -105,22 +105,10 @@ def test_after_a_write_the_lock_stays_free_a_moment_for_another_process_ack(
 
 def test_postgresql_writers_never_wait_for_each_other() -> None:
     turns = WriteTurns.unlimited()
-    inside = threading.Event()
-    leave = threading.Event()
-
-    def writer() -> None:
+    with _another_thread_writing(turns):
+        started = time.monotonic()
         with turns.turn():
-            inside.set()
-            leave.wait(5)
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    inside.wait(5)
-    started = time.monotonic()
-    with turns.turn():
-        assert time.monotonic() - started < 0.5
-    leave.set()
-    thread.join(5)
+            assert time.monotonic() - started < 0.5
 
 
 @pytest.mark.parametrize("background", [False, True])
