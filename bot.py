@@ -27,15 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from dotenv import load_dotenv
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import OperationalError
 
 from runtime.cli_text import format_job_list, format_run_report, parse_instant
 from runtime.export import FORMATS, ExportError, check_exportable, export, export_all
 from runtime.logs import configure_logging
 from runtime.settings import Settings, SettingsError, load_settings
-from runtime.slack_client import Sleep, make_client, slack_problem
 from sales.localtime import utc_now
 from store.db import Database
 from store.exports import KINDS
@@ -43,8 +40,10 @@ from store.exports import KINDS
 if TYPE_CHECKING:
     from slack_bolt import App
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk import WebClient
 
     from runtime.inbox import Inbox
+    from runtime.slack_client import Sleep
     from runtime.worker import InboxWorker
     from scheduler.runtime import Scheduler
     from services.context import BotContext
@@ -75,7 +74,9 @@ def build_context(
     sleep: Sleep = time.sleep,
 ) -> tuple[BotContext, WebClient]:
     """What listeners and jobs share: settings, database, people, clock, Web API client."""
-    # Loaded here, not at import: `export`, `import` and `db upgrade` need no scheduler.
+    # Loaded here, not at import: `export`, `import` and `db upgrade` need neither the
+    # scheduler nor slack_sdk.
+    from runtime.slack_client import make_client
     from services.context import BotContext
     from services.people import People
 
@@ -363,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             log.info("database %s upgraded from schema %s to %s", where, before, after)
     if posts:
+        from runtime.slack_client import slack_problem
+
         problem = slack_problem(settings.slack_bot_token, settings.slack_api_url)
         if problem is not None:
             print(problem, file=sys.stderr)
@@ -377,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "export":
         return export_command(args, db)
     from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError
 
     try:
         run(settings, db, {"run": "all"}.get(command, command))

@@ -38,6 +38,8 @@ def test_drawing_a_chart_loads_matplotlib_on_first_use() -> None:
 
 
 def test_the_command_line_loads_no_slack_app_until_it_serves() -> None:
-    # `bot.py jobs`, `export` and `db upgrade` need neither Bolt nor the listeners.
+    # `bot.py jobs`, `export` and `db upgrade` need neither Bolt nor the listeners; `export`
+    # and `db upgrade` not even the Web API client, nor the holiday calendars.
+    unused = {"slack_bolt", "handlers", "slack_sdk", "holidays"}
     loaded = imported_after("import bot")
-    assert not loaded & {"slack_bolt", "handlers"}, sorted(loaded & {"slack_bolt", "handlers"})
+    assert not loaded & unused, sorted(loaded & unused)
