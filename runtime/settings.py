@@ -10,6 +10,7 @@ from datetime import time
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from sales.workdays import is_known_country
 from translations import ENGLISH, Language, marked, parse_language
 
 DEFAULT_DATABASE_URL = "sqlite:///salesbot.db"
@@ -342,11 +343,8 @@ def _placeholder_reported(name: str, problems: list[str]) -> bool:
 def _holiday_country(value: str | None, problems: list[str]) -> str | None:
     if value is None:
         return None
-    # Imported only to check a country that is set: the CLI starts without it (13 ms).
-    import holidays
-
     code = value.upper()
-    if code not in holidays.list_supported_countries():
+    if not is_known_country(code):
         problems.append(
             f"HOLIDAY_COUNTRY {value!r} is not a supported country code, e.g. US, CN or DE."
         )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 _SATURDAY = 5
 _ONE_DAY = timedelta(days=1)
@@ -14,6 +16,9 @@ _ONE_DAY = timedelta(days=1)
 
 def is_known_country(code: str) -> bool:
     """Whether `holidays` knows the country (ISO alpha-2 such as `US`, alpha-3 aliases too)."""
+    # `holidays` (14 ms to import) loads only where a country is named.
+    import holidays
+
     return code.strip().upper() in holidays.list_supported_countries()
 
 
@@ -40,7 +45,11 @@ class WorkCalendar:
         # Years load lazily inside `holidays`; that mutates shared state and the bot
         # answers requests on several threads.
         self._lock = threading.Lock()
-        self._holidays = holidays.country_holidays(code) if code else None
+        self._holidays: HolidayBase | None = None
+        if code:
+            import holidays
+
+            self._holidays = holidays.country_holidays(code)
         # A day's answer never changes; reports ask about the same days for every rep.
         self._working: dict[date, bool] = {}
         self._spans: dict[tuple[date, date], tuple[date, ...]] = {}
