@@ -183,13 +183,19 @@ def run(settings: Settings, db: Database, role: str = "all") -> None:
 def jobs_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     """`jobs` lists the jobs; `jobs run NAME` runs one now, exactly as the scheduler would."""
     from scheduler.registry import all_jobs
+
+    if args.action is None:
+        # Listing reads the run records and the ledger: no Slack client, nor what runs jobs.
+        from scheduler.health import job_statuses
+        from services.overrides import settings_in_force
+
+        jobs = all_jobs(settings_in_force(db, settings))
+        print(format_job_list(job_statuses(db, jobs, utc_now())))
+        return 0
     from scheduler.runtime import Scheduler
 
     context, client = build_context(settings, db)
     scheduler = Scheduler(context, client, all_jobs(settings))
-    if args.action is None:
-        print(format_job_list(scheduler.status()))
-        return 0
     if args.name not in scheduler.jobs:
         print(f"No job {args.name!r}. Jobs: {', '.join(scheduler.jobs)}", file=sys.stderr)
         return 2

@@ -80,7 +80,7 @@ from translations import (
 from translations.formats import format_money
 
 if TYPE_CHECKING:
-    from scheduler.runtime import JobProblem, JobStatus
+    from scheduler.health import JobProblem, JobStatus
 
 MAX_VIEW_BLOCKS = 100
 DEALS_PER_STAGE = 5

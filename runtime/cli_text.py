@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the scheduler loads only for the commands that run or list jobs
     from scheduler.delivery import RunReport
-    from scheduler.runtime import JobStatus
+    from scheduler.health import JobStatus
 
 
 def parse_instant(text: str) -> datetime:

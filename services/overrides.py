@@ -7,20 +7,29 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from runtime.settings import Settings, with_overrides
-from services.context import BotContext
+from store.db import Database
 from store.setting_overrides import overrides
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
 def effective_settings(ctx: BotContext) -> Settings:
-    with ctx.db.reading() as session:
+    return settings_in_force(ctx.db, ctx.settings)
+
+
+def settings_in_force(db: Database, environment: Settings) -> Settings:
+    """The environment's settings with those admins stored (`environment` itself when none)."""
+    with db.reading() as session:
         stored = overrides(session)
     if not stored:
-        return ctx.settings
-    settings, problems = with_overrides(ctx.settings, stored)
+        return environment
+    settings, problems = with_overrides(environment, stored)
     for problem in problems:
         log.warning("ignoring a setting stored from the Home tab: %s", problem)
     return settings
