@@ -98,12 +98,6 @@ def load_book(
     return Book(roster, in_force, activity, first, days[1], default_currency, found)
 
 
-def local_days_around(now: datetime) -> tuple[date, date]:
-    """Every calendar day it is somewhere on Earth at `now` (UTC-12 to UTC+14)."""
-    today = now.date()
-    return today - timedelta(days=1), today + timedelta(days=1)
-
-
 def local_window(first: date, last: date, local_now: datetime) -> Window:
     """Whole local days `first`..`last` as a UTC window."""
     start = datetime.combine(first, time(0), tzinfo=local_now.tzinfo)

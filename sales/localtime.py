@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -16,6 +16,12 @@ def zone(tz_name: str) -> ZoneInfo:
 
 def local_today(tz_name: str, now: datetime) -> date:
     return now.astimezone(zone(tz_name)).date()
+
+
+def local_days_around(now: datetime) -> tuple[date, date]:
+    """Every calendar day it is somewhere on Earth at `now` (UTC-12 to UTC+14)."""
+    today = now.date()
+    return today - timedelta(days=1), today + timedelta(days=1)
 
 
 def utc_now() -> datetime:

@@ -12,13 +12,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from blocks.cases import WeekSummary, case_prompt, case_summary
 from blocks.common import Message
 from blocks.home import WEEKDAYS
-from reports.book import local_days_around
 from reports.cases import CaseStatus, load_case_status, weeks_around
 from reports.roster import Roster, load_roster
 from sales.case_review import prompt_week, reminder_week, week_monday, week_of
+from sales.localtime import local_days_around
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, WeeklySlot, facts_of
 from scheduler.recipients import manager_dm, reps, roster
@@ -27,6 +26,9 @@ from services.context import BotContext
 from store import sent, teams
 from store.models import Team
 from translations import msg
+
+# The messages' Block Kit (blocks.cases, and the /case grammar it quotes) is imported
+# where a message is composed, so that listing the jobs (`bot.py jobs`) does without it.
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ class CasePrompt(_WeeklyCaseJob):
             return None  # written before being asked
         if facts.status.is_away(person_id, week):
             return None
+        from blocks.cases import case_prompt
+
         return case_prompt(week, language=recipient.language)
 
 
@@ -213,6 +217,8 @@ class CaseReminder(_MorningAfterPrompt):
             return None
         if facts.status.is_away(person_id, week):
             return None
+        from blocks.cases import case_prompt
+
         return case_prompt(week, reminder=True, language=recipient.language)
 
 
@@ -249,6 +255,8 @@ class CaseSummary(_MorningAfterPrompt):
         written = facts.status.submitted(ids, week)
         authors = {case.author_id for case in written}
         away = facts.status.away_in(ids, week)
+        from blocks.cases import WeekSummary, case_summary
+
         summary = WeekSummary(
             team=team.name,
             week=week,

@@ -6,20 +6,12 @@ import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from blocks.common import Message, context
-from blocks.digests import daily_digest_message, weekly_digest_message
 from blocks.home import WEEKDAYS
-from reports.book import Book, load_book, local_days_around
-from reports.teams import (
-    REVIEW_WEEKS,
-    TeamFacts,
-    daily_digest,
-    load_team_facts,
-    weekly_review,
-)
+from sales.localtime import local_days_around
 from sales.workdays import WorkCalendar
-from scheduler.delivery import due_period
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import roster, team_channels
 from services.charts import (
@@ -35,12 +27,18 @@ from store import sent, teams
 from store.models import Team
 from translations import Language, gettext, msg
 
+if TYPE_CHECKING:
+    from reports.book import Book
+    from reports.teams import TeamFacts
+
+# The digests' numbers and Block Kit (reports.teams, blocks.digests and all they reuse) are
+# imported where a digest is loaded or composed, so that listing the jobs (`bot.py jobs`)
+# does without them.
+
 MAX_BURN_UPS = 3
 # The weekly review loads its numbers this many teams at a time (see ReviewSlices): a
 # slice's statements are a few, and its facts a tenth of a thousand teams'.
 SLICE_TEAMS = 100
-# The weekly review's charts look back this far: four weeks, and a target's whole period.
-CHART_LOOK_BACK = timedelta(weeks=REVIEW_WEEKS + 1)
 
 
 def _team_ids(ctx: BotContext, team_id: int) -> list[int]:
@@ -65,6 +63,8 @@ def _team(roster_team: Team | None) -> Team:
 
 
 def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: datetime) -> TeamFacts:
+    from reports.teams import load_team_facts
+
     with ctx.db.reading() as session:
         return load_team_facts(
             session,
@@ -78,14 +78,19 @@ def load_digest_facts(ctx: BotContext, rep_ids: Collection[int] | None, now: dat
 
 
 def load_review_book(ctx: BotContext, rep_ids: Collection[int] | None, now: datetime) -> Book:
+    from reports.book import load_book
+    from reports.teams import REVIEW_WEEKS
+
     days = local_days_around(now)
+    # The charts look back four weeks, and a target's whole period.
+    look_back = timedelta(weeks=REVIEW_WEEKS + 1)
     with ctx.db.reading() as session:
         return load_book(
             session,
             ctx.settings.holiday_country,
             rep_ids,
             days,
-            since=days[0] - CHART_LOOK_BACK,
+            since=days[0] - look_back,
             default_currency=ctx.settings.default_currency,
             probabilities=ctx.settings.stage_probability,
         )
@@ -189,6 +194,9 @@ class ManagerDigest:
             lambda now: load_digest_facts(ctx, _team_ids(ctx, team_id), now),
         )
         team = _team(facts.book.roster.team(team_id))
+        from blocks.digests import daily_digest_message
+        from reports.teams import daily_digest
+
         return daily_digest_message(
             recipient.language, daily_digest(facts, team, local_now, recipient.calendar)
         )
@@ -233,6 +241,8 @@ class WeeklyReview:
     ) -> ReviewFacts:
         """These recipients' teams' numbers; their charts: first those due now and not yet
         sent, then the others."""
+        from scheduler.delivery import due_period
+
         team_ids = {r.team_id for r in group if r.team_id is not None}
         book = load_review_book(ctx, sorted({p for t in team_ids for p in people.get(t, ())}), now)
         due = {r.key: period for r in group if (period := due_period(self, r, now)) is not None}
@@ -274,6 +284,9 @@ class WeeklyReview:
                 team_charts(book, team, local_now, recipient.calendar, recipient.language)
             )
         language = recipient.language
+        from blocks.digests import weekly_digest_message
+        from reports.teams import weekly_review
+
         message = weekly_digest_message(language, weekly_review(book, team, local_now))
         message["blocks"].append(
             context(gettext(language, ":bar_chart: Burn-up and funnel charts in the thread."))

@@ -4,22 +4,30 @@ own FOLLOW_UP_TIME on working days. Nothing at all when there is nothing to foll
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from blocks.common import Message
-from reports.book import local_days_around
+from sales.localtime import local_days_around
 from sales.workdays import WorkCalendar, calendar_for
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
 from services.context import BotContext
-from services.follow_ups import FollowUpBook, load_follow_up_book
 from store import follow_ups
 from store.people import people_by_ids
 from translations import msg
+
+if TYPE_CHECKING:
+    from services.follow_ups import FollowUpBook
+
+# The follow-ups' numbers and Block Kit (services.follow_ups and all it reuses) are imported
+# where they are loaded, so that listing the jobs (`bot.py jobs`) does without them.
 
 
 def follow_up_people(ctx: BotContext) -> list[Recipient]:
     """Every rep on a team, and anyone else with a follow-up or an open deal (they live by
     HOLIDAY_COUNTRY's working days)."""
+    from services.follow_ups import load_follow_up_book
+
     facts: RunFacts[FollowUpBook] = RunFacts(
         lambda now: load_follow_up_book(ctx, None, local_days_around(now)[1])
     )
@@ -69,6 +77,8 @@ class DailyFollowUps:
         person_id = recipient.person_id
         assert person_id is not None
         today = local_now.date()
+        from services.follow_ups import load_follow_up_book
+
         book = facts_of(
             recipient, local_now, lambda now: load_follow_up_book(ctx, [person_id], today)
         )

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from blocks.common import Message
-from blocks.pacing import pacing_message
-from reports.book import Book, load_book, local_days_around
-from reports.forecast import person_forecasts
-from reports.pacing import person_paces
+from sales.localtime import local_days_around
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
@@ -19,6 +17,13 @@ from store import metrics
 from store.follow_ups import FollowUp, is_due, open_follow_ups
 from store.metrics import LoggedVisit
 from translations import msg
+
+if TYPE_CHECKING:
+    from reports.book import Book
+
+# The DM's numbers and Block Kit (reports.book, reports.pacing, blocks.pacing and all they
+# reuse) are imported where they are loaded and composed, so that listing the jobs
+# (`bot.py jobs`) does without them.
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ def load_pacing_facts(
     ctx: BotContext, rep_ids: Collection[int] | None, now: datetime
 ) -> PacingFacts:
     """The pacing DM's facts for these reps (None: every rep), wherever it is morning."""
+    from reports.book import load_book
+
     days = local_days_around(now)
     with ctx.db.reading() as session:
         book = load_book(
@@ -84,6 +91,8 @@ class DailyPacing:
         facts = facts_of(recipient, local_now, lambda now: load_pacing_facts(ctx, [person_id], now))
         today = local_now.date()
         calendar = recipient.calendar
+        from reports.pacing import person_paces
+
         rows = person_paces(facts.book, person_id, local_now, calendar)
         last_day = calendar.previous_working_day(today)
         visited = facts.visited.get((person_id, last_day), [])
@@ -95,5 +104,8 @@ class DailyPacing:
         ]
         if not rows and not visited and not due:
             return None
+        from blocks.pacing import pacing_message
+        from reports.forecast import person_forecasts
+
         forecasts = person_forecasts(facts.book, person_id, local_now)
         return pacing_message(recipient.language, today, rows, last_day, visited, due, forecasts)

@@ -5,18 +5,23 @@ next). Nothing when every customer already has the tier its revenue suggests."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from blocks.common import Message
-from blocks.customers import tier_suggestions_message
 from reports.roster import load_roster
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import roster
 from services.context import BotContext
-from services.tier_suggestions import TierBook, load_tier_book
 from store import teams
 from store.models import Person
 from translations import msg
+
+if TYPE_CHECKING:
+    from services.tier_suggestions import TierBook
+
+# The suggestions' numbers and Block Kit are imported where they are loaded and composed,
+# so that listing the jobs (`bot.py jobs`) does without them.
 
 
 class TierSuggestionsJob:
@@ -65,10 +70,14 @@ class TierSuggestionsJob:
         suggestions = book.suggestions_for(person.id, ctx.settings.default_currency)
         if not suggestions.changes:
             return None
+        from blocks.customers import tier_suggestions_message
+
         return tier_suggestions_message(ctx.language_for(person), suggestions, local_now.date())
 
 
 def _load(ctx: BotContext, now: datetime) -> tuple[TierBook, dict[int, Person]]:
+    from services.tier_suggestions import load_tier_book
+
     with ctx.db.reading() as session:
         found = load_roster(session, ctx.settings.holiday_country)
         managers = {

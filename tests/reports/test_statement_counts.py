@@ -18,9 +18,10 @@ from sqlalchemy import event
 
 from benchmarks.seed import Size, seed
 from blocks.home import HomeState
-from reports.book import load_book, local_days_around
+from reports.book import load_book
 from reports.forecast import person_forecasts, team_forecast
 from runtime.settings import Settings
+from sales.localtime import local_days_around
 from scheduler.registry import all_jobs
 from services.context import BotContext
 from services.home import gather_home
