@@ -10,6 +10,7 @@ from datetime import time
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from sales.collections import AlertRules
 from sales.workdays import is_known_country
 from translations import ENGLISH, Language, marked, parse_language
 
@@ -87,6 +88,11 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def alert_rules(self) -> AlertRules:
+        """When payment alerts go out: PAYMENT_REMINDER_DAYS and PAYMENT_ESCALATION_DAYS."""
+        return AlertRules(self.payment_reminder_days, self.payment_escalation_days)
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""

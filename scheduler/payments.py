@@ -12,25 +12,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from blocks.common import Message
-from blocks.payments import alert_message
 from reports.roster import load_roster
 from sales.collections import FINANCE, MANAGER, OWNER, AlertRules, steps_for
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
-from services.context import BotContext
-from services.payment_alerts import (
-    JOB,
-    AlertBook,
-    alert_period,
-    finance_language,
-    load_alert_book,
-)
 from store import payments, teams
 from store.models import Person
 from store.people import people_by_ids
 from translations import msg
+
+if TYPE_CHECKING:
+    from services.context import BotContext
+    from services.payment_alerts import AlertBook
+
+# The alerts' numbers and Block Kit (services.payment_alerts, blocks.payments and all they
+# reuse) are imported where they are loaded and composed, so that listing the jobs
+# (`bot.py jobs`) does without them.
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -57,7 +57,7 @@ class _Owed:
 
 
 class PaymentAlerts:
-    name = JOB
+    name = payments.ALERT_JOB
 
     def __init__(self, at: time, rules: AlertRules, finance_channel: str | None) -> None:
         self._at = at
@@ -94,11 +94,13 @@ class PaymentAlerts:
         step = self._rules.reached(recipient.due_on, local_day)
         if step is None or step not in recipient.steps:
             return None
-        return alert_period(recipient.instalment_id, step)
+        return payments.alert_period(recipient.instalment_id, step)
 
     def recipients(self, ctx: BotContext) -> list[Recipient]:
         """For each instalment still owed (of a won or reopened deal): its owner, the owner's
         managers and the finance channel, each with the steps that are theirs."""
+        from services.payment_alerts import finance_language
+
         owed: list[_Owed] = []
         managers_of: dict[int, list[Person]] = {}
         with ctx.db.reading() as session:
@@ -172,9 +174,13 @@ class PaymentAlerts:
         # from won keeps its schedule, and its alerts.)
         if instalment.deal_stage == "lost" or instalment.paid_amount >= instalment.amount:
             return None
+        from blocks.payments import alert_message
+
         return alert_message(view, recipient.language)
 
 
 def _load_book(ctx: BotContext, instalment_ids: list[int] | None) -> AlertBook:
+    from services.payment_alerts import load_alert_book
+
     with ctx.db.reading() as session:
         return load_alert_book(session, instalment_ids)

@@ -11,7 +11,6 @@ from scheduler.job import Job
 from scheduler.pacing import DailyPacing
 from scheduler.payments import PaymentAlerts
 from scheduler.tier_suggestions import TierSuggestionsJob
-from services.payment_alerts import rules_of
 
 
 def all_jobs(settings: Settings) -> list[Job]:
@@ -23,7 +22,7 @@ def all_jobs(settings: Settings) -> list[Job]:
         CaseReminder(settings.case_prompt_weekday, settings.follow_up_time),
         CaseSummary(settings.case_prompt_weekday, settings.follow_up_time),
         DailyFollowUps(settings.follow_up_time),
-        PaymentAlerts(settings.payment_alert_time, rules_of(settings), settings.finance_channel),
+        PaymentAlerts(settings.payment_alert_time, settings.alert_rules, settings.finance_channel),
         TierSuggestionsJob(settings.digest_time),
         Celebrations(),
     ]

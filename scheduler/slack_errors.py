@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.error import URLError
 
-from slack_sdk.errors import SlackApiError
-
 from translations import Text, marked, msg
 
 # Slack's own words for "not now": retried with backoff until the message stops being useful.
@@ -139,6 +137,10 @@ class SendFailure:
 def classify(error: BaseException) -> SendFailure:
     """Whether trying again later can help: rate limits, Slack's 5xx, timeouts and broken
     connections can; an error Slack answered deliberately (`not_in_channel`) cannot."""
+    # Here, not at the top: the advice and wording above are for `bot.py jobs` and the Home,
+    # which need no Slack client (importing slack_sdk takes 20 ms).
+    from slack_sdk.errors import SlackApiError
+
     if isinstance(error, SlackApiError):
         response: Any = error.response
         status = _status_of(response)

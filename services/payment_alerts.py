@@ -14,34 +14,16 @@ from sqlalchemy.orm import Session
 
 from blocks.common import Message
 from blocks.payments import AlertView, HistoryEntry, alert_message, cancelled_alert
-from runtime.settings import Settings
 from sales.collections import AlertRules, Cancelled
 from sales.localtime import local_today
 from services.context import BotContext
 from store import deals, deliveries, payments, sent, teams
 from store.models import Delivery, InstalmentNote, Team
-from store.payments import AlertedInstalment
+from store.payments import ALERT_JOB, AlertedInstalment, alert_periods_of
 from store.people import get_person
 from translations import Language, Text
 
 log = logging.getLogger(__name__)
-JOB = "payment_alerts"
-
-
-def rules_of(settings: Settings) -> AlertRules:
-    return AlertRules(settings.payment_reminder_days, settings.payment_escalation_days)
-
-
-def alert_period(instalment_id: int, step: str) -> str:
-    """The ledger period of one alert step about one instalment, e.g. `i12:tier2`.
-
-    Every period of an instalment starts with `i<id>:`, which is how its history is found.
-    """
-    return f"{_prefix(instalment_id)}{step}"
-
-
-def _prefix(instalment_id: int) -> str:
-    return f"i{instalment_id}:"
 
 
 @dataclass(frozen=True)
@@ -91,9 +73,9 @@ def load_alert_book(session: Session, instalment_ids: Collection[int] | None) ->
     loaded = payments.instalments_by_ids(session, instalment_ids)
     # One instalment's history (a redrawn alert) by its periods; many at once, all of it.
     alerts = (
-        deliveries.sent_in_periods(session, JOB, _prefix(next(iter(instalment_ids))))
+        deliveries.sent_in_periods(session, ALERT_JOB, alert_periods_of(next(iter(instalment_ids))))
         if instalment_ids is not None and len(instalment_ids) == 1
-        else sent.sent_by(session, JOB)
+        else sent.sent_by(session, ALERT_JOB)
     )
     history: dict[int, list[HistoryEntry]] = {}
     for delivery in alerts:
@@ -191,11 +173,11 @@ def refresh_alerts(
     a stale one. How many were updated."""
     with ctx.db.reading() as session:
         view = alert_view(
-            session, instalment_id, ctx.clock(), rules_of(ctx.settings), headline=headline
+            session, instalment_id, ctx.clock(), ctx.settings.alert_rules, headline=headline
         )
         if view is None:
             return 0
-        sent = deliveries.sent_in_periods(session, JOB, _prefix(instalment_id))
+        sent = deliveries.sent_in_periods(session, ALERT_JOB, alert_periods_of(instalment_id))
         copies = _copy_languages(ctx, session, view.instalment.owner_id, sent, also, presser)
         drawn = {language: alert_message(view, language) for language in set(copies.values())}
     return _update_all(client, {target: drawn[language] for target, language in copies.items()})
@@ -214,7 +196,9 @@ def redraw_cancelled(
             instalment = payments.get_instalment(session, item.instalment_id)
             deal = deals.get_deal(session, deal_id)
             if instalment is None and deal is not None:
-                sent = deliveries.sent_in_periods(session, JOB, _prefix(item.instalment_id))
+                sent = deliveries.sent_in_periods(
+                    session, ALERT_JOB, alert_periods_of(item.instalment_id)
+                )
                 copies = _copy_languages(ctx, session, deal.owner_id, sent, (None, None), None)
                 answers = {
                     target: cancelled_alert(item, deal, headline, language)

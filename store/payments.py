@@ -26,6 +26,19 @@ from store.reads import streamed
 # A deal reopened from won keeps its schedule, and it is still chased; a lost deal's unpaid
 # instalments are cancelled when it is lost.
 LOST = "lost"
+# The payment alerts' job in the delivery ledger. Each (instalment, step) is a period of its
+# own, so every recipient gets each step once.
+ALERT_JOB = "payment_alerts"
+
+
+def alert_period(instalment_id: int, step: str) -> str:
+    """The ledger period of one alert step about one instalment, e.g. `i12:tier2`."""
+    return f"{alert_periods_of(instalment_id)}{step}"
+
+
+def alert_periods_of(instalment_id: int) -> str:
+    """What every alert period of an instalment starts with: how its history is found."""
+    return f"i{instalment_id}:"
 
 
 def add_instalment(
