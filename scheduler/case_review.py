@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from blocks.common import Message
 from blocks.home import WEEKDAYS
@@ -22,10 +23,12 @@ from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, WeeklySlot, facts_of
 from scheduler.recipients import manager_dm, reps, roster
 from services.cases import case_slot
-from services.context import BotContext
 from store import sent, teams
 from store.models import Team
 from translations import msg
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 # The messages' Block Kit (blocks.cases, and the /case grammar it quotes) is imported
 # where a message is composed, so that listing the jobs (`bot.py jobs`) does without it.

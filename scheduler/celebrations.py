@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from blocks.celebrations import celebration_message
 from blocks.common import Message
@@ -19,11 +20,13 @@ from sales.fx import Rates, convert_total
 from sales.stages import WON
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
-from services.context import BotContext
 from store import celebrations, deals, rates, teams
 from store.models import Deal, Team
 from translations import msg
 from translations.formats import format_money
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 
 class EveryDay(WorkCalendar):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from slack_sdk import WebClient
 
@@ -27,9 +27,11 @@ from scheduler.job import Job, Recipient, period_of, send_time_of
 from scheduler.sender import SEND_CONCURRENCY, Outcome, Send, Sender, holder_is_gone
 from scheduler.slack_errors import MISSED_NOTHING_KEPT, MISSED_TOO_LATE, missed_until
 from services.charts import CHARTS, ChartFile
-from services.context import BotContext
 from store import deliveries
 from store.deliveries import Claim, LedgerKey
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ from services.charts import (
     draw_all,
     funnel_spec,
 )
-from services.context import BotContext
 from store import sent, teams
 from store.models import Team
 from translations import Language, gettext, msg
@@ -30,6 +29,7 @@ from translations import Language, gettext, msg
 if TYPE_CHECKING:
     from reports.book import Book
     from reports.teams import TeamFacts
+    from services.context import BotContext
 
 # The digests' numbers and Block Kit (reports.teams, blocks.digests and all they reuse) are
 # imported where a digest is loaded or composed, so that listing the jobs (`bot.py jobs`)

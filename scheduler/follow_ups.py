@@ -11,12 +11,12 @@ from sales.localtime import local_days_around
 from sales.workdays import WorkCalendar, calendar_for
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
-from services.context import BotContext
 from store import follow_ups
 from store.people import people_by_ids
 from translations import msg
 
 if TYPE_CHECKING:
+    from services.context import BotContext
     from services.follow_ups import FollowUpBook
 
 # The follow-ups' numbers and Block Kit (services.follow_ups and all it reuses) are imported

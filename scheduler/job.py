@@ -6,14 +6,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from blocks.common import Message
 from sales.case_review import WeeklySlot
 from sales.localtime import zone
 from sales.workdays import WorkCalendar
-from services.context import BotContext
 from translations import ENGLISH, Language, Text
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 __all__ = ["Job", "Recipient", "RunFacts", "WeeklySlot", "facts_of"]
 T = TypeVar("T")

@@ -12,7 +12,6 @@ from sales.localtime import local_days_around
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import reps
-from services.context import BotContext
 from store import metrics
 from store.follow_ups import FollowUp, is_due, open_follow_ups
 from store.metrics import LoggedVisit
@@ -20,6 +19,7 @@ from translations import msg
 
 if TYPE_CHECKING:
     from reports.book import Book
+    from services.context import BotContext
 
 # The DM's numbers and Block Kit (reports.book, reports.pacing, blocks.pacing and all they
 # reuse) are imported where they are loaded and composed, so that listing the jobs

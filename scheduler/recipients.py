@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports.roster import Roster, load_roster
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, WeeklySlot
-from services.context import BotContext
 from store.models import Person, Team
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 
 def roster(ctx: BotContext) -> Roster:

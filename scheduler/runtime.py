@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -22,10 +22,12 @@ from scheduler.delivery import Outcome, RunReport, earliest_send, run_deliveries
 from scheduler.health import JobStatus, job_statuses
 from scheduler.job import Job
 from scheduler.registry import all_jobs
-from services.context import BotContext
 from services.overrides import effective_context
 from store import deliveries
 from store.db import Leadership, background_writes
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 log = logging.getLogger(__name__)
 LEADER_LOCK = "salesbot-scheduler"

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
@@ -23,11 +23,13 @@ from runtime.slack_client import wait_out_rate_limit
 from scheduler import telemetry
 from scheduler.slack_errors import SendFailure, classify
 from services.charts import ChartFile
-from services.context import BotContext
 from services.uploads import conversation_id, share_charts
 from store import deliveries
 from store.db import mark_background_thread
 from store.deliveries import Claim, LedgerKey
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from reports.roster import load_roster
 from sales.workdays import WorkCalendar
 from scheduler.job import Recipient, RunFacts, facts_of
 from scheduler.recipients import roster
-from services.context import BotContext
 from store import teams
 from store.models import Person
 from translations import msg
 
 if TYPE_CHECKING:
+    from services.context import BotContext
     from services.tier_suggestions import TierBook
 
 # The suggestions' numbers and Block Kit are imported where they are loaded and composed,

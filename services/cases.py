@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from reports.roster import person_calendar
 from runtime.settings import Settings
 from sales.case_review import WeeklySlot, case_week, previous_week, week_monday, week_of
-from services.context import BotContext
 from store import cases
 from store.models import Person, Team
+
+if TYPE_CHECKING:
+    from services.context import BotContext
 
 
 def case_slot(team: Team | None, settings: Settings) -> WeeklySlot:

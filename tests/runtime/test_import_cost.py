@@ -11,12 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("matplotlib", "alembic")
 
 
-def imported_after(statement: str) -> set[str]:
+def modules_after(statement: str) -> set[str]:
+    """Every module a fresh interpreter holds after running `statement`."""
     code = f"import sys\n{statement}\nprint(' '.join(sorted(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    return {name.split(".")[0] for name in result.stdout.split()}
+    return set(result.stdout.split())
+
+
+def imported_after(statement: str) -> set[str]:
+    """The packages (top-level names) loaded by `statement`."""
+    return {name.split(".")[0] for name in modules_after(statement)}
 
 
 def test_importing_the_bot_and_its_listeners_loads_no_charting_or_migration_library() -> None:
@@ -43,3 +49,11 @@ def test_the_command_line_loads_no_slack_app_until_it_serves() -> None:
     unused = {"slack_bolt", "handlers", "slack_sdk", "holidays"}
     loaded = imported_after("import bot")
     assert not loaded & unused, sorted(loaded & unused)
+
+
+def test_listing_the_jobs_loads_neither_the_slack_client_nor_what_composes_their_messages() -> None:
+    # `bot.py jobs` names each job and reads its health: each job's numbers and Block Kit
+    # load on its first run.
+    composing = {"slack_sdk", "blocks.digests", "blocks.cases", "blocks.payments", "reports.teams"}
+    loaded = modules_after("import scheduler.health, scheduler.registry, services.overrides")
+    assert not loaded & composing, sorted(loaded & composing)
