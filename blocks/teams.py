@@ -32,7 +32,8 @@ def channel(channel_id: str | None) -> str:
     return f"<#{channel_id}>" if channel_id else "—"
 
 
-def team_list(teams: list[Team], language: Language = ENGLISH) -> Message:
+def team_list(teams: list[Team], total: int, language: Language = ENGLISH) -> Message:
+    """The first teams by name (`teams`, up to LIST_TEAMS_SHOWN of them) of `total`."""
     if not teams:
         text = gettext(
             language,
@@ -40,7 +41,7 @@ def team_list(teams: list[Team], language: Language = ENGLISH) -> Message:
         )
         return message(gettext(language, "No teams yet"), [section(text)])
     # L10N: header, at most 150 characters.
-    blocks: list[Block] = [header(gettext(language, "Teams ({count})", count=len(teams)))]
+    blocks: list[Block] = [header(gettext(language, "Teams ({count})", count=total))]
     for team in teams[:LIST_TEAMS_SHOWN]:
         managers = _mentions(_people(team, MANAGER), language)
         members = _people(team, MEMBER)
@@ -60,7 +61,7 @@ def team_list(teams: list[Team], language: Language = ENGLISH) -> Message:
             ),
         ]
         blocks.append(section("\n".join(lines)))
-    hidden = len(teams) - LIST_TEAMS_SHOWN
+    hidden = total - min(len(teams), LIST_TEAMS_SHOWN)
     if hidden > 0:
         blocks.append(
             context(
@@ -77,7 +78,7 @@ def team_list(teams: list[Team], language: Language = ENGLISH) -> Message:
             gettext(language, "Open a team with `/team <name>`; `/team help` shows every command.")
         )
     )
-    return message(ngettext(language, "{n} team", "{n} teams", len(teams)), blocks)
+    return message(ngettext(language, "{n} team", "{n} teams", total), blocks)
 
 
 def team_card(

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from blocks.common import Message, escape, notice, parse_problem, problem, user
-from blocks.teams import team_card, team_help, team_list
+from blocks.teams import LIST_TEAMS_SHOWN, team_card, team_help, team_list
 from handlers.inputs import command_text
 from handlers.replies import guarded, reply
 from parsing.errors import ParseError
@@ -129,8 +129,9 @@ def _answer(
         case TeamHelp():
             return team_help(language)
         case TeamList():
-            with ctx.db.transaction() as session:
-                return team_list(teams.all_teams(session), language)
+            with ctx.db.reading() as session:
+                shown, total = teams.first_teams(session, LIST_TEAMS_SHOWN)
+                return team_list(shown, total, language)
         case TeamShow(team=name):
             with ctx.db.transaction() as session:
                 return team_card(_team(session, name), language=language)

@@ -25,6 +25,14 @@ def all_teams(session: Session) -> list[Team]:
     return list(session.scalars(select(Team).order_by(Team.name_key)))
 
 
+def first_teams(session: Session, limit: int) -> tuple[list[Team], int]:
+    """The first `limit` teams by name, with their rosters, and how many teams there are:
+    `/team` shows a few, whether there are ten teams or a thousand."""
+    shown = list(session.scalars(select(Team).order_by(Team.name_key).limit(limit)))
+    total = session.scalar(select(func.count()).select_from(Team)) or 0
+    return shown, total
+
+
 @dataclass(frozen=True, slots=True)
 class TeamSummary:
     """A team's own settings and how many people it has, without its roster."""

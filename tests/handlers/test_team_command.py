@@ -177,6 +177,17 @@ def test_list_shows_every_team_with_managers_members_and_channel(bot: RunningBot
     assert shown.index("Enterprise") < shown.index("Mid Market")
 
 
+def test_a_long_list_shows_the_first_teams_by_name_and_counts_every_team(bot: RunningBot) -> None:
+    with bot.db.transaction() as session:
+        for n in range(45):
+            teams.create_team(session, f"Region {n:02d}", ADMIN)
+    shown = text_of(bot.ask("/team", "", user=OTHER_REP))
+    assert "Teams (45)" in shown
+    assert "*Region 39*" in shown
+    assert "*Region 40*" not in shown
+    assert "…and 5 more. Open one with `/team <name>`." in shown
+
+
 def test_an_empty_list_says_how_to_start(bot: RunningBot) -> None:
     assert "no teams yet" in text_of(bot.ask("/team", "")).lower()
 
