@@ -453,6 +453,8 @@ def main() -> None:
     db = Database(args.database_url)
     db.upgrade()
     done = seed(db, size, args.today)
+    # What autovacuum would do soon after a load this size (and a server with it off, never).
+    db.refresh_statistics()
     print(
         f"seeded {size.reps} reps in {size.teams} teams, {done.people} people, "
         f"{done.customers} customers, {size.visits} visits, {size.deals} deals, "

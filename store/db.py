@@ -174,6 +174,15 @@ class Database:
 
             command.revision(_alembic_config(connection), message=message, autogenerate=True)
 
+    def refresh_statistics(self) -> None:
+        """On PostgreSQL, ANALYZE every table now, as autovacuum does by itself some time
+        after many rows change: after a bulk load, the planner's statistics are stale until
+        then. (SQLite has none unless asked, and the bot never asks.)"""
+        if self.is_sqlite:
+            return
+        with self.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         self.engine.dispose()
         self._urgent_engine.dispose()
