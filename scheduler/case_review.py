@@ -156,6 +156,8 @@ class CasePrompt(_WeeklyCaseJob):
         return case_reps(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.cases import case_prompt
+
         person_id = recipient.person_id
         assert person_id is not None
         week = week_of(local_now.date())
@@ -164,8 +166,6 @@ class CasePrompt(_WeeklyCaseJob):
             return None  # written before being asked
         if facts.status.is_away(person_id, week):
             return None
-        from blocks.cases import case_prompt
-
         return case_prompt(week, language=recipient.language)
 
 
@@ -208,6 +208,8 @@ class CaseReminder(_MorningAfterPrompt):
         return case_reps(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.cases import case_prompt
+
         person_id = recipient.person_id
         assert person_id is not None
         week = self._reminder_week(recipient, local_now.date())
@@ -220,8 +222,6 @@ class CaseReminder(_MorningAfterPrompt):
             return None
         if facts.status.is_away(person_id, week):
             return None
-        from blocks.cases import case_prompt
-
         return case_prompt(week, reminder=True, language=recipient.language)
 
 
@@ -242,6 +242,8 @@ class CaseSummary(_MorningAfterPrompt):
         return team_managers(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.cases import WeekSummary, case_summary
+
         assert recipient.team_id is not None
         week = self._reminder_week(recipient, local_now.date())
         monday = week_monday(week) if week else None
@@ -258,8 +260,6 @@ class CaseSummary(_MorningAfterPrompt):
         written = facts.status.submitted(ids, week)
         authors = {case.author_id for case in written}
         away = facts.status.away_in(ids, week)
-        from blocks.cases import WeekSummary, case_summary
-
         summary = WeekSummary(
             team=team.name,
             week=week,

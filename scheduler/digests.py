@@ -186,6 +186,9 @@ class ManagerDigest:
         return team_channels(ctx, RunFacts(lambda now: load_digest_facts(ctx, None, now)))
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.digests import daily_digest_message
+        from reports.teams import daily_digest
+
         team_id = recipient.team_id
         assert team_id is not None
         facts = facts_of(
@@ -194,9 +197,6 @@ class ManagerDigest:
             lambda now: load_digest_facts(ctx, _team_ids(ctx, team_id), now),
         )
         team = _team(facts.book.roster.team(team_id))
-        from blocks.digests import daily_digest_message
-        from reports.teams import daily_digest
-
         return daily_digest_message(
             recipient.language, daily_digest(facts, team, local_now, recipient.calendar)
         )
@@ -266,6 +266,9 @@ class WeeklyReview:
         return _team(book.roster.team(recipient.team_id))
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.digests import weekly_digest_message
+        from reports.teams import weekly_review
+
         team_id = recipient.team_id
         assert team_id is not None
         part = facts_of(
@@ -284,9 +287,6 @@ class WeeklyReview:
                 team_charts(book, team, local_now, recipient.calendar, recipient.language)
             )
         language = recipient.language
-        from blocks.digests import weekly_digest_message
-        from reports.teams import weekly_review
-
         message = weekly_digest_message(language, weekly_review(book, team, local_now))
         message["blocks"].append(
             context(gettext(language, ":bar_chart: Burn-up and funnel charts in the thread."))

@@ -74,11 +74,11 @@ class DailyFollowUps:
         return follow_up_people(ctx)
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from services.follow_ups import load_follow_up_book
+
         person_id = recipient.person_id
         assert person_id is not None
         today = local_now.date()
-        from services.follow_ups import load_follow_up_book
-
         book = facts_of(
             recipient, local_now, lambda now: load_follow_up_book(ctx, [person_id], today)
         )

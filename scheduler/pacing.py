@@ -86,13 +86,15 @@ class DailyPacing:
         return reps(ctx, RunFacts(lambda now: load_pacing_facts(ctx, None, now)))
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.pacing import pacing_message
+        from reports.forecast import person_forecasts
+        from reports.pacing import person_paces
+
         person_id = recipient.person_id
         assert person_id is not None
         facts = facts_of(recipient, local_now, lambda now: load_pacing_facts(ctx, [person_id], now))
         today = local_now.date()
         calendar = recipient.calendar
-        from reports.pacing import person_paces
-
         rows = person_paces(facts.book, person_id, local_now, calendar)
         last_day = calendar.previous_working_day(today)
         visited = facts.visited.get((person_id, last_day), [])
@@ -104,8 +106,5 @@ class DailyPacing:
         ]
         if not rows and not visited and not due:
             return None
-        from blocks.pacing import pacing_message
-        from reports.forecast import person_forecasts
-
         forecasts = person_forecasts(facts.book, person_id, local_now)
         return pacing_message(recipient.language, today, rows, last_day, visited, due, forecasts)

@@ -160,6 +160,8 @@ class PaymentAlerts:
         return kept
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.payments import alert_message
+
         assert isinstance(recipient, AlertRecipient)
         today = local_now.date()
         step = self._rules.reached(recipient.due_on, today)
@@ -174,8 +176,6 @@ class PaymentAlerts:
         # from won keeps its schedule, and its alerts.)
         if instalment.deal_stage == "lost" or instalment.paid_amount >= instalment.amount:
             return None
-        from blocks.payments import alert_message
-
         return alert_message(view, recipient.language)
 
 

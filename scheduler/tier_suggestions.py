@@ -62,6 +62,8 @@ class TierSuggestionsJob:
         return [recipients[key] for key in sorted(recipients)]
 
     def compose(self, ctx: BotContext, recipient: Recipient, local_now: datetime) -> Message | None:
+        from blocks.customers import tier_suggestions_message
+
         assert recipient.person_id is not None
         book, managers = facts_of(recipient, local_now, lambda now: _load(ctx, now))
         person = managers.get(recipient.person_id)
@@ -70,8 +72,6 @@ class TierSuggestionsJob:
         suggestions = book.suggestions_for(person.id, ctx.settings.default_currency)
         if not suggestions.changes:
             return None
-        from blocks.customers import tier_suggestions_message
-
         return tier_suggestions_message(ctx.language_for(person), suggestions, local_now.date())
 
 
