@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk import WebClient
 
+    from runtime.front_door import FrontDoor
     from runtime.inbox import Inbox
     from runtime.slack_client import Sleep
     from runtime.worker import InboxWorker
@@ -65,6 +66,7 @@ class Bot:
     scheduler: Scheduler
     inbox: Inbox
     worker: InboxWorker
+    front_door: FrontDoor | None  # HTTP mode's, where requests are signed
 
 
 def build_context(
@@ -100,6 +102,7 @@ def build_bot(
     # The Slack app, its listeners and the inbox load here, not at import: `bot.py jobs`,
     # `export` and `db upgrade` need none of them (half a second of imports).
     import handlers
+    from runtime.front_door import FrontDoor
     from runtime.inbox import Inbox, SalesbotApp
     from runtime.metrics import watch_inbox
     from runtime.worker import InboxWorker
@@ -125,7 +128,9 @@ def build_bot(
     inbox.on_accepted = worker.wake
     inbox.on_reply = worker.replies.wake
     watch_inbox(db)
-    return Bot(app=app, context=context, scheduler=scheduler, inbox=inbox, worker=worker)
+    secret = settings.slack_signing_secret
+    front_door = FrontDoor(inbox, secret, handlers.acks_first) if secret else None
+    return Bot(app, context, scheduler, inbox, worker, front_door)
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
@@ -166,7 +171,7 @@ def run(settings: Settings, db: Database, role: str = "all") -> None:
             application = monitoring_app(db.is_reachable)
             what = "GET /healthz, GET /metrics; Slack requests over Socket Mode"
         else:
-            application = wsgi_app(bot.app, db.is_reachable)
+            application = wsgi_app(bot.app, db.is_reachable, bot.front_door)
             what = "POST /slack/events, GET /healthz, GET /metrics"
         server = http_server(application, "0.0.0.0", settings.port)
         log.info("%s: listening on port %s (%s)", role, settings.port, what)

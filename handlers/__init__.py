@@ -22,8 +22,8 @@ from handlers import (
     teams,
     visits,
 )
-from handlers.inputs import CleanPayload, RefuseMalformedValues
-from handlers.replies import apologise
+from handlers.inputs import CleanPayload, RefuseMalformedValues, cleaned
+from handlers.replies import BeforeAck, apologise
 from runtime.readers import use_reader_languages
 from services.context import BotContext
 
@@ -42,6 +42,27 @@ FEATURES = (
     fx,
     shortcuts,
 )
+
+# Every slash command's rule for what its listener does before the ack.
+BEFORE_ACK: dict[str, BeforeAck] = {
+    **customers.BEFORE_ACK,
+    **visits.BEFORE_ACK,
+    **deals.BEFORE_ACK,
+    **teams.BEFORE_ACK,
+    **targets.BEFORE_ACK,
+    **cases.BEFORE_ACK,
+    **language.BEFORE_ACK,
+    **fx.BEFORE_ACK,
+}
+
+
+def acks_first(body: dict[str, Any]) -> bool:
+    """Whether this request's listener would only record it at its ack, with nothing
+    before: a slash command whose rule says so for this payload, cleaned as `CleanPayload`
+    cleans it for the listener. A web process's front door then records and acks it
+    without running the listener."""
+    before_ack = BEFORE_ACK.get(str(body.get("command")))
+    return before_ack is not None and not before_ack(cleaned(body))
 
 
 def register_all(app: App, ctx: BotContext) -> None:

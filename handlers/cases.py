@@ -36,7 +36,7 @@ from blocks.cases import (
 )
 from blocks.common import Message, escape, notice, parse_problem, problem, user
 from handlers.inputs import command_text, selected_value, typed, whole_id
-from handlers.replies import ack_now, guarded, reply, reply_later
+from handlers.replies import BeforeAck, ack_now, guarded, reply, reply_later
 from handlers.teams import refused
 from parsing.case_command import (
     CaseAway,
@@ -52,6 +52,7 @@ from parsing.case_command import (
 )
 from parsing.errors import ParseError
 from sales.case_review import monday_of, week_monday, week_of
+from sales.localtime import utc_now
 from sales.permissions import Actor, NotAllowed
 from services.cases import week_for_new_case
 from services.context import BotContext
@@ -77,7 +78,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
         user_id, text = command["user_id"], command_text(command)
-        if _opens_form(text, ctx.today_for(ctx.people.known(user_id))):
+        if _opens_form(command):
             ack_now(ack)  # the form opens with the trigger, before Slack sees the ack
             _open_form(ctx, client, user_id, command["trigger_id"], command.get("response_url"))
             return
@@ -186,13 +187,19 @@ def register(app: App, ctx: BotContext) -> None:
         reply(respond, _browse(ctx, actor, query, ctx.language_for(person)), replace=True)
 
 
-def _opens_form(text: str, today: date) -> bool:
+def _opens_form(command: dict[str, Any]) -> bool:
+    """`/case` alone (or `/case new`) opens the form with the trigger, before the ack.
+    Whether it does never depends on the date, so no one's local date is looked up first."""
+    text = command_text(command)
     if not text.strip():
         return True
     try:
-        return isinstance(parse_case_command(text, today), CaseOpenModal)
+        return isinstance(parse_case_command(text, utc_now().date()), CaseOpenModal)
     except ParseError:
         return False
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/case": _opens_form}
 
 
 def _answer(

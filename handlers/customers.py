@@ -29,7 +29,15 @@ from blocks.customers import (
 )
 from blocks.visits import CUSTOMER_SELECT, customer_option
 from handlers.inputs import command_text, selected_value, typed, whole_id
-from handlers.replies import ack_now, guarded, press_key, reply, reply_later
+from handlers.replies import (
+    BeforeAck,
+    ack_now,
+    guarded,
+    nothing_before_ack,
+    press_key,
+    reply,
+    reply_later,
+)
 from parsing.customer_command import (
     LIST_EXAMPLE,
     SEARCH_EXAMPLE,
@@ -58,6 +66,9 @@ from translations import Language, gettext, ngettext
 
 MAX_OPTIONS = 20
 log = logging.getLogger(__name__)
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/customer": nothing_before_ack}
 
 
 def register(app: App, ctx: BotContext) -> None:

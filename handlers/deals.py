@@ -72,7 +72,7 @@ from handlers.payments import (
     record_payment,
     refused,
 )
-from handlers.replies import ack_now, guarded, press_key, reply, reply_later
+from handlers.replies import BeforeAck, ack_now, guarded, press_key, reply, reply_later
 from parsing.amounts import Amount, parse_amount
 from parsing.dates import date_in_range
 from parsing.deal_command import (
@@ -109,6 +109,7 @@ from parsing.text import clean_text, name_too_long
 from sales.collections import Cancelled
 from sales.duplicates import similar_titles
 from sales.forecast import CATEGORIES, CATEGORY_LABELS
+from sales.localtime import utc_now
 from sales.money import typed_amount
 from sales.permissions import Actor, NotAllowed
 from sales.stages import DEFAULT_STAGE, LOST, STAGES, WON, find_stage
@@ -144,9 +145,8 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_command(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
-        # Raw: /deal has should_escape on, and its parser reads Slack's escaping itself.
-        text = str(command.get("text", ""))
-        if text.strip().casefold() in ("", "new"):
+        text = _raw_text(command)
+        if _opens_new_deal_form(text):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
             # Known people only: looking someone up in Slack could outlast the trigger.
             known = ctx.people.known(command["user_id"])
@@ -155,7 +155,7 @@ def register(app: App, ctx: BotContext) -> None:
             view = deal_create_modal(command.get("response_url"), currency, language)
             client.views_open(trigger_id=command["trigger_id"], view=view)
             return
-        edit = _edit_asked(ctx, command["user_id"], text)
+        edit = _edit_asked(text)
         if edit is not None:
             ack_now(ack)  # opens a modal: runs here, before the trigger expires
             actor = ctx.people.actor_now(command["user_id"])
@@ -174,7 +174,7 @@ def register(app: App, ctx: BotContext) -> None:
     def deal_picked(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
-        edit = _edit_asked(ctx, body["user"]["id"], action["value"])
+        edit = _edit_asked(action["value"])
         if edit is not None and edit.ref.deal_id is not None:  # "edit" after a choice of deals
             ack_now(ack)  # opens a modal: runs here, before the trigger expires
             actor = ctx.people.actor_now(body["user"]["id"])
@@ -387,11 +387,32 @@ def _show_unchanged(
     reply(respond, _card(ctx, actor, target, headline=headline), replace=True)
 
 
-def _edit_asked(ctx: BotContext, slack_user_id: str, text: str) -> DealOpenEditForm | None:
+def _raw_text(command: dict[str, Any]) -> str:
+    # Raw: /deal has should_escape on, and its parser reads Slack's escaping itself.
+    return str(command.get("text", ""))
+
+
+def _opens_new_deal_form(text: str) -> bool:
+    return text.strip().casefold() in ("", "new")
+
+
+def _opens_form(command: dict[str, Any]) -> bool:
+    """`/deal`, `/deal new` and `/deal <ref> edit` open a form with the trigger, before
+    the ack."""
+    text = _raw_text(command)
+    return _opens_new_deal_form(text) or _edit_asked(text) is not None
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/deal": _opens_form}
+
+
+def _edit_asked(text: str) -> DealOpenEditForm | None:
     """The `/deal <ref> edit` in `text`, if that is what it is: it opens a form, so it runs
-    before the ack (anything else, a mistake included, is answered after it)."""
+    before the ack (anything else, a mistake included, is answered after it). Whether it is
+    does not depend on the date (`edit` takes no date), so no one's local date is looked up
+    in front of the ack."""
     try:
-        command = parse_deal_command(text, ctx.today_for(ctx.people.known(slack_user_id)))
+        command = parse_deal_command(text, utc_now().date())
     except ParseError:
         return None
     return command if isinstance(command, DealOpenEditForm) else None

@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 from blocks.common import Message, parse_problem, problem
 from blocks.fx import fx_help, fx_list, rate_set, rate_text
 from handlers.inputs import command_text
-from handlers.replies import guarded, reply
+from handlers.replies import BeforeAck, guarded, nothing_before_ack, reply
 from parsing.errors import ParseError
 from parsing.fx_command import FxHelp, FxList, FxSet, parse_fx_command
 from sales.permissions import Actor
 from services.context import BotContext
 from store import rates
 from translations import Language, gettext
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/fx": nothing_before_ack}
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -111,7 +111,7 @@ class CleanPayload(Middleware):
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        req.body = _cleaned(req.body)
+        req.body = cleaned(req.body)
         for key, value in list(req.context.items()):
             if isinstance(value, str):
                 req.context[key] = clean_text(value)
@@ -246,11 +246,12 @@ def _input_elements(view: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]
             yield str(block.get("block_id")), block["element"]
 
 
-def _cleaned(value: Any) -> Any:
+def cleaned(value: Any) -> Any:
+    """`value` (a payload, a string, a list…) with every string in it cleaned."""
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+        return {cleaned(key): cleaned(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_cleaned(item) for item in value]
+        return [cleaned(item) for item in value]
     return value

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from blocks.common import notice, problem
 from handlers.inputs import command_text
-from handlers.replies import guarded, reply
+from handlers.replies import BeforeAck, guarded, nothing_before_ack, reply
 from services.context import BotContext
 from services.home import refresh_home_soon
 from services.language import choose_language
@@ -18,6 +18,9 @@ from translations import LANGUAGE_NAMES, Language, gettext, parse_language
 # Words that give the choice back to the person's Slack language.
 _FOLLOW_SLACK_WORDS = frozenset({"auto", "slack", "none", "default", "自动", "默认"})
 _HELP_WORDS = frozenset({"", "help", "?", "帮助"})
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/lang": nothing_before_ack}
 
 
 def register(app: App, ctx: BotContext) -> None:

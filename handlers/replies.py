@@ -41,6 +41,18 @@ SORRY = marked(
 )
 
 
+BeforeAck = Callable[[dict[str, Any]], bool]
+"""A command's rule: whether this request (the payload as listeners see it) has work to do
+before its ack, such as opening a modal with the trigger. Where it has none, the listener's
+first act is a plain `ack()`, so a web process's front door records and acks the request
+without running the listener (runtime/front_door.py); a worker runs it all."""
+
+
+def nothing_before_ack(command: dict[str, Any]) -> bool:
+    """The rule of a command whose listener always acks first."""
+    return False
+
+
 def ack_now(ack: Ack) -> None:
     """Ack without recording the request: for a listener that answers in full before its
     ack returns (opening a modal with the trigger, a read-only refusal). What follows runs

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from blocks.common import Message, escape, parse_problem, user
 from blocks.targets import TargetGroup, amount_text, target_help, target_list
 from handlers.inputs import command_text
-from handlers.replies import guarded, reply
+from handlers.replies import BeforeAck, guarded, nothing_before_ack, reply
 from handlers.teams import NoSuchTeam, refused, run_once
 from parsing.errors import ParseError
 from parsing.target_command import (
@@ -37,6 +37,9 @@ NOT_THEIR_MANAGER = marked(
     "You can set targets only for the members of teams you manage. "
     "`/team` shows who is on which team."
 )
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/target": nothing_before_ack}
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from blocks.common import Message, escape, notice, parse_problem, problem, user
 from blocks.teams import LIST_TEAMS_SHOWN, team_card, team_help, team_list
 from handlers.inputs import command_text
-from handlers.replies import guarded, reply
+from handlers.replies import BeforeAck, guarded, nothing_before_ack, reply
 from parsing.errors import ParseError
 from parsing.team_command import (
     TeamAddManagers,
@@ -75,6 +75,9 @@ class NoSuchTeam(NotAllowed):
             msg("There is no team called “{name}”. `/team` lists every team.", name=name[:80])
         )
         self.example = "/team"
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/team": nothing_before_ack}
 
 
 def register(app: App, ctx: BotContext) -> None:

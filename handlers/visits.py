@@ -33,7 +33,7 @@ from handlers.inputs import (
     typed,
     whole_id,
 )
-from handlers.replies import ack_now, guarded, reply, reply_later
+from handlers.replies import BeforeAck, ack_now, guarded, reply, reply_later
 from parsing.errors import ParseError
 from parsing.text import name_too_long
 from parsing.visit_command import VisitHelp, VisitLog, VisitOpenModal, parse_visit_command
@@ -52,6 +52,14 @@ from translations import Language, gettext, msg, render
 MAX_CONTACT_OPTIONS = 20
 MAX_CONTACT_NAME_CHARS = 120
 log = logging.getLogger(__name__)
+
+
+def _opens_form(command: dict[str, Any]) -> bool:
+    """`/visit` alone opens the form, with the trigger, before the ack."""
+    return not command_text(command).strip()
+
+
+BEFORE_ACK: dict[str, BeforeAck] = {"/visit": _opens_form}
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -89,7 +97,7 @@ def register(app: App, ctx: BotContext) -> None:
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, body: dict[str, Any]
     ) -> None:
         user_id, text = command["user_id"], command_text(command)
-        if not text.strip():
+        if _opens_form(command):
             ack_now(ack)  # the modal opens with the trigger, before Slack sees the ack
             known = ctx.people.known(user_id)
             today, language = ctx.today_for(known), ctx.language_for(known)

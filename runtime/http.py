@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -17,24 +19,56 @@ from runtime.metrics import exposition
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from runtime.front_door import FrontDoor
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 
 
-def wsgi_app(bolt_app: App, database_is_reachable: Callable[[], bool]) -> WSGIApplication:
+def wsgi_app(
+    bolt_app: App,
+    database_is_reachable: Callable[[], bool],
+    front_door: FrontDoor | None = None,
+) -> WSGIApplication:
+    """Slack's requests (through `front_door` first, if given), /healthz and /metrics."""
     slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
     monitoring = monitoring_app(database_is_reachable)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") in (
-            HEALTH_PATH,
-            METRICS_PATH,
-        ):
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        if method == "GET" and path in (HEALTH_PATH, METRICS_PATH):
             return monitoring(environ, start_response)
+        if front_door is not None and method == "POST" and path == EVENTS_PATH:
+            raw = _read_body(environ)
+            answer = front_door.accept(raw.decode(), _slack_headers(environ))
+            if answer is not None:
+                return _plain_text(start_response, *answer)
+            environ["wsgi.input"] = io.BytesIO(raw)  # Bolt reads it again
         return slack(environ, start_response)
 
     return application
+
+
+def _plain_text(start_response: StartResponse, status: int, text: str) -> list[bytes]:
+    body = text.encode()
+    headers = [("Content-Type", "text/plain;charset=utf-8"), ("Content-Length", str(len(body)))]
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+    return [body]
+
+
+def _read_body(environ: WSGIEnvironment) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if length else b""
+
+
+def _slack_headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """The headers the front door reads, named as Bolt names them."""
+    return {
+        "content-type": environ.get("CONTENT_TYPE", ""),
+        "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+        "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
+    }
 
 
 def monitoring_app(database_is_reachable: Callable[[], bool]) -> WSGIApplication:

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,12 @@ from store import inbox, replies
 from store.db import Database
 
 log = logging.getLogger(__name__)
+# The most rows one inbox statement writes; a burst larger than this takes two.
+MAX_BATCH = 64
+# How long the writer thread waits for the next request before it ends (one starts again
+# with the next request), and how long a request waits for the writer at most.
+WRITER_IDLE_SECONDS = 30.0
+WRITER_TIMEOUT_SECONDS = 30.0
 # Set in the context of a request a worker replays: the Claimed row it came from, and the
 # list its answers are kept in until the request is marked done.
 REPLAY = "salesbot_inbox_replay"
@@ -45,6 +51,12 @@ NOT_RECORDED = (
     ":face_with_head_bandage: Sorry, the bot could not save your request just now and did "
     "nothing with it. Please try again in a moment."
 )
+
+
+def _taken_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
 
 
 class AcceptedForLater(BaseException):
@@ -169,8 +181,9 @@ class ReplyChannel(Respond):
 
 @dataclass
 class _Pending:
-    body: dict[str, Any]
-    written: bool = False
+    request: inbox.NewRequest
+    # Held until the request's row is committed (or failed): its listener waits on it.
+    written: threading.Lock = field(default_factory=_taken_lock)
     new: bool = False
     error: Exception | None = None
 
@@ -190,44 +203,64 @@ class Inbox:
         self.on_accepted = on_accepted  # wakes an in-process worker at once
         self.on_reply = on_reply  # wakes an in-process reply sender
         self._waiting: list[_Pending] = []
-        self._waiting_lock = threading.Lock()
-        self._writer = threading.Lock()
+        self._arrived = threading.Condition()
+        self._writer: threading.Thread | None = None
 
     def record(self, body: dict[str, Any]) -> None:
         """Commit the request to the inbox; a redelivery finds its row already there.
 
-        Requests arriving together are committed together (one thread writes everyone's
-        waiting rows in one transaction), so a burst costs one commit, not one each.
+        One thread writes every waiting request's row in one statement and one commit, so
+        a burst costs a commit or two, not one each; each listener waits only for its own
+        row, and is woken by itself, not after the others of its batch.
         """
-        pending = _Pending(body)
-        with self._waiting_lock:
+        pending = _Pending(inbox.NewRequest(request_key(body), request_kind(body), body))
+        with self._arrived:
             self._waiting.append(pending)
-        with self._writer:
-            if not pending.written:
-                with self._waiting_lock:
-                    batch, self._waiting = self._waiting, []
-                self._write(batch)
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_while_waiting, name="inbox-writer", daemon=True
+                )
+                self._writer.start()
+            self._arrived.notify()
+        if not pending.written.acquire(timeout=WRITER_TIMEOUT_SECONDS):
+            raise TimeoutError("the inbox writer did not answer")
         if pending.error is not None:
             raise pending.error
         if not pending.new:
-            log.info("Slack delivered %s again; it is answered again", request_key(body))
+            log.info("Slack delivered %s again; it is answered again", pending.request.key)
         self.on_accepted()
 
+    @property
+    def writer(self) -> threading.Thread | None:
+        """The thread writing rows, while there are any to write."""
+        return self._writer
+
+    def _write_while_waiting(self) -> None:
+        """The writer thread: batches until none has come for `WRITER_IDLE_SECONDS`."""
+        while True:
+            with self._arrived:
+                if not self._waiting:
+                    self._arrived.wait(WRITER_IDLE_SECONDS)
+                if not self._waiting:
+                    self._writer = None
+                    return
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            self._write(batch)
+
     def _write(self, batch: list[_Pending]) -> None:
+        requests = [pending.request for pending in batch]
         try:
-            with self.db.urgent_connection() as connection:
-                now = self.clock()
-                for pending in batch:
-                    pending.new = inbox.accept(
-                        connection, request_key(pending.body), request_kind(pending.body),
-                        pending.body, now,
-                    )  # fmt: skip
+            news = self.db.urgent_statement(
+                lambda connection: inbox.accept(connection, requests, self.clock())
+            )
+            for pending, new in zip(batch, news, strict=True):
+                pending.new = new
         except Exception as error:
             for pending in batch:
                 pending.error = error
         finally:
             for pending in batch:
-                pending.written = True
+                pending.written.release()
 
     def record_reply(self, reply: replies.NewReply) -> None:
         """An answer given in this web process (before the ack): recorded for a sender."""
@@ -307,6 +340,11 @@ class SalesbotApp(App):
             response = req.context.ack.response or BoltResponse(status=200, body="")
         if REPLAY not in req.context:
             kind = request_kind(req.body) if isinstance(req.body, dict) else "other"
-            ACK_SECONDS.labels(kind).observe(time.perf_counter() - started)
-            REQUESTS.labels(kind, str(response.status)).inc()
+            observe_ack(kind, started, response.status)
         return response
+
+
+def observe_ack(kind: str, started: float, status: int) -> None:
+    """Count an answer to Slack and how long it took since `started` (perf_counter)."""
+    ACK_SECONDS.labels(kind).observe(time.perf_counter() - started)
+    REQUESTS.labels(kind, str(status)).inc()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.guard import guard_writes
@@ -57,7 +57,17 @@ class Database:
             if url.startswith("sqlite")
             else self.engine
         )
-        self._urgent_core = self._urgent_engine.execution_options(**{URGENT: URGENT_POLL_SECONDS})
+        # PostgreSQL: an urgent statement commits itself (no BEGIN and COMMIT round trips),
+        # with no ping before it (a lost connection fails it, and it is tried again on a new
+        # one: see `urgent_statement`).
+        self._autocommit = (
+            None
+            if url.startswith("sqlite")
+            else create_engine(url, pool_size=2, isolation_level="AUTOCOMMIT")
+        )
+        self._urgent_core = self._autocommit or self._urgent_engine.execution_options(
+            **{URGENT: URGENT_POLL_SECONDS}
+        )
         self._prompt = sessionmaker(
             self._urgent_engine.execution_options(**{URGENT: PROMPT_POLL_SECONDS}),
             expire_on_commit=False,
@@ -70,13 +80,24 @@ class Database:
         with self._turns.turn(), self._sessions() as session, session.begin():
             yield session
 
-    @contextmanager
-    def urgent_connection(self) -> Iterator[Connection]:
-        """A short write that someone is waiting for (an ack). On SQLite it takes the write
-        lock at the first moment it is free, instead of SQLite's lengthening sleeps. A Core
-        connection, no ORM session: nothing to set up in front of every ack."""
-        with self._turns.turn(urgent=True), self._urgent_core.begin() as connection:
-            yield connection
+    def urgent_statement(self, write: Callable[[Connection], T]) -> T:
+        """A write that someone is waiting for (an ack), made of one statement, committed
+        when `write` returns. A Core connection, no ORM session: nothing to set up in front
+        of every ack. On SQLite it takes the write lock at the first moment it is free,
+        instead of SQLite's lengthening sleeps. On PostgreSQL the statement is its own
+        transaction: one round trip; on a connection found lost (the server restarted
+        since its last use) it is tried once more on a new one."""
+        with self._turns.turn(urgent=True):
+            try:
+                return self._urgent_write(write)
+            except DBAPIError as error:
+                if not error.connection_invalidated or self._autocommit is None:
+                    raise
+                return self._urgent_write(write)
+
+    def _urgent_write(self, write: Callable[[Connection], T]) -> T:
+        with self._urgent_core.begin() as connection:
+            return write(connection)
 
     @contextmanager
     def prompt_transaction(self) -> Iterator[Session]:
@@ -186,6 +207,8 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self._urgent_engine.dispose()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
 
     @property
     def is_sqlite(self) -> bool:

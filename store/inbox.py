@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    TextClause,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from store.models import InboxRequest
@@ -17,17 +32,30 @@ ABANDONED = "abandoned"  # claimed MAX_ATTEMPTS times and never finished: a pois
 MAX_ATTEMPTS = 5
 
 
-# One INSERT … ON CONFLICT DO NOTHING (PostgreSQL, and SQLite since 3.24): no savepoint, and
-# as text so SQLAlchemy compiles it once (its dialect inserts are not cached), cheap enough
-# to sit in front of every ack.
-_ACCEPT = text(
-    "INSERT INTO inbox (key, kind, body, accepted_at, deliveries, processed, attempts) "
-    "VALUES (:key, :kind, :body, :accepted_at, 1, 0, 0) "
-    "ON CONFLICT (key) DO NOTHING RETURNING id"
-).bindparams(
-    bindparam("body", type_=InboxRequest.__table__.c.body.type),
-    bindparam("accepted_at", type_=UTCDateTime()),
-)
+_COLUMNS = ("key", "kind", "body", "accepted_at", "deliveries")
+
+
+@functools.cache
+def _accept_rows(count: int) -> TextClause:
+    """One INSERT … ON CONFLICT DO UPDATE of `count` rows (PostgreSQL, and SQLite since
+    3.24): a batch of acks is one statement, so on PostgreSQL one round trip that commits
+    itself, and a redelivery is counted in the same statement. As text, one per batch size,
+    so SQLAlchemy compiles each once (its dialect inserts are not cached): it sits in front
+    of every ack."""
+    rows = ", ".join(
+        f"(:key_{n}, :kind_{n}, :body_{n}, :accepted_at_{n}, :deliveries_{n}, 0, 0)"
+        for n in range(count)
+    )
+    body_type = InboxRequest.__table__.c.body.type
+    return text(
+        "INSERT INTO inbox (key, kind, body, accepted_at, deliveries, processed, attempts) "
+        f"VALUES {rows} ON CONFLICT (key) DO UPDATE SET "
+        "deliveries = inbox.deliveries + excluded.deliveries, finished_at = NULL, "
+        "body = excluded.body RETURNING key, deliveries"
+    ).bindparams(
+        *(bindparam(f"body_{n}", type_=body_type) for n in range(count)),
+        *(bindparam(f"accepted_at_{n}", type_=UTCDateTime()) for n in range(count)),
+    )
 
 
 @dataclass(frozen=True)
@@ -48,23 +76,45 @@ class Claimed:
         return self.attempts - 1 - self.processed
 
 
-def accept(
-    into: Session | Connection, key: str, kind: str, body: dict[str, Any], now: datetime
-) -> bool:
-    """Record a request; False if it was recorded before (Slack delivered it again), in
-    which case the delivery is counted, to be answered too: at the newest delivery's
-    response_url, so its body replaces the one kept. On the ack's path: a Core connection
-    (no ORM session to set up) is the cheapest place to write it."""
+@dataclass(frozen=True)
+class NewRequest:
+    """A request to record: `key` names it, so a redelivery is the same row."""
+
+    key: str
+    kind: str
+    body: dict[str, Any]
+
+
+def accept(into: Session | Connection, requests: Sequence[NewRequest], now: datetime) -> list[bool]:
+    """Record the requests in one statement; for each, False if it was recorded before
+    (Slack delivered it again, perhaps in this same batch), in which case the delivery is
+    counted, to be answered too: at the newest delivery's response_url, so its body
+    replaces the one kept. On the ack's path: a Core connection (no ORM session to set up)
+    is the cheapest place to write it."""
+    if not requests:
+        return []
     connection = into.connection() if isinstance(into, Session) else into
-    values = {"key": key, "kind": kind, "body": body, "accepted_at": now}
-    if connection.execute(_ACCEPT, values).scalar() is None:
-        connection.execute(
-            update(InboxRequest)
-            .where(InboxRequest.key == key)
-            .values(deliveries=InboxRequest.deliveries + 1, finished_at=None, body=body)
+    newest: dict[str, NewRequest] = {}
+    count: Counter[str] = Counter()
+    for request in requests:
+        newest[request.key] = request
+        count[request.key] += 1
+    values = {
+        f"{column}_{n}": value
+        for n, request in enumerate(newest.values())
+        for column, value in zip(
+            _COLUMNS, (request.key, request.kind, request.body, now, count[request.key]),
+            strict=True,
         )
-        return False
-    return True
+    }  # fmt: skip
+    # A row holding only this batch's deliveries was not there before.
+    deliveries = dict(connection.execute(_accept_rows(len(newest)), values).tuples().all())
+    first_of_new = {key for key, held in deliveries.items() if held == count[key]}
+    new: list[bool] = []
+    for request in requests:
+        new.append(request.key in first_of_new)
+        first_of_new.discard(request.key)  # a second delivery in the same batch is a redelivery
+    return new
 
 
 def claimable(session: Session, worker: str, now: datetime, lease: timedelta) -> bool:

@@ -157,7 +157,7 @@ def serve_bot(
     # The real web and worker paths, in one process as `python bot.py` runs them: each
     # request is recorded and acked, then the worker (woken at once) replays it.
     bot.worker.start()
-    server = http_server(wsgi_app(bot.app, db.is_reachable), "127.0.0.1", 0)
+    server = http_server(wsgi_app(bot.app, db.is_reachable, bot.front_door), "127.0.0.1", 0)
     stop = threading.Event()
     thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
     thread.start()

@@ -32,10 +32,14 @@ def body(number: int) -> dict[str, Any]:
     return {"command": "/visit", "text": "Acme: hi", "user_id": REP, "trigger_id": f"t{number}"}
 
 
+def new_request(number: int) -> inbox.NewRequest:
+    return inbox.NewRequest(f"command:t{number}", "command", body(number))
+
+
 def test_a_redelivered_request_is_one_row_answered_per_delivery(db: Database) -> None:
     with db.transaction() as session:
-        assert inbox.accept(session, "command:t1", "command", body(1), NOW) is True
-        assert inbox.accept(session, "command:t1", "command", body(1), NOW) is False
+        assert inbox.accept(session, [new_request(1)], NOW) == [True]
+        assert inbox.accept(session, [new_request(1)], NOW) == [False]
         [row] = inbox.all_requests(session)
         assert (row.deliveries, row.processed) == (2, 0)
     with db.transaction() as session:
@@ -48,10 +52,24 @@ def test_a_redelivered_request_is_one_row_answered_per_delivery(db: Database) ->
         assert inbox.waiting(session) == 0
 
 
+def test_a_batch_is_one_row_per_request_and_a_redelivery_in_it_counts_once_more(
+    db: Database,
+) -> None:
+    again = inbox.NewRequest("command:t2", "command", {**body(2), "response_url": "newest"})
+    with db.transaction() as session:
+        assert inbox.accept(session, [new_request(1)], NOW) == [True]
+        batch = [new_request(2), new_request(1), new_request(3), again]
+        assert inbox.accept(session, batch, NOW) == [True, False, True, False]
+        rows = {row.key: row for row in inbox.all_requests(session)}
+    assert {key: row.deliveries for key, row in rows.items()} == {
+        "command:t1": 2, "command:t2": 2, "command:t3": 1,
+    }  # fmt: skip
+    assert rows["command:t2"].body["response_url"] == "newest"  # answered at the newest
+
+
 def test_workers_never_share_a_claim_and_a_dead_ones_is_taken_over(db: Database) -> None:
     with db.transaction() as session:
-        for number in range(5):
-            inbox.accept(session, f"command:t{number}", "command", body(number), NOW)
+        inbox.accept(session, [new_request(number) for number in range(5)], NOW)
     with db.transaction() as session:
         mine = inbox.claim(session, "w1", NOW, LEASE, 3)
     with db.transaction() as session:
@@ -121,7 +139,7 @@ def test_a_reply_older_than_the_response_url_comes_by_dm_saying_it_is_late(
     late = datetime.now(UTC) - timedelta(minutes=45)
     command = {**body(1), "text": "Acme Corp: met the CFO", "response_url": response_url}
     with running_bot.db.transaction() as session:
-        inbox.accept(session, request_key(command), "command", command, late)
+        inbox.accept(session, [inbox.NewRequest(request_key(command), "command", command)], late)
     worker = InboxWorker(running_bot.worker.app, running_bot.db, running_bot.worker.client)
     worker.start()
     try:

@@ -1,0 +1,218 @@
+"""The front door: a request no listener answers before its ack is recorded and acked
+without Bolt's dispatch; everything else goes on to Bolt. Its rule must agree with what
+each listener does before its ack, or a modal would be opened by a worker, too late."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from slack_bolt import BoltRequest
+
+import handlers
+import runtime.inbox
+from bot import Bot, build_bot
+from runtime.front_door import FrontDoor
+from runtime.inbox import NOT_RECORDED, Inbox
+from runtime.settings import Settings
+from store import inbox
+from store.db import Database
+from tests.conftest import REP, SIGNING_SECRET, RunningBot
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SlackSender
+
+FORM = "application/x-www-form-urlencoded"
+RESPONSE_URL = "https://hooks.slack.com/commands/T1/1/x"
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+# Texts that open a form (the first ones) or answer after the ack, in both languages.
+TEXTS = ["", "  ", "new", "新建", "#12 edit", "#12 编辑", "help", "帮助", "Acme: met Bob",
+         "#12 won", "away 2026-12-24 to 2026-12-31", "edit", "\x00", "new things"]  # fmt: skip
+
+
+class RecordingInbox(Inbox):
+    def __init__(self, fail: bool = False) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.fail = fail
+
+    def record(self, body: dict[str, Any]) -> None:
+        if self.fail:
+            raise RuntimeError("database down")
+        self.bodies.append(body)
+
+
+def signed(body: str, content_type: str, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    headers = SlackSender("http://unused", secret).sign(body)
+    return {"content-type": content_type, **{k.lower(): v for k, v in headers.items()}}
+
+
+def command_body(command: str, text: str, trigger: str = "t1") -> str:
+    fields = {"command": command, "text": text, "user_id": REP, "trigger_id": trigger,
+              "response_url": RESPONSE_URL, "team_id": "T0001"}  # fmt: skip
+    return urlencode(fields)
+
+
+def front_door(fail: bool = False) -> tuple[FrontDoor, RecordingInbox]:
+    recording = RecordingInbox(fail)
+    return FrontDoor(recording, SIGNING_SECRET, handlers.acks_first), recording
+
+
+def test_a_command_with_its_text_is_recorded_as_bolt_would_parse_it_and_acked() -> None:
+    door, recording = front_door()
+    raw = command_body("/visit", "Acme Corp: met Bob & Ann <3")
+    assert door.accept(raw, signed(raw, FORM)) == (200, "")
+    assert recording.bodies == [BoltRequest(body=raw, headers=signed(raw, FORM)).body]
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type"),
+    [
+        (command_body("/visit", ""), FORM),  # opens the form with the trigger
+        (command_body("/deal", "#12 edit"), FORM),
+        (command_body("/nosuch", "hi"), FORM),  # Bolt answers what no listener takes
+        (urlencode({"ssl_check": "1", "token": "x"}), FORM),
+        (urlencode({"payload": json.dumps({"type": "view_submission", "view": {}})}), FORM),
+        (urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}), FORM),
+        (json.dumps({"type": "url_verification", "challenge": "abc"}), "application/json"),
+        ("payload=%7Bnot-json", FORM),
+    ],
+)
+def test_what_a_listener_answers_before_its_ack_goes_on_to_bolt(
+    raw: str, content_type: str
+) -> None:
+    door, recording = front_door()
+    assert door.accept(raw, signed(raw, content_type)) is None
+    assert recording.bodies == []
+
+
+def test_an_event_is_recorded_and_acked() -> None:
+    door, recording = front_door()
+    raw = json.dumps({"type": "event_callback", "event_id": "Ev1", "event": {"type": "x"}})
+    assert door.accept(raw, signed(raw, "application/json")) == (200, "")
+    assert [body["event_id"] for body in recording.bodies] == ["Ev1"]
+
+
+def test_a_request_not_signed_with_the_secret_is_left_to_bolt_to_refuse() -> None:
+    door, recording = front_door()
+    raw = command_body("/visit", "Acme: hi")
+    assert door.accept(raw, signed(raw, FORM, secret="someone-else")) is None
+    assert door.accept(raw, {"content-type": FORM}) is None
+    bad_time = {**signed(raw, FORM), "x-slack-request-timestamp": "soon"}
+    assert door.accept(raw, bad_time) is None
+    assert recording.bodies == []
+
+
+def test_when_the_database_fails_slack_is_told_nothing_was_saved() -> None:
+    door, _ = front_door(fail=True)
+    raw = command_body("/visit", "Acme: hi")
+    assert door.accept(raw, signed(raw, FORM)) == (503, NOT_RECORDED)
+
+
+def test_every_slash_command_in_the_manifest_has_a_rule_for_its_ack() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    commands = {entry["command"] for entry in manifest["features"]["slash_commands"]}
+    assert commands == set(handlers.BEFORE_ACK)
+
+
+@pytest.fixture
+def web_bot(settings: Settings, db: Database, fake_slack: FakeSlack) -> Bot:
+    """The bot as a web process sees it: nothing replays what it records."""
+    fake_slack.add_user(REP, tz="UTC")
+    return build_bot(settings, db)
+
+
+_triggers = iter(range(10**9))
+
+
+def recorded_by_bolt(bot: Bot, db: Database, command: str, text: str) -> bool:
+    """Whether Bolt's own path, listener included, recorded the request at a plain ack."""
+    raw = command_body(command, text, trigger=f"rule-{next(_triggers)}")
+    with db.reading() as session:
+        before = inbox.waiting(session)
+    response = bot.app.dispatch(BoltRequest(body=raw, headers=signed(raw, FORM)))
+    assert response.status == 200
+    with db.reading() as session:
+        return inbox.waiting(session) == before + 1
+
+
+@pytest.mark.parametrize("command", sorted(handlers.BEFORE_ACK))
+def test_the_rule_is_what_each_listener_does_before_its_ack(
+    web_bot: Bot, db: Database, command: str
+) -> None:
+    for text in TEXTS:
+        body = BoltRequest(body=command_body(command, text), headers={}).body
+        assert handlers.acks_first(body) == recorded_by_bolt(web_bot, db, command, text), text
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    command=st.sampled_from(["/visit", "/deal", "/case"]),
+    text=st.one_of(
+        st.text(max_size=30),
+        st.lists(st.sampled_from(["#7", "edit", "编辑", "new", "新建", "help", "Acme", " "]),
+                 max_size=4).map(" ".join),
+    ),
+)  # fmt: skip
+def test_the_rule_agrees_with_the_listener_for_any_text(
+    web_bot: Bot, db: Database, command: str, text: str
+) -> None:
+    body = BoltRequest(body=command_body(command, text), headers={}).body
+    assert handlers.acks_first(body) == recorded_by_bolt(web_bot, db, command, text)
+
+
+def test_over_http_the_ack_comes_after_the_row_and_the_reply_follows(
+    running_bot: RunningBot,
+) -> None:
+    response, response_url = running_bot.command("/visit", "Acme Corp: met Bob")
+    assert (response.status, response.body) == (200, "")
+    with running_bot.db.reading() as session:
+        assert [row.kind for row in inbox.all_requests(session)] == ["command"]
+    running_bot.settle()
+    assert "Acme Corp" in json.dumps(running_bot.fake.calls("response_url")[-1].params)
+    assert response_url
+
+
+def test_the_writer_thread_ends_when_idle_and_starts_again_with_the_next_request(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.inbox, "WRITER_IDLE_SECONDS", 0.01)
+    writer = Inbox(db)
+    writer.record({"command": "/visit", "text": "a", "trigger_id": "idle-1"})
+    thread = writer.writer
+    assert thread is not None
+    thread.join(5)
+    assert not thread.is_alive()
+    assert writer.writer is None
+    writer.record({"command": "/visit", "text": "b", "trigger_id": "idle-2"})
+    with db.reading() as session:
+        assert [row.key for row in inbox.all_requests(session)] == [
+            "command:idle-1", "command:idle-2",
+        ]  # fmt: skip
+
+
+def test_requests_recorded_at_once_are_each_answered_after_their_own_row(db: Database) -> None:
+    writer = Inbox(db)
+    bodies = [{"command": "/visit", "text": "x", "trigger_id": f"many-{n}"} for n in range(40)]
+    done: list[str] = []
+
+    def record(body: dict[str, Any]) -> None:
+        writer.record(body)
+        with db.reading() as session:
+            if inbox.get(session, f"command:{body['trigger_id']}") is not None:
+                done.append(body["trigger_id"])
+
+    threads = [threading.Thread(target=record, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(done) == sorted(body["trigger_id"] for body in bodies)
