@@ -39,11 +39,16 @@ def wsgi_app(
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
         if method == "GET" and path in (HEALTH_PATH, METRICS_PATH):
             return monitoring(environ, start_response)
-        if front_door is not None and method == "POST" and path == EVENTS_PATH:
+        if method == "POST" and path == EVENTS_PATH:
             raw = _read_body(environ)
-            answer = front_door.accept(raw.decode(), _slack_headers(environ))
-            if answer is not None:
-                return _plain_text(start_response, *answer)
+            try:
+                text = raw.decode()
+            except UnicodeDecodeError:  # not from Slack; Bolt would fail on it with a 500
+                return _plain_text(start_response, 400, "The body is not UTF-8.")
+            if front_door is not None:
+                answer = front_door.accept(text, _slack_headers(environ))
+                if answer is not None:
+                    return _plain_text(start_response, *answer)
             environ["wsgi.input"] = io.BytesIO(raw)  # Bolt reads it again
         return slack(environ, start_response)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -216,3 +218,16 @@ def test_requests_recorded_at_once_are_each_answered_after_their_own_row(db: Dat
     for thread in threads:
         thread.join(10)
     assert sorted(done) == sorted(body["trigger_id"] for body in bodies)
+
+
+def test_a_body_that_is_not_utf8_is_refused_without_a_traceback(running_bot: RunningBot) -> None:
+    raw = b"command=%2Fvisit&text=\xff\xfe"
+    request = urllib.request.Request(
+        f"{running_bot.url}/slack/events", data=raw, method="POST",
+        headers={"Content-Type": FORM, **SlackSender("", SIGNING_SECRET).sign("x")},
+    )  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400
+    with running_bot.db.reading() as session:
+        assert inbox.all_requests(session) == []
