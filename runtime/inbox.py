@@ -35,11 +35,11 @@ from store import inbox, replies
 from store.db import Database
 
 log = logging.getLogger(__name__)
-# The most rows one inbox statement writes; a burst larger than this takes two.
+# The most rows one inbox statement writes, and how many statements the request that
+# writes them writes before handing over: its own ack waits for them.
 MAX_BATCH = 64
-# How long the writer thread waits for the next request before it ends (one starts again
-# with the next request), and how long a request waits for the writer at most.
-WRITER_IDLE_SECONDS = 30.0
+LEADER_BATCHES = 4
+# How long a request waits at most for the one writing its row.
 WRITER_TIMEOUT_SECONDS = 30.0
 # Set in the context of a request a worker replays: the Claimed row it came from, and the
 # list its answers are kept in until the request is marked done.
@@ -182,10 +182,11 @@ class ReplyChannel(Respond):
 @dataclass
 class _Pending:
     request: inbox.NewRequest
-    # Held until the request's row is committed (or failed): its listener waits on it.
+    # Held until the request's row is committed (or failed), or it is to write the rows
+    # itself (`lead`): its listener waits on it.
     written: threading.Lock = field(default_factory=_taken_lock)
-    new: bool = False
     error: Exception | None = None
+    lead: bool = False
 
 
 class Inbox:
@@ -203,64 +204,58 @@ class Inbox:
         self.on_accepted = on_accepted  # wakes an in-process worker at once
         self.on_reply = on_reply  # wakes an in-process reply sender
         self._waiting: list[_Pending] = []
-        self._arrived = threading.Condition()
-        self._writer: threading.Thread | None = None
+        self._arrived = threading.Lock()
+        self._leading = False
 
     def record(self, body: dict[str, Any]) -> None:
         """Commit the request to the inbox; a redelivery finds its row already there.
 
-        One thread writes every waiting request's row in one statement and one commit, so
-        a burst costs a commit or two, not one each; each listener waits only for its own
-        row, and is woken by itself, not after the others of its batch.
+        Requests arriving together are committed together: the first one to find no
+        write under way writes every waiting request's row, in one statement, and goes on
+        while more wait (up to `LEADER_BATCHES` statements, then hands over to the oldest
+        one waiting). Each waiting request is woken by itself once its row is in. Nothing
+        hands the first write to another thread: in a process busy with a burst, a thread
+        woken takes milliseconds to get Python's GIL.
         """
         pending = _Pending(inbox.NewRequest(request_key(body), request_kind(body), body))
         with self._arrived:
             self._waiting.append(pending)
-            if self._writer is None:
-                self._writer = threading.Thread(
-                    target=self._write_while_waiting, name="inbox-writer", daemon=True
-                )
-                self._writer.start()
-            self._arrived.notify()
-        if not pending.written.acquire(timeout=WRITER_TIMEOUT_SECONDS):
+            pending.lead = not self._leading
+            self._leading = True
+        if not pending.lead and not pending.written.acquire(timeout=WRITER_TIMEOUT_SECONDS):
             raise TimeoutError("the inbox writer did not answer")
+        if pending.lead:  # first, or handed over
+            self._write_waiting()
         if pending.error is not None:
             raise pending.error
-        if not pending.new:
-            log.info("Slack delivered %s again; it is answered again", pending.request.key)
         self.on_accepted()
 
-    @property
-    def writer(self) -> threading.Thread | None:
-        """The thread writing rows, while there are any to write."""
-        return self._writer
-
-    def _write_while_waiting(self) -> None:
-        """The writer thread: batches until none has come for `WRITER_IDLE_SECONDS`."""
-        while True:
+    def _write_waiting(self) -> None:
+        for _ in range(LEADER_BATCHES):
             with self._arrived:
                 if not self._waiting:
-                    self._arrived.wait(WRITER_IDLE_SECONDS)
-                if not self._waiting:
-                    self._writer = None
+                    self._leading = False
                     return
                 batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             self._write(batch)
+        with self._arrived:
+            if not self._waiting:
+                self._leading = False
+                return
+            successor = self._waiting[0]
+            successor.lead = True
+        successor.written.release()  # it writes the rest, itself among them
 
     def _write(self, batch: list[_Pending]) -> None:
-        requests = [pending.request for pending in batch]
         try:
-            news = self.db.urgent_statement(
-                lambda connection: inbox.accept(connection, requests, self.clock())
-            )
-            for pending, new in zip(batch, news, strict=True):
-                pending.new = new
+            inbox.record_accepted(self.db, [pending.request for pending in batch], self.clock())
         except Exception as error:
             for pending in batch:
                 pending.error = error
         finally:
             for pending in batch:
-                pending.written.release()
+                if not pending.lead:  # a writer is not waiting for its row
+                    pending.written.release()
 
     def record_reply(self, reply: replies.NewReply) -> None:
         """An answer given in this web process (before the ack): recorded for a sender."""

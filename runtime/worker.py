@@ -111,6 +111,8 @@ class InboxWorker(ClaimLoop):
                       request.key, request.failed_attempts)  # fmt: skip
             self._finish(request, inbox.ABANDONED, self._gave_up(request))
             return
+        if request.processed:
+            log.info("Slack delivered %s again; it is answered again", request.key)
         answers: list[NewReply] = []
         response = self.app.dispatch(
             BoltRequest(

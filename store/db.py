@@ -8,7 +8,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -94,6 +94,27 @@ class Database:
                 if not error.connection_invalidated or self._autocommit is None:
                     raise
                 return self._urgent_write(write)
+
+    def urgent_driver_statement(self, sql: str, parameters: Sequence[Any]) -> None:
+        """SQLite: `urgent_statement` as one call into the driver, committing itself (no
+        BEGIN, no COMMIT). Each call into sqlite3 lets go of Python's GIL, and in a process
+        busy with a burst of requests getting it back takes milliseconds each time: this is
+        one. Polls for the write lock like `urgent_statement`."""
+        assert self._autocommit is None, "for SQLite"
+        deadline = time.monotonic() + URGENT_WAIT_SECONDS
+        with self._turns.turn(urgent=True):
+            connection = self._urgent_engine.raw_connection()
+            try:
+                while True:
+                    try:
+                        connection.driver_connection.execute(sql, parameters)  # type: ignore[union-attr]
+                        return
+                    except sqlite3.OperationalError as error:
+                        if "locked" not in str(error) or time.monotonic() > deadline:
+                            raise
+                        time.sleep(URGENT_POLL_SECONDS)
+            finally:
+                connection.close()
 
     def _urgent_write(self, write: Callable[[Connection], T]) -> T:
         with self._urgent_core.begin() as connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,8 +22,10 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from store.db import Database
 from store.models import InboxRequest
 from store.types import UTCDateTime
 
@@ -51,7 +53,7 @@ def _accept_rows(count: int) -> TextClause:
         "INSERT INTO inbox (key, kind, body, accepted_at, deliveries, processed, attempts) "
         f"VALUES {rows} ON CONFLICT (key) DO UPDATE SET "
         "deliveries = inbox.deliveries + excluded.deliveries, finished_at = NULL, "
-        "body = excluded.body RETURNING key, deliveries"
+        "body = excluded.body"
     ).bindparams(
         *(bindparam(f"body_{n}", type_=body_type) for n in range(count)),
         *(bindparam(f"accepted_at_{n}", type_=UTCDateTime()) for n in range(count)),
@@ -85,21 +87,29 @@ class NewRequest:
     body: dict[str, Any]
 
 
-def accept(into: Session | Connection, requests: Sequence[NewRequest], now: datetime) -> list[bool]:
-    """Record the requests in one statement; for each, False if it was recorded before
-    (Slack delivered it again, perhaps in this same batch), in which case the delivery is
-    counted, to be answered too: at the newest delivery's response_url, so its body
-    replaces the one kept. On the ack's path: a Core connection (no ORM session to set up)
-    is the cheapest place to write it."""
+def accept(into: Session | Connection, requests: Sequence[NewRequest], now: datetime) -> None:
+    """Record the requests in one statement. One recorded before (Slack delivered it again,
+    perhaps in this same batch) has the delivery counted, to be answered too: at the newest
+    delivery's response_url, so its body replaces the one kept. On the ack's path: a Core
+    connection (no ORM session to set up), and nothing read back (on SQLite every row read
+    back is a step that lets go of Python's GIL, and a busy web process takes milliseconds
+    to hand it back)."""
     if not requests:
-        return []
+        return
     connection = into.connection() if isinstance(into, Session) else into
+    values = _accept_values(requests, now)
+    connection.execute(_accept_rows(len(values) // len(_COLUMNS)), values)
+
+
+def _accept_values(requests: Sequence[NewRequest], now: datetime) -> dict[str, Any]:
+    """The statement's values: a row per request key, holding its newest delivery and the
+    count of its deliveries in this batch."""
     newest: dict[str, NewRequest] = {}
     count: Counter[str] = Counter()
     for request in requests:
         newest[request.key] = request
         count[request.key] += 1
-    values = {
+    return {
         f"{column}_{n}": value
         for n, request in enumerate(newest.values())
         for column, value in zip(
@@ -107,14 +117,42 @@ def accept(into: Session | Connection, requests: Sequence[NewRequest], now: date
             strict=True,
         )
     }  # fmt: skip
-    # A row holding only this batch's deliveries was not there before.
-    deliveries = dict(connection.execute(_accept_rows(len(newest)), values).tuples().all())
-    first_of_new = {key for key, held in deliveries.items() if held == count[key]}
-    new: list[bool] = []
-    for request in requests:
-        new.append(request.key in first_of_new)
-        first_of_new.discard(request.key)  # a second delivery in the same batch is a redelivery
-    return new
+
+
+def record_accepted(db: Database, requests: Sequence[NewRequest], now: datetime) -> None:
+    """`accept`, committed: the ack path's write. On SQLite as one call into the driver
+    (see `Database.urgent_driver_statement`), the values rendered by the columns' own types."""
+    if not requests:
+        return
+    if not db.is_sqlite:
+        db.urgent_statement(lambda connection: accept(connection, requests, now))
+        return
+    values = _accept_values(requests, now)
+    sql, names = _driver_statement(len(values) // len(_COLUMNS), db.engine.dialect)
+    body, accepted_at = _renderers(db.engine.dialect)
+    rendered = {
+        name: body(value) if name.startswith("body_") else
+        accepted_at(value) if name.startswith("accepted_at_") else value
+        for name, value in values.items()
+    }  # fmt: skip
+    db.urgent_driver_statement(sql, [rendered[name] for name in names])
+
+
+@functools.cache
+def _driver_statement(count: int, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    """`_accept_rows(count)` as the driver takes it: its SQL, and its values' names in order."""
+    compiled = _accept_rows(count).compile(dialect=dialect)
+    return str(compiled), tuple(compiled.positiontup or ())
+
+
+@functools.cache
+def _renderers(dialect: Dialect) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """How the body and accepted_at columns' types hand their values to the driver."""
+    body = InboxRequest.__table__.c.body.type.bind_processor(dialect)
+    accepted_at = UTCDateTime().bind_processor(dialect)
+    assert body is not None
+    assert accepted_at is not None
+    return body, accepted_at
 
 
 def claimable(session: Session, worker: str, now: datetime, lease: timedelta) -> bool:

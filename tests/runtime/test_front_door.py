@@ -183,22 +183,36 @@ def test_over_http_the_ack_comes_after_the_row_and_the_reply_follows(
     assert response_url
 
 
-def test_the_writer_thread_ends_when_idle_and_starts_again_with_the_next_request(
+def test_a_writer_hands_over_after_its_batches_and_every_row_is_written(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runtime.inbox, "WRITER_IDLE_SECONDS", 0.01)
+    """One statement per batch, at most two batches by one writer: 30 requests waiting
+    behind a slow first write are written by more than one writer, each row once."""
+    monkeypatch.setattr(runtime.inbox, "MAX_BATCH", 4)
+    monkeypatch.setattr(runtime.inbox, "LEADER_BATCHES", 2)
     writer = Inbox(db)
-    writer.record({"command": "/visit", "text": "a", "trigger_id": "idle-1"})
-    thread = writer.writer
-    assert thread is not None
-    thread.join(5)
-    assert not thread.is_alive()
-    assert writer.writer is None
-    writer.record({"command": "/visit", "text": "b", "trigger_id": "idle-2"})
+    writers: set[str] = set()
+    first_write = threading.Event()
+    real = inbox.record_accepted
+
+    def slow_first(db: Database, requests: list[inbox.NewRequest], now: Any) -> None:
+        writers.add(threading.current_thread().name)
+        first_write.wait(5)
+        real(db, requests, now)
+
+    monkeypatch.setattr(inbox, "record_accepted", slow_first)
+    bodies = [{"command": "/visit", "text": "x", "trigger_id": f"lead-{n}"} for n in range(30)]
+    threads = [threading.Thread(target=writer.record, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    first_write.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(writers) > 1
     with db.reading() as session:
-        assert [row.key for row in inbox.all_requests(session)] == [
-            "command:idle-1", "command:idle-2",
-        ]  # fmt: skip
+        rows = inbox.all_requests(session)
+    assert sorted(row.key for row in rows) == sorted(f"command:lead-{n}" for n in range(30))
+    assert {row.deliveries for row in rows} == {1}
 
 
 def test_requests_recorded_at_once_are_each_answered_after_their_own_row(db: Database) -> None:
