@@ -179,7 +179,7 @@ class ReplyChannel(Respond):
         self._keep(replies.NewReply(key, self._user, response_url, answer, self._asked_at()))
 
 
-@dataclass
+@dataclass(eq=False)
 class _Pending:
     request: inbox.NewRequest
     # Held until the request's row is committed (or failed), or it is to write the rows
@@ -222,13 +222,26 @@ class Inbox:
             self._waiting.append(pending)
             pending.lead = not self._leading
             self._leading = True
-        if not pending.lead and not pending.written.acquire(timeout=WRITER_TIMEOUT_SECONDS):
-            raise TimeoutError("the inbox writer did not answer")
+        if not pending.lead:
+            self._wait_for_row(pending)
         if pending.lead:  # first, or handed over
             self._write_waiting()
         if pending.error is not None:
             raise pending.error
         self.on_accepted()
+
+    def _wait_for_row(self, pending: _Pending) -> None:
+        if pending.written.acquire(timeout=WRITER_TIMEOUT_SECONDS):
+            return
+        with self._arrived:
+            # Not yet taken by a writer nor handed the writing: leave the queue, so what
+            # Slack is told failed is not written after all.
+            gives_up = not pending.lead and any(p is pending for p in self._waiting)
+            if gives_up:
+                self._waiting = [p for p in self._waiting if p is not pending]
+        if gives_up:
+            raise TimeoutError("the inbox writer did not answer")
+        pending.written.acquire()  # being written, or handed over: soon released
 
     def _write_waiting(self) -> None:
         for _ in range(LEADER_BATCHES):

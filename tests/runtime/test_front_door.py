@@ -215,6 +215,33 @@ def test_a_writer_hands_over_after_its_batches_and_every_row_is_written(
     assert {row.deliveries for row in rows} == {1}
 
 
+def test_requests_that_wait_too_long_give_up_unwritten_and_the_inbox_goes_on(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.inbox, "WRITER_TIMEOUT_SECONDS", 0.2)
+    writer = Inbox(db)
+    writing, release = threading.Event(), threading.Event()
+    real = inbox.record_accepted
+
+    def stuck_once(db: Database, requests: list[inbox.NewRequest], now: Any) -> None:
+        writing.set()
+        release.wait(5)
+        real(db, requests, now)
+
+    monkeypatch.setattr(inbox, "record_accepted", stuck_once)
+    first = threading.Thread(target=writer.record, args=({"command": "/v", "trigger_id": "a"},))
+    first.start()
+    assert writing.wait(5)
+    with pytest.raises(TimeoutError):
+        writer.record({"command": "/v", "trigger_id": "b"})  # behind a write that hangs
+    release.set()
+    first.join(5)
+    monkeypatch.setattr(inbox, "record_accepted", real)
+    writer.record({"command": "/v", "trigger_id": "c"})
+    with db.reading() as session:
+        assert [row.key for row in inbox.all_requests(session)] == ["command:a", "command:c"]
+
+
 def test_requests_recorded_at_once_are_each_answered_after_their_own_row(db: Database) -> None:
     writer = Inbox(db)
     bodies = [{"command": "/visit", "text": "x", "trigger_id": f"many-{n}"} for n in range(40)]
