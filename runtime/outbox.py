@@ -25,7 +25,7 @@ from blocks.common import Message, delayed_reply, notice
 from runtime.claiming import ClaimLoop
 from runtime.metrics import REPLIES_SENT
 from runtime.readers import reader_language
-from runtime.slack_client import wait_out_rate_limit
+from runtime.slack_client import REQUEST_TIMEOUT_SECONDS, wait_out_rate_limit
 from sales.localtime import utc_now
 from scheduler.sender import holder_is_gone, sender_id
 from scheduler.slack_errors import classify
@@ -44,10 +44,22 @@ POLL_SECONDS = 0.2
 HISTORY_PAGES = 3  # of 200 messages: a cut-off DM is looked for among the latest 600
 DEFAULT_LEASE = timedelta(seconds=30)
 DEFAULT_THREADS = 8  # replies posted at once by one sender
+# A DM post cut off (its sender died, or the call timed out) may still reach Slack until
+# the call's own timeout has run out: its history is looked at only after that.
+POST_IN_FLIGHT = timedelta(seconds=REQUEST_TIMEOUT_SECONDS + 5)
 
 
 class Transient(Exception):
     """Slack could not take the reply now; try again later."""
+
+
+class PostMayBeInFlight(Transient):
+    """A DM post cut off moments ago may still be on its way into Slack's history: look
+    for it there from `retry_at`, not before (it would not be found, and be posted twice)."""
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__(f"an earlier post may still be reaching Slack; looking after {retry_at}")
+        self.retry_at = retry_at
 
 
 class PermanentFailure(Exception):
@@ -127,9 +139,13 @@ class ReplySender(ClaimLoop):
         except Transient as error:
             outcome = "retrying"
             log.warning("could not send reply %s yet (%s); will try again", reply.key, error)
+            retry_at = (
+                error.retry_at
+                if isinstance(error, PostMayBeInFlight)
+                else self.clock() + retry_delay(reply.attempts)
+            )
             with self.db.transaction() as session:
-                replies.mark_retry(session, reply.id, self.owner, str(error),
-                                   self.clock() + retry_delay(reply.attempts))  # fmt: skip
+                replies.mark_retry(session, reply.id, self.owner, str(error), retry_at)
         except Exception as error:
             outcome = "failed"
             log.error("could not send reply %s: %s; not retried", reply.key, error,
@@ -148,6 +164,8 @@ class ReplySender(ClaimLoop):
             return replies.SENT_AT_RESPONSE_URL
         if not reply.user_id:
             raise PermanentFailure("neither a working response_url nor a person to DM")
+        if reply.dm_posted_at is not None and now < reply.dm_posted_at + POST_IN_FLIGHT:
+            raise PostMayBeInFlight(reply.dm_posted_at + POST_IN_FLIGHT)
         wait_out_rate_limit(self.client)
         try:
             if reply.dm_posted_at is not None and self._found_in_history(reply):

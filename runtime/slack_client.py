@@ -17,6 +17,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 log = logging.getLogger(__name__)
+# How long a Web API call may take before the client gives up on it.
+REQUEST_TIMEOUT_SECONDS = 15
 Sleep = Callable[[float], None]
 RATE_LIMIT_WAITS = Counter(
     "salesbot_slack_rate_limit_waits", "HTTP 429 answers waited out, by method", ["method"]
@@ -81,7 +83,13 @@ def slack_problem(token: str, base_url: str) -> str | None:
     """
     quiet = logging.Logger("salesbot.slack_check", logging.CRITICAL)
     quiet.addHandler(logging.NullHandler())
-    client = WebClient(token=token, base_url=base_url, timeout=15, logger=quiet, retry_handlers=[])
+    client = WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=REQUEST_TIMEOUT_SECONDS,
+        logger=quiet,
+        retry_handlers=[],
+    )
     try:
         client.auth_test()
     except SlackApiError as error:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from runtime.outbox import reply_metadata
+from runtime.outbox import POST_IN_FLIGHT, reply_metadata
 from store import replies
 from store.db import Database
 from store.models import OutboxReply
@@ -130,6 +130,43 @@ def test_a_dm_posted_before_a_crash_is_found_in_history_and_not_posted_again(
     assert fake.calls("conversations.history"), "it looked before posting"
 
 
+def test_a_dm_cut_off_moments_ago_is_looked_for_only_once_it_can_no_longer_arrive(
+    running_bot: RunningBot,
+) -> None:
+    """The sender died a second after starting to post: that post may still be reaching
+    Slack, so neither the history nor a new post is tried until the call's timeout has
+    run out; then it is found, and recorded as sent."""
+    fake, db = running_bot.fake, running_bot.db
+    posted = datetime.now(UTC) - timedelta(seconds=1)
+    key = "command:in-flight#0:1"
+    with db.transaction() as session:
+        replies.record(
+            session, [NewReply(key, REP, None, {"text": "Visit logged"}, posted)], posted
+        )
+        [row] = replies.all_replies(session)
+        row.dm_posted_at = posted
+    running_bot.worker.replies.wake()
+    running_bot.settle()
+    [row] = all_replies(db)
+    assert row.sent_at is None
+    assert row.retry_at is not None
+    assert row.retry_at.replace(tzinfo=UTC) == posted + POST_IN_FLIGHT
+    assert fake.calls("conversations.history") == []
+    assert fake.calls("chat.postMessage") == []
+    # Slack had it after all; once the post can no longer be on its way, it is found.
+    fake.add_history_message("D" + REP, "Visit logged", metadata=reply_metadata(key))
+    with db.transaction() as session:
+        [row] = replies.all_replies(session)
+        row.retry_at = row.dm_posted_at = posted - POST_IN_FLIGHT
+    running_bot.worker.replies.wake()
+    deadline = time.monotonic() + 10
+    while all_replies(db)[0].sent_at is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [row] = all_replies(db)
+    assert row.outcome == replies.FOUND_IN_HISTORY
+    assert fake.calls("chat.postMessage") == []
+
+
 def test_a_reply_recorded_twice_is_one_reply(running_bot: RunningBot) -> None:
     """A replay after a crash records the same answers under the same keys."""
     running_bot.worker.stop()
@@ -169,7 +206,9 @@ def test_a_bot_killed_while_it_sends_dms_answers_every_acked_command_once(
         assert {n: c for n, c in counts.items() if c != 1} == {}, "each acked command: one DM"
         db = Database(database_url)
         try:
-            outcomes = Counter(row.outcome for row in all_sent(db))
+            # The cut-off posts are looked for once they can no longer be on their way.
+            settled = all_sent(db, timeout=POST_IN_FLIGHT.total_seconds() + 10)
+            outcomes = Counter(row.outcome for row in settled)
         finally:
             db.dispose()
         assert outcomes[replies.FOUND_IN_HISTORY] >= 1, f"no post was cut off: {outcomes}"
