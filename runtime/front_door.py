@@ -52,9 +52,11 @@ class FrontDoor:
             body = parse_body(raw_body, headers.get("content-type"))
         except (ValueError, json.JSONDecodeError):
             return None
-        if not isinstance(body, dict) or "ssl_check" in body or not self._takes(body):
+        if not isinstance(body, dict) or "ssl_check" in body:
             return None
         kind = request_kind(body)
+        if not self._takes(body, kind):
+            return None
         try:
             self.inbox.record(body)
         except Exception:
@@ -71,7 +73,7 @@ class FrontDoor:
         except ValueError:  # a timestamp that is not a number
             return False
 
-    def _takes(self, body: dict[str, Any]) -> bool:
-        if body.get("type") == "event_callback":
+    def _takes(self, body: dict[str, Any], kind: str) -> bool:
+        if kind == "event":
             return True  # no listener answers an event before its ack (see InboxMiddleware)
-        return "command" in body and self.acks_first(body)
+        return kind == "command" and self.acks_first(body)

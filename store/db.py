@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, TextClause, create_engine, event, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,9 +67,6 @@ class Database:
             if url.startswith("sqlite")
             else create_engine(url, pool_size=2, isolation_level="AUTOCOMMIT")
         )
-        self._urgent_core = self._autocommit or self._urgent_engine.execution_options(
-            **{URGENT: URGENT_POLL_SECONDS}
-        )
         self._prompt = sessionmaker(
             self._urgent_engine.execution_options(**{URGENT: PROMPT_POLL_SECONDS}),
             expire_on_commit=False,
@@ -80,45 +79,49 @@ class Database:
         with self._turns.turn(), self._sessions() as session, session.begin():
             yield session
 
-    def urgent_statement(self, write: Callable[[Connection], T]) -> T:
-        """A write that someone is waiting for (an ack), made of one statement, committed
-        when `write` returns. A Core connection, no ORM session: nothing to set up in front
-        of every ack. On SQLite it takes the write lock at the first moment it is free,
-        instead of SQLite's lengthening sleeps. On PostgreSQL the statement is its own
-        transaction: one round trip; on a connection found lost (the server restarted
-        since its last use) it is tried once more on a new one."""
+    def urgent_statement(self, statement: TextClause, values: Mapping[str, Any]) -> None:
+        """A write someone is waiting for (an ack), as one statement that commits itself:
+        no BEGIN, no COMMIT, no ORM session. On PostgreSQL one round trip; on a connection
+        found lost (the server restarted since its last use) it is tried once more on a new
+        one. On SQLite one call into the driver (each call into sqlite3 lets go of Python's
+        GIL, and in a process busy with a burst of requests getting it back takes
+        milliseconds each time), taking the write lock at the first moment it is free
+        instead of in SQLite's lengthening sleeps."""
         with self._turns.turn(urgent=True):
+            if self._autocommit is None:
+                self._sqlite_driver_statement(statement, values)
+                return
             try:
-                return self._urgent_write(write)
+                self._autocommitted(statement, values)
             except DBAPIError as error:
-                if not error.connection_invalidated or self._autocommit is None:
+                if not error.connection_invalidated:
                     raise
-                return self._urgent_write(write)
+                self._autocommitted(statement, values)
 
-    def urgent_driver_statement(self, sql: str, parameters: Sequence[Any]) -> None:
-        """SQLite: `urgent_statement` as one call into the driver, committing itself (no
-        BEGIN, no COMMIT). Each call into sqlite3 lets go of Python's GIL, and in a process
-        busy with a burst of requests getting it back takes milliseconds each time: this is
-        one. Polls for the write lock like `urgent_statement`."""
-        assert self._autocommit is None, "for SQLite"
+    def _autocommitted(self, statement: TextClause, values: Mapping[str, Any]) -> None:
+        assert self._autocommit is not None
+        with self._autocommit.connect() as connection:
+            connection.execute(statement, values)
+
+    def _sqlite_driver_statement(self, statement: TextClause, values: Mapping[str, Any]) -> None:
+        sql, names, processors = _driver_form(statement, self._urgent_engine.dialect)
+        parameters = [
+            processor(values[name]) if (processor := processors[name]) else values[name]
+            for name in names
+        ]
         deadline = time.monotonic() + URGENT_WAIT_SECONDS
-        with self._turns.turn(urgent=True):
-            connection = self._urgent_engine.raw_connection()
-            try:
-                while True:
-                    try:
-                        connection.driver_connection.execute(sql, parameters)  # type: ignore[union-attr]
-                        return
-                    except sqlite3.OperationalError as error:
-                        if "locked" not in str(error) or time.monotonic() > deadline:
-                            raise
-                        time.sleep(URGENT_POLL_SECONDS)
-            finally:
-                connection.close()
-
-    def _urgent_write(self, write: Callable[[Connection], T]) -> T:
-        with self._urgent_core.begin() as connection:
-            return write(connection)
+        connection = self._urgent_engine.raw_connection()
+        try:
+            while True:
+                try:
+                    connection.driver_connection.execute(sql, parameters)  # type: ignore[union-attr]
+                    return
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(URGENT_POLL_SECONDS)
+        finally:
+            connection.close()
 
     @contextmanager
     def prompt_transaction(self) -> Iterator[Session]:
@@ -457,6 +460,18 @@ class WriteTurns:
             self._holder = None
             self._released_at = time.monotonic()
             self._free.notify_all()
+
+
+@functools.cache
+def _driver_form(
+    statement: TextClause, dialect: Dialect
+) -> tuple[str, tuple[str, ...], dict[str, Callable[[Any], Any] | None]]:
+    """`statement` as the driver takes it: its SQL, its values' names in order, and how
+    each value's type hands it to the driver (the same processing SQLAlchemy applies)."""
+    compiled = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ())
+    processors = {name: compiled.binds[name].type.bind_processor(dialect) for name in names}
+    return str(compiled), names, processors
 
 
 def record_id(ref: str) -> int:

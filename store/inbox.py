@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +22,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -120,39 +119,10 @@ def _accept_values(requests: Sequence[NewRequest], now: datetime) -> dict[str, A
 
 
 def record_accepted(db: Database, requests: Sequence[NewRequest], now: datetime) -> None:
-    """`accept`, committed: the ack path's write. On SQLite as one call into the driver
-    (see `Database.urgent_driver_statement`), the values rendered by the columns' own types."""
-    if not requests:
-        return
-    if not db.is_sqlite:
-        db.urgent_statement(lambda connection: accept(connection, requests, now))
-        return
-    values = _accept_values(requests, now)
-    sql, names = _driver_statement(len(values) // len(_COLUMNS), db.engine.dialect)
-    body, accepted_at = _renderers(db.engine.dialect)
-    rendered = {
-        name: body(value) if name.startswith("body_") else
-        accepted_at(value) if name.startswith("accepted_at_") else value
-        for name, value in values.items()
-    }  # fmt: skip
-    db.urgent_driver_statement(sql, [rendered[name] for name in names])
-
-
-@functools.cache
-def _driver_statement(count: int, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
-    """`_accept_rows(count)` as the driver takes it: its SQL, and its values' names in order."""
-    compiled = _accept_rows(count).compile(dialect=dialect)
-    return str(compiled), tuple(compiled.positiontup or ())
-
-
-@functools.cache
-def _renderers(dialect: Dialect) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
-    """How the body and accepted_at columns' types hand their values to the driver."""
-    body = InboxRequest.__table__.c.body.type.bind_processor(dialect)
-    accepted_at = UTCDateTime().bind_processor(dialect)
-    assert body is not None
-    assert accepted_at is not None
-    return body, accepted_at
+    """`accept`, committed at once: the ack path's write (see `Database.urgent_statement`)."""
+    if requests:
+        values = _accept_values(requests, now)
+        db.urgent_statement(_accept_rows(len(values) // len(_COLUMNS)), values)
 
 
 def claimable(session: Session, worker: str, now: datetime, lease: timedelta) -> bool:
